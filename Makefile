@@ -1,0 +1,102 @@
+# sluice — `make demo`, `make test`, `make bench`; see README.md.
+#
+# The public targets first install what is missing (scripts/install-deps), then build in a
+# sub-make, so pkg-config is asked only once the libraries are there.
+#
+#   build/sluice, build/libsluice.a        release build (-O2)
+#   build/asan/...                          tests: -fsanitize=address,undefined
+#
+# BUILD=dir puts the build somewhere else (parallel work trees, helpers).
+
+BUILD   ?= build
+CC      ?= cc
+PKGS    := sqlite3 yaml-0.1 zlib libzstd libcrypto
+SHELL   := /bin/bash
+
+LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c src/format/*.c src/schema/*.c \
+             src/quality/*.c src/store/*.c src/pipeline/*.c src/config/*.c))
+CLI_SRC := $(sort $(wildcard src/cli/*.c))
+UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wvla
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -Iinclude -Isrc $(WARN) $(PKG_CFLAGS) -MMD -MP
+REL_CFLAGS  = -O2 -g $(BASE_CFLAGS)
+ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=all $(BASE_CFLAGS)
+
+.PHONY: all deps demo test bench unit build-release build-asan run-tests format check-format clean
+
+all: deps
+	@$(MAKE) --no-print-directory build-release
+
+deps:
+	@scripts/install-deps
+
+demo: deps
+	@$(MAKE) --no-print-directory build-release
+	@examples/wearable/demo.sh $(BUILD)/sluice
+
+test: deps
+	@$(MAKE) --no-print-directory build-release build-asan
+	@tests/run $(BUILD)
+
+bench: deps
+	@$(MAKE) --no-print-directory build-release
+	@bench/run $(BUILD)/sluice
+
+# unit tests only (fast loop while developing)
+unit: deps
+	@$(MAKE) --no-print-directory $(BUILD)/asan/unit-tests
+	@$(BUILD)/asan/unit-tests $(T)
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h') $(wildcard src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h)
+
+check-format:
+	@clang-format --dry-run -Werror $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD)
+
+# ---- below: only reached through the sub-make, after deps -------------------------------------
+
+ifneq ($(filter build-release build-asan $(BUILD)/%,$(MAKECMDGOALS)),)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
+endif
+
+REL_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=$(BUILD)/asan/obj/%.o)
+ASAN_CLI := $(CLI_SRC:%.c=$(BUILD)/asan/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/asan/obj/%.o)
+
+build-release: $(BUILD)/libsluice.a $(BUILD)/sluice
+build-asan: $(BUILD)/asan/sluice $(BUILD)/asan/unit-tests
+
+$(BUILD)/libsluice.a: $(REL_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/sluice: $(CLI_OBJ) $(BUILD)/libsluice.a
+	$(CC) -O2 -g -pthread -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/asan/libsluice.a: $(ASAN_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/asan/sluice: $(ASAN_CLI) $(BUILD)/asan/libsluice.a
+	$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/asan/unit-tests: $(UNIT_OBJ) $(BUILD)/asan/libsluice.a
+	$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(REL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/asan/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,148 @@
+/*
+ * Schemas: the fields of a source's silver table, their types, how input columns map to them,
+ * type inference over a whole input, and casting cells to typed values (Frictionless rules).
+ */
+#ifndef SLUICE_SCHEMA_H
+#define SLUICE_SCHEMA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sluice/batch.h"
+#include "sluice/core.h"
+#include "sluice/json.h"
+
+/* Frictionless Table Schema field types. The order matters for inference (see infer.c). */
+enum sl_type {
+    SL_TYPE_NULL = 0, /* inference: no value seen yet */
+    SL_TYPE_BOOLEAN,
+    SL_TYPE_INTEGER,
+    SL_TYPE_NUMBER,
+    SL_TYPE_DATE,
+    SL_TYPE_DATETIME,
+    SL_TYPE_TIME,
+    SL_TYPE_YEAR,
+    SL_TYPE_YEARMONTH,
+    SL_TYPE_STRING,
+    SL_TYPE_OBJECT,
+    SL_TYPE_ARRAY,
+    SL_TYPE_ANY,
+    SL_TYPE_COUNT
+};
+const char *sl_type_name(int type);  /* "integer", ... */
+int sl_type_parse(const char *name); /* -1 when unknown */
+const char *sl_type_sql(int type);   /* declared SQL type: INTEGER, REAL, TEXT, DATE, ... */
+
+struct sl_field {
+    char *name;  /* silver column name */
+    char *label; /* the name in the input (header label or JSON key); == name unless renamed */
+    int type;    /* enum sl_type */
+    char *format; /* Frictionless format ("default", "any", a date pattern, ...) or NULL */
+    int required;
+};
+
+struct sl_schema {
+    struct sl_field *fields;
+    size_t nfields;
+    char **missing; /* missingValues, default [""] */
+    size_t nmissing;
+    int *pk; /* primary key: field indexes */
+    size_t npk;
+    char *path; /* file it was read from, NULL if inferred */
+};
+
+struct sl_schema *sl_schema_new(void);
+void sl_schema_free(struct sl_schema *s);
+struct sl_schema *sl_schema_copy(const struct sl_schema *s);
+/* Adds a field (copies the strings); returns its index. */
+int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int type);
+int sl_schema_find(const struct sl_schema *s, const char *name); /* index or -1 (exact) */
+/* Sets the primary key by names; fails naming the field that is not in the schema. */
+int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n,
+                     struct sl_error *err);
+
+/* Frictionless Table Schema (JSON or YAML file, or a parsed node). */
+int sl_schema_load(const char *path, struct sl_schema **out, struct sl_error *err);
+int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct sl_schema **out,
+                        struct sl_error *err);
+/* Writes the schema as Table Schema JSON (compact, stable) or YAML (for people). */
+void sl_schema_to_json(const struct sl_schema *s, struct sl_buf *b);
+void sl_schema_to_yaml(const struct sl_schema *s, struct sl_buf *b);
+/* Parses what sl_schema_to_json wrote (the catalog keeps schemas this way). */
+int sl_schema_from_json(const char *json, struct sl_schema **out, struct sl_error *err);
+
+/*
+ * Column names. Input labels become silver column names that are usable in SQL: trimmed;
+ * empty → field_N (N = 1-based position); a repeat (case-insensitive, as SQL sees it) → name_2,
+ * name_3; a name sluice uses itself (_load, _row) gets a suffix too. Every change is reported.
+ */
+struct sl_rename {
+    size_t col;  /* 0-based input column */
+    char *from, *to;
+};
+struct sl_renames {
+    struct sl_rename *v;
+    size_t n;
+};
+/* names[i] (malloc'ed) for labels[i]; renames appended to r (may be NULL). */
+char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r);
+void sl_names_free(char **names, size_t n);
+void sl_renames_free(struct sl_renames *r);
+
+/*
+ * Type inference over a whole input. Feed it every batch; it keeps, per input column, the
+ * narrowest type that holds every value seen. A value that does not fit widens the column
+ * (integer → number → string, date → datetime → string, ...), never the other way: nothing is
+ * rounded, truncated or dropped. Codes with leading zeros stay strings.
+ */
+struct sl_infer;
+struct sl_infer *sl_infer_new(void);
+void sl_infer_free(struct sl_infer *inf);
+void sl_infer_batch(struct sl_infer *inf, const struct sl_batch *b);
+/* Are all columns strings already (no reason to read on)? */
+int sl_infer_saturated(const struct sl_infer *inf, size_t ncols);
+/* The schema for the labels (names normalized, renames reported). */
+struct sl_schema *sl_infer_schema(const struct sl_infer *inf, const struct sl_labels *labels,
+                                  struct sl_renames *renames);
+/* The type one cell would get on its own (exposed for tests and the CSV header sniffer). */
+int sl_infer_cell(const struct sl_cell *c);
+
+/* Widens: the narrowest type that holds both a and b. */
+int sl_type_merge(int a, int b);
+
+/*
+ * Merges a load's schema into the source's current silver schema: fields are matched by
+ * name, new fields are added, types widen. *changed says whether silver's columns must change
+ * (1 = fields added only, 2 = a type widened: silver must be rebuilt from bronze).
+ */
+struct sl_schema *sl_schema_merge(const struct sl_schema *silver, const struct sl_schema *load,
+                                  int *changed);
+
+/*
+ * Mapping from input columns (labels) to schema fields, by label; grows as JSON readers meet
+ * new keys. A column with no field is "extra" (-1).
+ */
+struct sl_mapping {
+    int32_t *field; /* per input column: field index or -1 */
+    size_t n;
+    int by_position; /* CSV without header and an explicit schema: column i → field i */
+};
+void sl_mapping_init(struct sl_mapping *m);
+void sl_mapping_free(struct sl_mapping *m);
+/* Brings the mapping up to date with labels (call after each batch is read). */
+void sl_mapping_update(struct sl_mapping *m, const struct sl_schema *s,
+                       const struct sl_labels *labels);
+
+/*
+ * The schema step for one batch: casts every cell of every row that the reader did not mark
+ * invalid to its field's type (Frictionless casting rules), fills row->values, adds issues
+ * (type-error, extra cells as warnings, missing required values, null primary key values) and
+ * sets statuses. Values and messages are allocated in the batch arena.
+ */
+void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
+                   const struct sl_labels *labels, struct sl_batch *b);
+/* Casts one cell to type; returns 0 and fills v, or -1 (not of that type) with a reason. */
+int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_arena *a,
+                 struct sl_value *v, const char **why);
+
+#endif

@@ -1,0 +1,138 @@
+/*
+ * Stores: a database that holds bronze, silver and the catalog. A store is one file in
+ * src/store/ plus one line in the registry (src/store/registry.c). Nothing outside src/store/
+ * writes SQL.
+ *
+ * A load is atomic: begin_load opens the load's transaction, write adds batches, commit_load
+ * makes the load (and its version) exist. abort_load, a crash or a kill leave no trace of it.
+ */
+#ifndef SLUICE_STORE_H
+#define SLUICE_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sluice/batch.h"
+#include "sluice/core.h"
+#include "sluice/schema.h"
+
+struct sl_db {
+    const struct sl_store *store; /* every store's db struct starts with this */
+    char *url;
+};
+
+/* What the catalog knows of a source. */
+struct sl_source_state {
+    int exists;
+    struct sl_schema *schema; /* current silver schema (with its primary key), owned */
+    char *timestamp;          /* owned, may be NULL */
+};
+void sl_source_state_free(struct sl_source_state *s);
+
+/* One load, filled by the pipeline; id, counts of the store (repeats) filled by the store. */
+struct sl_load {
+    int64_t id;
+    int64_t run;
+    const char *source;
+    const char *input; /* as given on the command line or found by the glob; "stdin" for - */
+    int64_t input_size;
+    char sha256[65];
+    const char *format;
+    const char *compression;
+    const char *encoding;
+    const char *dialect_json; /* {"delimiter":",","quote":"\"","header":true,...} */
+    const char *columns_json; /* input columns → silver columns: ["a","b"] or {"key":"col"} */
+    const struct sl_schema *schema; /* the silver schema this load writes with */
+    const char *timestamp;          /* the source's timestamp field, NULL if none */
+    int64_t rows, valid, warning, invalid;
+    int64_t repeats; /* rows whose primary key was already in silver or earlier in the load */
+    char ts_min[40], ts_max[40]; /* range of the timestamp field ("" if none) */
+    const char *status;          /* "committed", "skipped", "failed" */
+    int64_t duplicate_of;        /* skipped: the load that has the same input */
+    const char *message;
+    const char *quality_json;
+    double started, finished;
+    int silver_change; /* from sl_schema_merge: 0 none, 1 add columns, 2 rebuild */
+    void *priv;        /* the store's state while the load is open */
+};
+
+/* A load as listed by `versions`. Strings owned by the array (sl_load_infos_free). */
+struct sl_load_info {
+    int64_t id, run;
+    char *status;
+    int active;
+    char *input, *sha256, *format;
+    int64_t input_size, rows, valid, warning, invalid, duplicate_of;
+    char *started, *finished;
+    double seconds;
+    char *message;
+    char *quality_json;
+    char *columns_json;
+    char *schema_json;
+    char *sluice_version;
+};
+void sl_load_infos_free(struct sl_load_info *v, size_t n);
+
+/* A bronze row read back for a rebuild. raw is valid during the callback only. */
+struct sl_bronze_row {
+    int64_t load, num, line, offset;
+    const char *raw;
+    size_t raw_len;
+    const char *status;
+};
+typedef int (*sl_bronze_cb)(void *ctx, const struct sl_bronze_row *r, struct sl_error *err);
+
+struct sl_store {
+    const char *scheme; /* "sqlite", "postgresql" */
+    /* Opens (creating if needed) and brings the catalog up to date (migrations). */
+    int (*open)(const char *url, struct sl_db **out, struct sl_error *err);
+    void (*close)(struct sl_db *db);
+
+    int (*source_state)(struct sl_db *db, const char *source, struct sl_source_state *out,
+                        struct sl_error *err);
+    /* A committed load of source with this SHA-256: its id in *load, else 0. */
+    int (*find_input)(struct sl_db *db, const char *source, const char *sha256, int64_t *load,
+                      struct sl_error *err);
+    /* Does any committed load of source have an input of this size? (1/0, < 0 error) */
+    int (*has_input_size)(struct sl_db *db, const char *source, int64_t size,
+                          struct sl_error *err);
+
+    int (*begin_run)(struct sl_db *db, const char *command, int64_t *run, struct sl_error *err);
+    int (*end_run)(struct sl_db *db, int64_t run, const char *status, int64_t loads,
+                   struct sl_error *err);
+
+    /* Starts the load's transaction; creates or alters the source's tables. When
+     * load->silver_change == 2 silver is emptied and re-created: the caller refills it from
+     * bronze with write_silver before writing the new load. */
+    int (*begin_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
+    /* Bronze for every row, silver for rows that are not invalid. */
+    int (*write)(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
+                 struct sl_error *err);
+    /* Silver only (rebuild from bronze). */
+    int (*write_silver)(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
+                        struct sl_error *err);
+    int (*commit_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
+    int (*abort_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
+    /* Records a load that wrote nothing (skipped, or failed before or during writing). */
+    int (*record_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
+
+    int (*list_loads)(struct sl_db *db, const char *source, struct sl_load_info **out,
+                      size_t *n, struct sl_error *err);
+    int (*list_sources)(struct sl_db *db, char ***names, size_t *n, struct sl_error *err);
+    /* Calls cb for each bronze row of load (in input order) that is not invalid. */
+    int (*bronze_scan)(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,
+                       void *ctx, struct sl_error *err);
+};
+
+extern const struct sl_store sl_store_sqlite;
+
+/* "sqlite:PATH", a plain path, or "postgresql://..." → the store that serves it. */
+int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);
+void sl_store_close(struct sl_db *db);
+
+/* Source names become table names: letters, digits and _ (1..63 bytes), not starting with
+ * sluice_ or bronze_. sl_source_name_from_path maps a file stem to such a name. */
+int sl_source_name_check(const char *name, struct sl_error *err);
+char *sl_source_name_from_path(const char *path); /* malloc'ed */
+
+#endif

@@ -1,0 +1,74 @@
+/* Unit tests: arena, buffers, JSON output, UTF-8, labels. */
+#include <stdlib.h>
+
+#include "sluice/sluice.h"
+#include "unit.h"
+
+TEST(arena_alloc_and_reset)
+{
+    struct sl_arena a;
+    sl_arena_init(&a, 1024);
+    char *s = sl_arena_strndup(&a, "hello", 5);
+    CHECK_STR(s, "hello");
+    void *big = sl_arena_alloc(&a, 10000); /* bigger than a chunk */
+    memset(big, 1, 10000);
+    for (int i = 0; i < 1000; i++) CHECK(sl_arena_alloc(&a, 24) != NULL);
+    CHECK(((uintptr_t)sl_arena_alloc(&a, 3) & 7) == 0);
+    sl_arena_reset(&a);
+    CHECK_INT(a.used, 0);
+    CHECK_STR(sl_arena_sprintf(&a, "%d-%s", 42, "x"), "42-x");
+    sl_arena_free(&a);
+}
+
+TEST(buf_json_escapes)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    sl_buf_json_str(&b, "a\"b\\c\n\x01\xc3\xa9", 9);
+    CHECK_STR(b.p, "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\"");
+    sl_buf_reset(&b);
+    sl_buf_json_str(&b, "x\xff" "y", 3); /* invalid UTF-8 becomes U+FFFD */
+    CHECK_STR(b.p, "\"x\\ufffdy\"");
+    sl_buf_reset(&b);
+    sl_buf_json_double(&b, 0.1);
+    sl_buf_addc(&b, ' ');
+    sl_buf_json_double(&b, 1e300);
+    CHECK_STR(b.p, "0.1 1e+300");
+    sl_buf_free(&b);
+}
+
+TEST(utf8_validation)
+{
+    CHECK_INT(sl_utf8_valid_prefix("abc\xc3\xa9", 5), 5);
+    CHECK_INT(sl_utf8_valid_prefix("ab\xc0\xaf", 4), 2);     /* overlong */
+    CHECK_INT(sl_utf8_valid_prefix("\xed\xa0\x80", 3), 0);   /* surrogate */
+    CHECK_INT(sl_utf8_valid_prefix("0123456789\xe9", 11), 10); /* Latin-1 é */
+    CHECK(sl_has_high_or_nul("abcdefghij", 10) == 0);
+    CHECK(sl_has_high_or_nul("abcdefgh\0j", 10) == 1);
+    char out[16];
+    size_t n = sl_latin1_to_utf8("Jos\xe9 \x80", 6, out, 1);
+    CHECK_MEM(out, n, "Jos\xc3\xa9 \xe2\x82\xac");
+}
+
+TEST(labels_intern_and_duplicates)
+{
+    struct sl_labels l;
+    sl_labels_init(&l);
+    for (int i = 0; i < 200; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "key%d", i);
+        CHECK_INT(sl_labels_intern(&l, k, strlen(k)), i);
+    }
+    CHECK_INT(sl_labels_intern(&l, "key7", 4), 7);
+    CHECK_INT(sl_labels_find(&l, "nope", 4), -1);
+    CHECK_INT(sl_labels_push(&l, "key7", 4), 200); /* a repeated CSV header */
+    CHECK_INT(sl_labels_find(&l, "key7", 4), 7);
+    sl_labels_free(&l);
+}
+
+TEST(parse_size_units)
+{
+    CHECK_INT(sl_parse_size("64MiB"), 64 << 20);
+    CHECK_INT(sl_parse_size("16 MB"), 16000000);
+    CHECK_INT(sl_parse_size("1024"), 1024);
+    CHECK_INT(sl_parse_size("lots"), -1);
+}
