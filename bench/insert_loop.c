@@ -16,6 +16,7 @@
  *
  * Build: cc -O2 -Wall -Wextra -Werror insert_loop.c $(pkg-config --cflags --libs sqlite3)
  */
+#define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <fcntl.h>
 #include <sqlite3.h>
@@ -72,8 +73,7 @@ static char *append_str(char *s, const char *t)
 static int split(char *p, char *end, const char **cell, int *len, int max)
 {
     int n = 0;
-    if (end > p && end[-1] == '\r')
-        end--;
+    if (end > p && end[-1] == '\r') end--;
     for (;;) {
         char *c = memchr(p, ',', (size_t)(end - p));
         char *stop = c ? c : end;
@@ -82,8 +82,7 @@ static int split(char *p, char *end, const char **cell, int *len, int max)
             len[n] = (int)(stop - p);
         }
         n++;
-        if (!c)
-            break;
+        if (!c) break;
         p = c + 1;
     }
     return n;
@@ -108,8 +107,7 @@ int main(int argc, char **argv)
         return 1;
     }
 
-    if (sqlite3_open(dbpath, &db) != SQLITE_OK)
-        die_sql("open");
+    if (sqlite3_open(dbpath, &db) != SQLITE_OK) die_sql("open");
     exec_sql("PRAGMA journal_mode=WAL");
 
     static const char *cell[MAX_COLS];
@@ -128,13 +126,11 @@ int main(int argc, char **argv)
             }
             ssize_t got = read(fd, buf + have, BUF_SIZE - have);
             if (got < 0) {
-                if (errno == EINTR)
-                    continue;
+                if (errno == EINTR) continue;
                 fprintf(stderr, "insert_loop: read %s: %s\n", csvpath, strerror(errno));
                 return 1;
             }
-            if (got == 0)
-                eof = 1;
+            if (got == 0) eof = 1;
             have += (size_t)got;
         }
 
@@ -180,13 +176,12 @@ int main(int argc, char **argv)
                 } else {
                     int n = split(p, stop, cell, len, MAX_COLS);
                     for (int i = 0; i < ncols; i++) {
-                        int rc = i < n ? sqlite3_bind_text(ins, i + 1, cell[i], len[i], SQLITE_STATIC)
-                                       : sqlite3_bind_null(ins, i + 1);
-                        if (rc != SQLITE_OK)
-                            die_sql("bind");
+                        int rc = i < n
+                                     ? sqlite3_bind_text(ins, i + 1, cell[i], len[i], SQLITE_STATIC)
+                                     : sqlite3_bind_null(ins, i + 1);
+                        if (rc != SQLITE_OK) die_sql("bind");
                     }
-                    if (sqlite3_step(ins) != SQLITE_DONE)
-                        die_sql("INSERT");
+                    if (sqlite3_step(ins) != SQLITE_DONE) die_sql("INSERT");
                     sqlite3_reset(ins);
                     rows++;
                 }
@@ -196,8 +191,7 @@ int main(int argc, char **argv)
         /* keep the partial last line for the next read */
         have = (size_t)(end - p);
         memmove(buf, p, have);
-        if (eof)
-            have = 0;
+        if (eof) have = 0;
     }
 
     if (!ins) {
@@ -206,8 +200,7 @@ int main(int argc, char **argv)
     }
     sqlite3_finalize(ins);
     exec_sql("COMMIT");
-    if (sqlite3_close(db) != SQLITE_OK)
-        die_sql("close");
+    if (sqlite3_close(db) != SQLITE_OK) die_sql("close");
     close(fd);
     free(buf);
     fprintf(stderr, "insert_loop: %lld rows into %s\n", rows, table);

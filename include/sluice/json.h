@@ -82,7 +82,9 @@ struct sl_doc {
     struct sl_node *root;
 };
 
-/* Parse from memory; errors say "path:line:col: message". */
+/* Parse from memory; errors say "path:line:col: message". Both initialize *d (what it held is
+ * ignored): d->arena by sl_arena_init, d->path a copy of path in d->arena. Call sl_doc_free
+ * afterwards whether they succeeded or not. */
 int sl_doc_parse_json(struct sl_doc *d, const char *path, const char *text, size_t len,
                       struct sl_error *err);
 int sl_doc_parse_yaml(struct sl_doc *d, const char *path, const char *text, size_t len,

@@ -96,7 +96,9 @@ void sl_renames_free(struct sl_renames *r);
  * rounded, truncated or dropped. Codes with leading zeros stay strings.
  */
 struct sl_infer;
-struct sl_infer *sl_infer_new(void);
+/* from_json: cells come from JSON records, whose strings stay strings (only ISO dates and
+ * times in them are recognized); CSV cells are text that may hold any type. */
+struct sl_infer *sl_infer_new(int from_json);
 void sl_infer_free(struct sl_infer *inf);
 void sl_infer_batch(struct sl_infer *inf, const struct sl_batch *b);
 /* Are all columns strings already (no reason to read on)? */

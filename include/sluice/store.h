@@ -108,16 +108,21 @@ struct sl_store {
     /* Bronze for every row, silver for rows that are not invalid. */
     int (*write)(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
                  struct sl_error *err);
-    /* Silver only (rebuild from bronze). */
+    /* Silver only (rebuild from bronze), while a load is open: load is the earlier load the
+     * rows came from (its id becomes _load; it may be a struct with just id set, then the open
+     * load's statements are used). Repeats are not counted. */
     int (*write_silver)(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
                         struct sl_error *err);
     int (*commit_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
     int (*abort_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
-    /* Records a load that wrote nothing (skipped, or failed before or during writing). */
+    /* Records a load that wrote nothing (skipped, or failed before or during writing; abort
+     * an open load first). Sets load->id. */
     int (*record_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
 
+    /* source NULL: every source. A NULL input_size is -1. */
     int (*list_loads)(struct sl_db *db, const char *source, struct sl_load_info **out,
                       size_t *n, struct sl_error *err);
+    /* Sorted; the caller frees each name and the array with free(). */
     int (*list_sources)(struct sl_db *db, char ***names, size_t *n, struct sl_error *err);
     /* Calls cb for each bronze row of load (in input order) that is not invalid. */
     int (*bronze_scan)(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,

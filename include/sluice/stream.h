@@ -53,8 +53,12 @@ int sl_sha256_file(const char *path, char hex[65], struct sl_error *err);
 void sl_sha256_hex(const void *p, size_t n, char hex[65]);
 
 /*
- * Input discovery: expands paths and globs into a sorted list of files. A directory yields the
- * regular files directly in it. A pattern that matches nothing is an error naming it.
+ * Input discovery: expands paths and globs into a list of files. Relative patterns are joined
+ * to base_dir (when non-NULL). A glob's matches are sorted (byte order), directories skipped; a
+ * glob that matches nothing adds nothing (the caller warns). A directory yields the regular
+ * files directly in it (sorted, no dotfiles). A plain path (or "-") passes through even if it
+ * does not exist: the load reports it. Later repeats of a path are dropped. out->v and its
+ * strings are owned by out: free with sl_paths_free. Fails only when a directory cannot be read.
  */
 struct sl_paths {
     char **v;

@@ -1,0 +1,56 @@
+/* sluice cat FILE: records as NDJSON or CSV, a converter between the formats. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cmd_cat(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {GLOBAL_OPTIONS,
+                                         SOURCE_OPTIONS,
+                                         {"to", required_argument, NULL, 't'},
+                                         {NULL, 0, NULL, 0}};
+    struct sl_source src;
+    struct sl_error err = {0, ""};
+    const char *to = "ndjson";
+    int64_t bad = 0;
+    int opt, rc = 0, h;
+
+    sl_source_init(&src);
+    while ((opt = getopt_long(argc, argv, "qht:", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            rc = print_help("cat");
+            goto out;
+        }
+        if ((h = global_option(c, opt, optarg)) || (h = source_option("cat", &src, opt, optarg))) {
+            if (h < 0) {
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            continue;
+        }
+        if (opt == 't' && (!strcmp(optarg, "ndjson") || !strcmp(optarg, "csv"))) {
+            to = optarg;
+            continue;
+        }
+        rc = usage_error("cat", opt == 't' ? "--to must be ndjson or csv"
+                                           : "unknown or incomplete option");
+        goto out;
+    }
+    if (optind != argc - 1) {
+        rc = usage_error("cat", "expected one input file");
+        goto out;
+    }
+    src.name = sl_xstrdup("cat");
+    if (sl_cat_file(&src, argv[optind], to, stdout, &bad, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = err.code == SL_ECONFIG || err.code == SL_EUNSUPPORTED ? EXIT_USAGE : EXIT_RUNTIME;
+        goto out;
+    }
+    if (bad) {
+        sl_log(SL_LOG_WARN, "%s: %lld records could not be read", argv[optind], (long long)bad);
+        rc = EXIT_DATA;
+    }
+out:
+    sl_source_free(&src);
+    return rc;
+}

@@ -1,0 +1,107 @@
+/* sluice check FILE: validate without loading. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+struct check_out {
+    int json;
+    int64_t max, listed;
+    struct sl_buf errors; /* JSON array items */
+};
+
+static void on_issue(void *ctx, const struct sl_row *r, const struct sl_issue *i)
+{
+    struct check_out *o = ctx;
+    if (o->max >= 0 && o->listed >= o->max) return;
+    o->listed++;
+    if (!o->json) {
+        printf("line %lld (record %lld): %s%s: %s\n", (long long)r->line, (long long)r->num,
+               i->severity == SL_ROW_WARNING ? "warning: " : "", i->code, i->message);
+        return;
+    }
+    struct sl_buf *b = &o->errors;
+    sl_buf_addf(b, "%s{\"row\":%lld,\"line\":%lld,\"field\":", b->len ? "," : "",
+                (long long)r->num, (long long)r->line);
+    sl_buf_json_cstr(b, i->field);
+    sl_buf_adds(b, ",\"code\":");
+    sl_buf_json_cstr(b, i->code);
+    sl_buf_adds(b, ",\"value\":");
+    if (i->value)
+        sl_buf_json_str(b, i->value, i->value_len);
+    else
+        sl_buf_adds(b, "null");
+    sl_buf_adds(b, ",\"message\":");
+    sl_buf_json_cstr(b, i->message);
+    if (i->severity == SL_ROW_WARNING) sl_buf_adds(b, ",\"severity\":\"warning\"");
+    sl_buf_addc(b, '}');
+}
+
+int cmd_check(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {GLOBAL_OPTIONS,
+                                         SOURCE_OPTIONS,
+                                         {"source", required_argument, NULL, 's'},
+                                         {"max-errors", required_argument, NULL, 'm'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    struct sl_source src;
+    struct sl_error err = {0, ""};
+    struct sl_check_result res;
+    struct check_out o = {0, -1, 0, SL_BUF_INIT};
+    int opt, rc = 0, out = OUT_TEXT, h;
+
+    sl_source_init(&src);
+    while ((opt = getopt_long(argc, argv, "qho:m:s:", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            rc = print_help("check");
+            goto out;
+        }
+        if ((h = global_option(c, opt, optarg)) || (h = source_option("check", &src, opt, optarg))) {
+            if (h < 0) {
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            continue;
+        }
+        switch (opt) {
+        case 's': break;
+        case 'm': o.max = atoll(optarg); break;
+        case 'o':
+            if (parse_output("check", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            break;
+        default: rc = usage_error("check", "unknown or incomplete option"); goto out;
+        }
+    }
+    if (optind != argc - 1) {
+        rc = usage_error("check", "expected one input file");
+        goto out;
+    }
+    src.name = sl_xstrdup("check");
+    o.json = out == OUT_JSON;
+    if (sl_check_file(&src, argv[optind], on_issue, &o, &res, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = err.code == SL_ECONFIG || err.code == SL_EUNSUPPORTED ? EXIT_USAGE : EXIT_RUNTIME;
+        goto out;
+    }
+    if (o.json) {
+        printf("{\"valid\":%s,\"rows\":%lld,\"valid_rows\":%lld,\"warning_rows\":%lld,"
+               "\"invalid_rows\":%lld,\"errors\":[%s],\"quality\":%s}\n",
+               res.invalid ? "false" : "true", (long long)res.rows,
+               (long long)(res.valid + res.warning), (long long)res.warning,
+               (long long)res.invalid, sl_buf_str(&o.errors), res.quality_json);
+    } else if (!c->quiet) {
+        printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n", argv[optind],
+               (long long)res.rows, (long long)res.valid, (long long)res.warning,
+               (long long)res.invalid);
+    }
+    rc = res.invalid ? EXIT_DATA : EXIT_OK;
+    free(res.quality_json);
+out:
+    sl_buf_free(&o.errors);
+    sl_source_free(&src);
+    return rc;
+}

@@ -1,0 +1,108 @@
+/* sluice load FILE...: ad-hoc loads, like sqlite3's .import with versions and checks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cmd_load(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {GLOBAL_OPTIONS,
+                                         SOURCE_OPTIONS,
+                                         {"source", required_argument, NULL, 's'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    struct sl_source src;
+    const struct sl_config *cfg;
+    struct sl_error err = {0, ""};
+    struct sl_load_opts lo;
+    struct sl_db *db = NULL;
+    const char *name = NULL;
+    char **saved = NULL;
+    int opt, rc = 0, out = OUT_TEXT, force = 0, h, nsaved = 0;
+
+    /* options are read twice: first for --source (it picks the configured source the other
+     * options then refine), then for the rest */
+    saved = sl_xmalloc(((size_t)argc + 1) * sizeof *saved);
+    for (int i = 0; i < argc; i++) saved[nsaved++] = argv[i];
+    saved[nsaved] = NULL;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "qho:fs:", opts, NULL)) != -1)
+        if (opt == 's') name = optarg;
+    if ((rc = cli_config(c, &cfg))) goto done;
+    source_from_config(&src, cfg, name);
+    optind = 0;
+    opterr = 1;
+    while ((opt = getopt_long(nsaved, saved, "qho:fs:", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            rc = print_help("load");
+            goto out;
+        }
+        if ((h = global_option(c, opt, optarg)) || (h = source_option("load", &src, opt, optarg))) {
+            if (h < 0) {
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            continue;
+        }
+        switch (opt) {
+        case 's': break;
+        case 'f': force = 1; break;
+        case 'o':
+            if (parse_output("load", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
+                rc = EXIT_USAGE;
+                goto out;
+            }
+            break;
+        default: rc = usage_error("load", "unknown or incomplete option"); goto out;
+        }
+    }
+    if (optind >= nsaved) {
+        rc = usage_error("load", "no input file");
+        goto out;
+    }
+    if (!src.name) {
+        if (!strcmp(saved[optind], "-")) {
+            rc = usage_error("load", "reading stdin needs --source NAME");
+            goto out;
+        }
+        src.name = sl_source_name_from_path(saved[optind]);
+    }
+    if (sl_source_name_check(src.name, &err)) {
+        rc = usage_error("load", "%s", err.msg);
+        goto out;
+    }
+    if (!(db = cli_open_db(c))) {
+        rc = EXIT_RUNTIME;
+        goto out;
+    }
+    memset(&lo, 0, sizeof lo);
+    lo.force = force;
+    lo.progress = c->progress;
+    if (db->store->begin_run(db, "load", &lo.run, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = EXIT_RUNTIME;
+        goto out;
+    }
+    int64_t nloads = 0;
+    for (int i = optind; i < nsaved; i++) {
+        struct sl_load_result res;
+        sl_load_file(db, &src, saved[i], &lo, &res);
+        print_load_result(&res, out == OUT_JSON, c->quiet);
+        rc = exit_code_merge(rc, res.exit_code);
+        nloads++;
+        sl_load_result_free(&res);
+        if (sl_interrupted) break;
+    }
+    fflush(stdout);
+    db->store->end_run(db, lo.run,
+                       rc == EXIT_OK ? "ok" : rc == EXIT_DATA ? "data-problems" : "failed", nloads,
+                       &err);
+    if (sl_interrupted) fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
+out:
+    sl_source_free(&src);
+    if (db) sl_store_close(db);
+done:
+    free(saved);
+    return rc;
+}

@@ -1,0 +1,82 @@
+/* sluice run [SOURCE...]: every input of the configured sources, one load per file. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cmd_run(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {GLOBAL_OPTIONS,
+                                         {"force", no_argument, NULL, 'f'},
+                                         {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    const struct sl_config *cfg;
+    struct sl_error err = {0, ""};
+    struct sl_load_opts lo;
+    struct sl_db *db = NULL;
+    int opt, rc = 0, out = OUT_TEXT, h;
+    int64_t nloads = 0;
+
+    memset(&lo, 0, sizeof lo);
+    while ((opt = getopt_long(argc, argv, "qho:f", opts, NULL)) != -1) {
+        if (opt == 'h') return print_help("run");
+        if ((h = global_option(c, opt, optarg))) {
+            if (h < 0) return EXIT_USAGE;
+            continue;
+        }
+        switch (opt) {
+        case 'f': lo.force = 1; break;
+        case 'o':
+            if (parse_output("run", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out))
+                return EXIT_USAGE;
+            break;
+        default: return usage_error("run", "unknown or incomplete option");
+        }
+    }
+    if ((rc = cli_config(c, &cfg))) return rc;
+    if (!cfg)
+        return usage_error("run", "no sluice.yaml here (use --config FILE, or `sluice load`)");
+    for (int i = optind; i < argc; i++)
+        if (!sl_config_source(cfg, argv[i]))
+            return usage_error("run", "%s has no source '%s'", cfg->path, argv[i]);
+    if (!(db = cli_open_db(c))) return EXIT_RUNTIME;
+    lo.progress = c->progress;
+    if (db->store->begin_run(db, "run", &lo.run, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        sl_store_close(db);
+        return EXIT_RUNTIME;
+    }
+    for (size_t s = 0; s < cfg->nsources && !sl_interrupted; s++) {
+        const struct sl_source *src = &cfg->sources[s];
+        struct sl_paths paths = {0};
+        int named = optind >= argc;
+        for (int i = optind; i < argc; i++) named |= !strcmp(argv[i], src->name);
+        if (!named) continue;
+        if (sl_paths_expand((const char *const *)src->inputs, src->ninputs, src->base_dir,
+                            &paths, &err)) {
+            fprintf(stderr, "sluice: error: %s: %s\n", src->name, err.msg);
+            rc = exit_code_merge(rc, EXIT_RUNTIME);
+            continue;
+        }
+        if (!paths.n) sl_log(SL_LOG_WARN, "%s: no input file matches %s", src->name, src->inputs[0]);
+        for (size_t i = 0; i < paths.n && !sl_interrupted; i++) {
+            struct sl_load_result res;
+            sl_load_file(db, src, paths.v[i], &lo, &res);
+            print_load_result(&res, out == OUT_JSON, c->quiet);
+            rc = exit_code_merge(rc, res.exit_code);
+            nloads++;
+            sl_load_result_free(&res);
+        }
+        sl_paths_free(&paths);
+    }
+    fflush(stdout);
+    db->store->end_run(db, lo.run,
+                       rc == EXIT_OK ? "ok" : rc == EXIT_DATA ? "data-problems" : "failed", nloads,
+                       &err);
+    if (sl_interrupted) {
+        fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
+        rc = EXIT_RUNTIME;
+    }
+    sl_store_close(db);
+    return rc;
+}

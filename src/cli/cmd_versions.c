@@ -1,0 +1,96 @@
+/* sluice versions SOURCE: every load of a source, newest last. */
+#include <string.h>
+
+#include "cli/cli.h"
+
+static void json_versions(const struct sl_load_info *v, size_t n)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    sl_buf_addc(&b, '[');
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_load_info *l = &v[i];
+        sl_buf_addf(&b, "%s{\"load\":%lld,\"status\":", i ? "," : "", (long long)l->id);
+        sl_buf_json_cstr(&b, l->status);
+        sl_buf_addf(&b, ",\"active\":%s,\"input\":", l->active ? "true" : "false");
+        sl_buf_json_cstr(&b, l->input);
+        sl_buf_adds(&b, ",\"sha256\":");
+        sl_buf_json_cstr(&b, l->sha256);
+        sl_buf_addf(&b, ",\"rows\":%lld,\"valid\":%lld,\"warning\":%lld,\"invalid\":%lld",
+                    (long long)l->rows, (long long)l->valid, (long long)l->warning,
+                    (long long)l->invalid);
+        sl_buf_adds(&b, ",\"started\":");
+        sl_buf_json_cstr(&b, l->started);
+        sl_buf_adds(&b, ",\"finished\":");
+        sl_buf_json_cstr(&b, l->finished);
+        sl_buf_adds(&b, ",\"quality\":");
+        sl_buf_adds(&b, l->quality_json ? l->quality_json : "null");
+        if (l->duplicate_of) sl_buf_addf(&b, ",\"duplicate_of\":%lld", (long long)l->duplicate_of);
+        sl_buf_adds(&b, ",\"message\":");
+        sl_buf_json_cstr(&b, l->message);
+        sl_buf_adds(&b, ",\"sluice_version\":");
+        sl_buf_json_cstr(&b, l->sluice_version);
+        sl_buf_addc(&b, '}');
+    }
+    sl_buf_adds(&b, "]\n");
+    fputs(b.p, stdout);
+    sl_buf_free(&b);
+}
+
+static void text_versions(const struct sl_load_info *v, size_t n)
+{
+    printf("%-5s %-9s %-6s %9s %9s %8s %8s  %-24s %s\n", "load", "status", "active", "rows",
+           "valid", "warning", "invalid", "finished", "input");
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_load_info *l = &v[i];
+        printf("%-5lld %-9s %-6s %9lld %9lld %8lld %8lld  %-24s %s", (long long)l->id, l->status,
+               l->active ? "yes" : "no", (long long)l->rows, (long long)l->valid,
+               (long long)l->warning, (long long)l->invalid, l->finished ? l->finished : "",
+               l->input);
+        if (l->duplicate_of)
+            printf("  (same input as load %lld)", (long long)l->duplicate_of);
+        else if (!strcmp(l->status, "failed") && l->message)
+            printf("  (%s)", l->message);
+        printf("\n");
+    }
+}
+
+int cmd_versions(struct cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {GLOBAL_OPTIONS, {"output", required_argument, NULL, 'o'},
+                                         {NULL, 0, NULL, 0}};
+    struct sl_error err = {0, ""};
+    struct sl_load_info *v = NULL;
+    struct sl_db *db;
+    size_t n = 0;
+    int opt, out = OUT_TEXT, h, rc = EXIT_OK;
+
+    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+        if (opt == 'h') return print_help("versions");
+        if ((h = global_option(c, opt, optarg))) {
+            if (h < 0) return EXIT_USAGE;
+            continue;
+        }
+        if (opt == 'o') {
+            if (parse_output("versions", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out))
+                return EXIT_USAGE;
+            continue;
+        }
+        return usage_error("versions", "unknown or incomplete option");
+    }
+    if (optind != argc - 1) return usage_error("versions", "expected one source name");
+    if (!(db = cli_open_db(c))) return EXIT_RUNTIME;
+    if (db->store->list_loads(db, argv[optind], &v, &n, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = EXIT_RUNTIME;
+    } else if (!n && out == OUT_TEXT) {
+        fprintf(stderr, "sluice: no loads of source '%s' in %s\n", argv[optind], db->url);
+        rc = EXIT_USAGE;
+    } else if (out == OUT_JSON) {
+        json_versions(v, n);
+    } else {
+        text_versions(v, n);
+    }
+    sl_load_infos_free(v, n);
+    sl_store_close(db);
+    return rc;
+}

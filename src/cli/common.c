@@ -1,0 +1,298 @@
+/* What the commands share: config, store, printing a load's outcome. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+int cli_config(struct cli *c, const struct sl_config **out)
+{
+    struct sl_error err = {0, ""};
+    const char *path = c->config_path;
+
+    *out = c->config;
+    if (c->config) return 0;
+    if (!path) {
+        if (access("sluice.yaml", F_OK)) {
+            /* no config: a .env in the working directory still counts */
+            if (sl_dotenv_load(".env", &err)) {
+                fprintf(stderr, "sluice: %s\n", err.msg);
+                return EXIT_USAGE;
+            }
+            return 0;
+        }
+        path = "sluice.yaml";
+    }
+    if (sl_config_load(path, &c->config, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        return EXIT_USAGE;
+    }
+    *out = c->config;
+    return 0;
+}
+
+struct sl_db *cli_open_db(struct cli *c)
+{
+    struct sl_error err = {0, ""};
+    const struct sl_config *cfg;
+    struct sl_db *db = NULL;
+    const char *url = c->db_url;
+
+    if (!url && getenv("SLUICE_DB") && *getenv("SLUICE_DB")) url = getenv("SLUICE_DB");
+    if (!url) {
+        if (cli_config(c, &cfg)) return NULL;
+        if (cfg && cfg->store) {
+            /* a relative SQLite path in sluice.yaml is relative to the file */
+            const char *s = cfg->store;
+            const char *p = !strncmp(s, "sqlite:", 7) ? s + 7 : s;
+            if (!strstr(s, "://") && p[0] != '/' && cfg->dir && strcmp(cfg->dir, "."))
+                url = c->db_owned = sl_xasprintf("sqlite:%s/%s", cfg->dir, p);
+            else
+                url = s;
+        }
+    }
+    if (!url) url = "sqlite:sluice.db";
+    if (sl_store_open(url, &db, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        return NULL;
+    }
+    return db;
+}
+
+int exit_code_merge(int a, int b)
+{
+    /* the worst wins: runtime failure, then usage/config, then data problems */
+    if (a == EXIT_RUNTIME || b == EXIT_RUNTIME) return EXIT_RUNTIME;
+    if (a == EXIT_USAGE || b == EXIT_USAGE) return EXIT_USAGE;
+    return a > b ? a : b;
+}
+
+int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out)
+{
+    static const char *const names[] = {"text", "json", "yaml", "csv", "ndjson",
+                                        "html", "dot",  "mermaid"};
+    for (int i = 0; i < 8; i++)
+        if ((allowed & (1u << i)) && !strcmp(arg, names[i])) {
+            *out = i;
+            return 0;
+        }
+    struct sl_buf b = SL_BUF_INIT;
+    for (int i = 0; i < 8; i++)
+        if (allowed & (1u << i)) sl_buf_addf(&b, "%s%s", b.len ? ", " : "", names[i]);
+    usage_error(cmd, "--output must be one of: %s", b.p);
+    sl_buf_free(&b);
+    return -1;
+}
+
+static void json_load_result(const struct sl_load_result *r)
+{
+    struct sl_buf b = SL_BUF_INIT;
+
+    sl_buf_adds(&b, "{\"source\":");
+    sl_buf_json_cstr(&b, r->source);
+    sl_buf_addf(&b, ",\"load\":%lld,\"status\":\"%s\",\"input\":", (long long)r->load, r->status);
+    sl_buf_json_cstr(&b, r->input);
+    sl_buf_adds(&b, ",\"sha256\":");
+    sl_buf_json_cstr(&b, r->sha256[0] ? r->sha256 : NULL);
+    sl_buf_addf(&b, ",\"rows\":%lld,\"valid\":%lld,\"warning\":%lld,\"invalid\":%lld",
+                (long long)r->rows, (long long)r->valid, (long long)r->warning,
+                (long long)r->invalid);
+    sl_buf_adds(&b, ",\"quality\":");
+    sl_buf_adds(&b, r->quality_json ? r->quality_json : "null");
+    sl_buf_addf(&b, ",\"seconds\":%.3f", r->seconds);
+    if (r->format) {
+        sl_buf_adds(&b, ",\"format\":");
+        sl_buf_json_cstr(&b, r->format);
+    }
+    if (r->encoding && *r->encoding) {
+        sl_buf_adds(&b, ",\"encoding\":");
+        sl_buf_json_cstr(&b, r->encoding);
+    }
+    if (r->renames.n) {
+        sl_buf_adds(&b, ",\"renamed\":[");
+        for (size_t i = 0; i < r->renames.n; i++) {
+            sl_buf_adds(&b, i ? ",{\"from\":" : "{\"from\":");
+            sl_buf_json_cstr(&b, r->renames.v[i].from);
+            sl_buf_adds(&b, ",\"to\":");
+            sl_buf_json_cstr(&b, r->renames.v[i].to);
+            sl_buf_addc(&b, '}');
+        }
+        sl_buf_addc(&b, ']');
+    }
+    if (r->nissues) {
+        sl_buf_addf(&b, ",\"errors_total\":%lld,\"errors\":[", (long long)r->issues_total);
+        for (size_t i = 0; i < r->nissues; i++) {
+            const struct sl_issue_rec *e = &r->issues[i];
+            sl_buf_addf(&b, "%s{\"row\":%lld,\"line\":%lld,\"field\":", i ? "," : "",
+                        (long long)e->row, (long long)e->line);
+            sl_buf_json_cstr(&b, e->field);
+            sl_buf_adds(&b, ",\"code\":");
+            sl_buf_json_cstr(&b, e->code);
+            sl_buf_adds(&b, ",\"value\":");
+            sl_buf_json_cstr(&b, e->value);
+            sl_buf_adds(&b, ",\"message\":");
+            sl_buf_json_cstr(&b, e->message);
+            sl_buf_addf(&b, ",\"severity\":\"%s\"}",
+                        e->severity == SL_ROW_WARNING ? "warning" : "error");
+        }
+        sl_buf_addc(&b, ']');
+    }
+    if (r->message) {
+        sl_buf_adds(&b, ",\"message\":");
+        sl_buf_json_cstr(&b, r->message);
+    }
+    sl_buf_adds(&b, "}\n");
+    fputs(b.p, stdout);
+    sl_buf_free(&b);
+}
+
+static const char *grade_of(const char *quality_json, double *score)
+{
+    static char grade[16];
+    const char *g = quality_json ? strstr(quality_json, "\"grade\":\"") : NULL;
+    const char *s = quality_json ? strstr(quality_json, "\"score\":") : NULL;
+    *score = s ? atof(s + 8) : 0;
+    if (!g) return NULL;
+    g += 9;
+    size_t n = strcspn(g, "\"");
+    if (n >= sizeof grade) n = sizeof grade - 1;
+    memcpy(grade, g, n);
+    grade[n] = 0;
+    return grade;
+}
+
+void print_load_result(const struct sl_load_result *r, int json, int quiet)
+{
+    if (json) {
+        json_load_result(r);
+        return;
+    }
+    if (!strcmp(r->status, "failed")) {
+        fprintf(stderr, "sluice: error: %s: load failed: %s\n", r->source, r->message);
+        return;
+    }
+    if (quiet) return;
+    if (!strcmp(r->status, "skipped")) {
+        printf("%s: skipped: %s (%s)\n", r->source, r->message, r->input);
+        return;
+    }
+    double score;
+    const char *grade = grade_of(r->quality_json, &score);
+    printf("%s: load %lld committed: %lld rows (%lld valid", r->source, (long long)r->load,
+           (long long)r->rows, (long long)r->valid);
+    if (r->warning) printf(", %lld with warnings", (long long)r->warning);
+    if (r->invalid) printf(", %lld rejected", (long long)r->invalid);
+    printf(") from %s in %.1f s", r->input, r->seconds);
+    if (grade) printf(", quality %.2f %s", score, grade);
+    printf("\n");
+    for (size_t i = 0; i < r->renames.n; i++)
+        printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,
+               r->renames.v[i].from, r->renames.v[i].to);
+    for (size_t i = 0; i < r->nissues; i++) {
+        const struct sl_issue_rec *e = &r->issues[i];
+        printf("  line %lld (record %lld): %s%s: %s\n", (long long)e->line, (long long)e->row,
+               e->severity == SL_ROW_WARNING ? "warning: " : "", e->code, e->message);
+    }
+    if (r->issues_total > (int64_t)r->nissues)
+        printf("  ... and %lld more\n", (long long)(r->issues_total - (int64_t)r->nissues));
+    if (r->invalid)
+        printf("  rejected rows are kept in bronze_%s with status 'invalid'\n", r->source);
+    if (r->message) printf("  note: %s\n", r->message);
+}
+
+static char **split_list(const char *s, size_t *n)
+{
+    char **v = NULL;
+    *n = 0;
+    while (*s) {
+        size_t k = strcspn(s, ",");
+        v = sl_xrealloc(v, (*n + 1) * sizeof *v);
+        v[(*n)++] = sl_xstrndup(s, k);
+        s += k;
+        if (*s == ',') s++;
+    }
+    return v;
+}
+
+int source_option(const char *cmd, struct sl_source *src, int opt, const char *arg)
+{
+    int64_t n;
+    switch (opt) {
+    case 2001:
+        if (!sl_format_find(arg)) {
+            usage_error(cmd, "unknown format '%s' (known: %s)", arg, sl_format_names());
+            return -1;
+        }
+        free(src->format);
+        src->format = sl_xstrdup(arg);
+        return 1;
+    case 2002:
+        free(src->schema_path);
+        src->schema_path = sl_xstrdup(arg);
+        free(src->base_dir);
+        src->base_dir = NULL; /* a schema on the command line is relative to the cwd */
+        return 1;
+    case 2003:
+        if (!strcmp(arg, "tab") || !strcmp(arg, "\\t")) arg = "\t";
+        if (strlen(arg) != 1) {
+            usage_error(cmd, "--delimiter must be one character (or 'tab')");
+            return -1;
+        }
+        src->fopts.delimiter = arg[0];
+        return 1;
+    case 2004: src->fopts.header = 1; return 1;
+    case 2005: src->fopts.header = 0; return 1;
+    case 2006:
+        if (sl_encoding_parse(arg) < 0) {
+            usage_error(cmd, "unknown encoding '%s' (utf-8, latin1, windows-1252)", arg);
+            return -1;
+        }
+        src->fopts.encoding = sl_encoding_parse(arg);
+        return 1;
+    case 2007:
+        for (size_t i = 0; i < src->npk; i++) free(src->primary_key[i]);
+        free(src->primary_key);
+        src->primary_key = split_list(arg, &src->npk);
+        return 1;
+    case 2008:
+        free(src->timestamp);
+        src->timestamp = sl_xstrdup(arg);
+        return 1;
+    case 2009:
+    case 2010:
+        n = sl_parse_size(arg);
+        if (n <= 0) {
+            usage_error(cmd, "'%s' is not a size (e.g. 64MiB)", arg);
+            return -1;
+        }
+        if (opt == 2009)
+            src->fopts.max_record = (size_t)n;
+        else
+            src->sopts.max_bytes = n;
+        return 1;
+    }
+    return 0;
+}
+
+static char **copy_strs(char *const *v, size_t n)
+{
+    char **c = sl_xcalloc(n ? n : 1, sizeof *c);
+    for (size_t i = 0; i < n; i++) c[i] = sl_xstrdup(v[i]);
+    return c;
+}
+
+void source_from_config(struct sl_source *src, const struct sl_config *cfg, const char *name)
+{
+    const struct sl_source *s = cfg && name ? sl_config_source(cfg, name) : NULL;
+    sl_source_init(src);
+    if (name) src->name = sl_xstrdup(name);
+    if (!s) return;
+    src->base_dir = s->base_dir ? sl_xstrdup(s->base_dir) : NULL;
+    src->format = s->format ? sl_xstrdup(s->format) : NULL;
+    src->schema_path = s->schema_path ? sl_xstrdup(s->schema_path) : NULL;
+    src->timestamp = s->timestamp ? sl_xstrdup(s->timestamp) : NULL;
+    src->primary_key = copy_strs(s->primary_key, s->npk);
+    src->npk = s->npk;
+    src->fopts = s->fopts;
+    src->sopts = s->sopts;
+}

@@ -1,0 +1,223 @@
+/*
+ * sluice: load, check and version data. `sluice help` lists the commands; each one lives in
+ * its own file (cmd_*.c) and is found through the table below, the way git.c dispatches.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+
+int cmd_load(struct cli *c, int argc, char **argv);
+int cmd_run(struct cli *c, int argc, char **argv);
+int cmd_check(struct cli *c, int argc, char **argv);
+int cmd_cat(struct cli *c, int argc, char **argv);
+int cmd_infer(struct cli *c, int argc, char **argv);
+int cmd_versions(struct cli *c, int argc, char **argv);
+static int cmd_help(struct cli *c, int argc, char **argv);
+static int cmd_version(struct cli *c, int argc, char **argv);
+
+const struct command commands[] = {
+    {"load", cmd_load,
+     "sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] "
+     "[--timestamp FIELD] [--force] [--output text|json]",
+     "load files into the store (bronze, silver and a new version each)",
+     "  Loads each FILE (- for stdin; .gz and .zst are read transparently) as one load of\n"
+     "  the source NAME (default: the first file's name without extensions). Without\n"
+     "  --schema the types are inferred from the whole input. The same input twice is\n"
+     "  loaded once (recognized by SHA-256) unless --force.\n"
+     "\n"
+     "  --source NAME        the source (silver table NAME, bronze table bronze_NAME)\n"
+     "  --schema FILE        a Frictionless Table Schema (YAML or JSON)\n"
+     "  --format F           csv, tsv, ndjson or json (default: detected)\n"
+     "  --delimiter C        CSV delimiter (default: detected among , ; tab |)\n"
+     "  --header / --no-header   whether the first CSV row is a header (default: detected)\n"
+     "  --encoding E         utf-8, latin1 or windows-1252 (default: detected)\n"
+     "  --primary-key A,B    key fields: later loads update rows with the same key\n"
+     "  --timestamp FIELD    the field holding each record's own time\n"
+     "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
+     "  --force              load even if this input was loaded before\n"
+     "  --output text|json   one JSON object per load with --output json\n"},
+    {"run", cmd_run, "sluice run [SOURCE...] [--force] [--output text|json]",
+     "load the sources of sluice.yaml (all, or the ones named)",
+     "  Expands each source's input paths and globs and loads every file it finds as one\n"
+     "  load; files loaded before are skipped. Other inputs go on when one fails.\n"
+     "\n"
+     "  --force              load files even if they were loaded before\n"
+     "  --output text|json   one JSON object per load with --output json\n"},
+    {"check", cmd_check,
+     "sluice check FILE [--schema FILE] [--format F] [--max-errors N] [--output text|json]",
+     "validate a file without loading it (exit 1 if some records are not valid)",
+     "  Reads FILE as a load would and reports every problem: records that cannot be\n"
+     "  read, cells that do not fit their type, missing key values.\n"
+     "\n"
+     "  --schema FILE        a Frictionless Table Schema (default: types are inferred)\n"
+     "  --format F           csv, tsv, ndjson or json (default: detected)\n"
+     "  --primary-key A,B    check that keys are unique and present\n"
+     "  --max-errors N       list at most N errors (the counts stay exact)\n"
+     "  --output text|json\n"},
+    {"cat", cmd_cat, "sluice cat FILE [--format F] [--to ndjson|csv] [--schema FILE]",
+     "print the records of a file as NDJSON or CSV",
+     "  Without --schema the values are the strings as parsed (JSON values as they are);\n"
+     "  with --schema they are typed. Records that cannot be read are reported on stderr\n"
+     "  and make the exit code 1.\n"
+     "\n"
+     "  --to ndjson|csv      output format (default ndjson)\n"
+     "  --format F           input format (default: detected)\n"
+     "  --schema FILE        cast the values with this Table Schema\n"},
+    {"infer", cmd_infer, "sluice infer FILE [--format F] [--output yaml|json]",
+     "print the Frictionless Table Schema of a file, inferred from all of it",
+     "  Reads the whole file (not a sample) and prints the narrowest type of every column.\n"
+     "  The result can be edited and given back with --schema.\n"
+     "\n"
+     "  --format F           input format (default: detected)\n"
+     "  --primary-key A,B    add a primary key to the schema\n"
+     "  --output yaml|json   default yaml\n"},
+    {"versions", cmd_versions, "sluice versions SOURCE [--output text|json]",
+     "list the loads (versions) of a source", "  --output text|json\n"},
+    {"help", cmd_help, "sluice help [COMMAND]", "show help for sluice or a command", ""},
+    {"version", cmd_version, "sluice version", "print the version", ""},
+    {NULL, NULL, NULL, NULL, NULL}};
+
+const struct command *find_command(const char *name)
+{
+    for (const struct command *cmd = commands; cmd->name; cmd++)
+        if (!strcmp(cmd->name, name)) return cmd;
+    return NULL;
+}
+
+static void print_overview(FILE *f)
+{
+    fprintf(f, "usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] "
+               "COMMAND [ARGS]\n\n"
+               "sluice loads files into SQLite with versions, checks and a record of every row.\n\n"
+               "commands:\n");
+    for (const struct command *cmd = commands; cmd->name; cmd++)
+        fprintf(f, "  %-9s %s\n", cmd->name, cmd->summary);
+    fprintf(f, "\nglobal options:\n"
+               "  --db URL             sqlite:PATH or a path (default: the config's store, else\n"
+               "                       $SLUICE_DB, else sqlite:sluice.db)\n"
+               "  --config FILE        default ./sluice.yaml when it exists\n"
+               "  --quiet              print errors only\n"
+               "  --log-format F       text or json (log lines on stderr)\n\n"
+               "exit codes: 0 ok, 1 data problems, 2 usage or config error, 3 runtime failure\n"
+               "`sluice help COMMAND` tells more.\n");
+}
+
+int print_help(const char *name)
+{
+    const struct command *cmd = find_command(name);
+    if (!cmd) return usage_error(NULL, "unknown command '%s'", name);
+    printf("usage: %s\n\n%s.\n\n%s", cmd->usage, cmd->summary, cmd->help);
+    return EXIT_OK;
+}
+
+int usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "sluice: ");
+    if (cmd) fprintf(stderr, "%s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    if (cmd && find_command(cmd))
+        fprintf(stderr, "usage: %s\n", find_command(cmd)->usage);
+    else
+        fprintf(stderr, "try `sluice help`\n");
+    return EXIT_USAGE;
+}
+
+static int cmd_help(struct cli *c, int argc, char **argv)
+{
+    (void)c;
+    if (argc > 1) return print_help(argv[1]);
+    print_overview(stdout);
+    return EXIT_OK;
+}
+
+static int cmd_version(struct cli *c, int argc, char **argv)
+{
+    (void)c, (void)argc, (void)argv;
+    printf("sluice %s (SQLite store)\n", SL_VERSION);
+    return EXIT_OK;
+}
+
+int global_option(struct cli *c, int opt, const char *arg)
+{
+    switch (opt) {
+    case 1001: c->db_url = arg; return 1;
+    case 1002: c->config_path = arg; return 1;
+    case 'q':
+        c->quiet = 1;
+        c->progress = 0;
+        sl_log_cfg.level = SL_LOG_ERROR;
+        return 1;
+    case 1003:
+        if (!strcmp(arg, "json"))
+            sl_log_cfg.json = 1;
+        else if (!strcmp(arg, "text"))
+            sl_log_cfg.json = 0;
+        else
+            return -1;
+        return 1;
+    }
+    return 0;
+}
+
+static void on_signal(int sig)
+{
+    /* the first signal asks the load to roll back and stop; a second one ends sluice now */
+    if (sl_interrupted) {
+        signal(sig, SIG_DFL);
+        raise(sig);
+    }
+    sl_interrupted = 1;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option opts[] = {GLOBAL_OPTIONS, {"version", no_argument, NULL, 'V'},
+                                         {NULL, 0, NULL, 0}};
+    struct cli c;
+    int opt, rc;
+
+    memset(&c, 0, sizeof c);
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    /* global options up to the command; getopt must not permute past it */
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {
+        if (opt == 'h') {
+            print_overview(stdout);
+            return EXIT_OK;
+        }
+        if (opt == 'V') return cmd_version(&c, 0, NULL);
+        if (opt == '?' || opt == ':')
+            return usage_error(NULL, "unknown or incomplete option '%s'", argv[optind - 1]);
+        if (global_option(&c, opt, optarg) < 0)
+            return usage_error(NULL, "--log-format must be text or json");
+    }
+    if (optind >= argc) {
+        print_overview(stderr);
+        return EXIT_USAGE;
+    }
+    const struct command *cmd = find_command(argv[optind]);
+    if (!cmd) return usage_error(NULL, "unknown command '%s'", argv[optind]);
+    c.progress = !c.quiet && isatty(2);
+    argc -= optind;
+    argv += optind;
+    optind = 0; /* reinitialize getopt for the command */
+    rc = cmd->fn(&c, argc, argv);
+    if (c.config) sl_config_free(c.config);
+    free(c.db_owned);
+    fflush(stdout);
+    if (ferror(stdout)) {
+        fprintf(stderr, "sluice: error writing to standard output\n");
+        if (rc == 0) rc = EXIT_RUNTIME;
+    }
+    return rc;
+}

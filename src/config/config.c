@@ -1,0 +1,356 @@
+/*
+ * sluice.yaml: the store URL and the sources. Every value is interpolated (${VAR}) before it is
+ * read, and every error names the file, the line and the key path.
+ */
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sluice/config.h"
+#include "sluice/json.h"
+#include "sluice/store.h"
+
+/*
+ * Until the format registry (src/format/registry.c) is there, the few facts config needs from
+ * it are kept here.
+ */
+static void fopts_init(struct sl_format_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    o->delimiter = 0;
+    o->quote = -1;
+    o->header = -1;
+    o->encoding = SL_ENC_AUTO;
+}
+
+static int format_known(const char *name)
+{
+    static const char *const names[] = {"csv", "tsv", "ndjson", "jsonl", "json"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (!strcmp(name, names[i])) return 1;
+    return 0;
+}
+
+static const char *format_names(void)
+{
+    return "csv, tsv, ndjson, jsonl, json";
+}
+
+static int encoding_parse(const char *s)
+{
+    static const struct {
+        const char *name;
+        int enc;
+    } encs[] = {
+        {"auto", SL_ENC_AUTO},        {"utf-8", SL_ENC_UTF8},     {"utf8", SL_ENC_UTF8},
+        {"latin1", SL_ENC_LATIN1},    {"latin-1", SL_ENC_LATIN1}, {"iso-8859-1", SL_ENC_LATIN1},
+        {"iso8859-1", SL_ENC_LATIN1}, {"cp1252", SL_ENC_CP1252},  {"windows-1252", SL_ENC_CP1252}};
+    for (size_t i = 0; i < sizeof encs / sizeof encs[0]; i++)
+        if (!strcasecmp(s, encs[i].name)) return encs[i].enc;
+    return -1;
+}
+
+void sl_source_init(struct sl_source *s)
+{
+    memset(s, 0, sizeof *s);
+    fopts_init(&s->fopts);
+}
+
+static void free_strs(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(v[i]);
+    free(v);
+}
+
+void sl_source_free(struct sl_source *s)
+{
+    if (!s) return;
+    free(s->name);
+    free_strs(s->inputs, s->ninputs);
+    free(s->base_dir);
+    free(s->format);
+    free(s->schema_path);
+    free_strs(s->primary_key, s->npk);
+    free(s->timestamp);
+    sl_source_init(s);
+}
+
+void sl_config_free(struct sl_config *c)
+{
+    if (!c) return;
+    for (size_t i = 0; i < c->nsources; i++) sl_source_free(&c->sources[i]);
+    free(c->sources);
+    free(c->path);
+    free(c->dir);
+    free(c->store);
+    free(c);
+}
+
+const struct sl_source *sl_config_source(const struct sl_config *c, const char *name)
+{
+    if (!c || !name) return NULL;
+    for (size_t i = 0; i < c->nsources; i++)
+        if (!strcmp(c->sources[i].name, name)) return &c->sources[i];
+    return NULL;
+}
+
+/* ---- reading values -------------------------------------------------------------------- */
+
+struct cfgload {
+    struct sl_doc doc;
+    struct sl_error *err;
+};
+
+/*
+ * The node with ${VAR} replaced in its text (a scalar) or in its items' text (a list): a copy in
+ * the document's arena, so the tree itself is never changed (an alias may share a node).
+ */
+static int interp(struct cfgload *c, const struct sl_node *n, const char *what,
+                  const struct sl_node **out)
+{
+    struct sl_node *copy;
+    char *s = NULL;
+
+    *out = n;
+    if (!n) return 0;
+    if (n->type == SL_NODE_SEQ) {
+        copy = sl_arena_alloc(&c->doc.arena, sizeof *copy);
+        *copy = *n;
+        copy->items = sl_arena_alloc(&c->doc.arena, (n->n ? n->n : 1) * sizeof *copy->items);
+        for (size_t i = 0; i < n->n; i++) {
+            const struct sl_node *item;
+            int rc = interp(c, n->items[i], what, &item);
+            if (rc < 0) return rc;
+            copy->items[i] = (struct sl_node *)item;
+        }
+        *out = copy;
+        return 0;
+    }
+    if (n->type != SL_NODE_SCALAR || !n->text || !memchr(n->text, '$', n->len)) return 0;
+    if (sl_interpolate(n->text, &s, c->err) < 0) {
+        sl_error_prefix(c->err, "%s:%d: %s", c->doc.path, n->line, what);
+        c->err->code = SL_ECONFIG;
+        return SL_ECONFIG;
+    }
+    copy = sl_arena_alloc(&c->doc.arena, sizeof *copy);
+    *copy = *n;
+    copy->len = strlen(s);
+    copy->text = sl_arena_strndup(&c->doc.arena, s, copy->len);
+    free(s);
+    *out = copy;
+    return 0;
+}
+
+static int get_str(struct cfgload *c, const struct sl_node *n, const char *what, char **out)
+{
+    const char *s;
+    int rc = interp(c, n, what, &n);
+    if (rc == 0) rc = sl_node_want_str(&c->doc, n, what, &s, c->err);
+    if (rc == 0) *out = sl_xstrdup(s);
+    return rc;
+}
+
+static int get_strs(struct cfgload *c, const struct sl_node *n, const char *what, char ***out,
+                    size_t *count)
+{
+    const char **v;
+    size_t k;
+    int rc = interp(c, n, what, &n);
+    if (rc == 0) rc = sl_node_want_strs(&c->doc, n, what, &v, &k, c->err);
+    if (rc < 0) return rc;
+    *out = sl_xcalloc(k ? k : 1, sizeof **out);
+    for (size_t i = 0; i < k; i++) (*out)[i] = sl_xstrdup(v[i]);
+    *count = k;
+    return 0;
+}
+
+static int bad_value(struct cfgload *c, const struct sl_node *n, const char *what, const char *why)
+{
+    return sl_error_set(c->err, SL_ECONFIG, "%s:%d: %s: %s", c->doc.path, n ? n->line : 0, what,
+                        why);
+}
+
+/* ---- sources --------------------------------------------------------------------------- */
+
+static const char *const source_keys[] = {"input",     "format",  "schema", "primary_key",
+                                          "timestamp", "options", NULL};
+static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
+                                          "max_record_size", "max_input_size", NULL};
+
+static int get_size(struct cfgload *c, const struct sl_node *n, const char *what, int64_t *out)
+{
+    const char *s;
+    int rc = interp(c, n, what, &n);
+
+    if (rc < 0) return rc;
+    s = sl_node_str(n);
+    *out = s ? sl_parse_size(s) : -1;
+    if (*out <= 0) return bad_value(c, n, what, "expected a size (a byte count or e.g. 64MiB)");
+    return 0;
+}
+
+static int read_options(struct cfgload *c, const struct sl_node *map, const char *what,
+                        struct sl_source *src)
+{
+    char key[300];
+    int rc;
+
+    rc = sl_node_check_keys(&c->doc, map, what, option_keys, c->err);
+    if (rc < 0 || !map || map->type != SL_NODE_MAP) return rc;
+    for (size_t i = 0; i < map->n; i++) {
+        const char *k = map->keys[i]->text;
+        const struct sl_node *v = map->items[i];
+        const char *s;
+
+        snprintf(key, sizeof key, "%s.%s", what, k);
+        if ((rc = interp(c, v, key, &v)) < 0) return rc;
+        if (!strcmp(k, "delimiter")) {
+            if ((rc = sl_node_want_str(&c->doc, v, key, &s, c->err)) < 0) return rc;
+            if (!strcmp(s, "\\t") || !strcasecmp(s, "tab")) s = "\t";
+            if (strlen(s) != 1 || s[0] == '\n' || s[0] == '\r' || (unsigned char)s[0] >= 0x80)
+                return bad_value(c, v, key, "expected one character (or \"\\t\" / tab)");
+            src->fopts.delimiter = s[0];
+        } else if (!strcmp(k, "quote")) {
+            if (v->type == SL_NODE_NULL) {
+                src->fopts.quote = 0;
+                continue;
+            }
+            if ((rc = sl_node_want_str(&c->doc, v, key, &s, c->err)) < 0) return rc;
+            if (!*s || !strcasecmp(s, "none"))
+                src->fopts.quote = 0;
+            else if (strlen(s) == 1 && s[0] != '\n' && s[0] != '\r' && (unsigned char)s[0] < 0x80)
+                src->fopts.quote = s[0];
+            else
+                return bad_value(c, v, key, "expected one character, or none");
+        } else if (!strcmp(k, "header")) {
+            int b;
+            if ((rc = sl_node_want_bool(&c->doc, v, key, &b, c->err)) < 0) return rc;
+            src->fopts.header = b;
+        } else if (!strcmp(k, "encoding")) {
+            int enc;
+            if ((rc = sl_node_want_str(&c->doc, v, key, &s, c->err)) < 0) return rc;
+            if ((enc = encoding_parse(s)) < 0)
+                return bad_value(c, v, key,
+                                 "unknown encoding (expected utf-8, latin1 or windows-1252)");
+            src->fopts.encoding = enc;
+        } else if (!strcmp(k, "max_record_size")) {
+            int64_t size;
+            if ((rc = get_size(c, v, key, &size)) < 0) return rc;
+            src->fopts.max_record = (size_t)size;
+        } else if (!strcmp(k, "max_input_size")) {
+            if ((rc = get_size(c, v, key, &src->sopts.max_bytes)) < 0) return rc;
+        }
+    }
+    return 0;
+}
+
+static int read_source(struct cfgload *c, const struct sl_node *key, const struct sl_node *map,
+                       const char *dir, struct sl_source *src)
+{
+    char what[200], sub[300];
+    const struct sl_node *v;
+    int rc;
+
+    snprintf(what, sizeof what, "sources.%s", key->text);
+    src->name = sl_xstrdup(key->text);
+    src->line = key->line;
+    src->base_dir = sl_xstrdup(dir);
+    if (sl_source_name_check(key->text, c->err) < 0) {
+        sl_error_prefix(c->err, "%s:%d: %s", c->doc.path, key->line, what);
+        c->err->code = SL_ECONFIG;
+        return SL_ECONFIG;
+    }
+    if (!map || map->type != SL_NODE_MAP)
+        return bad_value(c, map ? map : key, what, "expected a mapping with at least 'input'");
+    if ((rc = sl_node_check_keys(&c->doc, map, what, source_keys, c->err)) < 0) return rc;
+
+    snprintf(sub, sizeof sub, "%s.input", what);
+    v = sl_node_get(map, "input");
+    if (!v || v->type == SL_NODE_NULL)
+        return bad_value(c, v ? v : map, sub, "missing (a path, a glob or a list of them)");
+    if ((rc = get_strs(c, v, sub, &src->inputs, &src->ninputs)) < 0) return rc;
+    if (!src->ninputs) return bad_value(c, v, sub, "empty (a path, a glob or a list of them)");
+
+    if ((v = sl_node_get(map, "format"))) {
+        snprintf(sub, sizeof sub, "%s.format", what);
+        if ((rc = get_str(c, v, sub, &src->format)) < 0) return rc;
+        if (!format_known(src->format)) {
+            char why[300];
+            snprintf(why, sizeof why, "unknown format '%.100s' (known: %s)", src->format,
+                     format_names());
+            return bad_value(c, v, sub, why);
+        }
+    }
+    if ((v = sl_node_get(map, "schema"))) {
+        snprintf(sub, sizeof sub, "%s.schema", what);
+        if ((rc = get_str(c, v, sub, &src->schema_path)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "primary_key"))) {
+        snprintf(sub, sizeof sub, "%s.primary_key", what);
+        if ((rc = get_strs(c, v, sub, &src->primary_key, &src->npk)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "timestamp"))) {
+        snprintf(sub, sizeof sub, "%s.timestamp", what);
+        if ((rc = get_str(c, v, sub, &src->timestamp)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "options"))) {
+        snprintf(sub, sizeof sub, "%s.options", what);
+        if ((rc = read_options(c, v, sub, src)) < 0) return rc;
+    }
+    return 0;
+}
+
+/* ---- the file -------------------------------------------------------------------------- */
+
+static const char *const top_keys[] = {"store", "sources", NULL};
+
+int sl_config_load(const char *path, struct sl_config **out, struct sl_error *err)
+{
+    struct cfgload c;
+    struct sl_config *cfg = sl_xcalloc(1, sizeof *cfg);
+    const struct sl_node *root, *v;
+    char *tmp, *envpath = NULL;
+    int rc = 0;
+
+    *out = NULL;
+    memset(&c, 0, sizeof c);
+    c.err = err;
+    cfg->path = sl_xstrdup(path);
+    tmp = sl_xstrdup(path);
+    cfg->dir = sl_xstrdup(dirname(tmp));
+    free(tmp);
+
+    envpath = sl_xasprintf("%s/.env", cfg->dir);
+    if ((rc = sl_dotenv_load(envpath, err)) < 0) goto out;
+    if ((rc = sl_doc_load(&c.doc, path, err)) < 0) goto out;
+
+    root = c.doc.root;
+    if (root && root->type == SL_NODE_NULL) root = NULL; /* an empty file: no sources */
+    if ((rc = sl_node_check_keys(&c.doc, root, "", top_keys, err)) < 0) goto out;
+    if ((v = sl_node_get(root, "store")) && (rc = get_str(&c, v, "store", &cfg->store)) < 0)
+        goto out;
+    v = sl_node_get(root, "sources");
+    if (v && v->type != SL_NODE_NULL) {
+        if (v->type != SL_NODE_MAP) {
+            rc = bad_value(&c, v, "sources", "expected a mapping of source names to sources");
+            goto out;
+        }
+        cfg->sources = sl_xcalloc(v->n ? v->n : 1, sizeof *cfg->sources);
+        for (size_t i = 0; i < v->n; i++) {
+            struct sl_source *src = &cfg->sources[cfg->nsources++];
+            sl_source_init(src);
+            if ((rc = read_source(&c, v->keys[i], v->items[i], cfg->dir, src)) < 0) goto out;
+        }
+    }
+out:
+    free(envpath);
+    sl_doc_free(&c.doc);
+    if (rc < 0) {
+        sl_config_free(cfg);
+        return rc;
+    }
+    *out = cfg;
+    return 0;
+}

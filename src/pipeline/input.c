@@ -1,0 +1,248 @@
+/* Opening inputs, the inference pass, and small things every command needs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pipeline/internal.h"
+
+volatile int sl_interrupted;
+
+static char *join_path(const char *dir, const char *path)
+{
+    if (!dir || !*dir || path[0] == '/' || !strcmp(path, "-")) return sl_xstrdup(path);
+    return sl_xasprintf("%s/%s", dir, path);
+}
+
+int sl__input_open(struct sl__input *in, const struct sl_source *src, const char *path,
+                   int want_raw, int spool, struct sl_error *err)
+{
+    struct sl_stream_opts so = src->sopts;
+    const char *head = NULL;
+    ssize_t nhead;
+    int rc;
+
+    memset(in, 0, sizeof *in);
+    in->src = src;
+    in->label = path;
+    in->path = sl_xstrdup(path); /* paths come expanded against base_dir already */
+    so.spool = spool && !strcmp(path, "-");
+    if ((rc = sl_stream_open(in->path, &so, &in->stream, err))) goto out;
+    in->fopts = src->fopts;
+    in->fopts.want_raw = want_raw;
+    if (src->format) {
+        in->format = sl_format_find(src->format);
+        if (!in->format) {
+            rc = sl_error_set(err, SL_ECONFIG, "unknown format '%s' (known: %s)", src->format,
+                              sl_format_names());
+            goto out;
+        }
+    } else {
+        nhead = sl_stream_peek(in->stream, 64 << 10, &head, err);
+        if (nhead < 0) {
+            rc = (int)nhead;
+            goto out;
+        }
+        in->format = sl_format_detect(path, head, (size_t)nhead);
+    }
+    rc = in->format->open(in->stream, &in->fopts, &in->reader, err);
+out:
+    if (rc) {
+        sl__input_close(in);
+        if (!strstr(err->msg, path)) sl_error_prefix(err, "%s", path);
+    }
+    return rc;
+}
+
+int sl__input_reopen(struct sl__input *in, int want_raw, struct sl_error *err)
+{
+    int rc;
+    struct sl_dialect d = in->reader->dialect;
+
+    in->format->close(in->reader);
+    in->reader = NULL;
+    if ((rc = sl_stream_rewind(in->stream, err))) return rc;
+    /* the second pass must read exactly like the first: no sniffing again */
+    in->fopts.want_raw = want_raw;
+    if (!in->fopts.delimiter) in->fopts.delimiter = d.delimiter;
+    if (in->fopts.quote < 0) in->fopts.quote = d.quote;
+    if (in->fopts.header < 0) in->fopts.header = d.header;
+    return in->format->open(in->stream, &in->fopts, &in->reader, err);
+}
+
+void sl__input_close(struct sl__input *in)
+{
+    if (in->reader) in->format->close(in->reader);
+    if (in->stream) sl_stream_close(in->stream);
+    free(in->path);
+    memset(in, 0, sizeof *in);
+}
+
+int sl__input_is_json(const struct sl__input *in)
+{
+    return in->format == &sl_format_ndjson || in->format == &sl_format_json;
+}
+
+int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
+                   struct sl_error *err)
+{
+    struct sl_infer *inf = sl_infer_new(sl__input_is_json(in));
+    struct sl_batch b;
+    struct sl__progress pr;
+    int rc = 0;
+
+    memset(out, 0, sizeof *out);
+    sl_batch_init(&b);
+    sl__progress_start(&pr, progress, sl_stream_size(in->stream), "reading types");
+    for (;;) {
+        if (sl_interrupted) {
+            rc = sl_error_set(err, SL_EINTR, "interrupted");
+            goto out;
+        }
+        sl_batch_reset(&b);
+        rc = in->format->next(in->reader, &b, err);
+        if (rc < 0) goto out;
+        if (rc == 0) break;
+        sl_infer_batch(inf, &b);
+        out->rows += (int64_t)b.nrows;
+        sl__progress_update(&pr, b.in_bytes, out->rows);
+    }
+    rc = 0;
+    sl_stream_sha256(in->stream, out->sha256);
+    /* Encoding over the whole input: invalid UTF-8 and no valid multi-byte sequence at all
+     * means a single-byte encoding; Windows-1252 is what such files almost always are. */
+    if (in->fopts.encoding == SL_ENC_AUTO) {
+        const struct sl_reader *r = in->reader;
+        if (r->dialect.encoding == SL_ENC_UTF8 && r->utf8_invalid > 0 && r->utf8_multibyte == 0)
+            in->fopts.encoding = SL_ENC_CP1252;
+        else
+            in->fopts.encoding = r->dialect.encoding;
+    }
+    out->schema = sl_infer_schema(inf, &in->reader->labels, &out->renames);
+out:
+    sl__progress_end(&pr);
+    sl_batch_free(&b);
+    sl_infer_free(inf);
+    return rc;
+}
+
+void sl__inferred_free(struct sl__inferred *inf)
+{
+    sl_schema_free(inf->schema);
+    sl_renames_free(&inf->renames);
+    memset(inf, 0, sizeof *inf);
+}
+
+int sl__source_schema(const struct sl_source *src, struct sl_schema **out, struct sl_error *err)
+{
+    *out = NULL;
+    if (!src->schema_path) return 0;
+    char *path = join_path(src->base_dir, src->schema_path);
+    int rc = sl_schema_load(path, out, err);
+    free(path);
+    return rc;
+}
+
+int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, struct sl_error *err)
+{
+    if (!src->npk) return 0;
+    int rc = sl_schema_set_pk(s, (const char *const *)src->primary_key, src->npk, err);
+    if (rc) {
+        struct sl_buf names = SL_BUF_INIT;
+        for (size_t i = 0; i < s->nfields; i++)
+            sl_buf_addf(&names, "%s%s", i ? ", " : "", s->fields[i].name);
+        sl_error_set(err, SL_ECONFIG, "%s (fields: %s)", err->msg, sl_buf_str(&names));
+        sl_buf_free(&names);
+    }
+    return rc;
+}
+
+char *sl__columns_json(const struct sl_labels *labels)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    char **names = sl_names_normalize((const char *const *)labels->v, labels->n, NULL);
+    sl_buf_addc(&b, '[');
+    for (size_t i = 0; i < labels->n; i++) {
+        sl_buf_adds(&b, i ? ",[" : "[");
+        sl_buf_json_str(&b, labels->v[i], labels->lens[i]);
+        sl_buf_addc(&b, ',');
+        sl_buf_json_cstr(&b, names[i]);
+        sl_buf_addc(&b, ']');
+    }
+    sl_buf_addc(&b, ']');
+    sl_names_free(names, labels->n);
+    return sl_buf_detach(&b);
+}
+
+char *sl__dialect_json(const struct sl__input *in)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    const struct sl_dialect *d = &in->reader->dialect;
+    char c[2] = {0, 0};
+
+    sl_buf_adds(&b, "{\"format\":");
+    sl_buf_json_cstr(&b, in->format->name);
+    sl_buf_adds(&b, ",\"compression\":");
+    sl_buf_json_cstr(&b, sl_stream_compression(in->stream));
+    if (!sl__input_is_json(in)) {
+        c[0] = d->delimiter;
+        sl_buf_adds(&b, ",\"delimiter\":");
+        sl_buf_json_cstr(&b, c);
+        c[0] = d->quote;
+        sl_buf_adds(&b, ",\"quote\":");
+        sl_buf_json_cstr(&b, d->quote ? c : NULL);
+        sl_buf_addf(&b, ",\"header\":%s,\"bom\":%s", d->header ? "true" : "false",
+                    d->bom ? "true" : "false");
+        sl_buf_adds(&b, ",\"newline\":");
+        sl_buf_json_cstr(&b, !strcmp(d->newline, "\r\n") ? "crlf"
+                             : !strcmp(d->newline, "\r") ? "cr"
+                                                         : "lf");
+    }
+    sl_buf_adds(&b, ",\"encoding\":");
+    const char *tc = sl_stream_transcoding(in->stream);
+    sl_buf_json_cstr(&b, tc ? tc : sl_encoding_name(in->fopts.encoding ? in->fopts.encoding
+                                                                        : d->encoding));
+    sl_buf_addc(&b, '}');
+    return sl_buf_detach(&b);
+}
+
+/* ---- progress --------------------------------------------------------------------------- */
+
+void sl__progress_start(struct sl__progress *p, int on, int64_t total, const char *what)
+{
+    p->on = on;
+    p->start = p->last = sl_mono();
+    p->total = total;
+    p->what = what;
+}
+
+void sl__progress_update(struct sl__progress *p, int64_t bytes, int64_t rows)
+{
+    char done[32], all[32], line[200];
+    double now;
+
+    if (!p->on) return;
+    now = sl_mono();
+    if (now - p->last < 0.2) return;
+    p->last = now;
+    double secs = now - p->start, rate = secs > 0 ? rows / secs : 0;
+    int n = snprintf(line, sizeof line, "\r%s: %s", p->what, sl_human_bytes((double)bytes, done,
+                                                                            sizeof done));
+    if (p->total > 0)
+        n += snprintf(line + n, sizeof line - (size_t)n, " of %s (%.0f%%)",
+                      sl_human_bytes((double)p->total, all, sizeof all),
+                      100.0 * (double)bytes / (double)p->total);
+    n += snprintf(line + n, sizeof line - (size_t)n, ", %lld rows, %.0f rows/s", (long long)rows,
+                  rate);
+    if (p->total > 0 && bytes > 0 && secs > 0.5)
+        n += snprintf(line + n, sizeof line - (size_t)n, ", ETA %.0f s",
+                      secs * (double)(p->total - bytes) / (double)bytes);
+    snprintf(line + n, sizeof line - (size_t)n, "\033[K");
+    fputs(line, stderr);
+}
+
+void sl__progress_end(struct sl__progress *p)
+{
+    if (p->on && sl_mono() - p->start >= 0.2) fputs("\r\033[K", stderr);
+    p->on = 0;
+}

@@ -1,0 +1,70 @@
+/* Pieces shared by the pipeline's commands (load, check, infer, cat, rebuild). Internal. */
+#ifndef SLUICE_PIPELINE_INTERNAL_H
+#define SLUICE_PIPELINE_INTERNAL_H
+
+#include "sluice/sluice.h"
+
+/* One opened input: stream, format, reader. */
+struct sl__input {
+    const struct sl_source *src;
+    char *path; /* as opened (base_dir applied) */
+    const char *label; /* as the user named it */
+    struct sl_stream *stream;
+    const struct sl_format *format;
+    struct sl_reader *reader;
+    struct sl_format_opts fopts;
+};
+
+/* Opens path of src: stream (spooled when stdin and spool), format (src->format or detected),
+ * reader. Errors name the input. */
+int sl__input_open(struct sl__input *in, const struct sl_source *src, const char *path,
+                   int want_raw, int spool, struct sl_error *err);
+/* Back to the start with a fresh reader (same dialect; encoding as in->fopts now says). */
+int sl__input_reopen(struct sl__input *in, int want_raw, struct sl_error *err);
+void sl__input_close(struct sl__input *in);
+int sl__input_is_json(const struct sl__input *in);
+
+/* Reads the whole input once: types of every column, SHA-256, and (CSV) the encoding. */
+struct sl__inferred {
+    struct sl_schema *schema;
+    struct sl_renames renames;
+    char sha256[65];
+    int64_t rows;
+};
+int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
+                   struct sl_error *err);
+void sl__inferred_free(struct sl__inferred *inf);
+
+/* The schema a source's inputs are cast with: src->schema_path (relative to base_dir) or NULL
+ * when it is inferred per input. */
+int sl__source_schema(const struct sl_source *src, struct sl_schema **out, struct sl_error *err);
+/* Sets s's primary key from src->primary_key (if any); error names the missing field. */
+int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, struct sl_error *err);
+
+/* "[[label,name],...]" of the input columns, as a load records them. */
+char *sl__columns_json(const struct sl_labels *labels);
+/* {"format":"csv","delimiter":",",...} */
+char *sl__dialect_json(const struct sl__input *in);
+
+/* Progress line on stderr (a terminal only; the caller decides). */
+struct sl__progress {
+    int on;
+    double start, last;
+    int64_t total; /* raw bytes, -1 unknown */
+    const char *what;
+};
+void sl__progress_start(struct sl__progress *p, int on, int64_t total, const char *what);
+void sl__progress_update(struct sl__progress *p, int64_t bytes, int64_t rows);
+void sl__progress_end(struct sl__progress *p);
+
+/* Refills silver from the bronze rows of the source's active committed loads (inside the
+ * load's transaction, after begin_load emptied silver). */
+int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
+                       struct sl_error *err);
+
+/* Turns one raw bronze record (JSON array of CSV cells, or a JSON object) into a row of b;
+ * labels grow with new keys. */
+int sl__raw_to_row(struct sl_batch *b, const char *raw, size_t len, struct sl_labels *labels,
+                   struct sl_row *row, struct sl_error *err);
+
+#endif

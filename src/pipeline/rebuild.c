@@ -1,0 +1,176 @@
+/*
+ * Silver from bronze. Silver is a pure function of the active bronze loads (DESIGN.md): when a
+ * column must widen, silver is emptied and every active load's bronze rows are cast again, in
+ * load order, with the new schema. Bronze keeps records as received, so nothing is lost.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/internal.h"
+
+#define REBUILD_BATCH 4096
+
+static int cell_from_tok(struct sl_batch *b, const struct sl_json_tok *t, struct sl_cell *c)
+{
+    c->p = t->p;
+    c->len = (uint32_t)t->len;
+    c->flags = 0;
+    switch (t->type) {
+    case SL_JSON_NULL: c->kind = SL_CELL_NULL; break;
+    case SL_JSON_TRUE: c->kind = SL_CELL_TRUE; break;
+    case SL_JSON_FALSE: c->kind = SL_CELL_FALSE; break;
+    case SL_JSON_NUMBER: c->kind = SL_CELL_NUMBER; break;
+    case SL_JSON_OBJECT: c->kind = SL_CELL_OBJECT; break;
+    case SL_JSON_ARRAY: c->kind = SL_CELL_ARRAY; break;
+    default:
+        c->kind = SL_CELL_STRING;
+        if (t->escaped) {
+            char *o = sl_arena_alloc(&b->arena, t->len + 1);
+            c->len = (uint32_t)sl_json_unescape(t->p, t->len, o);
+            c->p = o;
+        }
+    }
+    return 0;
+}
+
+int sl__raw_to_row(struct sl_batch *b, const char *raw, size_t len, struct sl_labels *labels,
+                   struct sl_row *row, struct sl_error *err)
+{
+    struct sl_json_tok tok, key, val;
+    struct sl_json_err je;
+    struct sl_json_iter it;
+    size_t n = 0, cap = 16;
+    struct sl_cell *cells;
+
+    /* raw is copied: the store's buffer is only valid during its callback */
+    char *copy = sl_arena_strndup(&b->arena, raw, len);
+    if (sl_json_scan(copy, len, 1, &tok, &je) <= 0 ||
+        (tok.type != SL_JSON_ARRAY && tok.type != SL_JSON_OBJECT))
+        return sl_error_set(err, SL_EFORMAT, "bronze row %lld holds no JSON record",
+                            (long long)row->num);
+    cells = sl_arena_alloc(&b->arena, cap * sizeof *cells);
+    sl_json_iter_init(&it, &tok);
+    while (sl_json_iter_next(&it, tok.type == SL_JSON_OBJECT ? &key : NULL, &val)) {
+        if (n == cap) {
+            struct sl_cell *more = sl_arena_alloc(&b->arena, 2 * cap * sizeof *more);
+            memcpy(more, cells, n * sizeof *cells);
+            cells = more;
+            cap *= 2;
+        }
+        struct sl_cell *c = &cells[n];
+        cell_from_tok(b, &val, c);
+        if (tok.type == SL_JSON_ARRAY) {
+            c->col = (uint32_t)n;
+        } else {
+            const char *k = key.p;
+            size_t kl = key.len;
+            if (key.escaped) {
+                char *o = sl_arena_alloc(&b->arena, key.len + 1);
+                kl = sl_json_unescape(key.p, key.len, o);
+                k = o;
+            }
+            c->col = sl_labels_intern(labels, k, kl);
+        }
+        n++;
+    }
+    row->cells = cells;
+    row->ncells = (uint32_t)n;
+    return 0;
+}
+
+struct rebuild {
+    struct sl_db *db;
+    struct sl_load *load;
+    const struct sl_schema *s;
+    struct sl_labels labels;
+    struct sl_mapping map;
+    struct sl_batch b;
+};
+
+static int flush(struct rebuild *rb, struct sl_error *err)
+{
+    int rc;
+    if (!rb->b.nrows) return 0;
+    sl_mapping_update(&rb->map, rb->s, &rb->labels);
+    sl_cast_batch(rb->s, &rb->map, &rb->labels, &rb->b);
+    for (size_t i = 0; i < rb->b.nrows; i++)
+        if (rb->b.rows[i].status == SL_ROW_INVALID)
+            return sl_error_set(err, SL_EFORMAT,
+                                "rebuilding %s: bronze row %lld of load %lld does not fit the "
+                                "new schema: %s",
+                                rb->load->source, (long long)rb->b.rows[i].num,
+                                (long long)rb->load->id,
+                                rb->b.rows[i].issues ? rb->b.rows[i].issues->message : "?");
+    rc = rb->db->store->write_silver(rb->db, rb->load, &rb->b, err);
+    sl_batch_reset(&rb->b);
+    return rc;
+}
+
+static int on_bronze(void *ctx, const struct sl_bronze_row *br, struct sl_error *err)
+{
+    struct rebuild *rb = ctx;
+    struct sl_row *row = sl_batch_add_row(&rb->b);
+    int rc;
+
+    row->num = br->num;
+    row->line = br->line;
+    row->offset = br->offset;
+    if ((rc = sl__raw_to_row(&rb->b, br->raw, br->raw_len, &rb->labels, row, err))) return rc;
+    if (rb->b.nrows >= REBUILD_BATCH) return flush(rb, err);
+    return 0;
+}
+
+/* The labels a load recorded ([[label,name],...]) in input-column order. */
+static int load_labels(const char *columns_json, struct sl_labels *labels, struct sl_error *err)
+{
+    struct sl_doc d;
+    int rc;
+
+    sl_labels_init(labels);
+    if (!columns_json) return 0;
+    if ((rc = sl_doc_parse_json(&d, "load columns", columns_json, strlen(columns_json), err)))
+        return rc;
+    for (size_t i = 0; d.root && d.root->type == SL_NODE_SEQ && i < d.root->n; i++) {
+        const struct sl_node *pair = d.root->items[i];
+        if (pair->type == SL_NODE_SEQ && pair->n == 2)
+            sl_labels_push(labels, pair->items[0]->text, pair->items[0]->len);
+    }
+    sl_doc_free(&d);
+    return 0;
+}
+
+int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
+                       struct sl_error *err)
+{
+    struct sl_load_info *loads = NULL;
+    size_t n = 0;
+    int rc;
+
+    if ((rc = db->store->list_loads(db, load->source, &loads, &n, err))) return rc;
+    for (size_t i = 0; i < n && !rc; i++) {
+        struct rebuild rb;
+        if (strcmp(loads[i].status, "committed") || !loads[i].active || loads[i].id == load->id)
+            continue;
+        memset(&rb, 0, sizeof rb);
+        rb.db = db;
+        rb.load = load;
+        rb.s = s;
+        sl_mapping_init(&rb.map);
+        sl_batch_init(&rb.b);
+        rc = load_labels(loads[i].columns_json, &rb.labels, err);
+        if (!rc) {
+            /* rows written now belong to the load they came from */
+            int64_t id = load->id, repeats = load->repeats;
+            load->id = loads[i].id;
+            rc = db->store->bronze_scan(db, load->source, loads[i].id, on_bronze, &rb, err);
+            if (!rc) rc = flush(&rb, err);
+            load->id = id;
+            load->repeats = repeats;
+        }
+        sl_labels_free(&rb.labels);
+        sl_mapping_free(&rb.map);
+        sl_batch_free(&rb.b);
+    }
+    sl_load_infos_free(loads, n);
+    return rc;
+}

@@ -1,0 +1,247 @@
+/* check, infer and cat: the pipeline without a store. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipeline/internal.h"
+
+/* A set of 64-bit key hashes, for uniqueness in `check` (the store counts it for loads). */
+struct keyset {
+    uint64_t *slots;
+    size_t n, cap;
+};
+
+static int keyset_add(struct keyset *k, uint64_t h)
+{
+    if (h == 0) h = 1;
+    if (k->n * 2 >= k->cap) {
+        size_t cap = k->cap ? k->cap * 2 : 1024;
+        uint64_t *s = sl_xcalloc(cap, sizeof *s);
+        for (size_t i = 0; i < k->cap; i++) {
+            if (!k->slots[i]) continue;
+            size_t j = k->slots[i] & (cap - 1);
+            while (s[j]) j = (j + 1) & (cap - 1);
+            s[j] = k->slots[i];
+        }
+        free(k->slots);
+        k->slots = s;
+        k->cap = cap;
+    }
+    size_t j = h & (k->cap - 1);
+    while (k->slots[j]) {
+        if (k->slots[j] == h) return 0;
+        j = (j + 1) & (k->cap - 1);
+    }
+    k->slots[j] = h;
+    k->n++;
+    return 1;
+}
+
+static uint64_t key_hash(const struct sl_schema *s, const struct sl_row *row)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < s->npk; i++) {
+        const struct sl_value *v = &row->values[s->pk[i]];
+        const unsigned char *p;
+        size_t n;
+        if (v->type == SL_V_TEXT)
+            p = (const unsigned char *)v->u.s, n = v->len;
+        else
+            p = (const unsigned char *)&v->u, n = sizeof v->u;
+        h = (h ^ v->type) * 1099511628211ull;
+        for (size_t k = 0; k < n; k++) h = (h ^ p[k]) * 1099511628211ull;
+        h = (h ^ 0xff) * 1099511628211ull;
+    }
+    return h;
+}
+
+int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue,
+                  void *ctx, struct sl_check_result *res, struct sl_error *err)
+{
+    struct sl__input in;
+    struct sl__inferred inf;
+    struct sl_schema *schema = NULL;
+    struct sl_mapping map;
+    struct sl_quality q;
+    struct sl_batch b;
+    struct keyset keys = {0};
+    struct sl_buf qj = SL_BUF_INIT;
+    int rc, have_q = 0;
+
+    memset(res, 0, sizeof *res);
+    memset(&inf, 0, sizeof inf);
+    memset(&in, 0, sizeof in);
+    sl_mapping_init(&map);
+    sl_batch_init(&b);
+    if ((rc = sl__source_schema(src, &schema, err))) goto out;
+    if ((rc = sl__input_open(&in, src, path, 0, schema == NULL, err))) goto out;
+    if (!schema) {
+        if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
+        schema = inf.schema;
+        inf.schema = NULL;
+        if ((rc = sl__input_reopen(&in, 0, err))) goto out;
+    } else if (!in.reader->dialect.header && !sl__input_is_json(&in)) {
+        map.by_position = 1;
+    }
+    if (!schema->npk && (rc = sl__apply_primary_key(src, schema, err))) goto out;
+    sl_quality_init(&q, schema);
+    have_q = 1;
+    for (;;) {
+        if (sl_interrupted) {
+            rc = sl_error_set(err, SL_EINTR, "interrupted");
+            goto out;
+        }
+        sl_batch_reset(&b);
+        rc = in.format->next(in.reader, &b, err);
+        if (rc < 0) goto out;
+        if (rc == 0) break;
+        sl_mapping_update(&map, schema, &in.reader->labels);
+        sl_cast_batch(schema, &map, &in.reader->labels, &b);
+        for (size_t r = 0; r < b.nrows; r++) {
+            struct sl_row *row = &b.rows[r];
+            if (schema->npk && row->values && row->status != SL_ROW_INVALID &&
+                !keyset_add(&keys, key_hash(schema, row))) {
+                q.repeats++;
+                sl_row_issue(&b, row, SL_ROW_INVALID, "primary-key", NULL, NULL, 0,
+                             "the primary key repeats an earlier row");
+            }
+            res->rows++;
+            if (row->status == SL_ROW_VALID) res->valid++;
+            if (row->status == SL_ROW_WARNING) res->warning++;
+            if (row->status == SL_ROW_INVALID) res->invalid++;
+            for (const struct sl_issue *i = row->issues; i && on_issue; i = i->next)
+                on_issue(ctx, row, i);
+        }
+        sl_quality_batch(&q, schema, &b);
+    }
+    rc = 0;
+    sl_quality_json(&q, schema, &qj);
+    res->quality_json = sl_buf_detach(&qj);
+out:
+    if (have_q) sl_quality_free(&q);
+    free(keys.slots);
+    sl_buf_free(&qj);
+    sl_batch_free(&b);
+    sl_mapping_free(&map);
+    sl__input_close(&in);
+    sl__inferred_free(&inf);
+    sl_schema_free(schema);
+    return rc;
+}
+
+int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schema **schema,
+                  struct sl_renames *renames, char **dialect_json, struct sl_error *err)
+{
+    struct sl__input in;
+    struct sl__inferred inf;
+    int rc;
+
+    *schema = NULL;
+    *dialect_json = NULL;
+    if ((rc = sl__input_open(&in, src, path, 0, 0, err))) return rc;
+    if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
+    if ((rc = sl__apply_primary_key(src, inf.schema, err))) goto out;
+    *schema = inf.schema;
+    inf.schema = NULL;
+    *renames = inf.renames;
+    memset(&inf.renames, 0, sizeof inf.renames);
+    *dialect_json = sl__dialect_json(&in);
+out:
+    sl__inferred_free(&inf);
+    sl__input_close(&in);
+    return rc;
+}
+
+static void report_bad_row(const char *path, const struct sl_row *row)
+{
+    const struct sl_issue *i = row->issues;
+    sl_log(SL_LOG_WARN, "%s:%lld: record %lld: %s: %s", path, (long long)row->line,
+           (long long)row->num, i ? i->code : "invalid", i ? i->message : "cannot be read");
+}
+
+int sl_cat_file(const struct sl_source *src, const char *path, const char *to, FILE *out,
+                int64_t *bad, struct sl_error *err)
+{
+    struct sl__input in;
+    struct sl_schema *schema = NULL;
+    struct sl_writer *w = NULL;
+    struct sl_mapping map;
+    struct sl_batch b;
+    const struct sl_cell **cells = NULL;
+    int *kinds = NULL;
+    int rc, json;
+
+    *bad = 0;
+    sl_mapping_init(&map);
+    sl_batch_init(&b);
+    memset(&in, 0, sizeof in);
+    if ((rc = sl__source_schema(src, &schema, err))) goto out;
+    if ((rc = sl__input_open(&in, src, path, 0, 1, err))) goto out;
+    json = sl__input_is_json(&in);
+    if ((rc = sl_writer_open(to, out, &w, err))) goto out;
+    if (json && !strcmp(to, "csv") && !schema) {
+        /* CSV needs every column up front: JSON keys are known only after reading it all */
+        while ((rc = in.format->next(in.reader, &b, err)) > 0) sl_batch_reset(&b);
+        if (rc < 0) goto out;
+        if ((rc = sl__input_reopen(&in, 0, err))) goto out;
+        in.reader->labels.n = 0;
+    }
+    if (schema) {
+        const char **names = sl_xmalloc((schema->nfields + 1) * sizeof *names);
+        kinds = sl_xmalloc((schema->nfields + 1) * sizeof *kinds);
+        for (size_t i = 0; i < schema->nfields; i++) {
+            names[i] = schema->fields[i].name;
+            kinds[i] = schema->fields[i].type == SL_TYPE_OBJECT  ? SL_JSON_OBJECT
+                       : schema->fields[i].type == SL_TYPE_ARRAY ? SL_JSON_ARRAY
+                                                                 : SL_JSON_STRING;
+        }
+        sl_writer_columns(w, names, schema->nfields);
+        free(names);
+        if (!in.reader->dialect.header && !json) map.by_position = 1;
+    }
+    size_t ncols_written = (size_t)-1;
+    for (;;) {
+        sl_batch_reset(&b);
+        rc = in.format->next(in.reader, &b, err);
+        if (rc < 0) goto out;
+        if (rc == 0) break;
+        const struct sl_labels *labels = &in.reader->labels;
+        if (schema) {
+            sl_mapping_update(&map, schema, labels);
+            sl_cast_batch(schema, &map, labels, &b);
+        } else if (ncols_written == (size_t)-1) {
+            sl_writer_columns(w, (const char *const *)labels->v, labels->n);
+            ncols_written = labels->n;
+        }
+        for (size_t r = 0; r < b.nrows; r++) {
+            const struct sl_row *row = &b.rows[r];
+            if (row->status == SL_ROW_INVALID) {
+                (*bad)++;
+                report_bad_row(path, row);
+                continue;
+            }
+            if (schema) {
+                sl_writer_values(w, row->values, kinds, schema->nfields);
+                continue;
+            }
+            size_t n = labels->n;
+            cells = sl_xrealloc(cells, (n ? n : 1) * sizeof *cells);
+            memset(cells, 0, (n ? n : 1) * sizeof *cells);
+            for (uint32_t k = 0; k < row->ncells; k++)
+                if (row->cells[k].col < n) cells[row->cells[k].col] = &row->cells[k];
+            sl_writer_cells(w, cells, json ? n : (ncols_written < n ? ncols_written : n));
+        }
+    }
+    rc = 0;
+out:
+    if (w) {
+        int wrc = sl_writer_close(w);
+        if (!rc && wrc) rc = sl_error_set(err, wrc, "writing the output failed");
+    }
+    free(cells);
+    free(kinds);
+    sl_batch_free(&b);
+    sl_mapping_free(&map);
+    sl__input_close(&in);
+    sl_schema_free(schema);
+    return rc;
+}

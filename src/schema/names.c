@@ -1,0 +1,92 @@
+/* Input labels → column names that work in SQL, with every change reported. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sluice/schema.h"
+
+/* Columns sluice adds to every silver table. */
+static const char *const reserved[] = {"_load", "_row", NULL};
+
+static int taken(char **names, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (names[i] && !strcasecmp(names[i], name)) return 1;
+    for (int i = 0; reserved[i]; i++)
+        if (!strcasecmp(reserved[i], name)) return 1;
+    return 0;
+}
+
+/* Trims, and turns runs of control characters into one space. */
+static char *clean(const char *label)
+{
+    size_t n = strlen(label);
+    char *s = sl_xmalloc(n + 1), *o = s;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)label[i];
+        if (c < 0x20 || c == 0x7f) {
+            if (o > s && o[-1] != ' ') *o++ = ' ';
+            continue;
+        }
+        *o++ = (char)c;
+    }
+    *o = 0;
+    char *start = s;
+    while (*start == ' ') start++;
+    while (o > start && o[-1] == ' ') *--o = 0;
+    if (start != s) memmove(s, start, strlen(start) + 1);
+    return s;
+}
+
+char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r)
+{
+    char **names = sl_xcalloc(n ? n : 1, sizeof *names);
+
+    for (size_t i = 0; i < n; i++) {
+        char *name = clean(labels[i]);
+        if (!*name) {
+            free(name);
+            name = sl_xasprintf("field_%zu", i + 1);
+        }
+        if (taken(names, i, name)) {
+            for (int k = 2;; k++) {
+                char *alt = sl_xasprintf("%s_%d", name, k);
+                if (!taken(names, i, alt)) {
+                    free(name);
+                    name = alt;
+                    break;
+                }
+                free(alt);
+            }
+        }
+        names[i] = name;
+        if (r && strcmp(name, labels[i])) {
+            r->v = sl_xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+            r->v[r->n].col = i;
+            r->v[r->n].from = sl_xstrdup(labels[i]);
+            r->v[r->n].to = sl_xstrdup(name);
+            r->n++;
+        }
+    }
+    return names;
+}
+
+void sl_names_free(char **names, size_t n)
+{
+    if (!names) return;
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+}
+
+void sl_renames_free(struct sl_renames *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        free(r->v[i].from);
+        free(r->v[i].to);
+    }
+    free(r->v);
+    r->v = NULL;
+    r->n = 0;
+}

@@ -1,0 +1,382 @@
+/* The schema model: fields and types, Table Schema in and out, merging for schema evolution. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sluice/json.h"
+#include "sluice/schema.h"
+
+static const struct {
+    const char *name, *sql;
+} types[SL_TYPE_COUNT] = {
+    [SL_TYPE_NULL] = {"null", "TEXT"},        [SL_TYPE_BOOLEAN] = {"boolean", "BOOLEAN"},
+    [SL_TYPE_INTEGER] = {"integer", "INTEGER"}, [SL_TYPE_NUMBER] = {"number", "REAL"},
+    [SL_TYPE_DATE] = {"date", "DATE"},        [SL_TYPE_DATETIME] = {"datetime", "DATETIME"},
+    [SL_TYPE_TIME] = {"time", "TIME"},        [SL_TYPE_YEAR] = {"year", "INTEGER"},
+    [SL_TYPE_YEARMONTH] = {"yearmonth", "TEXT"}, [SL_TYPE_STRING] = {"string", "TEXT"},
+    [SL_TYPE_OBJECT] = {"object", "JSON"},    [SL_TYPE_ARRAY] = {"array", "JSON"},
+    [SL_TYPE_ANY] = {"any", ""},
+};
+
+const char *sl_type_name(int type)
+{
+    return type >= 0 && type < SL_TYPE_COUNT ? types[type].name : "?";
+}
+
+int sl_type_parse(const char *name)
+{
+    for (int t = SL_TYPE_BOOLEAN; t < SL_TYPE_COUNT; t++)
+        if (!strcmp(types[t].name, name)) return t;
+    return -1;
+}
+
+const char *sl_type_sql(int type)
+{
+    return type >= 0 && type < SL_TYPE_COUNT ? types[type].sql : "TEXT";
+}
+
+struct sl_schema *sl_schema_new(void)
+{
+    struct sl_schema *s = sl_xcalloc(1, sizeof *s);
+    s->missing = sl_xmalloc(sizeof *s->missing);
+    s->missing[0] = sl_xstrdup("");
+    s->nmissing = 1;
+    return s;
+}
+
+void sl_schema_free(struct sl_schema *s)
+{
+    if (!s) return;
+    for (size_t i = 0; i < s->nfields; i++) {
+        free(s->fields[i].name);
+        free(s->fields[i].label);
+        free(s->fields[i].format);
+    }
+    for (size_t i = 0; i < s->nmissing; i++) free(s->missing[i]);
+    free(s->fields);
+    free(s->missing);
+    free(s->pk);
+    free(s->path);
+    free(s);
+}
+
+int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int type)
+{
+    s->fields = sl_xrealloc(s->fields, (s->nfields + 1) * sizeof *s->fields);
+    struct sl_field *f = &s->fields[s->nfields];
+    memset(f, 0, sizeof *f);
+    f->name = sl_xstrdup(name);
+    f->label = sl_xstrdup(label ? label : name);
+    f->type = type;
+    return (int)s->nfields++;
+}
+
+struct sl_schema *sl_schema_copy(const struct sl_schema *s)
+{
+    struct sl_schema *c = sl_schema_new();
+    for (size_t i = 0; i < s->nfields; i++) {
+        int k = sl_schema_add(c, s->fields[i].name, s->fields[i].label, s->fields[i].type);
+        c->fields[k].format = s->fields[i].format ? sl_xstrdup(s->fields[i].format) : NULL;
+        c->fields[k].required = s->fields[i].required;
+    }
+    free(c->missing[0]);
+    free(c->missing);
+    c->missing = sl_xcalloc(s->nmissing ? s->nmissing : 1, sizeof *c->missing);
+    for (size_t i = 0; i < s->nmissing; i++) c->missing[i] = sl_xstrdup(s->missing[i]);
+    c->nmissing = s->nmissing;
+    if (s->npk) {
+        c->pk = sl_xmalloc(s->npk * sizeof *c->pk);
+        memcpy(c->pk, s->pk, s->npk * sizeof *c->pk);
+        c->npk = s->npk;
+    }
+    c->path = s->path ? sl_xstrdup(s->path) : NULL;
+    return c;
+}
+
+int sl_schema_find(const struct sl_schema *s, const char *name)
+{
+    for (size_t i = 0; i < s->nfields; i++)
+        if (!strcmp(s->fields[i].name, name)) return (int)i;
+    return -1;
+}
+
+int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n,
+                     struct sl_error *err)
+{
+    int *pk = sl_xmalloc((n ? n : 1) * sizeof *pk);
+    for (size_t i = 0; i < n; i++) {
+        pk[i] = sl_schema_find(s, names[i]);
+        if (pk[i] < 0) {
+            free(pk);
+            return sl_error_set(err, SL_ECONFIG, "primary key field '%s' is not in the schema",
+                                names[i]);
+        }
+    }
+    free(s->pk);
+    s->pk = pk;
+    s->npk = n;
+    return 0;
+}
+
+/* ---- Table Schema in ------------------------------------------------------------------ */
+
+static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const struct sl_node *n,
+                           size_t idx, struct sl_error *err)
+{
+    static const char *const keys[] = {"name",   "type",    "format",      "title",
+                                       "description", "example", "constraints", "rdfType",
+                                       NULL};
+    static const char *const ckeys[] = {"required", NULL};
+    char what[64];
+    const char *name, *type = "string", *format = NULL;
+    int rc, t;
+
+    snprintf(what, sizeof what, "fields[%zu]", idx);
+    if (n->type != SL_NODE_MAP)
+        return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: expected a mapping with name and type",
+                            d->path, n->line, what);
+    if ((rc = sl_node_check_keys(d, n, what, keys, err))) return rc;
+    if ((rc = sl_node_want_str(d, sl_node_get(n, "name"), what, &name, err))) return rc;
+    if (sl_node_get(n, "type") &&
+        (rc = sl_node_want_str(d, sl_node_get(n, "type"), what, &type, err)))
+        return rc;
+    if (sl_node_get(n, "format") &&
+        (rc = sl_node_want_str(d, sl_node_get(n, "format"), what, &format, err)))
+        return rc;
+    t = sl_type_parse(type);
+    if (t < 0)
+        return sl_error_set(err, SL_ECONFIG,
+                            "%s:%d: %s.type: unknown type '%s' (string, integer, number, boolean, "
+                            "date, datetime, time, year, yearmonth, object, array, any)",
+                            d->path, sl_node_get(n, "type")->line, what, type);
+    if (sl_schema_find(s, name) >= 0)
+        return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: field '%s' is declared twice", d->path,
+                            n->line, what, name);
+    int k = sl_schema_add(s, name, name, t);
+    if (format && strcmp(format, "default"))
+        return sl_error_set(err, SL_EUNSUPPORTED,
+                            "%s:%d: %s.format: format '%s' is not supported yet (only default)",
+                            d->path, n->line, what, format);
+    const struct sl_node *c = sl_node_get(n, "constraints");
+    if (c) {
+        char cwhat[80];
+        snprintf(cwhat, sizeof cwhat, "%s.constraints", what);
+        if (c->type != SL_NODE_MAP)
+            return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: expected a mapping", d->path,
+                                c->line, cwhat);
+        for (size_t i = 0; i < c->n; i++)
+            if (strcmp(c->keys[i]->text, "required"))
+                return sl_error_set(err, SL_EUNSUPPORTED,
+                                    "%s:%d: %s.%s: this constraint is not supported yet "
+                                    "(supported: required)",
+                                    d->path, c->keys[i]->line, cwhat, c->keys[i]->text);
+        if ((rc = sl_node_check_keys(d, c, cwhat, ckeys, err))) return rc;
+        if (sl_node_get(c, "required") &&
+            (rc = sl_node_want_bool(d, sl_node_get(c, "required"), cwhat, &s->fields[k].required,
+                                    err)))
+            return rc;
+    }
+    return 0;
+}
+
+int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct sl_schema **out,
+                        struct sl_error *err)
+{
+    static const char *const keys[] = {"fields", "primaryKey", "missingValues", "foreignKeys",
+                                       "$schema", "name", "title", "description", NULL};
+    struct sl_schema *s = sl_schema_new();
+    const struct sl_node *fields;
+    const char **strs;
+    size_t nstrs;
+    int rc = 0;
+
+    if (!n || n->type != SL_NODE_MAP) {
+        rc = sl_error_set(err, SL_ECONFIG, "%s: a Table Schema is a mapping with 'fields'",
+                          d->path);
+        goto out;
+    }
+    if ((rc = sl_node_check_keys(d, n, "schema", keys, err))) goto out;
+    fields = sl_node_get(n, "fields");
+    if (!fields || fields->type != SL_NODE_SEQ) {
+        rc = sl_error_set(err, SL_ECONFIG, "%s:%d: fields: expected a list of fields", d->path,
+                          fields ? fields->line : n->line);
+        goto out;
+    }
+    for (size_t i = 0; i < fields->n; i++)
+        if ((rc = field_from_node(s, d, fields->items[i], i, err))) goto out;
+    if (sl_node_get(n, "foreignKeys")) {
+        rc = sl_error_set(err, SL_EUNSUPPORTED, "%s:%d: foreignKeys: not supported yet", d->path,
+                          sl_node_get(n, "foreignKeys")->line);
+        goto out;
+    }
+    if (sl_node_get(n, "missingValues")) {
+        if ((rc = sl_node_want_strs(d, sl_node_get(n, "missingValues"), "missingValues", &strs,
+                                    &nstrs, err)))
+            goto out;
+        for (size_t i = 0; i < s->nmissing; i++) free(s->missing[i]);
+        free(s->missing);
+        s->missing = sl_xcalloc(nstrs ? nstrs : 1, sizeof *s->missing);
+        for (size_t i = 0; i < nstrs; i++) s->missing[i] = sl_xstrdup(strs[i]);
+        s->nmissing = nstrs;
+    }
+    if (sl_node_get(n, "primaryKey")) {
+        if ((rc = sl_node_want_strs(d, sl_node_get(n, "primaryKey"), "primaryKey", &strs, &nstrs,
+                                    err)))
+            goto out;
+        if ((rc = sl_schema_set_pk(s, strs, nstrs, err))) {
+            sl_error_prefix(err, "%s:%d", d->path, sl_node_get(n, "primaryKey")->line);
+            goto out;
+        }
+    }
+    s->path = sl_xstrdup(d->path);
+out:
+    if (rc) {
+        sl_schema_free(s);
+        s = NULL;
+    }
+    *out = s;
+    return rc;
+}
+
+int sl_schema_load(const char *path, struct sl_schema **out, struct sl_error *err)
+{
+    struct sl_doc d;
+    int rc;
+
+    *out = NULL;
+    if ((rc = sl_doc_load(&d, path, err))) return rc;
+    rc = sl_schema_from_node(&d, d.root, out, err);
+    sl_doc_free(&d);
+    return rc;
+}
+
+int sl_schema_from_json(const char *json, struct sl_schema **out, struct sl_error *err)
+{
+    struct sl_doc d;
+    int rc;
+
+    *out = NULL;
+    if ((rc = sl_doc_parse_json(&d, "catalog schema", json, strlen(json), err))) return rc;
+    rc = sl_schema_from_node(&d, d.root, out, err);
+    sl_doc_free(&d);
+    return rc;
+}
+
+/* ---- Table Schema out ----------------------------------------------------------------- */
+
+void sl_schema_to_json(const struct sl_schema *s, struct sl_buf *b)
+{
+    sl_buf_adds(b, "{\"fields\":[");
+    for (size_t i = 0; i < s->nfields; i++) {
+        const struct sl_field *f = &s->fields[i];
+        if (i) sl_buf_addc(b, ',');
+        sl_buf_adds(b, "{\"name\":");
+        sl_buf_json_cstr(b, f->name);
+        sl_buf_addf(b, ",\"type\":\"%s\"", sl_type_name(f->type == SL_TYPE_NULL ? SL_TYPE_STRING
+                                                                                 : f->type));
+        if (f->format) {
+            sl_buf_adds(b, ",\"format\":");
+            sl_buf_json_cstr(b, f->format);
+        }
+        if (f->required) sl_buf_adds(b, ",\"constraints\":{\"required\":true}");
+        sl_buf_addc(b, '}');
+    }
+    sl_buf_adds(b, "]");
+    if (s->npk) {
+        sl_buf_adds(b, ",\"primaryKey\":[");
+        for (size_t i = 0; i < s->npk; i++) {
+            if (i) sl_buf_addc(b, ',');
+            sl_buf_json_cstr(b, s->fields[s->pk[i]].name);
+        }
+        sl_buf_addc(b, ']');
+    }
+    if (!(s->nmissing == 1 && !s->missing[0][0])) {
+        sl_buf_adds(b, ",\"missingValues\":[");
+        for (size_t i = 0; i < s->nmissing; i++) {
+            if (i) sl_buf_addc(b, ',');
+            sl_buf_json_cstr(b, s->missing[i]);
+        }
+        sl_buf_addc(b, ']');
+    }
+    sl_buf_addc(b, '}');
+}
+
+/* YAML plain scalars that need no quotes: letters, digits, _ - . and spaces inside, and not a
+ * word YAML would read as something else. Otherwise a JSON string, which YAML reads too. */
+static void yaml_str(struct sl_buf *b, const char *s)
+{
+    static const char *const special[] = {"true", "false", "yes", "no", "on", "off", "null", "~",
+                                          NULL};
+    int plain = *s && s[0] != ' ' && s[strlen(s) - 1] != ' ' && s[0] != '-';
+    for (const char *p = s; *p && plain; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '.' || *p == ' '))
+            plain = 0;
+    if (plain && s[0] >= '0' && s[0] <= '9') plain = 0;
+    for (int i = 0; plain && special[i]; i++)
+        if (!strcasecmp(s, special[i])) plain = 0;
+    if (plain)
+        sl_buf_adds(b, s);
+    else
+        sl_buf_json_cstr(b, s);
+}
+
+void sl_schema_to_yaml(const struct sl_schema *s, struct sl_buf *b)
+{
+    sl_buf_adds(b, "fields:\n");
+    for (size_t i = 0; i < s->nfields; i++) {
+        const struct sl_field *f = &s->fields[i];
+        sl_buf_adds(b, "  - name: ");
+        yaml_str(b, f->name);
+        sl_buf_addf(b, "\n    type: %s\n",
+                    sl_type_name(f->type == SL_TYPE_NULL ? SL_TYPE_STRING : f->type));
+        if (f->format) {
+            sl_buf_adds(b, "    format: ");
+            yaml_str(b, f->format);
+            sl_buf_addc(b, '\n');
+        }
+        if (f->required) sl_buf_adds(b, "    constraints:\n      required: true\n");
+    }
+    if (s->npk) {
+        sl_buf_adds(b, "primaryKey: [");
+        for (size_t i = 0; i < s->npk; i++) {
+            if (i) sl_buf_adds(b, ", ");
+            yaml_str(b, s->fields[s->pk[i]].name);
+        }
+        sl_buf_adds(b, "]\n");
+    }
+    sl_buf_adds(b, "missingValues: [");
+    for (size_t i = 0; i < s->nmissing; i++) {
+        if (i) sl_buf_adds(b, ", ");
+        sl_buf_json_cstr(b, s->missing[i]);
+    }
+    sl_buf_adds(b, "]\n");
+}
+
+/* ---- evolution -------------------------------------------------------------------------- */
+
+struct sl_schema *sl_schema_merge(const struct sl_schema *silver, const struct sl_schema *load,
+                                  int *changed)
+{
+    struct sl_schema *m = sl_schema_copy(silver);
+
+    *changed = 0;
+    for (size_t i = 0; i < load->nfields; i++) {
+        const struct sl_field *f = &load->fields[i];
+        int k = sl_schema_find(m, f->name);
+        if (k < 0) {
+            sl_schema_add(m, f->name, f->label, f->type);
+            if (*changed < 1) *changed = 1;
+            continue;
+        }
+        int t = sl_type_merge(m->fields[k].type, f->type);
+        if (t != m->fields[k].type) {
+            /* a column that held no value yet only needs its declared type changed, which in
+             * SQLite also means a new table: rebuild either way */
+            m->fields[k].type = t;
+            *changed = 2;
+        }
+    }
+    return m;
+}

@@ -1,0 +1,24 @@
+/* Parsing of typed values from text, shared by inference and casting (internal). */
+#ifndef SLUICE_SCHEMA_VALUE_H
+#define SLUICE_SCHEMA_VALUE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* canonical: -?(0|[1-9][0-9]*) only (inference: "00501" and "+5" are not integers);
+ * otherwise Frictionless: [+-]?[0-9]+. Fails when out of the int64 range. */
+int sl__parse_int(const char *p, size_t n, int canonical, int64_t *out);
+/* strict (inference): the JSON number grammar, and the double must represent the decimal
+ * exactly enough to print back as the same number (nothing rounded). Otherwise Frictionless:
+ * [+-]?(digits[.digits]|.digits)[e[+-]digits], NaN, INF, -INF, Infinity. */
+int sl__parse_number(const char *p, size_t n, int strict, double *out);
+/* Frictionless default trueValues/falseValues: true True TRUE 1 / false False FALSE 0.
+ * words_only: not "1"/"0" (inference). */
+int sl__parse_bool(const char *p, size_t n, int words_only, int *out);
+int sl__parse_date(const char *p, size_t n);     /* YYYY-MM-DD, a real calendar day */
+int sl__parse_time(const char *p, size_t n);     /* hh:mm:ss[.fff] */
+int sl__parse_datetime(const char *p, size_t n); /* date[T ]hh:mm[:ss[.fff]][Z|±hh[:mm]] */
+int sl__parse_year(const char *p, size_t n, int64_t *out);
+int sl__parse_yearmonth(const char *p, size_t n);
+
+#endif

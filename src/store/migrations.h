@@ -1,0 +1,24 @@
+/*
+ * sluice's own tables in a SQLite store (the catalog), brought up to date by an ordered list of
+ * migrations. Internal to src/store/.
+ */
+#ifndef SLUICE_STORE_MIGRATIONS_H
+#define SLUICE_STORE_MIGRATIONS_H
+
+#include <sqlite3.h>
+
+#include "sluice/core.h"
+
+/* The highest schema version this sluice knows. */
+int sl__migrations_latest(void);
+
+/*
+ * Creates sluice_migrations if missing and applies the migrations not applied yet, all in one
+ * transaction. Refuses (SL_EDB) a database whose applied migrations were changed afterwards
+ * (checksum) or that a newer sluice wrote. path names the database in messages. Takes the
+ * write lock only when something is missing, so opening an up-to-date database to read it does
+ * not wait for a load that is running.
+ */
+int sl__migrate(sqlite3 *h, const char *path, struct sl_error *err);
+
+#endif

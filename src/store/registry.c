@@ -1,0 +1,167 @@
+/*
+ * The registry of stores: a URL's scheme picks the store. A new store is one file in
+ * src/store/ and one line in the table below. Also the rules that make source names safe as
+ * table names.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sluice/store.h"
+
+static const struct {
+    const char *scheme;
+    const struct sl_store *store; /* NULL: known but not built yet */
+    const char *missing;          /* why, when store is NULL */
+} stores[] = {
+    {"sqlite", &sl_store_sqlite, NULL},
+    {"postgresql", NULL, "the PostgreSQL store is not built yet"},
+    {"postgres", NULL, "the PostgreSQL store is not built yet"},
+};
+
+/* Length of "scheme" in "scheme:rest", or 0 when url has no scheme (a plain path). */
+static size_t scheme_len(const char *url)
+{
+    size_t n = 0;
+
+    if (!isalpha((unsigned char)url[0])) return 0;
+    while (isalnum((unsigned char)url[n]) || url[n] == '+' || url[n] == '-' || url[n] == '.') n++;
+    /* "C:" and other one-letter prefixes are paths, not schemes */
+    return url[n] == ':' && n > 1 ? n : 0;
+}
+
+int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err)
+{
+    size_t n;
+
+    *out = NULL;
+    if (!url || !*url) return sl_error_set(err, SL_EINVAL, "no store URL given");
+    n = scheme_len(url);
+    if (n == 0) return sl_store_sqlite.open(url, out, err); /* a plain path: SQLite */
+    for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++) {
+        if (strlen(stores[i].scheme) != n || strncasecmp(url, stores[i].scheme, n)) continue;
+        if (!stores[i].store) return sl_error_set(err, SL_EUNSUPPORTED, "%s", stores[i].missing);
+        return stores[i].store->open(url, out, err);
+    }
+    /* "a:b.db" is a legal file name; "x://..." is certainly a URL */
+    if (!strncmp(url + n, "://", 3))
+        return sl_error_set(err, SL_EUNSUPPORTED, "%s: unknown store (known: sqlite:PATH)", url);
+    return sl_store_sqlite.open(url, out, err);
+}
+
+void sl_store_close(struct sl_db *db)
+{
+    if (db) db->store->close(db);
+}
+
+/* Prefixes of sluice's own tables (and SQLite's, which it refuses to create). */
+static const char *const reserved[] = {"sluice_", "bronze_", "sqlite_"};
+
+static int reserved_prefix(const char *name)
+{
+    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++)
+        if (!strncasecmp(name, reserved[i], strlen(reserved[i]))) return 1;
+    return 0;
+}
+
+static int name_char(int c)
+{
+    return isalnum(c) || c == '_';
+}
+
+int sl_source_name_check(const char *name, struct sl_error *err)
+{
+    size_t n = name ? strlen(name) : 0;
+    int ok = n >= 1 && n <= 63 && !reserved_prefix(name);
+
+    for (size_t i = 0; ok && i < n; i++) ok = name_char((unsigned char)name[i]) && name[i] < 0x7f;
+    if (!ok)
+        return sl_error_set(err, SL_EINVAL,
+                            "invalid source name \"%.80s\": a source name is 1 to 63 letters, "
+                            "digits or _, and does not start with sluice_, bronze_ or sqlite_",
+                            name ? name : "");
+    return 0;
+}
+
+/* Strips a trailing ".ext" (case-insensitive) when the rest is not empty. */
+static int strip_ext(const char *s, size_t *n, const char *ext)
+{
+    size_t e = strlen(ext);
+    if (*n > e + 1 && s[*n - e - 1] == '.' && !strncasecmp(s + *n - e, ext, e)) {
+        *n -= e + 1;
+        return 1;
+    }
+    return 0;
+}
+
+char *sl_source_name_from_path(const char *path)
+{
+    const char *base = strrchr(path, '/');
+    size_t n, len = 0;
+    char *out;
+
+    base = base ? base + 1 : path;
+    n = strlen(base);
+    if (!strip_ext(base, &n, "gz") && !strip_ext(base, &n, "zst")) strip_ext(base, &n, "zstd");
+    /* one format extension: the last ".xyz" of up to 8 letters or digits */
+    for (size_t i = n; i > 1 && n - i < 9; i--) {
+        if (base[i - 1] == '.') {
+            if (i < n) n = i - 1;
+            break;
+        }
+        if (!isalnum((unsigned char)base[i - 1])) break;
+    }
+
+    out = sl_xmalloc(n + 5 + 1); /* room for a "src_" prefix */
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)base[i];
+        if (!(name_char(c) && c < 0x7f)) c = '_';
+        if (c == '_' && (len == 0 || out[len - 1] == '_')) continue; /* trim and collapse */
+        out[len++] = (char)c;
+    }
+    while (len > 0 && out[len - 1] == '_') len--;
+    out[len] = 0;
+    if (len == 0) {
+        strcpy(out, "data");
+        return out;
+    }
+    if (reserved_prefix(out)) {
+        memmove(out + 4, out, len + 1);
+        memcpy(out, "src_", 4);
+        len += 4;
+    }
+    if (len > 63) {
+        len = 63;
+        while (out[len - 1] == '_') len--;
+        out[len] = 0;
+    }
+    return out;
+}
+
+void sl_source_state_free(struct sl_source_state *s)
+{
+    if (!s) return;
+    sl_schema_free(s->schema);
+    free(s->timestamp);
+    memset(s, 0, sizeof *s);
+}
+
+void sl_load_infos_free(struct sl_load_info *v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].status);
+        free(v[i].input);
+        free(v[i].sha256);
+        free(v[i].format);
+        free(v[i].started);
+        free(v[i].finished);
+        free(v[i].message);
+        free(v[i].quality_json);
+        free(v[i].columns_json);
+        free(v[i].schema_json);
+        free(v[i].sluice_version);
+    }
+    free(v);
+}

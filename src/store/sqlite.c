@@ -1,0 +1,1032 @@
+/*
+ * The SQLite store: bronze, silver and the catalog in one database file.
+ *
+ * A load is one write transaction (BEGIN IMMEDIATE ... COMMIT) with one prepared INSERT per
+ * table, reset and rebound per row: the bulk path is the same as `sqlite3 .import`. Since SQLite
+ * has one writer, the bronze rows of a load are a contiguous rowid range, which the catalog
+ * records (bronze_first, bronze_last) instead of indexing bronze by load.
+ *
+ * Identifiers are always double-quoted (sql_ident); values are always bound.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "sluice/store.h"
+#include "store/migrations.h"
+
+struct sqlite_db {
+    struct sl_db base;
+    sqlite3 *h;
+    char *path;
+    struct sqlite_load *open_load; /* the load whose transaction is open, or NULL */
+};
+
+/* A load's state while its transaction is open (sl_load.priv). */
+struct sqlite_load {
+    sqlite3_stmt *bronze; /* INSERT INTO bronze (load,row,line,byte_offset,status,errors,raw) */
+    sqlite3_stmt *silver; /* INSERT INTO silver ...; ON CONFLICT DO NOTHING when keyed */
+    sqlite3_stmt *update; /* keyed: UPDATE silver SET non-key columns WHERE key; else NULL */
+    size_t nfields;
+    int64_t bronze_first, bronze_last; /* 0: no bronze row yet */
+    struct sl_buf errors;              /* a row's errors as JSON, reused for every row */
+};
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+/* Appends name as a double-quoted SQL identifier ("" inside doubles a quote). */
+static void sql_ident(struct sl_buf *b, const char *name)
+{
+    sl_buf_addc(b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"') sl_buf_addc(b, '"');
+        sl_buf_addc(b, *p);
+    }
+    sl_buf_addc(b, '"');
+}
+
+/* Appends the quoted name of the source's bronze table. */
+static void bronze_ident(struct sl_buf *b, const char *source)
+{
+    char *name = sl_xasprintf("bronze_%s", source);
+    sql_ident(b, name);
+    free(name);
+}
+
+static int db_error(struct sqlite_db *d, const char *doing, struct sl_error *err)
+{
+    if (doing) return sl_error_set(err, SL_EDB, "%s: %s: %s", d->path, doing, sqlite3_errmsg(d->h));
+    return sl_error_set(err, SL_EDB, "%s: %s", d->path, sqlite3_errmsg(d->h));
+}
+
+static int prepare(struct sqlite_db *d, const char *sql, sqlite3_stmt **st, const char *doing,
+                   struct sl_error *err)
+{
+    if (sqlite3_prepare_v2(d->h, sql, -1, st, NULL) != SQLITE_OK) {
+        *st = NULL;
+        return db_error(d, doing, err);
+    }
+    return 0;
+}
+
+static int exec(struct sqlite_db *d, const char *sql, const char *doing, struct sl_error *err)
+{
+    if (sqlite3_exec(d->h, sql, NULL, NULL, NULL) != SQLITE_OK) return db_error(d, doing, err);
+    return 0;
+}
+
+/* Steps a statement that returns no rows. */
+static int step_done(struct sqlite_db *d, sqlite3_stmt *st, const char *doing, struct sl_error *err)
+{
+    if (sqlite3_step(st) != SQLITE_DONE) return db_error(d, doing, err);
+    return 0;
+}
+
+static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s && *s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v)
+{
+    if (v > 0)
+        sqlite3_bind_int64(st, i, v);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+static char *column_strdup(sqlite3_stmt *st, int i)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s ? sl_xstrdup((const char *)s) : NULL;
+}
+
+static const char *path_of_url(const char *url)
+{
+    if (!strncasecmp(url, "sqlite:", 7)) {
+        url += 7;
+        if (url[0] == '/' && url[1] == '/') url += 2; /* sqlite:///abs/path */
+    }
+    return url;
+}
+
+/* ---- open / close ------------------------------------------------------------------------ */
+
+static void sqlite_close(struct sl_db *db)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    if (!d) return;
+    sqlite3_close_v2(d->h);
+    free(d->path);
+    free(d->base.url);
+    free(d);
+}
+
+static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err)
+{
+    struct sqlite_db *d = sl_xcalloc(1, sizeof *d);
+    int rc = 0;
+
+    *out = NULL;
+    d->base.store = &sl_store_sqlite;
+    d->base.url = sl_xstrdup(url);
+    d->path = sl_xstrdup(path_of_url(url));
+    if (!*d->path) {
+        rc = sl_error_set(err, SL_EINVAL, "%s: no database path in the store URL", url);
+        goto out;
+    }
+    if (sqlite3_open_v2(d->path, &d->h,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
+        rc = d->h ? db_error(d, NULL, err)
+                  : sl_error_set(err, SL_EDB, "%s: out of memory opening the database", d->path);
+        goto out;
+    }
+    sqlite3_busy_timeout(d->h, 10000);
+    /* WAL lets readers (versions, the server) run while a load writes. synchronous=FULL: one
+     * fsync per commit is nothing next to a bulk load and a committed load must survive a
+     * power cut. The page cache is bounded (16 MiB) so memory does not grow with the input. */
+    rc = exec(d,
+              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-16384; "
+              "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
+              NULL, err);
+    if (rc < 0) goto out;
+    rc = sl__migrate(d->h, d->path, err);
+out:
+    if (rc < 0)
+        sqlite_close(&d->base);
+    else
+        *out = &d->base;
+    return rc;
+}
+
+/* ---- catalog queries -------------------------------------------------------------------- */
+
+static int sqlite_source_state(struct sl_db *db, const char *source, struct sl_source_state *out,
+                               struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    int rc, s;
+
+    memset(out, 0, sizeof *out);
+    rc = prepare(d, "SELECT schema, timestamp_field FROM sluice_sources WHERE name = ?1", &st,
+                 "reading sluice_sources", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    if (s == SQLITE_DONE) goto out;
+    if (s != SQLITE_ROW) {
+        rc = db_error(d, "reading sluice_sources", err);
+        goto out;
+    }
+    out->exists = 1;
+    out->timestamp = column_strdup(st, 1);
+    rc = sl_schema_from_json((const char *)sqlite3_column_text(st, 0), &out->schema, err);
+    if (rc < 0) {
+        sl_error_prefix(err, "%s: the catalog's schema of source %s", d->path, source);
+        sl_source_state_free(out);
+    }
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_find_input(struct sl_db *db, const char *source, const char *sha256,
+                             int64_t *load, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    int rc, s;
+
+    *load = 0;
+    rc = prepare(d,
+                 "SELECT load FROM sluice_loads WHERE source = ?1 AND sha256 = ?2 AND "
+                 "status = 'committed' ORDER BY load LIMIT 1",
+                 &st, "looking up the input", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        *load = sqlite3_column_int64(st, 0);
+    else if (s != SQLITE_DONE)
+        rc = db_error(d, "looking up the input", err);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_has_input_size(struct sl_db *db, const char *source, int64_t size,
+                                 struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    int rc, s;
+
+    rc = prepare(d,
+                 "SELECT 1 FROM sluice_loads WHERE source = ?1 AND input_size = ?2 AND "
+                 "status = 'committed' LIMIT 1",
+                 &st, "looking up the input", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, size);
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        rc = 1;
+    else if (s != SQLITE_DONE)
+        rc = db_error(d, "looking up the input", err);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_begin_run(struct sl_db *db, const char *command, int64_t *run,
+                            struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    char now[40], host[256];
+    int rc;
+
+    *run = 0;
+    if (gethostname(host, sizeof host) != 0) host[0] = 0;
+    host[sizeof host - 1] = 0;
+    sl_time_iso(sl_now(), now, sizeof now);
+    rc = prepare(d,
+                 "INSERT INTO sluice_runs(command, status, started, sluice_version, host, pid) "
+                 "VALUES(?1, 'running', ?2, ?3, ?4, ?5)",
+                 &st, "recording the run", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, command ? command : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, SL_VERSION, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 4, host);
+    sqlite3_bind_int64(st, 5, (int64_t)getpid());
+    rc = step_done(d, st, "recording the run", err);
+    if (rc == 0) *run = sqlite3_last_insert_rowid(d->h);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_end_run(struct sl_db *db, int64_t run, const char *status, int64_t loads,
+                          struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    char now[40];
+    int rc;
+
+    sl_time_iso(sl_now(), now, sizeof now);
+    rc = prepare(d, "UPDATE sluice_runs SET status = ?1, finished = ?2, loads = ?3 WHERE run = ?4",
+                 &st, "recording the end of the run", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, status ? status : "done", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, loads);
+    sqlite3_bind_int64(st, 4, run);
+    rc = step_done(d, st, "recording the end of the run", err);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* ---- loads: tables ------------------------------------------------------------------------ */
+
+static int upsert_source(struct sqlite_db *d, struct sl_load *load, const char *schema_json,
+                         const char *now, struct sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char *bronze = sl_xasprintf("bronze_%s", load->source);
+    int rc;
+
+    rc = prepare(d,
+                 "INSERT INTO sluice_sources(name, silver, bronze, schema, timestamp_field, "
+                 "created, updated) VALUES(?1, ?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(name) DO "
+                 "UPDATE SET schema = excluded.schema, timestamp_field = excluded.timestamp_field, "
+                 "updated = excluded.updated",
+                 &st, "recording the source", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, load->source, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, bronze, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, schema_json, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 4, load->timestamp);
+    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
+    rc = step_done(d, st, "recording the source", err);
+out:
+    sqlite3_finalize(st);
+    free(bronze);
+    return rc;
+}
+
+static int create_bronze(struct sqlite_db *d, const char *source, struct sl_error *err)
+{
+    struct sl_buf sql = SL_BUF_INIT;
+    int rc;
+
+    /* raw has no declared type: JSON text, unparseable text or a BLOB, kept as received */
+    sl_buf_adds(&sql, "CREATE TABLE IF NOT EXISTS ");
+    bronze_ident(&sql, source);
+    sl_buf_adds(&sql, "(id INTEGER PRIMARY KEY, load INTEGER NOT NULL, row INTEGER NOT NULL, "
+                      "line INTEGER, byte_offset INTEGER, status TEXT NOT NULL, errors TEXT, raw)");
+    rc = exec(d, sql.p, "creating the bronze table", err);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+static int create_silver(struct sqlite_db *d, const char *source, const struct sl_schema *s,
+                         struct sl_error *err)
+{
+    struct sl_buf sql = SL_BUF_INIT;
+    int rc;
+
+    sl_buf_adds(&sql, "CREATE TABLE IF NOT EXISTS ");
+    sql_ident(&sql, source);
+    sl_buf_addc(&sql, '(');
+    for (size_t i = 0; i < s->nfields; i++) {
+        sql_ident(&sql, s->fields[i].name);
+        sl_buf_addf(&sql, " %s, ", sl_type_sql(s->fields[i].type));
+    }
+    sl_buf_adds(&sql, "\"_load\" INTEGER NOT NULL, \"_row\" INTEGER NOT NULL");
+    if (s->npk) {
+        sl_buf_adds(&sql, ", PRIMARY KEY(");
+        for (size_t i = 0; i < s->npk; i++) {
+            if (i) sl_buf_addc(&sql, ',');
+            sql_ident(&sql, s->fields[s->pk[i]].name);
+        }
+        sl_buf_addc(&sql, ')');
+    }
+    sl_buf_addc(&sql, ')');
+    rc = exec(d, sql.p, "creating the silver table", err);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+static int drop_silver(struct sqlite_db *d, const char *source, struct sl_error *err)
+{
+    struct sl_buf sql = SL_BUF_INIT;
+    int rc;
+
+    sl_buf_adds(&sql, "DROP TABLE IF EXISTS ");
+    sql_ident(&sql, source);
+    rc = exec(d, sql.p, "dropping the silver table for a rebuild", err);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+/* Adds the schema's fields that the silver table does not have yet. */
+static int add_silver_columns(struct sqlite_db *d, const char *source, const struct sl_schema *s,
+                              struct sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct sl_buf sql = SL_BUF_INIT;
+    char **have = NULL;
+    size_t nhave = 0, cap = 0;
+    int rc, step;
+
+    rc = prepare(d, "SELECT name FROM pragma_table_info(?1)", &st, "reading the silver columns",
+                 err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        if (nhave == cap) {
+            cap = cap ? cap * 2 : 16;
+            have = sl_xrealloc(have, cap * sizeof *have);
+        }
+        have[nhave++] = column_strdup(st, 0);
+    }
+    if (step != SQLITE_DONE) {
+        rc = db_error(d, "reading the silver columns", err);
+        goto out;
+    }
+    for (size_t i = 0; i < s->nfields; i++) {
+        int found = 0;
+        /* SQL column names compare without case */
+        for (size_t j = 0; j < nhave && !found; j++)
+            found = have[j] && !strcasecmp(have[j], s->fields[i].name);
+        if (found) continue;
+        sl_buf_reset(&sql);
+        sl_buf_adds(&sql, "ALTER TABLE ");
+        sql_ident(&sql, source);
+        sl_buf_adds(&sql, " ADD COLUMN ");
+        sql_ident(&sql, s->fields[i].name);
+        sl_buf_addf(&sql, " %s", sl_type_sql(s->fields[i].type));
+        rc = exec(d, sql.p, "adding a silver column", err);
+        if (rc < 0) goto out;
+    }
+out:
+    sqlite3_finalize(st);
+    for (size_t j = 0; j < nhave; j++) free(have[j]);
+    free(have);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+static int is_pk(const struct sl_schema *s, size_t field)
+{
+    for (size_t k = 0; k < s->npk; k++)
+        if ((size_t)s->pk[k] == field) return 1;
+    return 0;
+}
+
+/*
+ * The per-load statements. Parameters are numbered so that one set of bindings serves both
+ * silver statements: ?i is field i (1-based), then ?N+1 = _load, ?N+2 = _row.
+ */
+static int prepare_load(struct sqlite_db *d, struct sl_load *load, struct sqlite_load *L,
+                        struct sl_error *err)
+{
+    const struct sl_schema *s = load->schema;
+    struct sl_buf sql = SL_BUF_INIT;
+    size_t n = s->nfields;
+    int rc;
+
+    sl_buf_adds(&sql, "INSERT INTO ");
+    bronze_ident(&sql, load->source);
+    sl_buf_adds(&sql, "(load, row, line, byte_offset, status, errors, raw) "
+                      "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+    rc = prepare(d, sql.p, &L->bronze, "preparing the bronze insert", err);
+    if (rc < 0) goto out;
+
+    sl_buf_reset(&sql);
+    sl_buf_adds(&sql, "INSERT INTO ");
+    sql_ident(&sql, load->source);
+    sl_buf_addc(&sql, '(');
+    for (size_t i = 0; i < n; i++) {
+        sql_ident(&sql, s->fields[i].name);
+        sl_buf_adds(&sql, ", ");
+    }
+    sl_buf_adds(&sql, "\"_load\", \"_row\") VALUES(");
+    for (size_t i = 0; i < n + 2; i++) sl_buf_addf(&sql, "%s?%zu", i ? ", " : "", i + 1);
+    sl_buf_addc(&sql, ')');
+    if (s->npk) sl_buf_adds(&sql, " ON CONFLICT DO NOTHING");
+    rc = prepare(d, sql.p, &L->silver, "preparing the silver insert", err);
+    if (rc < 0) goto out;
+
+    if (s->npk) {
+        int first = 1;
+        sl_buf_reset(&sql);
+        sl_buf_adds(&sql, "UPDATE ");
+        sql_ident(&sql, load->source);
+        sl_buf_adds(&sql, " SET ");
+        for (size_t i = 0; i < n; i++) {
+            if (is_pk(s, i)) continue;
+            sql_ident(&sql, s->fields[i].name);
+            sl_buf_addf(&sql, " = ?%zu, ", i + 1);
+        }
+        sl_buf_addf(&sql, "\"_load\" = ?%zu, \"_row\" = ?%zu WHERE ", n + 1, n + 2);
+        for (size_t k = 0; k < s->npk; k++) {
+            sl_buf_adds(&sql, first ? "" : " AND ");
+            first = 0;
+            sql_ident(&sql, s->fields[s->pk[k]].name);
+            sl_buf_addf(&sql, " = ?%d", s->pk[k] + 1);
+        }
+        rc = prepare(d, sql.p, &L->update, "preparing the silver update", err);
+        if (rc < 0) goto out;
+    }
+    L->nfields = n;
+out:
+    sl_buf_free(&sql);
+    return rc;
+}
+
+static void free_load_state(struct sqlite_db *d, struct sl_load *load)
+{
+    struct sqlite_load *L = load->priv;
+    if (!L) return;
+    sqlite3_finalize(L->bronze);
+    sqlite3_finalize(L->silver);
+    sqlite3_finalize(L->update);
+    sl_buf_free(&L->errors);
+    free(L);
+    load->priv = NULL;
+    if (d->open_load == L) d->open_load = NULL;
+}
+
+static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char *status,
+                           int active, const char *schema_json, struct sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    char started[40], finished[40];
+    int rc, done = active == 0; /* a recorded load (skipped, failed) is finished already */
+
+    if (load->started <= 0) load->started = sl_now();
+    sl_time_iso(load->started, started, sizeof started);
+    if (done) {
+        if (load->finished <= 0) load->finished = sl_now();
+        sl_time_iso(load->finished, finished, sizeof finished);
+    }
+    rc = prepare(d,
+                 "INSERT INTO sluice_loads(source, run, status, active, input, input_size, "
+                 "sha256, format, compression, encoding, dialect, columns, schema, "
+                 "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
+                 "quality, started, finished, seconds, sluice_version, ts_min, ts_max) "
+                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
+                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                 &st, "recording the load", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, load->source, -1, SQLITE_STATIC);
+    bind_id_or_null(st, 2, load->run);
+    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 4, active);
+    sqlite3_bind_text(st, 5, load->input ? load->input : "", -1, SQLITE_STATIC);
+    if (load->input_size >= 0)
+        sqlite3_bind_int64(st, 6, load->input_size);
+    else
+        sqlite3_bind_null(st, 6);
+    bind_text_or_null(st, 7, load->sha256);
+    bind_text_or_null(st, 8, load->format);
+    bind_text_or_null(st, 9, load->compression);
+    bind_text_or_null(st, 10, load->encoding);
+    bind_text_or_null(st, 11, load->dialect_json);
+    bind_text_or_null(st, 12, load->columns_json);
+    bind_text_or_null(st, 13, schema_json);
+    bind_text_or_null(st, 14, load->timestamp);
+    sqlite3_bind_int64(st, 15, load->rows);
+    sqlite3_bind_int64(st, 16, load->valid);
+    sqlite3_bind_int64(st, 17, load->warning);
+    sqlite3_bind_int64(st, 18, load->invalid);
+    sqlite3_bind_int64(st, 19, load->repeats);
+    bind_id_or_null(st, 20, load->duplicate_of);
+    bind_text_or_null(st, 21, load->message);
+    bind_text_or_null(st, 22, load->quality_json);
+    sqlite3_bind_text(st, 23, started, -1, SQLITE_STATIC);
+    if (done) {
+        sqlite3_bind_text(st, 24, finished, -1, SQLITE_STATIC);
+        sqlite3_bind_double(st, 25, load->finished - load->started);
+    }
+    sqlite3_bind_text(st, 26, SL_VERSION, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 27, load->ts_min);
+    bind_text_or_null(st, 28, load->ts_max);
+    rc = step_done(d, st, "recording the load", err);
+    if (rc == 0) load->id = sqlite3_last_insert_rowid(d->h);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sqlite_load *L = NULL;
+    struct sl_buf schema = SL_BUF_INIT;
+    char now[40];
+    int rc;
+
+    if (d->open_load)
+        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
+                            d->path);
+    rc = sl_source_name_check(load->source, err);
+    if (rc < 0) return rc;
+    if (!load->schema)
+        return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->path, load->source);
+    rc = exec(d, "BEGIN IMMEDIATE", "starting the load", err);
+    if (rc < 0) return rc;
+
+    L = sl_xcalloc(1, sizeof *L);
+    load->priv = L;
+    d->open_load = L;
+    load->repeats = 0;
+    sl_schema_to_json(load->schema, &schema);
+    sl_time_iso(sl_now(), now, sizeof now);
+    rc = upsert_source(d, load, sl_buf_str(&schema), now, err);
+    if (rc < 0) goto out;
+    rc = create_bronze(d, load->source, err);
+    if (rc < 0) goto out;
+    if (load->silver_change == 2) {
+        rc = drop_silver(d, load->source, err);
+        if (rc < 0) goto out;
+    }
+    rc = create_silver(d, load->source, load->schema, err);
+    if (rc < 0) goto out;
+    if (load->silver_change == 1) {
+        rc = add_silver_columns(d, load->source, load->schema, err);
+        if (rc < 0) goto out;
+    }
+    /* The load row exists from the start, inside the transaction: nobody sees it before the
+     * commit, and its id is what silver's _load refers to. */
+    rc = insert_load_row(d, load, "committed", 1, sl_buf_str(&schema), err);
+    if (rc < 0) goto out;
+    rc = prepare_load(d, load, L, err);
+out:
+    sl_buf_free(&schema);
+    if (rc < 0) {
+        free_load_state(d, load);
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+/* ---- loads: rows (the hot path) ------------------------------------------------------------ */
+
+static const char *const row_status[] = {"valid", "warning", "invalid"};
+
+/* A row's issues as a JSON array, into L->errors (reused). */
+static void issues_json(struct sl_buf *b, const struct sl_issue *i)
+{
+    sl_buf_reset(b);
+    sl_buf_addc(b, '[');
+    for (; i; i = i->next) {
+        sl_buf_adds(b, "{\"code\":");
+        sl_buf_json_cstr(b, i->code);
+        sl_buf_adds(b, ",\"field\":");
+        sl_buf_json_cstr(b, i->field);
+        sl_buf_adds(b, ",\"value\":");
+        if (i->value)
+            sl_buf_json_str(b, i->value, i->value_len);
+        else
+            sl_buf_adds(b, "null");
+        sl_buf_adds(b, ",\"message\":");
+        sl_buf_json_cstr(b, i->message);
+        sl_buf_adds(b, i->severity == SL_ROW_WARNING ? ",\"severity\":\"warning\"}"
+                                                     : ",\"severity\":\"error\"}");
+        if (i->next) sl_buf_addc(b, ',');
+    }
+    sl_buf_addc(b, ']');
+}
+
+static int write_bronze(struct sqlite_db *d, struct sqlite_load *L, int64_t load_id,
+                        const struct sl_row *r, struct sl_error *err)
+{
+    sqlite3_stmt *st = L->bronze;
+    int64_t id;
+
+    sqlite3_reset(st);
+    sqlite3_bind_int64(st, 1, load_id);
+    sqlite3_bind_int64(st, 2, r->num);
+    if (r->line > 0)
+        sqlite3_bind_int64(st, 3, r->line);
+    else
+        sqlite3_bind_null(st, 3);
+    sqlite3_bind_int64(st, 4, r->offset);
+    sqlite3_bind_text(st, 5, row_status[r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID],
+                      -1, SQLITE_STATIC);
+    if (r->issues) {
+        issues_json(&L->errors, r->issues);
+        sqlite3_bind_text(st, 6, L->errors.p, (int)L->errors.len, SQLITE_STATIC);
+    } else {
+        sqlite3_bind_null(st, 6);
+    }
+    if (!r->raw)
+        sqlite3_bind_null(st, 7);
+    else if (r->raw_kind == SL_RAW_BYTES)
+        sqlite3_bind_blob64(st, 7, r->raw, r->raw_len, SQLITE_STATIC);
+    else
+        sqlite3_bind_text64(st, 7, r->raw, r->raw_len, SQLITE_STATIC, SQLITE_UTF8);
+    if (sqlite3_step(st) != SQLITE_DONE) return db_error(d, "writing bronze", err);
+    id = sqlite3_last_insert_rowid(d->h);
+    if (!L->bronze_first) L->bronze_first = id;
+    L->bronze_last = id;
+    return 0;
+}
+
+static void bind_values(sqlite3_stmt *st, const struct sl_row *r, size_t n, int64_t load_id)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_value *v = r->values ? &r->values[i] : NULL;
+        int p = (int)i + 1;
+        if (!v) {
+            sqlite3_bind_null(st, p);
+            continue;
+        }
+        switch (v->type) {
+        case SL_V_INT:
+        case SL_V_BOOL: sqlite3_bind_int64(st, p, v->u.i); break;
+        case SL_V_REAL: sqlite3_bind_double(st, p, v->u.d); break;
+        case SL_V_TEXT: sqlite3_bind_text(st, p, v->u.s, (int)v->len, SQLITE_STATIC); break;
+        default: sqlite3_bind_null(st, p); break;
+        }
+    }
+    sqlite3_bind_int64(st, (int)n + 1, load_id);
+    sqlite3_bind_int64(st, (int)n + 2, r->num);
+}
+
+/* Inserts a silver row; a keyed row whose key exists replaces it (*repeat = 1). */
+static int write_silver_row(struct sqlite_db *d, struct sqlite_load *L, int64_t load_id,
+                            const struct sl_row *r, int *repeat, struct sl_error *err)
+{
+    *repeat = 0;
+    sqlite3_reset(L->silver);
+    bind_values(L->silver, r, L->nfields, load_id);
+    if (sqlite3_step(L->silver) != SQLITE_DONE) return db_error(d, "writing silver", err);
+    if (!L->update || sqlite3_changes(d->h) > 0) return 0;
+    sqlite3_reset(L->update);
+    bind_values(L->update, r, L->nfields, load_id);
+    if (sqlite3_step(L->update) != SQLITE_DONE) return db_error(d, "updating silver", err);
+    *repeat = 1;
+    return 0;
+}
+
+static int not_open(struct sqlite_db *d, struct sl_error *err)
+{
+    return sl_error_set(err, SL_EINVAL, "%s: no load is open", d->path);
+}
+
+static int sqlite_write(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
+                        struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sqlite_load *L = load->priv;
+    int rc = 0, repeat;
+
+    if (!L) return not_open(d, err);
+    for (size_t i = 0; i < b->nrows; i++) {
+        const struct sl_row *r = &b->rows[i];
+        rc = write_bronze(d, L, load->id, r, err);
+        if (rc < 0) break;
+        if (r->status == SL_ROW_INVALID) continue;
+        rc = write_silver_row(d, L, load->id, r, &repeat, err);
+        if (rc < 0) break;
+        load->repeats += repeat;
+    }
+    return rc;
+}
+
+static int sqlite_write_silver(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
+                               struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sqlite_load *L = load->priv ? load->priv : d->open_load;
+    int rc = 0, repeat;
+
+    if (!L) return not_open(d, err);
+    /* A rebuild replays earlier loads: their keys repeating is not the open load's doing,
+     * so repeats are not counted here. */
+    for (size_t i = 0; i < b->nrows && rc == 0; i++) {
+        const struct sl_row *r = &b->rows[i];
+        if (r->status == SL_ROW_INVALID) continue;
+        rc = write_silver_row(d, L, load->id, r, &repeat, err);
+    }
+    return rc;
+}
+
+/* ---- loads: end ---------------------------------------------------------------------------- */
+
+static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sqlite_load *L = load->priv;
+    sqlite3_stmt *st = NULL;
+    char finished[40];
+    int rc;
+
+    if (!L) return not_open(d, err);
+    if (load->finished <= 0) load->finished = sl_now();
+    sl_time_iso(load->finished, finished, sizeof finished);
+    rc = prepare(d,
+                 "UPDATE sluice_loads SET rows = ?1, valid = ?2, warning = ?3, invalid = ?4, "
+                 "repeats = ?5, sha256 = ?6, input_size = ?7, bronze_first = ?8, "
+                 "bronze_last = ?9, ts_min = ?10, ts_max = ?11, quality = ?12, finished = ?13, "
+                 "seconds = ?14, message = ?15 WHERE load = ?16",
+                 &st, "recording the load", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_int64(st, 1, load->rows);
+    sqlite3_bind_int64(st, 2, load->valid);
+    sqlite3_bind_int64(st, 3, load->warning);
+    sqlite3_bind_int64(st, 4, load->invalid);
+    sqlite3_bind_int64(st, 5, load->repeats);
+    bind_text_or_null(st, 6, load->sha256);
+    if (load->input_size >= 0) sqlite3_bind_int64(st, 7, load->input_size);
+    bind_id_or_null(st, 8, L->bronze_first);
+    bind_id_or_null(st, 9, L->bronze_last);
+    bind_text_or_null(st, 10, load->ts_min);
+    bind_text_or_null(st, 11, load->ts_max);
+    bind_text_or_null(st, 12, load->quality_json);
+    sqlite3_bind_text(st, 13, finished, -1, SQLITE_STATIC);
+    sqlite3_bind_double(st, 14, load->finished - load->started);
+    bind_text_or_null(st, 15, load->message);
+    sqlite3_bind_int64(st, 16, load->id);
+    rc = step_done(d, st, "recording the load", err);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc < 0) goto out;
+    /* Statements are finalized before COMMIT so none holds the database open. */
+    free_load_state(d, load);
+    if (sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_error(d, "committing the load", err);
+        goto out;
+    }
+out:
+    if (rc < 0) {
+        free_load_state(d, load);
+        if (!sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static int sqlite_abort_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    int rc = 0;
+
+    free_load_state(d, load);
+    if (!sqlite3_get_autocommit(d->h)) rc = exec(d, "ROLLBACK", "rolling back the load", err);
+    return rc;
+}
+
+static int sqlite_record_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sl_buf schema = SL_BUF_INIT;
+    const char *status = load->status ? load->status : "failed";
+    int rc;
+
+    rc = exec(d, "BEGIN IMMEDIATE", "recording the load", err);
+    if (rc < 0) return rc;
+    if (load->schema) sl_schema_to_json(load->schema, &schema);
+    rc = insert_load_row(d, load, status, 0, schema.p, err);
+    if (rc == 0) rc = exec(d, "COMMIT", "recording the load", err);
+    if (rc < 0 && !sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    sl_buf_free(&schema);
+    return rc;
+}
+
+/* ---- listing and reading back -------------------------------------------------------------- */
+
+static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_load_info **out,
+                             size_t *n, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    struct sl_load_info *v = NULL;
+    size_t cap = 0, len = 0;
+    int rc, s;
+
+    *out = NULL;
+    *n = 0;
+    rc = prepare(d,
+                 "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
+                 "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
+                 "quality, columns, schema, sluice_version FROM sluice_loads "
+                 "WHERE ?1 IS NULL OR source = ?1 ORDER BY load",
+                 &st, "listing loads", err);
+    if (rc < 0) goto out;
+    if (source) sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sl_load_info *li;
+        if (len == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = sl_xrealloc(v, cap * sizeof *v);
+        }
+        li = &v[len++];
+        li->id = sqlite3_column_int64(st, 0);
+        li->run = sqlite3_column_int64(st, 1);
+        li->status = column_strdup(st, 2);
+        li->active = sqlite3_column_int(st, 3);
+        li->input = column_strdup(st, 4);
+        li->sha256 = column_strdup(st, 5);
+        li->format = column_strdup(st, 6);
+        li->input_size =
+            sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7);
+        li->rows = sqlite3_column_int64(st, 8);
+        li->valid = sqlite3_column_int64(st, 9);
+        li->warning = sqlite3_column_int64(st, 10);
+        li->invalid = sqlite3_column_int64(st, 11);
+        li->duplicate_of = sqlite3_column_int64(st, 12);
+        li->started = column_strdup(st, 13);
+        li->finished = column_strdup(st, 14);
+        li->seconds = sqlite3_column_double(st, 15);
+        li->message = column_strdup(st, 16);
+        li->quality_json = column_strdup(st, 17);
+        li->columns_json = column_strdup(st, 18);
+        li->schema_json = column_strdup(st, 19);
+        li->sluice_version = column_strdup(st, 20);
+    }
+    if (s != SQLITE_DONE) {
+        rc = db_error(d, "listing loads", err);
+        goto out;
+    }
+    *out = v;
+    *n = len;
+    v = NULL;
+out:
+    sl_load_infos_free(v, len);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_list_sources(struct sl_db *db, char ***names, size_t *n, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    char **v = NULL;
+    size_t cap = 0, len = 0;
+    int rc, s;
+
+    *names = NULL;
+    *n = 0;
+    rc = prepare(d, "SELECT name FROM sluice_sources ORDER BY name", &st, "listing sources", err);
+    if (rc < 0) goto out;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (len == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = sl_xrealloc(v, cap * sizeof *v);
+        }
+        v[len++] = column_strdup(st, 0);
+    }
+    if (s != SQLITE_DONE) {
+        rc = db_error(d, "listing sources", err);
+        goto out;
+    }
+    *names = v;
+    *n = len;
+    v = NULL;
+out:
+    for (size_t i = 0; v && i < len; i++) free(v[i]);
+    free(v);
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,
+                              void *ctx, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    struct sl_buf sql = SL_BUF_INIT;
+    int64_t first = 0, last = 0;
+    int rc, s;
+
+    rc = prepare(d,
+                 "SELECT bronze_first, bronze_last FROM sluice_loads WHERE load = ?1 AND "
+                 "source = ?2",
+                 &st, "reading bronze", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_int64(st, 1, load);
+    sqlite3_bind_text(st, 2, source, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    if (s == SQLITE_DONE) {
+        rc = sl_error_set(err, SL_ENOTFOUND, "%s: source %s has no load %lld", d->path, source,
+                          (long long)load);
+        goto out;
+    }
+    if (s != SQLITE_ROW) {
+        rc = db_error(d, "reading bronze", err);
+        goto out;
+    }
+    first = sqlite3_column_int64(st, 0);
+    last = sqlite3_column_int64(st, 1);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (first <= 0) goto out; /* the load wrote no bronze rows */
+
+    /* The load's rows are the rowid range [first, last]: no index on load is needed. */
+    sl_buf_adds(&sql, "SELECT row, line, byte_offset, raw, status FROM ");
+    bronze_ident(&sql, source);
+    sl_buf_adds(&sql, " WHERE id BETWEEN ?1 AND ?2 AND load = ?3 AND status != 'invalid' "
+                      "ORDER BY id");
+    rc = prepare(d, sql.p, &st, "reading bronze", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_int64(st, 1, first);
+    sqlite3_bind_int64(st, 2, last);
+    sqlite3_bind_int64(st, 3, load);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sl_bronze_row r;
+        r.load = load;
+        r.num = sqlite3_column_int64(st, 0);
+        r.line = sqlite3_column_int64(st, 1);
+        r.offset = sqlite3_column_int64(st, 2);
+        if (sqlite3_column_type(st, 3) == SQLITE_BLOB)
+            r.raw = sqlite3_column_blob(st, 3);
+        else
+            r.raw = (const char *)sqlite3_column_text(st, 3);
+        r.raw_len = (size_t)sqlite3_column_bytes(st, 3);
+        if (!r.raw) r.raw = "";
+        r.status = (const char *)sqlite3_column_text(st, 4);
+        rc = cb(ctx, &r, err);
+        if (rc < 0) goto out;
+    }
+    if (s != SQLITE_DONE) rc = db_error(d, "reading bronze", err);
+out:
+    sqlite3_finalize(st);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+const struct sl_store sl_store_sqlite = {
+    .scheme = "sqlite",
+    .open = sqlite_open,
+    .close = sqlite_close,
+    .source_state = sqlite_source_state,
+    .find_input = sqlite_find_input,
+    .has_input_size = sqlite_has_input_size,
+    .begin_run = sqlite_begin_run,
+    .end_run = sqlite_end_run,
+    .begin_load = sqlite_begin_load,
+    .write = sqlite_write,
+    .write_silver = sqlite_write_silver,
+    .commit_load = sqlite_commit_load,
+    .abort_load = sqlite_abort_load,
+    .record_load = sqlite_record_load,
+    .list_loads = sqlite_list_loads,
+    .list_sources = sqlite_list_sources,
+    .bronze_scan = sqlite_bronze_scan,
+};

@@ -1,0 +1,720 @@
+/* Unit tests: the store registry, source names, and the SQLite store on real database files. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "sluice/sluice.h"
+#include "sluice/store.h"
+#include "store/migrations.h"
+#include "unit.h"
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+/* A fresh database path in a new temporary directory (malloc'ed). */
+static char *temp_db(void)
+{
+    char dir[] = "/tmp/sluice-store-XXXXXX";
+    if (!mkdtemp(dir)) abort();
+    return sl_xasprintf("%s/sluice.db", dir);
+}
+
+static void remove_db(char *path)
+{
+    char *p;
+    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < 4; i++) {
+        p = sl_xasprintf("%s%s", path, suffixes[i]);
+        unlink(p);
+        free(p);
+    }
+    *strrchr(path, '/') = 0;
+    rmdir(path);
+    free(path);
+}
+
+/* The first column of the first row of sql, as text ("" for no row, "NULL" for null). */
+static char *q(const char *path, const char *sql)
+{
+    sqlite3 *h = NULL;
+    sqlite3_stmt *st = NULL;
+    char *out;
+
+    if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK) {
+        out = sl_xasprintf("ERROR %s", sqlite3_errmsg(h));
+    } else if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *t = sqlite3_column_text(st, 0);
+        out = sl_xstrdup(t ? (const char *)t : "NULL");
+    } else {
+        out = sl_xstrdup("");
+    }
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
+}
+
+#define CHECK_Q(path, sql, want)   \
+    do {                           \
+        char *got_ = q(path, sql); \
+        CHECK_STR(got_, want);     \
+        free(got_);                \
+    } while (0)
+
+static void exec_sql(const char *path, const char *sql)
+{
+    sqlite3 *h = NULL;
+    if (sqlite3_open(path, &h) != SQLITE_OK || sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+        fprintf(stderr, "  exec_sql: %s\n", sqlite3_errmsg(h));
+    sqlite3_close(h);
+}
+
+/* A row with an int id, a text name and a real score; raw is its JSON. */
+static struct sl_row *add_row(struct sl_batch *b, int64_t num, int64_t id, const char *name,
+                              double score)
+{
+    struct sl_row *r = sl_batch_add_row(b);
+    r->num = num;
+    r->line = num + 1;
+    r->offset = num * 10;
+    r->raw_kind = SL_RAW_JSON;
+    r->raw = sl_arena_sprintf(&b->arena, "[\"%lld\",\"%s\",\"%g\"]", (long long)id,
+                              name ? name : "", score);
+    r->raw_len = strlen(r->raw);
+    r->values = sl_arena_zalloc(&b->arena, 3 * sizeof *r->values);
+    r->values[0].type = SL_V_INT;
+    r->values[0].u.i = id;
+    if (name) {
+        r->values[1].type = SL_V_TEXT;
+        r->values[1].u.s = name;
+        r->values[1].len = (uint32_t)strlen(name);
+    }
+    r->values[2].type = SL_V_REAL;
+    r->values[2].u.d = score;
+    return r;
+}
+
+static struct sl_schema *people_schema(int keyed)
+{
+    struct sl_schema *s = sl_schema_new();
+    const char *pk[] = {"id"};
+    sl_schema_add(s, "id", "id", SL_TYPE_INTEGER);
+    sl_schema_add(s, "name", "name", SL_TYPE_STRING);
+    sl_schema_add(s, "score", "score", SL_TYPE_NUMBER);
+    if (keyed) sl_schema_set_pk(s, pk, 1, NULL);
+    return s;
+}
+
+static void init_load(struct sl_load *l, const char *source, const struct sl_schema *s)
+{
+    memset(l, 0, sizeof *l);
+    l->source = source;
+    l->input = "people.csv";
+    l->input_size = 123;
+    l->format = "csv";
+    l->schema = s;
+}
+
+/* Writes one load of the given batch and commits it; returns the load id (0 on failure). */
+static int64_t load_batch(struct sl_db *db, struct sl_load *l, struct sl_batch *b)
+{
+    struct sl_error err = {0};
+    if (db->store->begin_load(db, l, &err) < 0 || db->store->write(db, l, b, &err) < 0 ||
+        db->store->commit_load(db, l, &err) < 0) {
+        fprintf(stderr, "  load failed: %s\n", err.msg);
+        return 0;
+    }
+    return l->id;
+}
+
+/* ---- registry and names --------------------------------------------------------------------- */
+
+TEST(store_source_name_check)
+{
+    struct sl_error err = {0};
+    CHECK_INT(sl_source_name_check("heart_rate", &err), 0);
+    CHECK_INT(sl_source_name_check("A1_b", &err), 0);
+    CHECK_INT(sl_source_name_check("", &err), SL_EINVAL);
+    CHECK_INT(sl_source_name_check("sluice_loads", &err), SL_EINVAL);
+    CHECK_INT(sl_source_name_check("Bronze_x", &err), SL_EINVAL);
+    CHECK_INT(sl_source_name_check("a-b", &err), SL_EINVAL);
+    CHECK_INT(sl_source_name_check("x\"; DROP TABLE y; --", &err), SL_EINVAL);
+    CHECK(strstr(err.msg, "1 to 63 letters, digits or _") != NULL);
+    char long_name[65];
+    memset(long_name, 'a', 64);
+    long_name[64] = 0;
+    CHECK_INT(sl_source_name_check(long_name, &err), SL_EINVAL);
+    long_name[63] = 0;
+    CHECK_INT(sl_source_name_check(long_name, &err), 0);
+}
+
+TEST(store_source_name_from_path)
+{
+    struct {
+        const char *path, *want;
+    } cases[] = {
+        {"data/heart_rate/2026-11-01.csv", "2026_11_01"},
+        {"/x/y/heart_rate.csv.gz", "heart_rate"},
+        {"steps.ndjson.zst", "steps"},
+        {"Sleep Log (v2).JSON", "Sleep_Log_v2"},
+        {"--.csv", "data"},
+        {"sluice_runs.csv", "src_sluice_runs"},
+        {"bronze_x.tsv.zstd", "src_bronze_x"},
+        {"noext", "noext"},
+        {"a.b.c", "a_b"},
+        {"caf\xc3\xa9.csv", "caf"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *s = sl_source_name_from_path(cases[i].path);
+        CHECK_STR(s, cases[i].want);
+        CHECK_INT(sl_source_name_check(s, NULL), 0);
+        free(s);
+    }
+    char long_path[200];
+    memset(long_path, 'x', 150);
+    strcpy(long_path + 150, ".csv");
+    char *s = sl_source_name_from_path(long_path);
+    CHECK_INT(strlen(s), 63);
+    free(s);
+}
+
+TEST(store_open_by_url)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    char *path = temp_db();
+    char *url = sl_xasprintf("sqlite:%s", path);
+
+    CHECK_INT(sl_store_open("postgresql://localhost/x", &db, &err), SL_EUNSUPPORTED);
+    CHECK_STR(err.msg, "the PostgreSQL store is not built yet");
+    CHECK(db == NULL);
+    CHECK_INT(sl_store_open("kafka://x", &db, &err), SL_EUNSUPPORTED);
+    CHECK_INT(sl_store_open(url, &db, &err), 0);
+    CHECK(db && db->store == &sl_store_sqlite);
+    CHECK_STR(db->url, url);
+    sl_store_close(db);
+    CHECK_INT(sl_store_open(path, &db, &err), 0); /* a plain path */
+    sl_store_close(db);
+    CHECK_INT(sl_store_open("/nonexistent-dir/x/sluice.db", &db, &err), SL_EDB);
+    CHECK_STR(err.msg, "/nonexistent-dir/x/sluice.db: unable to open database file");
+    free(url);
+    remove_db(path);
+}
+
+/* ---- migrations ---------------------------------------------------------------------------- */
+
+TEST(sqlite_migrations_applied_once)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    char *path = temp_db();
+
+    setenv("SLUICE_NOW", "2026-11-23T13:05:00Z", 1);
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_store_close(db);
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_store_close(db);
+    unsetenv("SLUICE_NOW");
+    CHECK_Q(path, "SELECT count(*) FROM sluice_migrations", "1");
+    CHECK_Q(path, "SELECT version || ' ' || name || ' ' || applied_at FROM sluice_migrations",
+            "1 catalog 2026-11-23T13:05:00.000Z");
+    /* the checksum is the SHA-256 of the migration's SQL: 64 hex digits */
+    char *sum = q(path, "SELECT checksum FROM sluice_migrations");
+    CHECK_INT(strlen(sum), 64);
+    CHECK(strspn(sum, "0123456789abcdef") == 64);
+    free(sum);
+    CHECK_Q(path, "PRAGMA journal_mode", "wal");
+    CHECK_Q(path,
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('sluice_sources', "
+            "'sluice_runs', 'sluice_loads', 'sluice_loads_source_sha256')",
+            "4");
+    CHECK_INT(sl__migrations_latest(), 1);
+    remove_db(path);
+}
+
+TEST(sqlite_migration_tampered_is_refused)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_store_close(db);
+    exec_sql(path, "UPDATE sluice_migrations SET checksum = 'x' WHERE version = 1");
+    db = NULL;
+    CHECK_INT(sl_store_open(path, &db, &err), SL_EDB);
+    CHECK(db == NULL);
+    CHECK(strstr(err.msg, "migration 1 (catalog) was changed after it was applied") != NULL);
+    CHECK(strstr(err.msg, path) == err.msg);
+    remove_db(path);
+}
+
+TEST(sqlite_newer_database_is_refused)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_store_close(db);
+    exec_sql(path, "INSERT INTO sluice_migrations VALUES(7, 'future', 'abc', 'now')");
+    CHECK_INT(sl_store_open(path, &db, &err), SL_EDB);
+    CHECK(strstr(err.msg, "this database was written by a newer sluice (schema version 7; this "
+                          "sluice knows up to 1)") != NULL);
+    remove_db(path);
+}
+
+/* ---- loads --------------------------------------------------------------------------------- */
+
+TEST(sqlite_load_writes_bronze_silver_catalog)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(0);
+    struct sl_batch b;
+    struct sl_load l;
+    char *path = temp_db();
+    int64_t run = 0;
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    CHECK_INT(db->store->begin_run(db, "load", &run, &err), 0);
+    CHECK(run > 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1.5);
+    struct sl_row *r = add_row(&b, 2, 11, NULL, 2.5);
+    sl_row_issue(&b, r, SL_ROW_WARNING, "extra-cell", NULL, "zz", 2, "an extra cell");
+    r = add_row(&b, 3, 12, "bad", 0);
+    sl_row_issue(&b, r, SL_ROW_INVALID, "type-error", "score", "x\"y", 3,
+                 "\"x\"y\" is not a number");
+    r = add_row(&b, 4, 13, "bytes", 4);
+    r->raw_kind = SL_RAW_BYTES;
+    r->raw = "\xff\x00\x01";
+    r->raw_len = 3;
+
+    init_load(&l, "people", s);
+    l.run = run;
+    l.rows = 4;
+    l.valid = 2;
+    l.warning = 1;
+    l.invalid = 1;
+    l.started = 1000;
+    l.finished = 1002.5;
+    l.quality_json = "{\"score\":0.75}";
+    strcpy(l.ts_max, "2026-11-01T00:00:00Z");
+    strcpy(l.sha256, "abc123");
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    CHECK_INT(l.repeats, 0);
+    CHECK_INT(db->store->end_run(db, run, "ok", 1, &err), 0);
+
+    CHECK_Q(path,
+            "SELECT group_concat(id || ':' || ifnull(name, '-') || ':' || score || ':' || "
+            "_load || ':' || _row, ' ') FROM people",
+            "10:ann:1.5:1:1 11:-:2.5:1:2 13:bytes:4.0:1:4");
+    CHECK_Q(path,
+            "SELECT group_concat(row || ':' || line || ':' || byte_offset || ':' || status, ' ') "
+            "FROM bronze_people",
+            "1:2:10:valid 2:3:20:warning 3:4:30:invalid 4:5:40:valid");
+    CHECK_Q(path, "SELECT raw FROM bronze_people WHERE row = 1", "[\"10\",\"ann\",\"1.5\"]");
+    CHECK_Q(path, "SELECT typeof(raw) || ' ' || hex(raw) FROM bronze_people WHERE row = 4",
+            "blob FF0001");
+    CHECK_Q(path, "SELECT ifnull(errors, 'NULL') FROM bronze_people WHERE row = 1", "NULL");
+    CHECK_Q(path, "SELECT errors FROM bronze_people WHERE row = 2",
+            "[{\"code\":\"extra-cell\",\"field\":null,\"value\":\"zz\",\"message\":\"an extra "
+            "cell\",\"severity\":\"warning\"}]");
+    CHECK_Q(path,
+            "SELECT json_extract(errors, '$[0].value') || '|' || "
+            "json_extract(errors, '$[0].severity') FROM bronze_people WHERE row = 3",
+            "x\"y|error");
+    CHECK_Q(path,
+            "SELECT status || active || ' ' || rows || valid || warning || invalid || "
+            "repeats || ' ' || bronze_first || '-' || bronze_last || ' ' || seconds || ' ' "
+            "|| started || ' ' || ifnull(ts_min, 'null') || ' ' || ts_max || ' ' || sha256 "
+            "|| ' ' || quality || ' ' || run || ' ' || input_size FROM sluice_loads",
+            "committed1 42110 1-4 2.5 1970-01-01T00:16:40.000Z null 2026-11-01T00:00:00Z "
+            "abc123 {\"score\":0.75} 1 123");
+    CHECK_Q(path,
+            "SELECT name || ' ' || silver || ' ' || bronze || ' ' || schema FROM "
+            "sluice_sources",
+            "people people bronze_people {\"fields\":[{\"name\":\"id\",\"type\":\"integer\"},"
+            "{\"name\":\"name\",\"type\":\"string\"},{\"name\":\"score\",\"type\":\"number\"}]}");
+    CHECK_Q(path,
+            "SELECT status || ' ' || loads || ' ' || command || ' ' || (pid > 0) FROM "
+            "sluice_runs",
+            "ok 1 load 1");
+
+    /* the catalog answers what the pipeline asks */
+    int64_t found = -1;
+    CHECK_INT(db->store->find_input(db, "people", "abc123", &found, &err), 0);
+    CHECK_INT(found, 1);
+    CHECK_INT(db->store->find_input(db, "people", "other", &found, &err), 0);
+    CHECK_INT(found, 0);
+    CHECK_INT(db->store->has_input_size(db, "people", 123, &err), 1);
+    CHECK_INT(db->store->has_input_size(db, "people", 124, &err), 0);
+    struct sl_source_state st;
+    CHECK_INT(db->store->source_state(db, "people", &st, &err), 0);
+    CHECK_INT(st.exists, 1);
+    CHECK(st.schema && st.schema->nfields == 3);
+    CHECK(st.timestamp == NULL);
+    sl_source_state_free(&st);
+    CHECK_INT(db->store->source_state(db, "nobody", &st, &err), 0);
+    CHECK_INT(st.exists, 0);
+
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
+
+TEST(sqlite_abort_leaves_no_trace)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(0);
+    struct sl_batch b;
+    struct sl_load l;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1.5);
+    init_load(&l, "people", s);
+    CHECK_INT(db->store->begin_load(db, &l, &err), 0);
+    CHECK_INT(db->store->write(db, &l, &b, &err), 0);
+    CHECK_INT(db->store->abort_load(db, &l, &err), 0);
+    CHECK(l.priv == NULL);
+    CHECK_Q(path, "SELECT count(*) FROM sluice_loads", "0");
+    CHECK_Q(path, "SELECT count(*) FROM sluice_sources", "0");
+    CHECK_Q(path, "SELECT count(*) FROM sqlite_master WHERE name LIKE '%people'", "0");
+    /* the connection is usable again */
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    CHECK_Q(path, "SELECT count(*) FROM people", "1");
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
+
+TEST(sqlite_keyed_upsert_counts_repeats)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(1);
+    struct sl_batch b;
+    struct sl_load l;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    add_row(&b, 2, 11, "bob", 2);
+    add_row(&b, 3, 10, "ann2", 3); /* repeats a key of this load */
+    init_load(&l, "people", s);
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    CHECK_INT(l.repeats, 1);
+    CHECK_Q(path,
+            "SELECT group_concat(id || name || score || _load || _row, ' ') FROM "
+            "(SELECT * FROM people ORDER BY id)",
+            "10ann23.013 11bob2.012");
+
+    sl_batch_reset(&b);
+    add_row(&b, 1, 11, "bobby", 5);
+    add_row(&b, 2, 12, "cy", 6);
+    init_load(&l, "people", s);
+    CHECK_INT(load_batch(db, &l, &b), 2);
+    CHECK_INT(l.repeats, 1);
+    CHECK_Q(path,
+            "SELECT group_concat(id || name || score || _load || _row, ' ') FROM "
+            "(SELECT * FROM people ORDER BY id)",
+            "10ann23.013 11bobby5.021 12cy6.022");
+    CHECK_Q(path, "SELECT group_concat(repeats, ' ') FROM sluice_loads", "1 1");
+    CHECK_Q(path,
+            "SELECT sql LIKE '%PRIMARY KEY(\"id\")%' FROM sqlite_master WHERE name = "
+            "'people'",
+            "1");
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
+
+TEST(sqlite_silver_change_adds_and_rebuilds)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(0);
+    struct sl_batch b;
+    struct sl_load l;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    init_load(&l, "people", s);
+    CHECK_INT(load_batch(db, &l, &b), 1);
+
+    /* 1: a new field becomes a new column; old rows have NULL in it */
+    struct sl_schema *s2 = people_schema(0);
+    sl_schema_add(s2, "city", "city", SL_TYPE_STRING);
+    sl_batch_reset(&b);
+    struct sl_row *r = add_row(&b, 1, 20, "dee", 2);
+    struct sl_value *v = sl_arena_zalloc(&b.arena, 4 * sizeof *v);
+    memcpy(v, r->values, 3 * sizeof *v);
+    v[3].type = SL_V_TEXT;
+    v[3].u.s = "Oslo";
+    v[3].len = 4;
+    r->values = v;
+    init_load(&l, "people", s2);
+    l.silver_change = 1;
+    CHECK_INT(load_batch(db, &l, &b), 2);
+    CHECK_Q(path, "SELECT group_concat(id || ':' || ifnull(city, '-'), ' ') FROM people",
+            "10:- 20:Oslo");
+    CHECK_Q(path, "SELECT group_concat(name, ',') FROM pragma_table_info('people')",
+            "id,name,score,_load,_row,city");
+
+    /* 2: silver is dropped and made anew (the caller refills it from bronze) */
+    struct sl_schema *s3 = sl_schema_new();
+    sl_schema_add(s3, "id", "id", SL_TYPE_STRING);
+    sl_batch_reset(&b);
+    r = sl_batch_add_row(&b);
+    r->num = 1;
+    r->raw = "[\"x1\"]";
+    r->raw_len = 6;
+    r->values = sl_arena_zalloc(&b.arena, sizeof *r->values);
+    r->values[0].type = SL_V_TEXT;
+    r->values[0].u.s = "x1";
+    r->values[0].len = 2;
+    init_load(&l, "people", s3);
+    l.silver_change = 2;
+    CHECK_INT(db->store->begin_load(db, &l, &err), 0);
+    /* others see the old table until the load commits */
+    CHECK_Q(path, "SELECT group_concat(name, ',') FROM pragma_table_info('people')",
+            "id,name,score,_load,_row,city");
+    /* a rebuild row of an earlier load keeps that load's id */
+    struct sl_load old;
+    init_load(&old, "people", s3);
+    old.id = 1;
+    struct sl_batch rb;
+    sl_batch_init(&rb);
+    r = sl_batch_add_row(&rb);
+    r->num = 1;
+    r->values = sl_arena_zalloc(&rb.arena, sizeof *r->values);
+    r->values[0].type = SL_V_TEXT;
+    r->values[0].u.s = "10";
+    r->values[0].len = 2;
+    CHECK_INT(db->store->write_silver(db, &old, &rb, &err), 0);
+    CHECK_INT(db->store->write(db, &l, &b, &err), 0);
+    CHECK_INT(db->store->commit_load(db, &l, &err), 0);
+    CHECK_Q(path, "SELECT group_concat(name || ' ' || type, ',') FROM pragma_table_info('people')",
+            "id TEXT,_load INTEGER,_row INTEGER");
+    CHECK_Q(path, "SELECT group_concat(id || ':' || _load, ' ') FROM people", "10:1 x1:3");
+    CHECK_Q(path, "SELECT count(*) FROM bronze_people", "3");
+
+    sl_batch_free(&rb);
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_schema_free(s2);
+    sl_schema_free(s3);
+    sl_store_close(db);
+    remove_db(path);
+}
+
+TEST(sqlite_record_and_list_loads)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(0);
+    struct sl_batch b;
+    struct sl_load l;
+    struct sl_load_info *v = NULL;
+    size_t n = 0;
+    char **names = NULL;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    init_load(&l, "people", s);
+    strcpy(l.sha256, "aaaa");
+    CHECK_INT(load_batch(db, &l, &b), 1);
+
+    init_load(&l, "people", s);
+    strcpy(l.sha256, "aaaa");
+    l.status = "skipped";
+    l.duplicate_of = 1;
+    l.message = "the same input was loaded as load 1";
+    CHECK_INT(db->store->record_load(db, &l, &err), 0);
+    CHECK_INT(l.id, 2);
+
+    init_load(&l, "other", NULL);
+    l.input_size = -1;
+    l.status = "failed";
+    l.message = "cannot parse";
+    CHECK_INT(db->store->record_load(db, &l, &err), 0);
+
+    CHECK_INT(db->store->list_loads(db, "people", &v, &n, &err), 0);
+    CHECK_INT(n, 2);
+    if (n == 2) {
+        CHECK_INT(v[0].id, 1);
+        CHECK_STR(v[0].status, "committed");
+        CHECK_INT(v[0].active, 1);
+        CHECK_INT(v[0].rows, 0);
+        CHECK_STR(v[0].sha256, "aaaa");
+        CHECK_STR(v[0].format, "csv");
+        CHECK_STR(v[0].sluice_version, SL_VERSION);
+        CHECK(v[0].finished != NULL && v[0].schema_json != NULL);
+        CHECK_INT(v[1].id, 2);
+        CHECK_STR(v[1].status, "skipped");
+        CHECK_INT(v[1].active, 0);
+        CHECK_INT(v[1].duplicate_of, 1);
+        CHECK_STR(v[1].message, "the same input was loaded as load 1");
+        CHECK(v[1].quality_json == NULL);
+    }
+    sl_load_infos_free(v, n);
+    CHECK_INT(db->store->list_loads(db, NULL, &v, &n, &err), 0);
+    CHECK_INT(n, 3);
+    if (n == 3) CHECK_INT(v[2].input_size, -1);
+    sl_load_infos_free(v, n);
+
+    CHECK_INT(db->store->list_sources(db, &names, &n, &err), 0);
+    CHECK_INT(n, 1); /* a failed load does not make a source */
+    if (n == 1) CHECK_STR(names[0], "people");
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
+
+struct scan {
+    struct sl_buf out;
+};
+
+static int scan_cb(void *ctx, const struct sl_bronze_row *r, struct sl_error *err)
+{
+    struct scan *sc = ctx;
+    (void)err;
+    sl_buf_addf(&sc->out, "%lld/%lld/%lld/%lld/%s/%zu ", (long long)r->load, (long long)r->num,
+                (long long)r->line, (long long)r->offset, r->status, r->raw_len);
+    return 0;
+}
+
+TEST(sqlite_bronze_scan)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(0);
+    struct sl_batch b;
+    struct sl_load l;
+    struct scan sc = {SL_BUF_INIT};
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "a", 1);
+    init_load(&l, "people", s);
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    sl_batch_reset(&b);
+    add_row(&b, 1, 20, "b", 1);
+    struct sl_row *r = add_row(&b, 2, 21, "c", 1);
+    sl_row_issue(&b, r, SL_ROW_INVALID, "type-error", "id", NULL, 0, "bad");
+    r = add_row(&b, 3, 22, "d", 1);
+    r->raw_kind = SL_RAW_BYTES;
+    r->raw = "\xff";
+    r->raw_len = 1;
+    init_load(&l, "people", s);
+    CHECK_INT(load_batch(db, &l, &b), 2);
+
+    CHECK_INT(db->store->bronze_scan(db, "people", 2, scan_cb, &sc, &err), 0);
+    CHECK_STR(sl_buf_str(&sc.out), "2/1/2/10/valid/14 2/3/4/30/valid/1 ");
+    sl_buf_reset(&sc.out);
+    CHECK_INT(db->store->bronze_scan(db, "people", 1, scan_cb, &sc, &err), 0);
+    CHECK_STR(sl_buf_str(&sc.out), "1/1/2/10/valid/14 ");
+    CHECK_INT(db->store->bronze_scan(db, "people", 9, scan_cb, &sc, &err), SL_ENOTFOUND);
+
+    sl_buf_free(&sc.out);
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
+
+TEST(sqlite_hostile_names_are_quoted)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = sl_schema_new();
+    const char *evil = "x\"; DROP TABLE y; --";
+    const char *pk[] = {"x\"; DROP TABLE y; --"};
+    struct sl_batch b;
+    struct sl_load l;
+    char *path = temp_db();
+
+    sl_schema_add(s, evil, evil, SL_TYPE_STRING);
+    sl_schema_add(s, "n", "n", SL_TYPE_INTEGER);
+    CHECK_INT(sl_schema_set_pk(s, pk, 1, &err), 0);
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    exec_sql(path, "CREATE TABLE y(a)");
+    sl_batch_init(&b);
+    for (int i = 1; i <= 2; i++) {
+        struct sl_row *r = sl_batch_add_row(&b);
+        r->num = i;
+        r->raw = "{}";
+        r->raw_len = 2;
+        r->values = sl_arena_zalloc(&b.arena, 2 * sizeof *r->values);
+        r->values[0].type = SL_V_TEXT;
+        r->values[0].u.s = "k";
+        r->values[0].len = 1;
+        r->values[1].type = SL_V_INT;
+        r->values[1].u.i = i;
+    }
+    init_load(&l, "t", s);
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    CHECK_INT(l.repeats, 1);
+    CHECK_Q(path, "SELECT \"x\"\"; DROP TABLE y; --\" || n FROM t", "k2");
+    CHECK_Q(path, "SELECT count(*) FROM sqlite_master WHERE name = 'y'", "1");
+
+    /* as a source name it is refused before any SQL runs */
+    init_load(&l, evil, s);
+    CHECK_INT(db->store->begin_load(db, &l, &err), SL_EINVAL);
+    CHECK_Q(path, "SELECT count(*) FROM sqlite_master WHERE name = 'y'", "1");
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
+
+/* A COMMIT that fails (a deferred foreign key is still violated) rolls the load back. */
+TEST(sqlite_failed_commit_rolls_back)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(0);
+    struct sl_batch b;
+    struct sl_load l;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    exec_sql(path, "CREATE TABLE parent(id INTEGER PRIMARY KEY); CREATE TABLE people(id INTEGER, "
+                   "name TEXT, score REAL, _load INTEGER NOT NULL, _row INTEGER NOT NULL, "
+                   "FOREIGN KEY(id) REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)");
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    init_load(&l, "people", s);
+    CHECK_INT(db->store->begin_load(db, &l, &err), 0);
+    CHECK_INT(db->store->write(db, &l, &b, &err), 0);
+    CHECK_INT(db->store->commit_load(db, &l, &err), SL_EDB);
+    CHECK(strstr(err.msg, "committing the load: FOREIGN KEY constraint failed") != NULL);
+    CHECK(l.priv == NULL);
+    CHECK_Q(path, "SELECT count(*) FROM sluice_loads", "0");
+    CHECK_Q(path, "SELECT count(*) FROM people", "0");
+    /* the connection is not left inside a transaction */
+    init_load(&l, "other", s);
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
