@@ -12,50 +12,10 @@
 #include "sluice/json.h"
 #include "sluice/store.h"
 
-/*
- * Until the format registry (src/format/registry.c) is there, the few facts config needs from
- * it are kept here.
- */
-static void fopts_init(struct sl_format_opts *o)
-{
-    memset(o, 0, sizeof *o);
-    o->delimiter = 0;
-    o->quote = -1;
-    o->header = -1;
-    o->encoding = SL_ENC_AUTO;
-}
-
-static int format_known(const char *name)
-{
-    static const char *const names[] = {"csv", "tsv", "ndjson", "jsonl", "json"};
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (!strcmp(name, names[i])) return 1;
-    return 0;
-}
-
-static const char *format_names(void)
-{
-    return "csv, tsv, ndjson, jsonl, json";
-}
-
-static int encoding_parse(const char *s)
-{
-    static const struct {
-        const char *name;
-        int enc;
-    } encs[] = {
-        {"auto", SL_ENC_AUTO},        {"utf-8", SL_ENC_UTF8},     {"utf8", SL_ENC_UTF8},
-        {"latin1", SL_ENC_LATIN1},    {"latin-1", SL_ENC_LATIN1}, {"iso-8859-1", SL_ENC_LATIN1},
-        {"iso8859-1", SL_ENC_LATIN1}, {"cp1252", SL_ENC_CP1252},  {"windows-1252", SL_ENC_CP1252}};
-    for (size_t i = 0; i < sizeof encs / sizeof encs[0]; i++)
-        if (!strcasecmp(s, encs[i].name)) return encs[i].enc;
-    return -1;
-}
-
 void sl_source_init(struct sl_source *s)
 {
     memset(s, 0, sizeof *s);
-    fopts_init(&s->fopts);
+    sl_format_opts_init(&s->fopts);
 }
 
 static void free_strs(char **v, size_t n)
@@ -231,7 +191,7 @@ static int read_options(struct cfgload *c, const struct sl_node *map, const char
         } else if (!strcmp(k, "encoding")) {
             int enc;
             if ((rc = sl_node_want_str(&c->doc, v, key, &s, c->err)) < 0) return rc;
-            if ((enc = encoding_parse(s)) < 0)
+            if ((enc = sl_encoding_parse(s)) < 0)
                 return bad_value(c, v, key,
                                  "unknown encoding (expected utf-8, latin1 or windows-1252)");
             src->fopts.encoding = enc;
@@ -276,10 +236,10 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
     if ((v = sl_node_get(map, "format"))) {
         snprintf(sub, sizeof sub, "%s.format", what);
         if ((rc = get_str(c, v, sub, &src->format)) < 0) return rc;
-        if (!format_known(src->format)) {
+        if (!sl_format_find(src->format)) {
             char why[300];
             snprintf(why, sizeof why, "unknown format '%.100s' (known: %s)", src->format,
-                     format_names());
+                     sl_format_names());
             return bad_value(c, v, sub, why);
         }
     }

@@ -60,9 +60,13 @@ static const char *ws_skip(const char *p, const char *end)
 
 static int64_t line_at(struct jbuf *jb, size_t pos)
 {
-    const char *p = jb->b->buf;
-    for (size_t i = jb->counted; i < pos; i++) jb->line += p[i] == '\n';
-    if (pos > jb->counted) jb->counted = pos;
+    const char *s = jb->b->buf + jb->counted, *e = jb->b->buf + pos;
+    if (pos <= jb->counted) return jb->line;
+    while ((s = memchr(s, '\n', (size_t)(e - s)))) {
+        jb->line++;
+        s++;
+    }
+    jb->counted = pos;
     return jb->line;
 }
 
@@ -252,8 +256,7 @@ static int json_element(struct json_reader *r, struct jbuf *jb, size_t *ppos, si
         if (avail < limit) return 1;
         row = new_row(r, jb, pos);
         sl_row_issue(b, row, SL_ROW_INVALID, "format-error", NULL, NULL, 0,
-                     "record is larger than the max_record_size limit of %zu bytes",
-                     r->max_record);
+                     "record is larger than the max_record_size limit of %zu bytes", r->max_record);
         sl__jrec_raw_head(b, row, p, avail);
         if (single) {
             r->state = J_DONE;
@@ -269,8 +272,7 @@ static int json_element(struct json_reader *r, struct jbuf *jb, size_t *ppos, si
     row = new_row(r, jb, pos);
     if ((size_t)got > r->max_record) { /* complete, but over the limit all the same */
         sl_row_issue(b, row, SL_ROW_INVALID, "format-error", NULL, NULL, 0,
-                     "record is larger than the max_record_size limit of %zu bytes",
-                     r->max_record);
+                     "record is larger than the max_record_size limit of %zu bytes", r->max_record);
         sl__jrec_raw_head(b, row, p, (size_t)got);
     } else if (tok.type == SL_JSON_OBJECT) {
         sl__jrec_emit(&r->jr, &r->base.labels, b, row);

@@ -165,8 +165,8 @@ void sl__jrec_raw_head(struct sl_batch *b, struct sl_row *row, const char *p, si
     size_t keep = n < 1024 ? n : 1024, valid = sl_utf8_valid_prefix(p, keep);
 
     /* don't call the head binary just because the cut split a character */
-    if (keep < n && keep - valid < 4 && sl_utf8_valid_prefix(p, keep + 3 <= n ? keep + 3 : n) >
-                                            valid)
+    if (keep < n && keep - valid < 4 &&
+        sl_utf8_valid_prefix(p, keep + 3 <= n ? keep + 3 : n) > valid)
         keep = valid;
     row->raw = sl_arena_strndup(&b->arena, p, keep);
     row->raw_len = keep;
@@ -223,8 +223,8 @@ static int ndjson_sniff(const char *head, size_t len)
     return q == nl ? 90 : 0;
 }
 
-static int ndjson_open(struct sl_stream *in, const struct sl_format_opts *o,
-                       struct sl_reader **out, struct sl_error *err)
+static int ndjson_open(struct sl_stream *in, const struct sl_format_opts *o, struct sl_reader **out,
+                       struct sl_error *err)
 {
     struct ndjson_reader *r = sl_xcalloc(1, sizeof *r);
 
@@ -367,6 +367,8 @@ static int ndjson_next(struct sl_reader *base, struct sl_batch *b, struct sl_err
         if (r->eof) {
             if (pos < b->len && !r->skipping)
                 ndjson_line(r, b, b->buf + pos, b->len - pos, buf_off + (int64_t)pos);
+            else if (r->skipping) /* the over-long last line had no '\n' */
+                r->base.lines++;
             pos = b->len;
             r->done = 1;
             break;

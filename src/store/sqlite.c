@@ -152,9 +152,12 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
     sqlite3_busy_timeout(d->h, 10000);
     /* WAL lets readers (versions, the server) run while a load writes. synchronous=FULL: one
      * fsync per commit is nothing next to a bulk load and a committed load must survive a
-     * power cut. The page cache is bounded (16 MiB) so memory does not grow with the input. */
+     * power cut. The page cache is bounded (16 MiB) so memory does not grow with the input.
+     * 64 KiB pages (for new databases) halve the cost of WAL: bulk loads write every page twice
+     * (log, then checkpoint) and big pages mean far fewer frames and syscalls. */
     rc = exec(d,
-              "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-16384; "
+              "PRAGMA page_size=65536; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
+              "PRAGMA cache_size=-16384; "
               "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
               NULL, err);
     if (rc < 0) goto out;

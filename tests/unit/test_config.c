@@ -450,7 +450,7 @@ TEST(config_errors_name_file_line_key)
                         "    input: x\n"
                         "    format: xml\n",
                         ":4: sources.a.format: unknown format 'xml' (known: csv, tsv, ndjson, "
-                        "jsonl, json)");
+                        "json)");
     expect_config_error("sources:\n"
                         "  a:\n"
                         "    input: x\n"

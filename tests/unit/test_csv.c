@@ -458,6 +458,37 @@ TEST(csv_max_record)
     }
 }
 
+/* A stray quote followed by more than max_record bytes: the same rows whatever the chunk. */
+TEST(csv_max_record_unterminated)
+{
+    struct result big, small;
+    struct sl_format_opts o;
+    const char *in = "a,b\n1,2\n3,\"open\n4,5\n6,7\n8,9\n10,11\n";
+    opts_default(&o);
+    o.want_raw = 1;
+    o.max_record = 16;
+    o.chunk = 1 << 20;
+    run(in, &o, &big);
+    CHECK_ROWS(big, "1:2:4:0:1|2 raw=[\"1\",\"2\"]\n"
+                    "2:3:8:2: !format-error raw=3,\"open\n4,5\n6,7\n\n");
+    CHECK_INT(big.lines, 8);
+    for (size_t chunk = 1; chunk < 20; chunk++) {
+        o.chunk = chunk;
+        run(in, &o, &small);
+        CHECK_STR(sl_buf_str(&small.rows), sl_buf_str(&big.rows));
+        CHECK_INT(small.lines, big.lines);
+        result_free(&small);
+    }
+    result_free(&big);
+
+    /* under the limit, parsing resumes after the first line of the broken record */
+    o.max_record = 0;
+    o.chunk = 3;
+    run(in, &o, &big);
+    CHECK(strstr(sl_buf_str(&big.rows), "6:7:28:0:10|11") != NULL);
+    result_free(&big);
+}
+
 /* Any chunk size gives exactly the rows of one big read. */
 TEST(csv_chunk_sizes_agree)
 {

@@ -48,7 +48,7 @@ TEST(json_scan_table)
         {"\"\\u12\"", 1, -1},
         {"\"\\u12", 0, 0},
         {"\"\\x\"", 1, -1},
-        {"\"a\tb\"", 1, -1},  /* control characters must be escaped */
+        {"\"a\tb\"", 1, -1}, /* control characters must be escaped */
         {"\"a\nb\"", 1, -1},
         {"\"h\xc3\xa9llo w\xc3\xb6rld, a longer string\"", 1, 32},
         {"\"\xc3\x28\"", 1, -1},         /* bad continuation */
@@ -161,9 +161,10 @@ TEST(json_unescape)
         {"\\b\\f\\n\\r\\t", "\b\f\n\r\t"},
         {"\\u0041\\u00e9\\u20ac", "A\xc3\xa9\xe2\x82\xac"},
         {"\\ud83d\\ude00!", "\xf0\x9f\x98\x80!"},
-        {"x\\ud83dy", "x\xef\xbf\xbdy"},       /* lone high surrogate */
-        {"\\ude00", "\xef\xbf\xbd"},           /* lone low surrogate */
-        {"\\ud83d\\u0041", "\xef\xbf\xbd" "A"}, /* high + non-low */
+        {"x\\ud83dy", "x\xef\xbf\xbdy"}, /* lone high surrogate */
+        {"\\ude00", "\xef\xbf\xbd"},     /* lone low surrogate */
+        {"\\ud83d\\u0041", "\xef\xbf\xbd"
+                           "A"}, /* high + non-low */
         {"\\u0000", ""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -298,8 +299,8 @@ static char *read_all(const struct sl_format *fmt, const char *text, size_t n, s
                         (long long)row->offset, row->status);
             for (uint32_t c = 0; c < row->ncells; c++) {
                 const struct sl_cell *cell = &row->cells[c];
-                sl_buf_addf(&out, " %s=%d:%.*s", r->labels.v[cell->col], cell->kind,
-                            (int)cell->len, cell->p);
+                sl_buf_addf(&out, " %s=%d:%.*s", r->labels.v[cell->col], cell->kind, (int)cell->len,
+                            cell->p);
             }
             if (row->raw)
                 sl_buf_addf(&out, " raw%d=%.*s", row->raw_kind, (int)row->raw_len, row->raw);
@@ -329,9 +330,11 @@ static const char ndjson_text[] =
 
 static const char ndjson_want[] =
     "1:1:3:0 id=2:1 name=0:Ann ok=3:true raw0={\"id\": 1, \"name\": \"Ann\", \"ok\": true}\n"
-    "2:3:41:0 id=2:2 name=0:B\xc3\xa9" "a \"Q\" tags=6:[1,2] extra=5:{\"a\":null} "
+    "2:3:41:0 id=2:2 name=0:B\xc3\xa9"
+    "a \"Q\" tags=6:[1,2] extra=5:{\"a\":null} "
     "raw0={\"id\":2,\"name\":\"B\\u00e9a \\\"Q\\\"\",\"tags\":[1,2],\"extra\":{\"a\":null}}\n"
-    "3:5:111:2 raw1=not json !format-error: invalid JSON at column 1: invalid literal (expected a value)\n"
+    "3:5:111:2 raw1=not json !format-error: invalid JSON at column 1: invalid literal (expected a "
+    "value)\n"
     "4:6:120:2 raw1=[1,2] !format-error: expected a JSON object, found an array\n"
     "5:7:126:0 id=2:3 name=0:C id=2:4 x=2:-1.5e3 nil=1:null f=4:false "
     "raw0={\"id\":3,\"n\\u0061me\":\"C\",\"id\":4, \"x\": -1.5e3, \"nil\": null, \"f\": false}\n"
@@ -403,7 +406,8 @@ static const char json_want[] =
     "2:3:35:0 id=2:2 tags=6:[1, {\"x\": \"]\"}] s=0:a\nb raw0={\"id\": 2,\n"
     "   \"tags\": [1, {\"x\": \"]\"}], \"s\": \"a\\nb\"}\n"
     "3:5:89:2 raw1=42 !format-error: expected a JSON object, found a number\n"
-    "4:6:95:2 raw1={\"id\": 3, \"bad\": tru, \"more\": [1,2]} !format-error: invalid JSON at line 6 "
+    "4:6:95:2 raw1={\"id\": 3, \"bad\": tru, \"more\": [1,2]} !format-error: invalid JSON at line "
+    "6 "
     "column 20: invalid literal (expected a value)\n"
     "5:7:135:0 id=2:4 raw0={\"id\": 4}\n"
     "6:7:145:2 raw1={\"id\": 5} !format-error: invalid JSON at line 7 column 13: expected ',' or "
@@ -452,8 +456,8 @@ TEST(json_read_edges)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         for (size_t chunk = 1; chunk <= 4096; chunk *= 4096) {
-            char *got = read_all(&sl_format_json, cases[i].text, strlen(cases[i].text), chunk, 0,
-                                 NULL);
+            char *got =
+                read_all(&sl_format_json, cases[i].text, strlen(cases[i].text), chunk, 0, NULL);
             if (strcmp(got, cases[i].want)) {
                 fprintf(stderr, "  case %zu chunk %zu: got\n%s  expected\n%s", i, chunk, got,
                         cases[i].want);
