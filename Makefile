@@ -6,9 +6,11 @@
 #   build/sluice, build/libsluice.a        release build (-O2)
 #   build/asan/...                          tests: -fsanitize=address,undefined
 #
-# BUILD=dir puts the build somewhere else (parallel work trees, helpers).
+# BUILD=dir puts the build somewhere else (parallel work trees, helpers). V=1 shows commands.
 
 BUILD   ?= build
+V       ?= 0
+Q       := $(if $(filter 1,$(V)),,@)
 CC      ?= cc
 PKGS    := sqlite3 yaml-0.1 zlib libzstd libcrypto
 SHELL   := /bin/bash
@@ -76,27 +78,32 @@ build-asan: $(BUILD)/asan/sluice $(BUILD)/asan/unit-tests
 
 $(BUILD)/libsluice.a: $(REL_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/sluice: $(CLI_OBJ) $(BUILD)/libsluice.a
-	$(CC) -O2 -g -pthread -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -O2 -g -pthread -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/asan/libsluice.a: $(ASAN_OBJ)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/asan/sluice: $(ASAN_CLI) $(BUILD)/asan/libsluice.a
-	$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/asan/unit-tests: $(UNIT_OBJ) $(BUILD)/asan/libsluice.a
-	$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(REL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(REL_CFLAGS) -c -o $@ $<
 
 $(BUILD)/asan/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+	@echo "  CC      $< (asan)"
+	$(Q)$(CC) $(ASAN_CFLAGS) -c -o $@ $<
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -32,8 +32,8 @@ void sl_source_init(struct sl_source *s);
 void sl_source_free(struct sl_source *s);
 
 struct sl_config {
-    char *path; /* the file */
-    char *dir;  /* its directory */
+    char *path;  /* the file */
+    char *dir;   /* its directory */
     char *store; /* store URL, NULL if not set */
     struct sl_source *sources;
     size_t nsources;

@@ -18,15 +18,15 @@
 
 enum {
     SL_OK = 0,
-    SL_EINVAL = -1,      /* bad argument or usage */
-    SL_EIO = -2,         /* reading or writing failed */
-    SL_EFORMAT = -3,     /* the input as a whole cannot be parsed */
-    SL_ELIMIT = -4,      /* a size limit was exceeded */
-    SL_ECONFIG = -5,     /* config, schema or .env file problem */
-    SL_EDB = -6,         /* database error */
-    SL_ENOTFOUND = -7,   /* no such source, load, file */
-    SL_EINTR = -8,       /* interrupted by a signal */
-    SL_ECHANGED = -9,    /* the input changed while it was read */
+    SL_EINVAL = -1,    /* bad argument or usage */
+    SL_EIO = -2,       /* reading or writing failed */
+    SL_EFORMAT = -3,   /* the input as a whole cannot be parsed */
+    SL_ELIMIT = -4,    /* a size limit was exceeded */
+    SL_ECONFIG = -5,   /* config, schema or .env file problem */
+    SL_EDB = -6,       /* database error */
+    SL_ENOTFOUND = -7, /* no such source, load, file */
+    SL_EINTR = -8,     /* interrupted by a signal */
+    SL_ECHANGED = -9,  /* the input changed while it was read */
     SL_EUNSUPPORTED = -10
 };
 
@@ -39,7 +39,8 @@ struct sl_error {
 int sl_error_set(struct sl_error *e, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 /* Puts "prefix: " in front of the message already in e. */
-void sl_error_prefix(struct sl_error *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sl_error_prefix(struct sl_error *e, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 const char *sl_strerror(int code);
 
 /* ---- memory ---------------------------------------------------------------------------- */
@@ -80,7 +81,10 @@ struct sl_buf {
     char *p;
     size_t len, cap;
 };
-#define SL_BUF_INIT {NULL, 0, 0}
+#define SL_BUF_INIT \
+    {               \
+        NULL, 0, 0  \
+    }
 
 void sl_buf_grow(struct sl_buf *b, size_t extra);
 void sl_buf_add(struct sl_buf *b, const void *p, size_t n);
@@ -90,7 +94,7 @@ void sl_buf_addf(struct sl_buf *b, const char *fmt, ...) __attribute__((format(p
 void sl_buf_vaddf(struct sl_buf *b, const char *fmt, va_list ap);
 void sl_buf_reset(struct sl_buf *b); /* len = 0, keeps the memory */
 void sl_buf_free(struct sl_buf *b);
-char *sl_buf_detach(struct sl_buf *b); /* caller frees with free(); b is empty again */
+char *sl_buf_detach(struct sl_buf *b);    /* caller frees with free(); b is empty again */
 const char *sl_buf_str(struct sl_buf *b); /* "" when empty */
 
 /* JSON output helpers. Strings must be UTF-8; invalid bytes are written as U+FFFD. */

@@ -16,9 +16,9 @@ enum sl_encoding { SL_ENC_AUTO = 0, SL_ENC_UTF8, SL_ENC_LATIN1, SL_ENC_CP1252 };
 const char *sl_encoding_name(int enc); /* "utf-8", "latin1", "windows-1252" */
 int sl_encoding_parse(const char *s);  /* -1 when unknown */
 
-#define SL_DEFAULT_MAX_RECORD (64u << 20) /* bytes one record may take */
-#define SL_DEFAULT_CHUNK (512u << 10)     /* bytes read per batch */
-#define SL_MAX_COLUMNS 2000               /* SQLite's default column limit */
+#define SL_DEFAULT_MAX_RECORD (64u << 20)  /* bytes one record may take */
+#define SL_DEFAULT_CHUNK      (512u << 10) /* bytes read per batch */
+#define SL_MAX_COLUMNS        2000         /* SQLite's default column limit */
 
 struct sl_format_opts {
     char delimiter;    /* CSV: 0 = sniff among , ; \t | */
@@ -34,10 +34,10 @@ void sl_format_opts_init(struct sl_format_opts *o);
 /* What a reader found out about its input; shown by `infer` and stored with each load. */
 struct sl_dialect {
     char delimiter;
-    char quote;    /* 0 = none */
-    int header;    /* 1 if the first row was taken as the header */
-    int encoding;  /* enum sl_encoding as used */
-    int bom;       /* a UTF-8 BOM was skipped */
+    char quote;      /* 0 = none */
+    int header;      /* 1 if the first row was taken as the header */
+    int encoding;    /* enum sl_encoding as used */
+    int bom;         /* a UTF-8 BOM was skipped */
     char newline[3]; /* "\n", "\r\n" or "\r": the first one seen */
 };
 

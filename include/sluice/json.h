@@ -65,8 +65,8 @@ int sl_json_iter_next(struct sl_json_iter *it, struct sl_json_tok *key, struct s
 enum sl_node_type { SL_NODE_NULL = 0, SL_NODE_SCALAR, SL_NODE_SEQ, SL_NODE_MAP };
 
 struct sl_node {
-    int type;        /* enum sl_node_type */
-    int line, col;   /* 1-based position in the file */
+    int type;         /* enum sl_node_type */
+    int line, col;    /* 1-based position in the file */
     const char *text; /* scalars: NUL-terminated text (JSON strings decoded) */
     size_t len;
     int quoted;    /* a quoted YAML scalar or a JSON string: a string, never a number/bool */
@@ -100,8 +100,8 @@ const char *sl_node_str(const struct sl_node *n);
 /* Typed getters that fail with "path:line: what: expected a string" style messages. */
 int sl_node_want_str(const struct sl_doc *d, const struct sl_node *n, const char *what,
                      const char **out, struct sl_error *err);
-int sl_node_want_bool(const struct sl_doc *d, const struct sl_node *n, const char *what,
-                      int *out, struct sl_error *err);
+int sl_node_want_bool(const struct sl_doc *d, const struct sl_node *n, const char *what, int *out,
+                      struct sl_error *err);
 int sl_node_want_int(const struct sl_doc *d, const struct sl_node *n, const char *what,
                      int64_t *out, struct sl_error *err);
 /* A string or a list of strings → an array (allocated in d's arena), n set. */

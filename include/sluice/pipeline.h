@@ -19,9 +19,9 @@
 #include "sluice/store.h"
 
 struct sl_load_opts {
-    int force;      /* load even when the same input was loaded before */
-    int progress;   /* draw a progress line on stderr */
-    int64_t run;    /* run id to record with the load */
+    int force;          /* load even when the same input was loaded before */
+    int progress;       /* draw a progress line on stderr */
+    int64_t run;        /* run id to record with the load */
     size_t keep_errors; /* issues kept in the result for display (0 = 20) */
 };
 
@@ -39,8 +39,8 @@ struct sl_load_result {
     char sha256[65];
     int64_t rows, valid, warning, invalid;
     double seconds;
-    char *message;  /* why skipped or failed */
-    int exit_code;  /* 0 ok, 1 rows rejected, 3 failed */
+    char *message; /* why skipped or failed */
+    int exit_code; /* 0 ok, 1 rows rejected, 3 failed */
     struct sl_renames renames;
     struct sl_issue_rec *issues; /* the first keep_errors issues */
     size_t nissues;
@@ -61,8 +61,8 @@ struct sl_check_result {
     int64_t rows, valid, warning, invalid;
     char *quality_json;
 };
-int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue,
-                  void *ctx, struct sl_check_result *res, struct sl_error *err);
+int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,
+                  struct sl_check_result *res, struct sl_error *err);
 
 /* Infers the schema of a whole input; dialect_json describes what the reader detected. */
 int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schema **schema,

@@ -13,8 +13,8 @@
 #include "sluice/schema.h"
 
 struct sl_quality_field {
-    int64_t missing;  /* missing cells of this field */
-    int64_t invalid;  /* non-missing cells with an error */
+    int64_t missing; /* missing cells of this field */
+    int64_t invalid; /* non-missing cells with an error */
 };
 
 struct sl_quality {

@@ -34,9 +34,9 @@ int sl_type_parse(const char *name); /* -1 when unknown */
 const char *sl_type_sql(int type);   /* declared SQL type: INTEGER, REAL, TEXT, DATE, ... */
 
 struct sl_field {
-    char *name;  /* silver column name */
-    char *label; /* the name in the input (header label or JSON key); == name unless renamed */
-    int type;    /* enum sl_type */
+    char *name;   /* silver column name */
+    char *label;  /* the name in the input (header label or JSON key); == name unless renamed */
+    int type;     /* enum sl_type */
     char *format; /* Frictionless format ("default", "any", a date pattern, ...) or NULL */
     int required;
 };
@@ -58,8 +58,7 @@ struct sl_schema *sl_schema_copy(const struct sl_schema *s);
 int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int type);
 int sl_schema_find(const struct sl_schema *s, const char *name); /* index or -1 (exact) */
 /* Sets the primary key by names; fails naming the field that is not in the schema. */
-int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n,
-                     struct sl_error *err);
+int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n, struct sl_error *err);
 
 /* Frictionless Table Schema (JSON or YAML file, or a parsed node). */
 int sl_schema_load(const char *path, struct sl_schema **out, struct sl_error *err);
@@ -77,7 +76,7 @@ int sl_schema_from_json(const char *json, struct sl_schema **out, struct sl_erro
  * name_3; a name sluice uses itself (_load, _row) gets a suffix too. Every change is reported.
  */
 struct sl_rename {
-    size_t col;  /* 0-based input column */
+    size_t col; /* 0-based input column */
     char *from, *to;
 };
 struct sl_renames {

@@ -94,8 +94,7 @@ struct sl_store {
     int (*find_input)(struct sl_db *db, const char *source, const char *sha256, int64_t *load,
                       struct sl_error *err);
     /* Does any committed load of source have an input of this size? (1/0, < 0 error) */
-    int (*has_input_size)(struct sl_db *db, const char *source, int64_t size,
-                          struct sl_error *err);
+    int (*has_input_size)(struct sl_db *db, const char *source, int64_t size, struct sl_error *err);
 
     int (*begin_run)(struct sl_db *db, const char *command, int64_t *run, struct sl_error *err);
     int (*end_run)(struct sl_db *db, int64_t run, const char *status, int64_t loads,
@@ -120,8 +119,8 @@ struct sl_store {
     int (*record_load)(struct sl_db *db, struct sl_load *load, struct sl_error *err);
 
     /* source NULL: every source. A NULL input_size is -1. */
-    int (*list_loads)(struct sl_db *db, const char *source, struct sl_load_info **out,
-                      size_t *n, struct sl_error *err);
+    int (*list_loads)(struct sl_db *db, const char *source, struct sl_load_info **out, size_t *n,
+                      struct sl_error *err);
     /* Sorted; the caller frees each name and the array with free(). */
     int (*list_sources)(struct sl_db *db, char ***names, size_t *n, struct sl_error *err);
     /* Calls cb for each bronze row of load (in input order) that is not invalid. */

@@ -11,8 +11,8 @@
 enum { EXIT_OK = 0, EXIT_DATA = 1, EXIT_USAGE = 2, EXIT_RUNTIME = 3 };
 
 struct cli {
-    const char *db_url;      /* --db, SLUICE_DB, the config's store, or sqlite:sluice.db */
-    const char *config_path; /* --config, or ./sluice.yaml if it exists */
+    const char *db_url;       /* --db, SLUICE_DB, the config's store, or sqlite:sluice.db */
+    const char *config_path;  /* --config, or ./sluice.yaml if it exists */
     struct sl_config *config; /* loaded lazily by cli_config() */
     int quiet;
     int progress; /* stderr is a terminal and not --quiet */
@@ -33,18 +33,20 @@ const struct command *find_command(const char *name);
 /* Options every command accepts besides its own (--db, --config, --quiet, --log-format, --help).
  * Returns 1 when opt was one of them (handled), 0 when not, -1 on a bad value. */
 int global_option(struct cli *c, int opt, const char *arg);
-#define GLOBAL_OPTIONS                                                                         \
-    {"db", required_argument, NULL, 1001}, {"config", required_argument, NULL, 1002},         \
-        {"quiet", no_argument, NULL, 'q'}, {"log-format", required_argument, NULL, 1003},      \
-        {"help", no_argument, NULL, 'h'}
+#define GLOBAL_OPTIONS                                                                    \
+    {"db", required_argument, NULL, 1001}, {"config", required_argument, NULL, 1002},     \
+        {"quiet", no_argument, NULL, 'q'}, {"log-format", required_argument, NULL, 1003}, \
+    {                                                                                     \
+        "help", no_argument, NULL, 'h'                                                    \
+    }
 
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int print_help(const char *cmd);
 
 /* The config file, loaded once (NULL when there is none; exits 2 on a bad one). */
 int cli_config(struct cli *c, const struct sl_config **out);
-/* Opens the store; prints the error and returns NULL on failure. */
-struct sl_db *cli_open_db(struct cli *c);
+/* Opens the store; prints the error, sets *exit_code and returns NULL on failure. */
+struct sl_db *cli_open_db(struct cli *c, int *exit_code);
 
 /* Output of one load: text (people) or one JSON object per line. */
 void print_load_result(const struct sl_load_result *r, int json, int quiet);
@@ -54,16 +56,17 @@ int exit_code_merge(int a, int b);
 enum output { OUT_TEXT, OUT_JSON, OUT_YAML, OUT_CSV, OUT_NDJSON, OUT_HTML, OUT_DOT, OUT_MERMAID };
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
 
-
 /* Options that describe how to read an input (load, check, cat, infer). */
-#define SOURCE_OPTIONS                                                                         \
-    {"format", required_argument, NULL, 2001}, {"schema", required_argument, NULL, 2002},     \
-        {"delimiter", required_argument, NULL, 2003}, {"header", no_argument, NULL, 2004},    \
-        {"no-header", no_argument, NULL, 2005}, {"encoding", required_argument, NULL, 2006},  \
+#define SOURCE_OPTIONS                                                                       \
+    {"format", required_argument, NULL, 2001}, {"schema", required_argument, NULL, 2002},    \
+        {"delimiter", required_argument, NULL, 2003}, {"header", no_argument, NULL, 2004},   \
+        {"no-header", no_argument, NULL, 2005}, {"encoding", required_argument, NULL, 2006}, \
         {"primary-key", required_argument, NULL, 2007},                                      \
         {"timestamp", required_argument, NULL, 2008},                                        \
         {"max-record-size", required_argument, NULL, 2009},                                  \
-        {"max-input-size", required_argument, NULL, 2010}
+    {                                                                                        \
+        "max-input-size", required_argument, NULL, 2010                                      \
+    }
 /* 1 handled, 0 not a source option, -1 bad value (message printed). */
 int source_option(const char *cmd, struct sl_source *src, int opt, const char *arg);
 /* Starts src as a copy of the configured source `name` (if there is one) or empty. */

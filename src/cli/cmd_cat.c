@@ -5,10 +5,8 @@
 
 int cmd_cat(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         SOURCE_OPTIONS,
-                                         {"to", required_argument, NULL, 't'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        GLOBAL_OPTIONS, SOURCE_OPTIONS, {"to", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
     struct sl_source src;
     struct sl_error err = {0, ""};
     const char *to = "ndjson";
@@ -47,7 +45,7 @@ int cmd_cat(struct cli *c, int argc, char **argv)
         goto out;
     }
     if (bad) {
-        sl_log(SL_LOG_WARN, "%s: %lld records could not be read", argv[optind], (long long)bad);
+        sl_log(SL_LOG_WARN, "%s: %lld record(s) could not be read", argv[optind], (long long)bad);
         rc = EXIT_DATA;
     }
 out:

@@ -21,8 +21,8 @@ static void on_issue(void *ctx, const struct sl_row *r, const struct sl_issue *i
         return;
     }
     struct sl_buf *b = &o->errors;
-    sl_buf_addf(b, "%s{\"row\":%lld,\"line\":%lld,\"field\":", b->len ? "," : "",
-                (long long)r->num, (long long)r->line);
+    sl_buf_addf(b, "%s{\"row\":%lld,\"line\":%lld,\"field\":", b->len ? "," : "", (long long)r->num,
+                (long long)r->line);
     sl_buf_json_cstr(b, i->field);
     sl_buf_adds(b, ",\"code\":");
     sl_buf_json_cstr(b, i->code);
@@ -57,7 +57,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
             rc = print_help("check");
             goto out;
         }
-        if ((h = global_option(c, opt, optarg)) || (h = source_option("check", &src, opt, optarg))) {
+        if ((h = global_option(c, opt, optarg)) ||
+            (h = source_option("check", &src, opt, optarg))) {
             if (h < 0) {
                 rc = EXIT_USAGE;
                 goto out;
@@ -91,8 +92,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
         printf("{\"valid\":%s,\"rows\":%lld,\"valid_rows\":%lld,\"warning_rows\":%lld,"
                "\"invalid_rows\":%lld,\"errors\":[%s],\"quality\":%s}\n",
                res.invalid ? "false" : "true", (long long)res.rows,
-               (long long)(res.valid + res.warning), (long long)res.warning,
-               (long long)res.invalid, sl_buf_str(&o.errors), res.quality_json);
+               (long long)(res.valid + res.warning), (long long)res.warning, (long long)res.invalid,
+               sl_buf_str(&o.errors), res.quality_json);
     } else if (!c->quiet) {
         printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n", argv[optind],
                (long long)res.rows, (long long)res.valid, (long long)res.warning,

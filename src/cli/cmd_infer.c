@@ -6,7 +6,8 @@
 
 int cmd_infer(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS, SOURCE_OPTIONS,
+    static const struct option opts[] = {GLOBAL_OPTIONS,
+                                         SOURCE_OPTIONS,
                                          {"output", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
     struct sl_source src;
@@ -23,7 +24,8 @@ int cmd_infer(struct cli *c, int argc, char **argv)
             rc = print_help("infer");
             goto out;
         }
-        if ((h = global_option(c, opt, optarg)) || (h = source_option("infer", &src, opt, optarg))) {
+        if ((h = global_option(c, opt, optarg)) ||
+            (h = source_option("infer", &src, opt, optarg))) {
             if (h < 0) {
                 rc = EXIT_USAGE;
                 goto out;

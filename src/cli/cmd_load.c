@@ -72,10 +72,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
         rc = usage_error("load", "%s", err.msg);
         goto out;
     }
-    if (!(db = cli_open_db(c))) {
-        rc = EXIT_RUNTIME;
-        goto out;
-    }
+    if (!(db = cli_open_db(c, &rc))) goto out;
     memset(&lo, 0, sizeof lo);
     lo.force = force;
     lo.progress = c->progress;
@@ -96,9 +93,12 @@ int cmd_load(struct cli *c, int argc, char **argv)
     }
     fflush(stdout);
     db->store->end_run(db, lo.run,
-                       rc == EXIT_OK ? "ok" : rc == EXIT_DATA ? "data-problems" : "failed", nloads,
-                       &err);
-    if (sl_interrupted) fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
+                       rc == EXIT_OK     ? "ok"
+                       : rc == EXIT_DATA ? "data-problems"
+                                         : "failed",
+                       nloads, &err);
+    if (sl_interrupted)
+        fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
 out:
     sl_source_free(&src);
     if (db) sl_store_close(db);

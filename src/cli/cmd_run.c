@@ -39,7 +39,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (!sl_config_source(cfg, argv[i]))
             return usage_error("run", "%s has no source '%s'", cfg->path, argv[i]);
-    if (!(db = cli_open_db(c))) return EXIT_RUNTIME;
+    if (!(db = cli_open_db(c, &rc))) return rc;
     lo.progress = c->progress;
     if (db->store->begin_run(db, "run", &lo.run, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
@@ -52,13 +52,14 @@ int cmd_run(struct cli *c, int argc, char **argv)
         int named = optind >= argc;
         for (int i = optind; i < argc; i++) named |= !strcmp(argv[i], src->name);
         if (!named) continue;
-        if (sl_paths_expand((const char *const *)src->inputs, src->ninputs, src->base_dir,
-                            &paths, &err)) {
+        if (sl_paths_expand((const char *const *)src->inputs, src->ninputs, src->base_dir, &paths,
+                            &err)) {
             fprintf(stderr, "sluice: error: %s: %s\n", src->name, err.msg);
             rc = exit_code_merge(rc, EXIT_RUNTIME);
             continue;
         }
-        if (!paths.n) sl_log(SL_LOG_WARN, "%s: no input file matches %s", src->name, src->inputs[0]);
+        if (!paths.n)
+            sl_log(SL_LOG_WARN, "%s: no input file matches %s", src->name, src->inputs[0]);
         for (size_t i = 0; i < paths.n && !sl_interrupted; i++) {
             struct sl_load_result res;
             sl_load_file(db, src, paths.v[i], &lo, &res);
@@ -71,8 +72,10 @@ int cmd_run(struct cli *c, int argc, char **argv)
     }
     fflush(stdout);
     db->store->end_run(db, lo.run,
-                       rc == EXIT_OK ? "ok" : rc == EXIT_DATA ? "data-problems" : "failed", nloads,
-                       &err);
+                       rc == EXIT_OK     ? "ok"
+                       : rc == EXIT_DATA ? "data-problems"
+                                         : "failed",
+                       nloads, &err);
     if (sl_interrupted) {
         fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
         rc = EXIT_RUNTIME;

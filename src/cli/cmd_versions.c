@@ -56,8 +56,8 @@ static void text_versions(const struct sl_load_info *v, size_t n)
 
 int cmd_versions(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS, {"output", required_argument, NULL, 'o'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        GLOBAL_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
     struct sl_error err = {0, ""};
     struct sl_load_info *v = NULL;
     struct sl_db *db;
@@ -78,7 +78,7 @@ int cmd_versions(struct cli *c, int argc, char **argv)
         return usage_error("versions", "unknown or incomplete option");
     }
     if (optind != argc - 1) return usage_error("versions", "expected one source name");
-    if (!(db = cli_open_db(c))) return EXIT_RUNTIME;
+    if (!(db = cli_open_db(c, &rc))) return rc;
     if (db->store->list_loads(db, argv[optind], &v, &n, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         rc = EXIT_RUNTIME;

@@ -31,7 +31,7 @@ int cli_config(struct cli *c, const struct sl_config **out)
     return 0;
 }
 
-struct sl_db *cli_open_db(struct cli *c)
+struct sl_db *cli_open_db(struct cli *c, int *exit_code)
 {
     struct sl_error err = {0, ""};
     const struct sl_config *cfg;
@@ -40,7 +40,7 @@ struct sl_db *cli_open_db(struct cli *c)
 
     if (!url && getenv("SLUICE_DB") && *getenv("SLUICE_DB")) url = getenv("SLUICE_DB");
     if (!url) {
-        if (cli_config(c, &cfg)) return NULL;
+        if ((*exit_code = cli_config(c, &cfg))) return NULL;
         if (cfg && cfg->store) {
             /* a relative SQLite path in sluice.yaml is relative to the file */
             const char *s = cfg->store;
@@ -54,6 +54,9 @@ struct sl_db *cli_open_db(struct cli *c)
     if (!url) url = "sqlite:sluice.db";
     if (sl_store_open(url, &db, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
+        /* a store that does not exist (yet) is a usage problem, not a runtime failure */
+        *exit_code =
+            err.code == SL_EUNSUPPORTED || err.code == SL_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
         return NULL;
     }
     return db;
@@ -69,8 +72,8 @@ int exit_code_merge(int a, int b)
 
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out)
 {
-    static const char *const names[] = {"text", "json", "yaml", "csv", "ndjson",
-                                        "html", "dot",  "mermaid"};
+    static const char *const names[] = {"text",   "json", "yaml", "csv",
+                                        "ndjson", "html", "dot",  "mermaid"};
     for (int i = 0; i < 8; i++)
         if ((allowed & (1u << i)) && !strcmp(arg, names[i])) {
             *out = i;

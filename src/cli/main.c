@@ -179,8 +179,8 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS, {"version", no_argument, NULL, 'V'},
-                                         {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {
+        GLOBAL_OPTIONS, {"version", no_argument, NULL, 'V'}, {NULL, 0, NULL, 0}};
     struct cli c;
     int opt, rc;
 

@@ -79,9 +79,10 @@ int64_t sl_parse_size(const char *s)
     static const struct {
         const char *name;
         double mult;
-    } units[] = {{"k", 1e3},  {"kb", 1e3},         {"kib", 1024.0},       {"m", 1e6},
-                 {"mb", 1e6}, {"mib", 1048576.0},  {"g", 1e9},            {"gb", 1e9},
-                 {"gib", 1073741824.0}, {"t", 1e12}, {"tb", 1e12}, {"tib", 1099511627776.0}};
+    } units[] = {{"k", 1e3},  {"kb", 1e3},  {"kib", 1024.0},
+                 {"m", 1e6},  {"mb", 1e6},  {"mib", 1048576.0},
+                 {"g", 1e9},  {"gb", 1e9},  {"gib", 1073741824.0},
+                 {"t", 1e12}, {"tb", 1e12}, {"tib", 1099511627776.0}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
         if (!strcasecmp(end, units[i].name)) return (int64_t)(v * units[i].mult);
     return -1;

@@ -135,7 +135,9 @@ int sl_paths_expand(const char *const *patterns, size_t npatterns, const char *b
             list_add(&l, sl_xstrdup(p));
             continue;
         }
-        char *full = p[0] != '/' && base_dir && *base_dir ? join(base_dir, p) : sl_xstrdup(p);
+        /* "." adds nothing but noise to the paths people read in the output */
+        int rel = p[0] != '/' && base_dir && *base_dir && strcmp(base_dir, ".");
+        char *full = rel ? join(base_dir, p) : sl_xstrdup(p);
         if (strpbrk(p, "*?[")) {
             rc = expand_glob(full, &l, err);
             free(full);

@@ -200,8 +200,8 @@ char *sl__dialect_json(const struct sl__input *in)
     }
     sl_buf_adds(&b, ",\"encoding\":");
     const char *tc = sl_stream_transcoding(in->stream);
-    sl_buf_json_cstr(&b, tc ? tc : sl_encoding_name(in->fopts.encoding ? in->fopts.encoding
-                                                                        : d->encoding));
+    sl_buf_json_cstr(
+        &b, tc ? tc : sl_encoding_name(in->fopts.encoding ? in->fopts.encoding : d->encoding));
     sl_buf_addc(&b, '}');
     return sl_buf_detach(&b);
 }
@@ -226,8 +226,8 @@ void sl__progress_update(struct sl__progress *p, int64_t bytes, int64_t rows)
     if (now - p->last < 0.2) return;
     p->last = now;
     double secs = now - p->start, rate = secs > 0 ? rows / secs : 0;
-    int n = snprintf(line, sizeof line, "\r%s: %s", p->what, sl_human_bytes((double)bytes, done,
-                                                                            sizeof done));
+    int n = snprintf(line, sizeof line, "\r%s: %s", p->what,
+                     sl_human_bytes((double)bytes, done, sizeof done));
     if (p->total > 0)
         n += snprintf(line + n, sizeof line - (size_t)n, " of %s (%.0f%%)",
                       sl_human_bytes((double)p->total, all, sizeof all),

@@ -7,7 +7,7 @@
 /* One opened input: stream, format, reader. */
 struct sl__input {
     const struct sl_source *src;
-    char *path; /* as opened (base_dir applied) */
+    char *path;        /* as opened (base_dir applied) */
     const char *label; /* as the user named it */
     struct sl_stream *stream;
     const struct sl_format *format;

@@ -149,8 +149,7 @@ static void keep_issues(struct sl_load_result *res, const struct sl_batch *b, si
 
 /* Runs the two threads over an opened input inside an open load. */
 static int run_pipe(struct sl_db *db, struct sl_load *load, struct pipe *p,
-                    const struct sl_load_opts *o, struct sl_load_result *res,
-                    struct sl_error *err)
+                    const struct sl_load_opts *o, struct sl_load_result *res, struct sl_error *err)
 {
     pthread_t th;
     struct sl__progress pr;
@@ -270,9 +269,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     memset(&st, 0, sizeof st);
     memset(&load, 0, sizeof load);
     res->source = sl_xstrdup(src->name);
-    res->input = sl_xstrdup(path);
     load.source = src->name;
     load.input = strcmp(path, "-") ? path : "stdin";
+    res->input = sl_xstrdup(load.input);
     load.run = o->run;
     load.started = t0;
     load.input_size = -1;
@@ -300,8 +299,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
                 load.status = "skipped";
                 load.duplicate_of = dup;
                 res->load = dup;
-                res->message = sl_xasprintf("same input already loaded as load %lld",
-                                            (long long)dup);
+                res->message =
+                    sl_xasprintf("same input already loaded as load %lld", (long long)dup);
                 load.message = res->message;
                 goto record;
             }
@@ -327,8 +326,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
                 load.status = "skipped";
                 load.duplicate_of = dup;
                 res->load = dup;
-                res->message = sl_xasprintf("same input already loaded as load %lld",
-                                            (long long)dup);
+                res->message =
+                    sl_xasprintf("same input already loaded as load %lld", (long long)dup);
                 load.message = res->message;
                 goto record;
             }
@@ -387,8 +386,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     load.schema = merged;
     load.silver_change = st.exists ? change : 0;
-    load.encoding = sl_encoding_name(in.fopts.encoding ? in.fopts.encoding
-                                                       : in.reader->dialect.encoding);
+    load.encoding =
+        sl_encoding_name(in.fopts.encoding ? in.fopts.encoding : in.reader->dialect.encoding);
     dialect = sl__dialect_json(&in);
     load.dialect_json = dialect;
     if ((rc = db->store->begin_load(db, &load, &err))) goto out;
@@ -413,8 +412,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             load.duplicate_of = dup;
             load.rows = load.valid = load.warning = load.invalid = 0;
             res->load = dup;
-            res->message =
-                sl_xasprintf("same input already loaded as load %lld", (long long)dup);
+            res->message = sl_xasprintf("same input already loaded as load %lld", (long long)dup);
             load.message = res->message;
             res->nissues = 0;
             goto record;

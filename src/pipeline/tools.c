@@ -54,8 +54,8 @@ static uint64_t key_hash(const struct sl_schema *s, const struct sl_row *row)
     return h;
 }
 
-int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue,
-                  void *ctx, struct sl_check_result *res, struct sl_error *err)
+int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,
+                  struct sl_check_result *res, struct sl_error *err)
 {
     struct sl__input in;
     struct sl__inferred inf;

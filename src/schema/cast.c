@@ -26,8 +26,7 @@ void sl_mapping_update(struct sl_mapping *m, const struct sl_schema *s,
     if (labels->n == m->n && m->field) return;
     m->field = sl_xrealloc(m->field, (labels->n ? labels->n : 1) * sizeof *m->field);
     if (m->by_position) {
-        for (size_t i = 0; i < labels->n; i++)
-            m->field[i] = i < s->nfields ? (int32_t)i : -1;
+        for (size_t i = 0; i < labels->n; i++) m->field[i] = i < s->nfields ? (int32_t)i : -1;
     } else {
         /* Labels go through the same normalization as inference, so an inferred schema (and
          * one edited from `sluice infer`) maps back onto the input: "" → field_3, etc. */
@@ -182,8 +181,8 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
         uint32_t stamp = (uint32_t)r + 1;
 
         if (row->status == SL_ROW_INVALID) continue; /* the reader could not read it */
-        row->values = sl_arena_zalloc(&b->arena, (s->nfields ? s->nfields : 1) *
-                                                     sizeof *row->values);
+        row->values =
+            sl_arena_zalloc(&b->arena, (s->nfields ? s->nfields : 1) * sizeof *row->values);
         for (uint32_t k = 0; k < row->ncells; k++) {
             const struct sl_cell *c = &row->cells[k];
             int32_t fi = c->col < m->n ? m->field[c->col] : -1;

@@ -10,12 +10,18 @@
 static const struct {
     const char *name, *sql;
 } types[SL_TYPE_COUNT] = {
-    [SL_TYPE_NULL] = {"null", "TEXT"},        [SL_TYPE_BOOLEAN] = {"boolean", "BOOLEAN"},
-    [SL_TYPE_INTEGER] = {"integer", "INTEGER"}, [SL_TYPE_NUMBER] = {"number", "REAL"},
-    [SL_TYPE_DATE] = {"date", "DATE"},        [SL_TYPE_DATETIME] = {"datetime", "DATETIME"},
-    [SL_TYPE_TIME] = {"time", "TIME"},        [SL_TYPE_YEAR] = {"year", "INTEGER"},
-    [SL_TYPE_YEARMONTH] = {"yearmonth", "TEXT"}, [SL_TYPE_STRING] = {"string", "TEXT"},
-    [SL_TYPE_OBJECT] = {"object", "JSON"},    [SL_TYPE_ARRAY] = {"array", "JSON"},
+    [SL_TYPE_NULL] = {"null", "TEXT"},
+    [SL_TYPE_BOOLEAN] = {"boolean", "BOOLEAN"},
+    [SL_TYPE_INTEGER] = {"integer", "INTEGER"},
+    [SL_TYPE_NUMBER] = {"number", "REAL"},
+    [SL_TYPE_DATE] = {"date", "DATE"},
+    [SL_TYPE_DATETIME] = {"datetime", "DATETIME"},
+    [SL_TYPE_TIME] = {"time", "TIME"},
+    [SL_TYPE_YEAR] = {"year", "INTEGER"},
+    [SL_TYPE_YEARMONTH] = {"yearmonth", "TEXT"},
+    [SL_TYPE_STRING] = {"string", "TEXT"},
+    [SL_TYPE_OBJECT] = {"object", "JSON"},
+    [SL_TYPE_ARRAY] = {"array", "JSON"},
     [SL_TYPE_ANY] = {"any", ""},
 };
 
@@ -101,8 +107,7 @@ int sl_schema_find(const struct sl_schema *s, const char *name)
     return -1;
 }
 
-int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n,
-                     struct sl_error *err)
+int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n, struct sl_error *err)
 {
     int *pk = sl_xmalloc((n ? n : 1) * sizeof *pk);
     for (size_t i = 0; i < n; i++) {
@@ -124,9 +129,8 @@ int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n,
 static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const struct sl_node *n,
                            size_t idx, struct sl_error *err)
 {
-    static const char *const keys[] = {"name",   "type",    "format",      "title",
-                                       "description", "example", "constraints", "rdfType",
-                                       NULL};
+    static const char *const keys[] = {"name",    "type",        "format",  "title", "description",
+                                       "example", "constraints", "rdfType", NULL};
     static const char *const ckeys[] = {"required", NULL};
     char what[64];
     const char *name, *type = "string", *format = NULL;
@@ -163,8 +167,8 @@ static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const st
         char cwhat[80];
         snprintf(cwhat, sizeof cwhat, "%s.constraints", what);
         if (c->type != SL_NODE_MAP)
-            return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: expected a mapping", d->path,
-                                c->line, cwhat);
+            return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: expected a mapping", d->path, c->line,
+                                cwhat);
         for (size_t i = 0; i < c->n; i++)
             if (strcmp(c->keys[i]->text, "required"))
                 return sl_error_set(err, SL_EUNSUPPORTED,
@@ -183,8 +187,9 @@ static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const st
 int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct sl_schema **out,
                         struct sl_error *err)
 {
-    static const char *const keys[] = {"fields", "primaryKey", "missingValues", "foreignKeys",
-                                       "$schema", "name", "title", "description", NULL};
+    static const char *const keys[] = {"fields",      "primaryKey",  "missingValues",
+                                       "foreignKeys", "$schema",     "name",
+                                       "title",       "description", NULL};
     struct sl_schema *s = sl_schema_new();
     const struct sl_node *fields;
     const char **strs;
@@ -192,8 +197,8 @@ int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct 
     int rc = 0;
 
     if (!n || n->type != SL_NODE_MAP) {
-        rc = sl_error_set(err, SL_ECONFIG, "%s: a Table Schema is a mapping with 'fields'",
-                          d->path);
+        rc =
+            sl_error_set(err, SL_ECONFIG, "%s: a Table Schema is a mapping with 'fields'", d->path);
         goto out;
     }
     if ((rc = sl_node_check_keys(d, n, "schema", keys, err))) goto out;
@@ -273,8 +278,8 @@ void sl_schema_to_json(const struct sl_schema *s, struct sl_buf *b)
         if (i) sl_buf_addc(b, ',');
         sl_buf_adds(b, "{\"name\":");
         sl_buf_json_cstr(b, f->name);
-        sl_buf_addf(b, ",\"type\":\"%s\"", sl_type_name(f->type == SL_TYPE_NULL ? SL_TYPE_STRING
-                                                                                 : f->type));
+        sl_buf_addf(b, ",\"type\":\"%s\"",
+                    sl_type_name(f->type == SL_TYPE_NULL ? SL_TYPE_STRING : f->type));
         if (f->format) {
             sl_buf_adds(b, ",\"format\":");
             sl_buf_json_cstr(b, f->format);
@@ -306,8 +311,8 @@ void sl_schema_to_json(const struct sl_schema *s, struct sl_buf *b)
  * word YAML would read as something else. Otherwise a JSON string, which YAML reads too. */
 static void yaml_str(struct sl_buf *b, const char *s)
 {
-    static const char *const special[] = {"true", "false", "yes", "no", "on", "off", "null", "~",
-                                          NULL};
+    static const char *const special[] = {"true", "false", "yes", "no", "on",
+                                          "off",  "null",  "~",   NULL};
     int plain = *s && s[0] != ' ' && s[strlen(s) - 1] != ' ' && s[0] != '-';
     for (const char *p = s; *p && plain; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||

@@ -101,7 +101,7 @@ int sl__parse_number(const char *p, size_t n, int strict, double *out)
         if ((m == 3 && !strncasecmp(s, "nan", 3)) || (m == 3 && !strncmp(s, "INF", 3)) ||
             (m == 8 && !strncmp(s, "Infinity", 8))) {
             *out = (m == 3 && (s[0] == 'N' || s[0] == 'n')) ? NAN
-                                                             : (p[0] == '-' ? -INFINITY : INFINITY);
+                                                            : (p[0] == '-' ? -INFINITY : INFINITY);
             return 0;
         }
     }
@@ -145,7 +145,7 @@ out:
 int sl__parse_bool(const char *p, size_t n, int words_only, int *out)
 {
     static const char *const t[] = {"true", "True", "TRUE"}, *const f[] = {"false", "False",
-                                                                            "FALSE"};
+                                                                           "FALSE"};
     for (int i = 0; i < 3; i++) {
         if (n == strlen(t[i]) && !memcmp(p, t[i], n)) return *out = 1, 0;
         if (n == strlen(f[i]) && !memcmp(p, f[i], n)) return *out = 0, 0;

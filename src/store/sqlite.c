@@ -788,7 +788,8 @@ static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_
                  "UPDATE sluice_loads SET rows = ?1, valid = ?2, warning = ?3, invalid = ?4, "
                  "repeats = ?5, sha256 = ?6, input_size = ?7, bronze_first = ?8, "
                  "bronze_last = ?9, ts_min = ?10, ts_max = ?11, quality = ?12, finished = ?13, "
-                 "seconds = ?14, message = ?15 WHERE load = ?16",
+                 "seconds = ?14, message = ?15, columns = coalesce(?17, columns) "
+                 "WHERE load = ?16",
                  &st, "recording the load", err);
     if (rc < 0) goto out;
     sqlite3_bind_int64(st, 1, load->rows);
@@ -807,6 +808,8 @@ static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_
     sqlite3_bind_double(st, 14, load->finished - load->started);
     bind_text_or_null(st, 15, load->message);
     sqlite3_bind_int64(st, 16, load->id);
+    /* JSON records reveal their keys as they are read: the columns are final only now */
+    bind_text_or_null(st, 17, load->columns_json);
     rc = step_done(d, st, "recording the load", err);
     sqlite3_finalize(st);
     st = NULL;

@@ -26,7 +26,10 @@ TEST(buf_json_escapes)
     sl_buf_json_str(&b, "a\"b\\c\n\x01\xc3\xa9", 9);
     CHECK_STR(b.p, "\"a\\\"b\\\\c\\n\\u0001\xc3\xa9\"");
     sl_buf_reset(&b);
-    sl_buf_json_str(&b, "x\xff" "y", 3); /* invalid UTF-8 becomes U+FFFD */
+    sl_buf_json_str(&b,
+                    "x\xff"
+                    "y",
+                    3); /* invalid UTF-8 becomes U+FFFD */
     CHECK_STR(b.p, "\"x\\ufffdy\"");
     sl_buf_reset(&b);
     sl_buf_json_double(&b, 0.1);
@@ -39,8 +42,8 @@ TEST(buf_json_escapes)
 TEST(utf8_validation)
 {
     CHECK_INT(sl_utf8_valid_prefix("abc\xc3\xa9", 5), 5);
-    CHECK_INT(sl_utf8_valid_prefix("ab\xc0\xaf", 4), 2);     /* overlong */
-    CHECK_INT(sl_utf8_valid_prefix("\xed\xa0\x80", 3), 0);   /* surrogate */
+    CHECK_INT(sl_utf8_valid_prefix("ab\xc0\xaf", 4), 2);       /* overlong */
+    CHECK_INT(sl_utf8_valid_prefix("\xed\xa0\x80", 3), 0);     /* surrogate */
     CHECK_INT(sl_utf8_valid_prefix("0123456789\xe9", 11), 10); /* Latin-1 é */
     CHECK(sl_has_high_or_nul("abcdefghij", 10) == 0);
     CHECK(sl_has_high_or_nul("abcdefgh\0j", 10) == 1);

@@ -1,0 +1,60 @@
+Records that cannot be read are kept in bronze as invalid, counted, and give exit code 1.
+
+  $ sluice load ragged.csv
+  ragged: load 1 committed: 6 rows (2 valid, 4 rejected) from ragged.csv in 0.0 s, quality 0.78 fair
+    line 3 (record 2): extra-cell: the row has 3 cells, the header 2: extra cell in column 3
+    line 4 (record 3): missing-cell: the row has 1 cells, the header 2: no cell for column 2
+    line 5 (record 4): blank-row: the row is blank
+    line 6 (record 5): format-error: unterminated quoted field starting at line 6
+    rejected rows are kept in bronze_ragged with status 'invalid'
+  [1]
+  $ sqlite3 sluice.db 'select row, line, status, errors from bronze_ragged'
+  1|2|valid|
+  2|3|invalid|[{"code":"extra-cell","field":null,"value":"EXTRA","message":"the row has 3 cells, the header 2: extra cell in column 3","severity":"error"}]
+  3|4|invalid|[{"code":"missing-cell","field":"value","value":null,"message":"the row has 1 cells, the header 2: no cell for column 2","severity":"error"}]
+  4|5|invalid|[{"code":"blank-row","field":null,"value":null,"message":"the row is blank","severity":"error"}]
+  5|6|invalid|[{"code":"format-error","field":null,"value":null,"message":"unterminated quoted field starting at line 6","severity":"error"}]
+  6|7|valid|
+  $ sqlite3 sluice.db 'select * from ragged'
+  1|a|1|1
+  5|e|1|6
+
+An input that cannot be read at all fails its load with one line naming it (exit 3); the other
+inputs still load.
+
+  $ sluice load nothere.csv people.csv
+  sluice: error: nothere: load failed: nothere.csv: No such file or directory
+  nothere: load 3 committed: 3 rows (3 valid) from people.csv in 0.0 s, quality 1.00 excellent
+  [3]
+  $ mkdir adir && sluice load adir --source adir
+  sluice: error: adir: load failed: adir: is a directory
+  [3]
+  $ : > empty.csv && sluice load empty.csv
+  empty: load 5 committed: 0 rows (0 valid) from empty.csv in 0.0 s, quality 1.00 excellent
+  $ printf 'a,b\n1,2\n' | gzip -c | head -c 20 > cut.csv.gz && sluice load cut.csv.gz
+  sluice: error: cut: load failed: cut.csv.gz: unexpected end of gzip data (truncated file?)
+  [3]
+  $ sluice versions nothere
+  load  status    active      rows     valid  warning  invalid  finished                 input
+  2     failed    no             0         0        0        0  2026-11-23T12:00:00.000Z nothere.csv  (nothere.csv: No such file or directory)
+  3     committed yes            3         3        0        0  2026-11-23T12:00:00.000Z people.csv
+  $ printf 'BZh91AY' > packed.csv && sluice load packed.csv
+  sluice: error: packed: load failed: packed.csv: bzip2 compression is not supported (decompress it first)
+  [3]
+
+A schema turns cells that do not fit into type errors; invalid rows never reach silver.
+
+  $ sluice load people_bad.csv --schema people.schema.yaml
+  people_bad: load 8 committed: 3 rows (0 valid, 3 rejected) from people_bad.csv in 0.0 s, quality 0.83 fair
+    line 2 (record 1): type-error: age: 'thirty-six' is not of type integer
+    line 3 (record 2): type-error: joined: '1912-13-23' is not of type date
+    line 3 (record 2): type-error: active: 'yes' is not of type boolean
+    line 3 (record 2): type-error: score: 'x' is not of type number
+    line 4 (record 3): constraint-error: id is part of the primary key and must not be empty
+    rejected rows are kept in bronze_people_bad with status 'invalid'
+  [1]
+  $ sqlite3 sluice.db 'select id, name from people_bad'
+  $ sqlite3 sluice.db 'select row, errors from bronze_people_bad where status = "invalid"'
+  1|[{"code":"type-error","field":"age","value":"thirty-six","message":"age: 'thirty-six' is not of type integer","severity":"error"}]
+  2|[{"code":"type-error","field":"joined","value":"1912-13-23","message":"joined: '1912-13-23' is not of type date","severity":"error"},{"code":"type-error","field":"active","value":"yes","message":"active: 'yes' is not of type boolean","severity":"error"},{"code":"type-error","field":"score","value":"x","message":"score: 'x' is not of type number","severity":"error"}]
+  3|[{"code":"constraint-error","field":"id","value":null,"message":"id is part of the primary key and must not be empty","severity":"error"}]

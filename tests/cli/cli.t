@@ -1,0 +1,86 @@
+Help, versions, usage errors (exit 2).
+
+  $ sluice --version
+  sluice 0.1.0 (SQLite store)
+  $ sluice help
+  usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] COMMAND [ARGS]
+  
+  sluice loads files into SQLite with versions, checks and a record of every row.
+  
+  commands:
+    load      load files into the store (bronze, silver and a new version each)
+    run       load the sources of sluice.yaml (all, or the ones named)
+    check     validate a file without loading it (exit 1 if some records are not valid)
+    cat       print the records of a file as NDJSON or CSV
+    infer     print the Frictionless Table Schema of a file, inferred from all of it
+    versions  list the loads (versions) of a source
+    help      show help for sluice or a command
+    version   print the version
+  
+  global options:
+    --db URL             sqlite:PATH or a path (default: the config's store, else
+                         $SLUICE_DB, else sqlite:sluice.db)
+    --config FILE        default ./sluice.yaml when it exists
+    --quiet              print errors only
+    --log-format F       text or json (log lines on stderr)
+  
+  exit codes: 0 ok, 1 data problems, 2 usage or config error, 3 runtime failure
+  `sluice help COMMAND` tells more.
+  $ sluice help load
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]
+  
+  load files into the store (bronze, silver and a new version each).
+  
+    Loads each FILE (- for stdin; .gz and .zst are read transparently) as one load of
+    the source NAME (default: the first file's name without extensions). Without
+    --schema the types are inferred from the whole input. The same input twice is
+    loaded once (recognized by SHA-256) unless --force.
+  
+    --source NAME        the source (silver table NAME, bronze table bronze_NAME)
+    --schema FILE        a Frictionless Table Schema (YAML or JSON)
+    --format F           csv, tsv, ndjson or json (default: detected)
+    --delimiter C        CSV delimiter (default: detected among , ; tab |)
+    --header / --no-header   whether the first CSV row is a header (default: detected)
+    --encoding E         utf-8, latin1 or windows-1252 (default: detected)
+    --primary-key A,B    key fields: later loads update rows with the same key
+    --timestamp FIELD    the field holding each record's own time
+    --max-record-size N  largest record kept in memory (default 64MiB)
+    --force              load even if this input was loaded before
+    --output text|json   one JSON object per load with --output json
+  $ sluice load --help | head -n 1
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]
+  $ sluice frobnicate
+  sluice: unknown command 'frobnicate'
+  try `sluice help`
+  [2]
+  $ sluice load
+  sluice: load: no input file
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]
+  [2]
+  $ sluice load people.csv --output xml
+  sluice: load: --output must be one of: text, json
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]
+  [2]
+  $ sluice load people.csv --format xlsx
+  sluice: load: unknown format 'xlsx' (known: csv, tsv, ndjson, json)
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]
+  [2]
+  $ sluice load people.csv --source 'x"; DROP TABLE y; --'
+  sluice: load: invalid source name "x"; DROP TABLE y; --": a source name is 1 to 63 letters, digits or _, and does not start with sluice_, bronze_ or sqlite_
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]
+  [2]
+  $ sluice load people.csv --source sluice_loads
+  sluice: load: invalid source name "sluice_loads": a source name is 1 to 63 letters, digits or _, and does not start with sluice_, bronze_ or sqlite_
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]
+  [2]
+  $ sluice run
+  sluice: run: no sluice.yaml here (use --config FILE, or `sluice load`)
+  usage: sluice run [SOURCE...] [--force] [--output text|json]
+  [2]
+  $ sluice versions
+  sluice: versions: expected one source name
+  usage: sluice versions SOURCE [--output text|json]
+  [2]
+  $ sluice --db postgresql://localhost/x versions people
+  sluice: the PostgreSQL store is not built yet
+  [2]
