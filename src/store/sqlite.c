@@ -8,6 +8,7 @@
  *
  * Identifiers are always double-quoted (sql_ident); values are always bound.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -129,11 +130,22 @@ static void sqlite_close(struct sl_db *db)
     free(d);
 }
 
+/* Before SQLite's first use: no memory statistics, whose global mutex is taken on every
+ * allocation (a few percent of a bulk load). If the host program initialized SQLite already,
+ * this fails harmlessly. */
+static void configure_sqlite(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err)
 {
-    struct sqlite_db *d = sl_xcalloc(1, sizeof *d);
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    struct sqlite_db *d;
     int rc = 0;
 
+    pthread_once(&once, configure_sqlite);
+    d = sl_xcalloc(1, sizeof *d);
     *out = NULL;
     d->base.store = &sl_store_sqlite;
     d->base.url = sl_xstrdup(url);
@@ -631,6 +643,7 @@ out:
 /* ---- loads: rows (the hot path) ------------------------------------------------------------ */
 
 static const char *const row_status[] = {"valid", "warning", "invalid"};
+static const int row_status_len[] = {5, 7, 7};
 
 /* A row's issues as a JSON array, into L->errors (reused). */
 static void issues_json(struct sl_buf *b, const struct sl_issue *i)
@@ -670,8 +683,8 @@ static int write_bronze(struct sqlite_db *d, struct sqlite_load *L, int64_t load
     else
         sqlite3_bind_null(st, 3);
     sqlite3_bind_int64(st, 4, r->offset);
-    sqlite3_bind_text(st, 5, row_status[r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID],
-                      -1, SQLITE_STATIC);
+    int status = r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID;
+    sqlite3_bind_text(st, 5, row_status[status], row_status_len[status], SQLITE_STATIC);
     if (r->issues) {
         issues_json(&L->errors, r->issues);
         sqlite3_bind_text(st, 6, L->errors.p, (int)L->errors.len, SQLITE_STATIC);

@@ -58,3 +58,22 @@ A schema turns cells that do not fit into type errors; invalid rows never reach 
   1|[{"code":"type-error","field":"age","value":"thirty-six","message":"age: 'thirty-six' is not of type integer","severity":"error"}]
   2|[{"code":"type-error","field":"joined","value":"1912-13-23","message":"joined: '1912-13-23' is not of type date","severity":"error"},{"code":"type-error","field":"active","value":"yes","message":"active: 'yes' is not of type boolean","severity":"error"},{"code":"type-error","field":"score","value":"x","message":"score: 'x' is not of type number","severity":"error"}]
   3|[{"code":"constraint-error","field":"id","value":null,"message":"id is part of the primary key and must not be empty","severity":"error"}]
+
+Invalid UTF-8 in a UTF-8 file, and NUL bytes, make a record invalid; bronze keeps its bytes.
+(A file with invalid bytes and no valid multi-byte UTF-8 at all is read as Windows-1252.)
+
+  $ printf 'id,name\n1,caf\303\251\n2,bad\377\n3,nul\000x\n4,ok\n' > enc.csv && sluice load enc.csv
+  enc: load 9 committed: 4 rows (2 valid, 2 rejected) from enc.csv in 0.0 s, quality 0.83 fair
+    line 3 (record 2): encoding-error: invalid UTF-8 at byte 6 of the record
+    line 4 (record 3): encoding-error: NUL byte in the record
+    rejected rows are kept in bronze_enc with status 'invalid'
+  [1]
+  $ sqlite3 sluice.db "select row, status, typeof(raw), hex(raw) from bronze_enc where status = 'invalid'"
+  2|invalid|blob|322C626164FF
+  3|invalid|blob|332C6E756C0078
+  $ sqlite3 sluice.db 'select * from enc'
+  1|café|9|1
+  4|ok|9|4
+  $ printf 'id,name\n1,Jos\351\n' > cp.csv && sluice load cp.csv && sqlite3 sluice.db 'select name from cp'
+  cp: load 10 committed: 1 rows (1 valid) from cp.csv in 0.0 s, quality 1.00 excellent
+  José
