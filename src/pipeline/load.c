@@ -234,18 +234,31 @@ static int same_pk(const struct sl_schema *a, const struct sl_schema *b)
     return 1;
 }
 
-/* Columns of the input that the schema does not have, and fields the input lacks. */
+/* Columns of the input that the schema does not have (their values stay in bronze only), and
+ * fields of an explicit schema that no input column fills (NULL in silver): said once per
+ * load, not once per row. */
 static void report_unmapped(const struct sl_mapping *m, const struct sl_labels *labels,
-                            const struct sl_schema *explicit_schema, struct sl_buf *msg)
+                            const struct sl_schema *cast, const struct sl_schema *explicit_schema,
+                            struct sl_buf *msg)
 {
-    struct sl_buf extra = SL_BUF_INIT;
+    struct sl_buf extra = SL_BUF_INIT, lacking = SL_BUF_INIT;
     for (size_t i = 0; i < m->n && i < labels->n; i++)
         if (m->field[i] < 0) sl_buf_addf(&extra, "%s'%s'", extra.len ? ", " : "", labels->v[i]);
     if (extra.len)
         sl_buf_addf(msg, "%scolumns not in the schema, kept in bronze only: %s",
                     msg->len ? "; " : "", extra.p);
+    for (size_t f = 0; explicit_schema && f < explicit_schema->nfields; f++) {
+        int k = sl_schema_find(cast, explicit_schema->fields[f].name), found = 0;
+        for (size_t i = 0; i < m->n && !found; i++) found = m->field[i] == k;
+        if (!found)
+            sl_buf_addf(&lacking, "%s'%s'", lacking.len ? ", " : "",
+                        explicit_schema->fields[f].name);
+    }
+    if (lacking.len)
+        sl_buf_addf(msg, "%sfields of the schema that the input does not have: %s",
+                    msg->len ? "; " : "", lacking.p);
     sl_buf_free(&extra);
-    (void)explicit_schema;
+    sl_buf_free(&lacking);
 }
 
 void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *path,
@@ -334,9 +347,6 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         }
     }
     if (!load_schema->npk && (rc = sl__apply_primary_key(src, load_schema, &err))) goto out;
-    if (!load_schema->nfields && in.reader->labels.n == 0 && !st.exists) {
-        /* nothing at all (an empty file): a committed, empty version */
-    }
     if (st.exists) {
         merged = sl_schema_merge(st.schema, load_schema, &change);
         if (st.schema->npk && load_schema->npk && !same_pk(st.schema, load_schema)) {
@@ -420,7 +430,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     }
     columns = sl__columns_json(&in.reader->labels);
     load.columns_json = columns;
-    report_unmapped(&p->map, &in.reader->labels, explicit_schema, &msg);
+    report_unmapped(&p->map, &in.reader->labels, cast, explicit_schema, &msg);
+    if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
+        sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;
     memcpy(load.ts_min, p->ts_min, sizeof load.ts_min);
     memcpy(load.ts_max, p->ts_max, sizeof load.ts_max);

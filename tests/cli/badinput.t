@@ -31,6 +31,7 @@ inputs still load.
   [3]
   $ : > empty.csv && sluice load empty.csv
   empty: load 5 committed: 0 rows (0 valid) from empty.csv in 0.0 s, quality 1.00 excellent
+    note: the input is empty
   $ printf 'a,b\n1,2\n' | gzip -c | head -c 20 > cut.csv.gz && sluice load cut.csv.gz
   sluice: error: cut: load failed: cut.csv.gz: unexpected end of gzip data (truncated file?)
   [3]
