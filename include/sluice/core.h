@@ -8,6 +8,7 @@
 #ifndef SLUICE_CORE_H
 #define SLUICE_CORE_H
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,10 @@ int sl_error_set(struct sl_error *e, int code, const char *fmt, ...)
 void sl_error_prefix(struct sl_error *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *sl_strerror(int code);
+
+/* Set by the program's SIGINT/SIGTERM handler: loads stop, roll back and report SL_EINTR, and
+ * a blocked read (an idle stdin) gives up instead of waiting for more input. */
+extern volatile sig_atomic_t sl_interrupted;
 
 /* ---- memory ---------------------------------------------------------------------------- */
 

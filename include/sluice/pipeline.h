@@ -73,7 +73,4 @@ int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schem
 int sl_cat_file(const struct sl_source *src, const char *path, const char *to, FILE *out,
                 int64_t *bad, struct sl_error *err);
 
-/* Set by SIGINT/SIGTERM handlers: the pipeline stops and rolls the load back. */
-extern volatile int sl_interrupted;
-
 #endif

@@ -15,7 +15,8 @@ struct cli {
     const char *config_path;  /* --config, or ./sluice.yaml if it exists */
     struct sl_config *config; /* loaded lazily by cli_config() */
     int quiet;
-    int progress; /* stderr is a terminal and not --quiet */
+    int progress;   /* stderr is a terminal and not --quiet */
+    int must_exist; /* cli_open_db: a SQLite file that does not exist is an error */
     char *db_owned;
 };
 

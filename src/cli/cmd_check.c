@@ -41,7 +41,6 @@ int cmd_check(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {GLOBAL_OPTIONS,
                                          SOURCE_OPTIONS,
-                                         {"source", required_argument, NULL, 's'},
                                          {"max-errors", required_argument, NULL, 'm'},
                                          {"output", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
@@ -52,7 +51,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
     int opt, rc = 0, out = OUT_TEXT, h;
 
     sl_source_init(&src);
-    while ((opt = getopt_long(argc, argv, "qho:m:s:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "qho:m:", opts, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("check");
             goto out;
@@ -66,7 +65,6 @@ int cmd_check(struct cli *c, int argc, char **argv)
             continue;
         }
         switch (opt) {
-        case 's': break;
         case 'm': o.max = atoll(optarg); break;
         case 'o':
             if (parse_output("check", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {

@@ -27,8 +27,10 @@ int cmd_load(struct cli *c, int argc, char **argv)
     for (int i = 0; i < argc; i++) saved[nsaved++] = argv[i];
     saved[nsaved] = NULL;
     opterr = 0;
-    while ((opt = getopt_long(argc, argv, "qho:fs:", opts, NULL)) != -1)
+    while ((opt = getopt_long(argc, argv, "qho:fs:", opts, NULL)) != -1) {
         if (opt == 's') name = optarg;
+        if (opt == 1002) c->config_path = optarg; /* --config picks the sources to look in */
+    }
     if ((rc = cli_config(c, &cfg))) goto done;
     source_from_config(&src, cfg, name);
     optind = 0;

@@ -78,6 +78,7 @@ int cmd_versions(struct cli *c, int argc, char **argv)
         return usage_error("versions", "unknown or incomplete option");
     }
     if (optind != argc - 1) return usage_error("versions", "expected one source name");
+    c->must_exist = 1; /* listing must not leave an empty database behind */
     if (!(db = cli_open_db(c, &rc))) return rc;
     if (db->store->list_loads(db, argv[optind], &v, &n, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);

@@ -38,9 +38,10 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
     struct sl_db *db = NULL;
     const char *url = c->db_url;
 
+    /* the config first: it loads .env, which may set SLUICE_DB */
+    if ((*exit_code = cli_config(c, &cfg))) return NULL;
     if (!url && getenv("SLUICE_DB") && *getenv("SLUICE_DB")) url = getenv("SLUICE_DB");
     if (!url) {
-        if ((*exit_code = cli_config(c, &cfg))) return NULL;
         if (cfg && cfg->store) {
             /* a relative SQLite path in sluice.yaml is relative to the file */
             const char *s = cfg->store;
@@ -52,6 +53,14 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
         }
     }
     if (!url) url = "sqlite:sluice.db";
+    if (c->must_exist && !strstr(url, "://")) {
+        const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
+        if (access(path, F_OK)) {
+            fprintf(stderr, "sluice: no database at %s (nothing was loaded there yet)\n", path);
+            *exit_code = EXIT_USAGE;
+            return NULL;
+        }
+    }
     if (sl_store_open(url, &db, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         /* a store that does not exist (yet) is a usage problem, not a runtime failure */

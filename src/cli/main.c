@@ -38,6 +38,7 @@ const struct command commands[] = {
      "  --primary-key A,B    key fields: later loads update rows with the same key\n"
      "  --timestamp FIELD    the field holding each record's own time\n"
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
+     "  --max-input-size N   refuse inputs larger than this once decompressed\n"
      "  --force              load even if this input was loaded before\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"run", cmd_run, "sluice run [SOURCE...] [--force] [--output text|json]",
@@ -97,8 +98,8 @@ static void print_overview(FILE *f)
     for (const struct command *cmd = commands; cmd->name; cmd++)
         fprintf(f, "  %-9s %s\n", cmd->name, cmd->summary);
     fprintf(f, "\nglobal options:\n"
-               "  --db URL             sqlite:PATH or a path (default: the config's store, else\n"
-               "                       $SLUICE_DB, else sqlite:sluice.db)\n"
+               "  --db URL             sqlite:PATH or a path (default: $SLUICE_DB, else the\n"
+               "                       store: of sluice.yaml, else sqlite:sluice.db)\n"
                "  --config FILE        default ./sluice.yaml when it exists\n"
                "  --quiet              print errors only\n"
                "  --log-format F       text or json (log lines on stderr)\n\n"
@@ -185,8 +186,13 @@ int main(int argc, char **argv)
     int opt, rc;
 
     memset(&c, 0, sizeof c);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    /* no SA_RESTART: a read blocked on an idle stdin must return EINTR and stop */
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
     /* global options up to the command; getopt must not permute past it */
     opterr = 0;

@@ -4,6 +4,8 @@
 
 #include "sluice/core.h"
 
+volatile sig_atomic_t sl_interrupted;
+
 int sl_error_set(struct sl_error *e, int code, const char *fmt, ...)
 {
     va_list ap;

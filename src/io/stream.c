@@ -108,6 +108,8 @@ static ssize_t raw_read(struct sl_stream *s, void *buf, size_t n, struct sl_erro
         for (;;) {
             r = read(fd, buf, n);
             if (r >= 0) break;
+            if (errno == EINTR && sl_interrupted)
+                return sl_error_set(err, SL_EINTR, "%s: interrupted", s->label);
             if (errno == EINTR) continue;
             if (errno == EAGAIN || errno == EWOULDBLOCK) {
                 /* stdin may have been left non-blocking by whoever started us */

@@ -6,8 +6,6 @@
 
 #include "pipeline/internal.h"
 
-volatile int sl_interrupted;
-
 static char *join_path(const char *dir, const char *path)
 {
     if (!dir || !*dir || path[0] == '/' || !strcmp(path, "-")) return sl_xstrdup(path);
@@ -151,7 +149,9 @@ int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, stru
         struct sl_buf names = SL_BUF_INIT;
         for (size_t i = 0; i < s->nfields; i++)
             sl_buf_addf(&names, "%s%s", i ? ", " : "", s->fields[i].name);
-        sl_error_set(err, SL_ECONFIG, "%s (fields: %s)", err->msg, sl_buf_str(&names));
+        sl_error_prefix(err, "--primary-key");
+        size_t n = strlen(err->msg);
+        snprintf(err->msg + n, sizeof err->msg - n, " (fields: %s)", sl_buf_str(&names));
         sl_buf_free(&names);
     }
     return rc;

@@ -204,7 +204,7 @@ out:
 
 static int exit_code_for(int rc)
 {
-    return rc == SL_ECONFIG || rc == SL_EINVAL ? 2 : 3;
+    return rc == SL_ECONFIG || rc == SL_EINVAL || rc == SL_EUNSUPPORTED ? 2 : 3;
 }
 
 /* Fields of the cast schema whose type comes from the explicit schema: validation follows the

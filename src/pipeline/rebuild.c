@@ -128,8 +128,10 @@ static int load_labels(const char *columns_json, struct sl_labels *labels, struc
 
     sl_labels_init(labels);
     if (!columns_json) return 0;
-    if ((rc = sl_doc_parse_json(&d, "load columns", columns_json, strlen(columns_json), err)))
+    if ((rc = sl_doc_parse_json(&d, "load columns", columns_json, strlen(columns_json), err))) {
+        sl_doc_free(&d);
         return rc;
+    }
     for (size_t i = 0; d.root && d.root->type == SL_NODE_SEQ && i < d.root->n; i++) {
         const struct sl_node *pair = d.root->items[i];
         if (pair->type == SL_NODE_SEQ && pair->n == 2)

@@ -2,6 +2,7 @@
  * Data quality of a load, with the definitions of CLI.md. Counting happens per batch after the
  * schema step (on the reader thread); the figures are computed once at the end.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ void sl_quality_free(struct sl_quality *q)
 
 void sl_quality_batch(struct sl_quality *q, const struct sl_schema *s, const struct sl_batch *b)
 {
+    (void)s;
     for (size_t r = 0; r < b->nrows; r++) {
         const struct sl_row *row = &b->rows[r];
         q->rows++;
@@ -33,12 +35,13 @@ void sl_quality_batch(struct sl_quality *q, const struct sl_schema *s, const str
             for (size_t i = 0; i < q->nfields; i++) q->fields[i].missing++;
             continue;
         }
-        for (size_t i = 0; i < q->nfields; i++)
-            if (row->values[i].type == SL_V_NULL && !row->values[i].len) q->fields[i].missing++;
-        for (const struct sl_issue *is = row->issues; is; is = is->next) {
-            if (!is->field || is->severity != SL_ROW_INVALID || !is->value) continue;
-            int fi = sl_schema_find(s, is->field);
-            if (fi >= 0) q->fields[fi].invalid++;
+        /* the schema step marks a value that failed its cast with len 1 (see cast.c) */
+        for (size_t i = 0; i < q->nfields; i++) {
+            if (row->values[i].type != SL_V_NULL) continue;
+            if (row->values[i].len)
+                q->fields[i].invalid++;
+            else
+                q->fields[i].missing++;
         }
     }
 }
@@ -74,10 +77,11 @@ void sl_quality_compute(const struct sl_quality *q, struct sl_quality_score *o)
     o->grade = sl_quality_grade(o->score);
 }
 
-/* Shares are printed with 4 decimals: exact enough to compare, short enough to read. */
+/* Shares are printed with at most 4 decimals, cut rather than rounded so that a printed score
+ * never reads as the next grade up (0.94996 is "good", printed 0.9499, not 0.95). */
 static void fig(struct sl_buf *b, const char *name, double v)
 {
-    sl_buf_addf(b, "\"%s\":%.4g", name, v);
+    sl_buf_addf(b, "\"%s\":%.10g", name, floor(v * 10000.0) / 10000.0);
 }
 
 void sl_quality_json(const struct sl_quality *q, const struct sl_schema *s, struct sl_buf *b)
@@ -125,9 +129,10 @@ void sl_quality_json(const struct sl_quality *q, const struct sl_schema *s, stru
         double miss = 1.0 - share(q->rows - f->missing, q->rows);
         if (f->invalid)
             sl_buf_addf(&m,
-                        "%s: %.1f%% of the values are not of type %s; fix them at the source, or "
-                        "declare the field with a wider type",
-                        s->fields[i].name, 100.0 * share(f->invalid, q->rows - f->missing),
+                        "%s: %lld of %lld values (%.2g%%) are not of type %s; fix them at the "
+                        "source, or declare the field with a wider type",
+                        s->fields[i].name, (long long)f->invalid, (long long)(q->rows - f->missing),
+                        100.0 * share(f->invalid, q->rows - f->missing),
                         sl_type_name(s->fields[i].type));
         else if (miss >= 0.05 && q->rows)
             sl_buf_addf(&m,

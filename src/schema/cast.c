@@ -101,11 +101,11 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
     case SL_TYPE_INTEGER:
         if (kind != SL_CELL_STRING && kind != SL_CELL_NUMBER) break;
         if (sl__parse_int(p, n, 0, &i)) {
-            double dd;
-            if (!sl__parse_number(p, n, 0, &dd) && n < 30 && (*why = "out of the 64-bit range"))
-                for (size_t k = 0; k < n; k++)
-                    if (p[k] == '.' || p[k] == 'e' || p[k] == 'E' || p[k] == 'N' || p[k] == 'I')
-                        *why = NULL;
+            /* all digits, yet no int64: say so rather than "not an integer" */
+            size_t k = (n && (p[0] == '-' || p[0] == '+'));
+            int digits = k < n;
+            for (; k < n; k++) digits &= p[k] >= '0' && p[k] <= '9';
+            if (digits) *why = "out of the 64-bit integer range";
             return -1;
         }
         v->type = SL_V_INT;
@@ -167,7 +167,6 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
         return 0;
     }
     }
-    if (kind != SL_CELL_STRING) *why = kind_name(kind);
     return -1;
 }
 
@@ -197,6 +196,7 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
             seen[fi] = stamp;
             if (is_missing(s, c)) {
                 row->values[fi].type = SL_V_NULL;
+                row->values[fi].len = 0;
                 continue;
             }
             if (sl_cast_cell(f, c, &b->arena, &row->values[fi], &why)) {
@@ -204,8 +204,12 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
                 row->values[fi].len = 1; /* marks "not castable" as opposed to missing */
                 if (why)
                     sl_row_issue(b, row, SL_ROW_INVALID, "type-error", f->name, c->p, c->len,
-                                 "%s: %s is not of type %s (%s)", f->name, kind_name(c->kind),
-                                 sl_type_name(f->type), why);
+                                 "%s: '%.*s' is %s", f->name, (int)(c->len > 80 ? 80 : c->len),
+                                 c->p, why);
+                else if (c->kind != SL_CELL_STRING)
+                    sl_row_issue(b, row, SL_ROW_INVALID, "type-error", f->name, c->p, c->len,
+                                 "%s: %s is not of type %s", f->name, kind_name(c->kind),
+                                 sl_type_name(f->type));
                 else
                     sl_row_issue(b, row, SL_ROW_INVALID, "type-error", f->name, c->p, c->len,
                                  "%s: '%.*s' is not of type %s", f->name,

@@ -104,6 +104,9 @@ int sl_schema_find(const struct sl_schema *s, const char *name)
 {
     for (size_t i = 0; i < s->nfields; i++)
         if (!strcmp(s->fields[i].name, name)) return (int)i;
+    /* SQL names ignore case: "Name" in one file and "name" in the next are one column */
+    for (size_t i = 0; i < s->nfields; i++)
+        if (!strcasecmp(s->fields[i].name, name)) return (int)i;
     return -1;
 }
 
@@ -250,7 +253,10 @@ int sl_schema_load(const char *path, struct sl_schema **out, struct sl_error *er
     int rc;
 
     *out = NULL;
-    if ((rc = sl_doc_load(&d, path, err))) return rc;
+    if ((rc = sl_doc_load(&d, path, err))) {
+        sl_doc_free(&d);
+        return rc;
+    }
     rc = sl_schema_from_node(&d, d.root, out, err);
     sl_doc_free(&d);
     return rc;
@@ -262,7 +268,10 @@ int sl_schema_from_json(const char *json, struct sl_schema **out, struct sl_erro
     int rc;
 
     *out = NULL;
-    if ((rc = sl_doc_parse_json(&d, "catalog schema", json, strlen(json), err))) return rc;
+    if ((rc = sl_doc_parse_json(&d, "catalog schema", json, strlen(json), err))) {
+        sl_doc_free(&d);
+        return rc;
+    }
     rc = sl_schema_from_node(&d, d.root, out, err);
     sl_doc_free(&d);
     return rc;
@@ -329,7 +338,7 @@ static void yaml_str(struct sl_buf *b, const char *s)
 
 void sl_schema_to_yaml(const struct sl_schema *s, struct sl_buf *b)
 {
-    sl_buf_adds(b, "fields:\n");
+    sl_buf_adds(b, s->nfields ? "fields:\n" : "fields: []\n");
     for (size_t i = 0; i < s->nfields; i++) {
         const struct sl_field *f = &s->fields[i];
         sl_buf_adds(b, "  - name: ");

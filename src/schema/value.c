@@ -47,6 +47,7 @@ static int exact(const char *p, size_t n, double d)
     int wexp = 0, gexp = 0;
     size_t w = 0, g = 0;
     int seen_point = 0, lead = 1;
+    size_t nonzero_end = 0, sig = 0;
 
     /* digits of the input without sign, leading zeros and trailing zeros; exponent adjusted */
     size_t i = (p[0] == '-');
@@ -62,16 +63,21 @@ static int exact(const char *p, size_t n, double d)
         }
         lead = 0;
         if (w < sizeof want - 1) want[w++] = p[i];
+        sig++;
+        if (p[i] != '0') nonzero_end = sig;
         if (!seen_point) exp10++;
     }
+    /* more than 17 significant digits never print back from a double */
+    if (nonzero_end > 17) return 0;
     if (i < n) exp10 += atoi(p + i + 1);
     while (w > 0 && want[w - 1] == '0') w--;
     want[w] = 0;
     wexp = exp10;
     if (w == 0) return d == 0;
-    if (w <= 15) return 1; /* 15 significant digits always survive a double */
+    if (d == 0) return 0; /* underflow: 1e-400 */
+    /* 15 significant digits always survive a normal double (not a subnormal one) */
+    if (w <= 15 && fpclassify(d) == FP_NORMAL) return 1;
 
-    snprintf(tmp, sizeof tmp, "%.17e", fabs(d));
     /* shortest of %.15e..%.17e that reads back as d */
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(tmp, sizeof tmp, "%.*e", prec - 1, fabs(d));

@@ -18,8 +18,8 @@ Help, versions, usage errors (exit 2).
     version   print the version
   
   global options:
-    --db URL             sqlite:PATH or a path (default: the config's store, else
-                         $SLUICE_DB, else sqlite:sluice.db)
+    --db URL             sqlite:PATH or a path (default: $SLUICE_DB, else the
+                         store: of sluice.yaml, else sqlite:sluice.db)
     --config FILE        default ./sluice.yaml when it exists
     --quiet              print errors only
     --log-format F       text or json (log lines on stderr)
@@ -45,6 +45,7 @@ Help, versions, usage errors (exit 2).
     --primary-key A,B    key fields: later loads update rows with the same key
     --timestamp FIELD    the field holding each record's own time
     --max-record-size N  largest record kept in memory (default 64MiB)
+    --max-input-size N   refuse inputs larger than this once decompressed
     --force              load even if this input was loaded before
     --output text|json   one JSON object per load with --output json
   $ sluice load --help | head -n 1

@@ -80,7 +80,7 @@ mkfifo fifo
 "$bin" load - --source piped --db sqlite:db_pipe <fifo >out 2>err &
 pid=$!
 exec 3>fifo
-head -n 1000 big.csv >&3
+head -n 1000 big.csv >&3 || fail "sluice stopped reading stdin: $(cat err)"
 sleep 0.5
 kill -s INT "$pid"
 for _ in $(seq 1 50); do

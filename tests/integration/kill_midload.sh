@@ -60,7 +60,7 @@ check_state() {
     1)
         IFS='|' read -r rows valid < <(q "$db" \
             "select rows, valid from sluice_loads where status='committed'")
-        [ "$rows" = $n ] && [ "$valid" = $n ] ||
+        { [ "$rows" = $n ] && [ "$valid" = $n ]; } ||
             fail "a committed load with rows=$rows valid=$valid, the file has $n"
         [ "$silver" = $n ] || fail "committed load, but silver big has $silver rows, not $n"
         [ "$bronze" = $n ] || fail "committed load, but bronze_big has $bronze rows, not $n"
