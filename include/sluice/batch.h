@@ -111,6 +111,10 @@ void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char
                   const char *field, const char *value, size_t value_len, const char *fmt, ...)
     __attribute__((format(printf, 8, 9)));
 
+/* Appends an issue's JSON members (no braces): "code":…,"field":…,"value":…,"message":…,
+ * "severity":"error"|"warning". Bronze's errors column and `check --output json` use it. */
+void sl_issue_json_members(struct sl_buf *b, const struct sl_issue *i);
+
 /*
  * Input column labels: a CSV header (or field_1..N without one) or the keys of JSON records
  * in the order first seen. Owns its strings. Lookup by name is a hash probe.

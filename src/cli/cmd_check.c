@@ -21,19 +21,9 @@ static void on_issue(void *ctx, const struct sl_row *r, const struct sl_issue *i
         return;
     }
     struct sl_buf *b = &o->errors;
-    sl_buf_addf(b, "%s{\"row\":%lld,\"line\":%lld,\"field\":", b->len ? "," : "", (long long)r->num,
+    sl_buf_addf(b, "%s{\"row\":%lld,\"line\":%lld,", b->len ? "," : "", (long long)r->num,
                 (long long)r->line);
-    sl_buf_json_cstr(b, i->field);
-    sl_buf_adds(b, ",\"code\":");
-    sl_buf_json_cstr(b, i->code);
-    sl_buf_adds(b, ",\"value\":");
-    if (i->value)
-        sl_buf_json_str(b, i->value, i->value_len);
-    else
-        sl_buf_adds(b, "null");
-    sl_buf_adds(b, ",\"message\":");
-    sl_buf_json_cstr(b, i->message);
-    if (i->severity == SL_ROW_WARNING) sl_buf_adds(b, ",\"severity\":\"warning\"");
+    sl_issue_json_members(b, i);
     sl_buf_addc(b, '}');
 }
 

@@ -94,11 +94,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
         if (sl_interrupted) break;
     }
     fflush(stdout);
-    db->store->end_run(db, lo.run,
-                       rc == EXIT_OK     ? "ok"
-                       : rc == EXIT_DATA ? "data-problems"
-                                         : "failed",
-                       nloads, &err);
+    cli_end_run(db, lo.run, rc, nloads);
     if (sl_interrupted)
         fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
 out:

@@ -71,11 +71,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
         sl_paths_free(&paths);
     }
     fflush(stdout);
-    db->store->end_run(db, lo.run,
-                       rc == EXIT_OK     ? "ok"
-                       : rc == EXIT_DATA ? "data-problems"
-                                         : "failed",
-                       nloads, &err);
+    cli_end_run(db, lo.run, rc, nloads);
     if (sl_interrupted) {
         fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
         rc = EXIT_RUNTIME;

@@ -79,6 +79,15 @@ int exit_code_merge(int a, int b)
     return a > b ? a : b;
 }
 
+void cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads)
+{
+    struct sl_error err = {0, ""};
+    const char *status = exit_code == EXIT_OK     ? "ok"
+                         : exit_code == EXIT_DATA ? "data-problems"
+                                                  : "failed";
+    if (db->store->end_run(db, run, status, loads, &err)) fprintf(stderr, "sluice: %s\n", err.msg);
+}
+
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out)
 {
     static const char *const names[] = {"text",   "json", "yaml", "csv",

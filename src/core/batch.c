@@ -90,6 +90,23 @@ void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char
     if (severity > r->status) r->status = (uint8_t)severity;
 }
 
+void sl_issue_json_members(struct sl_buf *b, const struct sl_issue *i)
+{
+    sl_buf_adds(b, "\"code\":");
+    sl_buf_json_cstr(b, i->code);
+    sl_buf_adds(b, ",\"field\":");
+    sl_buf_json_cstr(b, i->field);
+    sl_buf_adds(b, ",\"value\":");
+    if (i->value)
+        sl_buf_json_str(b, i->value, i->value_len);
+    else
+        sl_buf_adds(b, "null");
+    sl_buf_adds(b, ",\"message\":");
+    sl_buf_json_cstr(b, i->message);
+    sl_buf_adds(b, i->severity == SL_ROW_WARNING ? ",\"severity\":\"warning\""
+                                                 : ",\"severity\":\"error\"");
+}
+
 /* ---- labels ---------------------------------------------------------------------------- */
 
 static uint64_t hash_bytes(const char *p, size_t n)

@@ -261,6 +261,25 @@ static void report_unmapped(const struct sl_mapping *m, const struct sl_labels *
     sl_buf_free(&lacking);
 }
 
+static void drop_issues(struct sl_load_result *r);
+
+/* Was an input with this SHA-256 loaded into the source before? 1 (and the load marked
+ * skipped), 0, or < 0 on a store error. */
+static int known_input(struct sl_db *db, const char *sha, struct sl_load *load,
+                       struct sl_load_result *res, struct sl_error *err)
+{
+    int64_t dup = 0;
+    int rc = db->store->find_input(db, load->source, sha, &dup, err);
+    if (rc < 0 || !dup) return rc;
+    if (load->sha256 != sha) memcpy(load->sha256, sha, sizeof load->sha256);
+    load->status = "skipped";
+    load->duplicate_of = dup;
+    res->load = dup;
+    res->message = sl_xasprintf("same input already loaded as load %lld", (long long)dup);
+    load->message = res->message;
+    return 1;
+}
+
 void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *path,
                   const struct sl_load_opts *o, struct sl_load_result *res)
 {
@@ -305,18 +324,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         memcpy(sha, inf.sha256, sizeof sha);
         if (load.input_size < 0) load.input_size = sl_stream_raw_bytes(in.stream);
         if (!o->force) {
-            int64_t dup = 0;
-            if ((rc = db->store->find_input(db, src->name, sha, &dup, &err))) goto out;
-            if (dup) {
-                memcpy(load.sha256, sha, sizeof sha);
-                load.status = "skipped";
-                load.duplicate_of = dup;
-                res->load = dup;
-                res->message =
-                    sl_xasprintf("same input already loaded as load %lld", (long long)dup);
-                load.message = res->message;
-                goto record;
-            }
+            if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
+            if (rc) goto record;
         }
         load_schema = inf.schema;
         inf.schema = NULL;
@@ -331,19 +340,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         if (!o->force && st.exists && strcmp(path, "-") && !stat(path, &sb) &&
             S_ISREG(sb.st_mode) &&
             db->store->has_input_size(db, src->name, (int64_t)sb.st_size, &err) == 1) {
-            int64_t dup = 0;
             if ((rc = sl_sha256_file(path, sha, &err))) goto out;
-            if ((rc = db->store->find_input(db, src->name, sha, &dup, &err))) goto out;
-            if (dup) {
-                memcpy(load.sha256, sha, sizeof sha);
-                load.status = "skipped";
-                load.duplicate_of = dup;
-                res->load = dup;
-                res->message =
-                    sl_xasprintf("same input already loaded as load %lld", (long long)dup);
-                load.message = res->message;
-                goto record;
-            }
+            if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
+            if (rc) goto record;
         }
     }
     if (!load_schema->npk && (rc = sl__apply_primary_key(src, load_schema, &err))) goto out;
@@ -413,18 +412,13 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         goto out;
     }
     if (!sha[0] && !o->force) {
-        int64_t dup = 0;
-        if ((rc = db->store->find_input(db, src->name, load.sha256, &dup, &err))) goto out;
-        if (dup) {
+        /* a single pass learns the SHA-256 only now: a known input is rolled back */
+        if ((rc = known_input(db, load.sha256, &load, res, &err)) < 0) goto out;
+        if (rc) {
             db->store->abort_load(db, &load, &err);
             began = 0;
-            load.status = "skipped";
-            load.duplicate_of = dup;
             load.rows = load.valid = load.warning = load.invalid = 0;
-            res->load = dup;
-            res->message = sl_xasprintf("same input already loaded as load %lld", (long long)dup);
-            load.message = res->message;
-            res->nissues = 0;
+            drop_issues(res);
             goto record;
         }
     }
@@ -474,14 +468,7 @@ out:
     free(res->message);
     res->message = sl_xstrdup(err.msg);
     res->rows = res->valid = res->warning = res->invalid = 0;
-    for (size_t i = 0; i < res->nissues; i++) {
-        free(res->issues[i].code);
-        free(res->issues[i].field);
-        free(res->issues[i].value);
-        free(res->issues[i].message);
-    }
-    res->nissues = 0;
-    res->issues_total = 0;
+    drop_issues(res);
     if (rc != SL_EDB) {
         /* the attempt is part of the history (unless the database itself is the problem) */
         struct sl_error e2;
@@ -517,6 +504,18 @@ done:
     free(dialect);
 }
 
+static void drop_issues(struct sl_load_result *r)
+{
+    for (size_t i = 0; i < r->nissues; i++) {
+        free(r->issues[i].code);
+        free(r->issues[i].field);
+        free(r->issues[i].value);
+        free(r->issues[i].message);
+    }
+    r->nissues = 0;
+    r->issues_total = 0;
+}
+
 void sl_load_result_free(struct sl_load_result *r)
 {
     free(r->source);
@@ -526,12 +525,7 @@ void sl_load_result_free(struct sl_load_result *r)
     free(r->format);
     free(r->encoding);
     sl_renames_free(&r->renames);
-    for (size_t i = 0; i < r->nissues; i++) {
-        free(r->issues[i].code);
-        free(r->issues[i].field);
-        free(r->issues[i].value);
-        free(r->issues[i].message);
-    }
+    drop_issues(r);
     free(r->issues);
     memset(r, 0, sizeof *r);
 }

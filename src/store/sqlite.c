@@ -675,20 +675,9 @@ static void issues_json(struct sl_buf *b, const struct sl_issue *i)
     sl_buf_reset(b);
     sl_buf_addc(b, '[');
     for (; i; i = i->next) {
-        sl_buf_adds(b, "{\"code\":");
-        sl_buf_json_cstr(b, i->code);
-        sl_buf_adds(b, ",\"field\":");
-        sl_buf_json_cstr(b, i->field);
-        sl_buf_adds(b, ",\"value\":");
-        if (i->value)
-            sl_buf_json_str(b, i->value, i->value_len);
-        else
-            sl_buf_adds(b, "null");
-        sl_buf_adds(b, ",\"message\":");
-        sl_buf_json_cstr(b, i->message);
-        sl_buf_adds(b, i->severity == SL_ROW_WARNING ? ",\"severity\":\"warning\"}"
-                                                     : ",\"severity\":\"error\"}");
-        if (i->next) sl_buf_addc(b, ',');
+        sl_buf_addc(b, '{');
+        sl_issue_json_members(b, i);
+        sl_buf_adds(b, i->next ? "}," : "}");
     }
     sl_buf_addc(b, ']');
 }
