@@ -142,7 +142,9 @@ void sl_mapping_update(struct sl_mapping *m, const struct sl_schema *s,
  */
 void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
                    const struct sl_labels *labels, struct sl_batch *b);
-/* Casts one cell to type; returns 0 and fills v, or -1 (not of that type) with a reason. */
+/* Casts one cell to type: 0 and v filled; 1, v filled but the value had to change (a number
+ * with more digits than a double holds), *why says how; -1, not of that type (*why may give
+ * a reason). */
 int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_arena *a,
                  struct sl_value *v, const char **why);
 

@@ -120,6 +120,11 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
         }
         v->type = SL_V_REAL;
         v->u.d = d;
+        if (!sl__number_exact(p, n, d)) {
+            *why = "has more digits than a double keeps: silver holds it rounded, bronze as "
+                   "written";
+            return 1;
+        }
         return 0;
     case SL_TYPE_BOOLEAN:
         if (kind == SL_CELL_TRUE || kind == SL_CELL_FALSE) {
@@ -199,7 +204,11 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
                 row->values[fi].len = 0;
                 continue;
             }
-            if (sl_cast_cell(f, c, &b->arena, &row->values[fi], &why)) {
+            int cast = sl_cast_cell(f, c, &b->arena, &row->values[fi], &why);
+            if (cast > 0) {
+                sl_row_issue(b, row, SL_ROW_WARNING, "rounded-value", f->name, c->p, c->len,
+                             "%s: '%.*s' %s", f->name, (int)(c->len > 80 ? 80 : c->len), c->p, why);
+            } else if (cast < 0) {
                 row->values[fi].type = SL_V_NULL;
                 row->values[fi].len = 1; /* marks "not castable" as opposed to missing */
                 if (why)

@@ -41,7 +41,7 @@ int sl__parse_int(const char *p, size_t n, int canonical, int64_t *out)
 
 /* Does the double d print back as the decimal number p[0..n)? Compares digits and exponent
  * after normalizing both (so 1.50 == 1.5 and 1e3 == 1000, but 0.30000000000000001 != 0.3). */
-static int exact(const char *p, size_t n, double d)
+int sl__number_exact(const char *p, size_t n, double d)
 {
     char want[64], got[64], tmp[40];
     int wexp = 0, gexp = 0;
@@ -50,7 +50,7 @@ static int exact(const char *p, size_t n, double d)
     size_t nonzero_end = 0, sig = 0;
 
     /* digits of the input without sign, leading zeros and trailing zeros; exponent adjusted */
-    size_t i = (p[0] == '-');
+    size_t i = (p[0] == '-' || p[0] == '+');
     int exp10 = 0;
     for (; i < n && p[i] != 'e' && p[i] != 'E'; i++) {
         if (p[i] == '.') {
@@ -140,7 +140,7 @@ int sl__parse_number(const char *p, size_t n, int strict, double *out)
     buf[n] = 0;
     double d = strtod(buf, &end);
     if (isinf(d)) goto out; /* 1e999: not a number we can hold */
-    if (strict && !exact(p, n, d)) goto out;
+    if (strict && !sl__number_exact(p, n, d)) goto out;
     *out = d;
     rc = 0;
 out:

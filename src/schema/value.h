@@ -14,6 +14,8 @@ int sl__parse_int(const char *p, size_t n, int canonical, int64_t *out);
 int sl__parse_number(const char *p, size_t n, int strict, double *out);
 /* Frictionless default trueValues/falseValues: true True TRUE 1 / false False FALSE 0.
  * words_only: not "1"/"0" (inference). */
+/* Does the double d print back as the decimal p[0..n) (same digits and exponent)? */
+int sl__number_exact(const char *p, size_t n, double d);
 int sl__parse_bool(const char *p, size_t n, int words_only, int *out);
 int sl__parse_date(const char *p, size_t n);     /* YYYY-MM-DD, a real calendar day */
 int sl__parse_time(const char *p, size_t n);     /* hh:mm:ss[.fff] */

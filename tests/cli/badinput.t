@@ -78,3 +78,12 @@ Invalid UTF-8 in a UTF-8 file, and NUL bytes, make a record invalid; bronze keep
   $ printf 'id,name\n1,Jos\351\n' > cp.csv && sluice load cp.csv && sqlite3 sluice.db 'select name from cp'
   cp: load 10 committed: 1 rows (1 valid) from cp.csv in 0.0 s, quality 1.00 excellent
   José
+
+A declared number with more digits than a double keeps lands rounded in silver, with a
+warning; bronze keeps it as written.
+
+  $ printf 'id,v\n1,0.1\n2,0.12345678901234567890123\n' > num.csv && printf 'fields:\n  - name: id\n    type: integer\n  - name: v\n    type: number\n' > num.yaml && sluice load num.csv --schema num.yaml
+  num: load 11 committed: 2 rows (1 valid, 1 with warnings) from num.csv in 0.0 s, quality 1.00 excellent
+    line 3 (record 2): warning: rounded-value: v: '0.12345678901234567890123' has more digits than a double keeps: silver holds it rounded, bronze as written
+  $ sqlite3 sluice.db "select raw, status from bronze_num where row = 2"
+  ["2","0.12345678901234567890123"]|warning
