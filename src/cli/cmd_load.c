@@ -84,14 +84,35 @@ int cmd_load(struct cli *c, int argc, char **argv)
         goto out;
     }
     int64_t nloads = 0;
-    for (int i = optind; i < nsaved; i++) {
-        struct sl_load_result res;
-        sl_load_file(db, &src, saved[i], &lo, &res);
-        print_load_result(&res, out == OUT_JSON, c->quiet);
-        rc = exit_code_merge(rc, res.exit_code);
-        nloads++;
-        sl_load_result_free(&res);
-        if (sl_interrupted) break;
+    for (int i = optind; i < nsaved && !sl_interrupted; i++) {
+        /* a quoted glob is expanded here (sorted); a plain path is loaded as given, so a
+         * directory or a missing file fails its load with a message naming it */
+        struct sl_paths paths = {0};
+        const char *pattern = saved[i];
+        if (strpbrk(pattern, "*?[") && strcmp(pattern, "-")) {
+            if (sl_paths_expand(&pattern, 1, NULL, &paths, &err)) {
+                fprintf(stderr, "sluice: error: %s\n", err.msg);
+                rc = exit_code_merge(rc, EXIT_RUNTIME);
+                continue;
+            }
+            if (!paths.n) {
+                fprintf(stderr, "sluice: error: no file matches %s\n", pattern);
+                rc = exit_code_merge(rc, EXIT_RUNTIME);
+            }
+        } else {
+            paths.v = sl_xmalloc(sizeof *paths.v);
+            paths.v[0] = sl_xstrdup(pattern);
+            paths.n = 1;
+        }
+        for (size_t k = 0; k < paths.n && !sl_interrupted; k++) {
+            struct sl_load_result res;
+            sl_load_file(db, &src, paths.v[k], &lo, &res);
+            print_load_result(&res, out == OUT_JSON, c->quiet);
+            rc = exit_code_merge(rc, res.exit_code);
+            nloads++;
+            sl_load_result_free(&res);
+        }
+        sl_paths_free(&paths);
     }
     fflush(stdout);
     cli_end_run(db, lo.run, rc, nloads);

@@ -58,3 +58,12 @@ Compressed inputs are read as they are; the SHA-256 is of the file's bytes.
   "status":"committed"
   $ sha256sum people.csv.gz | cut -c1-64 | xargs -I{} sqlite3 sluice.db "select count(*) from sluice_loads where sha256 = '{}'"
   1
+
+A quoted glob is expanded by sluice (sorted): one load per file.
+
+  $ mkdir -p in && cp orders_1.csv orders_2.csv in/ && sluice load 'in/orders_*.csv' --source globbed
+  globbed: load 8 committed: 2 rows (2 valid) from in/orders_1.csv in 0.0 s, quality 1.00 excellent
+  globbed: load 9 committed: 2 rows (2 valid) from in/orders_2.csv in 0.0 s, quality 1.00 excellent
+  $ sluice load 'in/*.tsv' --source none
+  sluice: error: no file matches in/*.tsv
+  [3]
