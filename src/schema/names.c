@@ -19,18 +19,35 @@ static int taken(char **names, size_t n, const char *name)
     return 0;
 }
 
-/* Trims, and turns runs of control characters into one space. */
+/* Trims, turns runs of control characters into one space, and invalid UTF-8 into U+FFFD: a
+ * column name is text whatever bytes the header held. */
 static char *clean(const char *label)
 {
     size_t n = strlen(label);
-    char *s = sl_xmalloc(n + 1), *o = s;
-    for (size_t i = 0; i < n; i++) {
+    char *s = sl_xmalloc(3 * n + 1), *o = s;
+    for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)label[i];
         if (c < 0x20 || c == 0x7f) {
             if (o > s && o[-1] != ' ') *o++ = ' ';
+            i++;
             continue;
         }
-        *o++ = (char)c;
+        if (c < 0x80) {
+            *o++ = (char)c;
+            i++;
+            continue;
+        }
+        size_t ok = sl_utf8_valid_prefix(label + i, n - i), k = 1;
+        if (ok == 0) {
+            memcpy(o, "\xef\xbf\xbd", 3);
+            o += 3;
+            i++;
+            continue;
+        }
+        while (k < ok && ((unsigned char)label[i + k] & 0xc0) == 0x80) k++;
+        memcpy(o, label + i, k);
+        o += k;
+        i += k;
     }
     *o = 0;
     char *start = s;

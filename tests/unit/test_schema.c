@@ -1543,3 +1543,16 @@ TEST(cast_out_of_range_message_shows_value)
     sl_labels_free(&l);
     sl_schema_free(s);
 }
+
+TEST(names_invalid_utf8_becomes_replacement_char)
+{
+    const char *labels[] = {"ok\xc3\xa9", "bad\xff\xfe", "x\x01y"};
+    struct sl_renames r = {0};
+    char **names = sl_names_normalize(labels, 3, &r);
+    CHECK_STR(names[0], "ok\xc3\xa9");
+    CHECK_STR(names[1], "bad\xef\xbf\xbd\xef\xbf\xbd");
+    CHECK_STR(names[2], "x y");
+    CHECK_INT(r.n, 2);
+    sl_names_free(names, 3);
+    sl_renames_free(&r);
+}
