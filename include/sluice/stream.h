@@ -15,7 +15,8 @@
 struct sl_stream_opts {
     int64_t max_bytes; /* decompressed bytes allowed, 0 = no limit */
     double max_ratio;  /* decompressed/compressed allowed once past 64 MiB; 0 = 1000 */
-    int spool;         /* stdin: keep a copy in an unlinked temp file so sl_stream_rewind works */
+    int spool;         /* not a regular file (stdin, FIFO, device): keep a copy in an unlinked
+                        * temp file so sl_stream_rewind works */
     const char *label; /* name for messages (defaults to the path; "stdin" for "-") */
 };
 

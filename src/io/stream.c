@@ -579,7 +579,8 @@ int sl_stream_open(const char *path, const struct sl_stream_opts *o, struct sl_s
         if (s->start_off < 0) s->start_off = 0;
         s->seekable = 1;
         s->size = (int64_t)st.st_size - (int64_t)s->start_off;
-    } else if (is_stdin && o && o->spool) {
+    } else if (o && o->spool) {
+        /* stdin, a FIFO, a device: what is read is kept so the input can be read again */
         if ((rc = spool_create(s, err)) < 0) goto out;
     }
     rc = stream_start(s, err);
@@ -716,7 +717,9 @@ int sl_stream_rewind(struct sl_stream *s, struct sl_error *err)
                                 strerror(errno));
         s->size = s->raw_bytes;
     } else {
-        return sl_error_set(err, SL_EUNSUPPORTED, "%s: stdin cannot be read twice", s->label);
+        return sl_error_set(err, SL_EUNSUPPORTED,
+                            "%s: cannot be read twice (not a regular file, and not spooled)",
+                            s->label);
     }
     s->dec->end(s);
     s->dec = &dec_none;

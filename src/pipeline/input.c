@@ -24,7 +24,7 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
     in->src = src;
     in->label = path;
     in->path = sl_xstrdup(path); /* paths come expanded against base_dir already */
-    so.spool = spool && !strcmp(path, "-");
+    so.spool = spool;            /* the stream spools only what cannot be read twice otherwise */
     if ((rc = sl_stream_open(in->path, &so, &in->stream, err))) goto out;
     in->fopts = src->fopts;
     in->fopts.want_raw = want_raw;

@@ -87,3 +87,12 @@ warning; bronze keeps it as written.
     line 3 (record 2): warning: rounded-value: v: '0.12345678901234567890123' has more digits than a double keeps: silver holds it rounded, bronze as written
   $ sqlite3 sluice.db "select raw, status from bronze_num where row = 2"
   ["2","0.12345678901234567890123"]|warning
+
+A FIFO or a device is read once and kept in a temporary spool, so types can still be inferred
+from all of it.
+
+  $ mkfifo pipe && { cat people.csv > pipe & } && sluice load pipe --source fifo
+  fifo: load 12 committed: 3 rows (3 valid) from pipe in 0.0 s, quality 1.00 excellent
+  $ sluice load /dev/null --source devnull
+  devnull: load 13 committed: 0 rows (0 valid) from /dev/null in 0.0 s, quality 1.00 excellent
+    note: the input is empty

@@ -468,7 +468,7 @@ static void stdin_unspooled(size_t n)
     CHECK_INT(a.len, stdin_want);
     CHECK_INT(n > 0, 1);
     CHECK_INT(sl_stream_rewind(s, &err), SL_EUNSUPPORTED);
-    CHECK_STR(err.msg, "stdin: stdin cannot be read twice");
+    CHECK_STR(err.msg, "stdin: cannot be read twice (not a regular file, and not spooled)");
     sl_stream_close(s);
     sl_buf_free(&a);
 }
