@@ -100,8 +100,6 @@ struct sl_infer;
 struct sl_infer *sl_infer_new(int from_json);
 void sl_infer_free(struct sl_infer *inf);
 void sl_infer_batch(struct sl_infer *inf, const struct sl_batch *b);
-/* Are all columns strings already (no reason to read on)? */
-int sl_infer_saturated(const struct sl_infer *inf, size_t ncols);
 /* The schema for the labels (names normalized, renames reported). */
 struct sl_schema *sl_infer_schema(const struct sl_infer *inf, const struct sl_labels *labels,
                                   struct sl_renames *renames);

@@ -118,14 +118,6 @@ void sl_infer_batch(struct sl_infer *inf, const struct sl_batch *b)
     }
 }
 
-int sl_infer_saturated(const struct sl_infer *inf, size_t ncols)
-{
-    if (inf->n < ncols) return 0;
-    for (size_t i = 0; i < ncols; i++)
-        if (inf->types[i] != SL_TYPE_STRING && inf->types[i] != SL_TYPE_ANY) return 0;
-    return 1;
-}
-
 struct sl_schema *sl_infer_schema(const struct sl_infer *inf, const struct sl_labels *labels,
                                   struct sl_renames *renames)
 {
