@@ -582,14 +582,24 @@ TEST(infer_invalid_rows_ignored_and_unseen_columns)
     sl_infer_free(inf);
 }
 
-TEST(infer_saturated)
+TEST(infer_text_columns_are_strings)
 {
     struct sl_batch b;
+    struct sl_labels l;
     struct sl_infer *inf = sl_infer_new(0);
     static const char *const r[] = {"x", "y", NULL};
     sl_batch_init(&b);
+    sl_labels_init(&l);
+    sl_labels_push(&l, "a", 1);
+    sl_labels_push(&l, "b", 1);
     csv_row(&b, r);
     sl_infer_batch(inf, &b);
+    struct sl_schema *s = sl_infer_schema(inf, &l, NULL);
+    CHECK_INT(s->nfields, 2);
+    CHECK_INT(s->fields[0].type, SL_TYPE_STRING);
+    CHECK_INT(s->fields[1].type, SL_TYPE_STRING);
+    sl_schema_free(s);
+    sl_labels_free(&l);
     sl_batch_free(&b);
     sl_infer_free(inf);
 }
