@@ -5,16 +5,19 @@
 
 int cmd_cat(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        GLOBAL_OPTIONS, SOURCE_OPTIONS, {"to", required_argument, NULL, 't'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {GLOBAL_OPTIONS,
+                                         SOURCE_OPTIONS,
+                                         {"source", required_argument, NULL, 's'},
+                                         {"to", required_argument, NULL, 't'},
+                                         {NULL, 0, NULL, 0}};
     struct sl_source src;
     struct sl_error err = {0, ""};
     const char *to = "ndjson";
     int64_t bad = 0;
     int opt, rc = 0, h;
 
-    sl_source_init(&src);
-    while ((opt = getopt_long(argc, argv, "qht:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, "qht:s:", opts, 0, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, "qht:s:", opts, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("cat");
             goto out;
@@ -26,6 +29,7 @@ int cmd_cat(struct cli *c, int argc, char **argv)
             }
             continue;
         }
+        if (opt == 's') continue; /* --source: read by source_prescan */
         if (opt == 't' && (!strcmp(optarg, "ndjson") || !strcmp(optarg, "csv"))) {
             to = optarg;
             continue;
@@ -38,14 +42,14 @@ int cmd_cat(struct cli *c, int argc, char **argv)
         rc = usage_error("cat", "expected one input file");
         goto out;
     }
-    src.name = sl_xstrdup("cat");
+    if (!src.name) src.name = sl_xstrdup("cat");
     if (sl_cat_file(&src, argv[optind], to, stdout, &bad, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         rc = err.code == SL_ECONFIG || err.code == SL_EUNSUPPORTED ? EXIT_USAGE : EXIT_RUNTIME;
         goto out;
     }
     if (bad) {
-        sl_log(SL_LOG_WARN, "%s: %lld record(s) could not be read", argv[optind], (long long)bad);
+        sl_log(SL_LOG_WARN, "%s: %lld record(s) rejected", argv[optind], (long long)bad);
         rc = EXIT_DATA;
     }
 out:

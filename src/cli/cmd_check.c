@@ -31,6 +31,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {GLOBAL_OPTIONS,
                                          SOURCE_OPTIONS,
+                                         {"source", required_argument, NULL, 's'},
                                          {"max-errors", required_argument, NULL, 'm'},
                                          {"output", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
@@ -40,8 +41,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
     struct check_out o = {0, -1, 0, SL_BUF_INIT};
     int opt, rc = 0, out = OUT_TEXT, h;
 
-    sl_source_init(&src);
-    while ((opt = getopt_long(argc, argv, "qho:m:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, "qho:m:s:", opts, 0, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, "qho:m:s:", opts, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("check");
             goto out;
@@ -55,6 +56,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
             continue;
         }
         switch (opt) {
+        case 's': break; /* --source: read by source_prescan */
         case 'm': o.max = atoll(optarg); break;
         case 'o':
             if (parse_output("check", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
@@ -69,7 +71,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
         rc = usage_error("check", "expected one input file");
         goto out;
     }
-    src.name = sl_xstrdup("check");
+    if (!src.name) src.name = sl_xstrdup("check");
     o.json = out == OUT_JSON;
     if (sl_check_file(&src, argv[optind], on_issue, &o, &res, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);

@@ -8,6 +8,7 @@ int cmd_infer(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {GLOBAL_OPTIONS,
                                          SOURCE_OPTIONS,
+                                         {"source", required_argument, NULL, 's'},
                                          {"output", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
     struct sl_source src;
@@ -18,8 +19,8 @@ int cmd_infer(struct cli *c, int argc, char **argv)
     char *dialect = NULL;
     int opt, rc = 0, out = OUT_YAML, h;
 
-    sl_source_init(&src);
-    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, "qho:s:", opts, 0, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, "qho:s:", opts, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("infer");
             goto out;
@@ -32,6 +33,7 @@ int cmd_infer(struct cli *c, int argc, char **argv)
             }
             continue;
         }
+        if (opt == 's') continue; /* --source: read by source_prescan */
         if (opt == 'o') {
             if (parse_output("infer", optarg, 1u << OUT_YAML | 1u << OUT_JSON, &out)) {
                 rc = EXIT_USAGE;
@@ -46,7 +48,7 @@ int cmd_infer(struct cli *c, int argc, char **argv)
         rc = usage_error("infer", "expected one input file");
         goto out;
     }
-    src.name = sl_xstrdup("infer");
+    if (!src.name) src.name = sl_xstrdup("infer");
     if (sl_infer_file(&src, argv[optind], &schema, &renames, &dialect, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         rc = err.code == SL_ECONFIG ? EXIT_USAGE : EXIT_RUNTIME;

@@ -13,29 +13,13 @@ int cmd_load(struct cli *c, int argc, char **argv)
                                          {"output", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
     struct sl_source src;
-    const struct sl_config *cfg;
     struct sl_error err = {0, ""};
     struct sl_load_opts lo;
     struct sl_db *db = NULL;
-    const char *name = NULL;
-    char **saved = NULL;
-    int opt, rc = 0, out = OUT_TEXT, force = 0, h, nsaved = 0;
+    int opt, rc = 0, out = OUT_TEXT, force = 0, h;
 
-    /* options are read twice: first for --source (it picks the configured source the other
-     * options then refine), then for the rest */
-    saved = sl_xmalloc(((size_t)argc + 1) * sizeof *saved);
-    for (int i = 0; i < argc; i++) saved[nsaved++] = argv[i];
-    saved[nsaved] = NULL;
-    opterr = 0;
+    if ((rc = source_prescan(c, argc, argv, "qho:fs:", opts, 1, &src))) goto out;
     while ((opt = getopt_long(argc, argv, "qho:fs:", opts, NULL)) != -1) {
-        if (opt == 's') name = optarg;
-        if (opt == 1002) c->config_path = optarg; /* --config picks the sources to look in */
-    }
-    if ((rc = cli_config(c, &cfg))) goto done;
-    source_from_config(&src, cfg, name);
-    optind = 0;
-    opterr = 1;
-    while ((opt = getopt_long(nsaved, saved, "qho:fs:", opts, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("load");
             goto out;
@@ -59,16 +43,16 @@ int cmd_load(struct cli *c, int argc, char **argv)
         default: rc = usage_error("load", "unknown or incomplete option"); goto out;
         }
     }
-    if (optind >= nsaved) {
+    if (optind >= argc) {
         rc = usage_error("load", "no input file");
         goto out;
     }
     if (!src.name) {
-        if (!strcmp(saved[optind], "-")) {
+        if (!strcmp(argv[optind], "-")) {
             rc = usage_error("load", "reading stdin needs --source NAME");
             goto out;
         }
-        src.name = sl_source_name_from_path(saved[optind]);
+        src.name = sl_source_name_from_path(argv[optind]);
     }
     if (sl_source_name_check(src.name, &err)) {
         rc = usage_error("load", "%s", err.msg);
@@ -84,11 +68,11 @@ int cmd_load(struct cli *c, int argc, char **argv)
         goto out;
     }
     int64_t nloads = 0;
-    for (int i = optind; i < nsaved && !sl_interrupted; i++) {
+    for (int i = optind; i < argc && !sl_interrupted; i++) {
         /* a quoted glob is expanded here (sorted); a plain path is loaded as given, so a
          * directory or a missing file fails its load with a message naming it */
         struct sl_paths paths = {0};
-        const char *pattern = saved[i];
+        const char *pattern = argv[i];
         if (strpbrk(pattern, "*?[") && strcmp(pattern, "-")) {
             if (sl_paths_expand(&pattern, 1, NULL, &paths, &err)) {
                 fprintf(stderr, "sluice: error: %s\n", err.msg);
@@ -121,7 +105,5 @@ int cmd_load(struct cli *c, int argc, char **argv)
 out:
     sl_source_free(&src);
     if (db) sl_store_close(db);
-done:
-    free(saved);
     return rc;
 }

@@ -302,6 +302,38 @@ static char **copy_strs(char *const *v, size_t n)
     return c;
 }
 
+int source_prescan(struct cli *c, int argc, char **argv, const char *shortopts,
+                   const struct option *opts, int with_config, struct sl_source *src)
+{
+    const struct sl_config *cfg = NULL;
+    const char *name = NULL;
+    int opt, rc = 0;
+
+    opterr = 0;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+        if (opt == 's') name = optarg;
+        if (opt == 1002) c->config_path = optarg;
+    }
+    optind = 0;
+    opterr = 1;
+    if ((with_config || name) && (rc = cli_config(c, &cfg))) {
+        sl_source_init(src);
+        return rc;
+    }
+    source_from_config(src, cfg, name);
+    /* load may name a new source; the tools only read a configured one */
+    if (!with_config && name && !(cfg && sl_config_source(cfg, name))) {
+        if (cfg)
+            fprintf(stderr, "sluice: %s has no source '%s'\n", cfg->path, name);
+        else
+            fprintf(stderr, "sluice: --source %s: there is no sluice.yaml here (use --config)\n",
+                    name);
+        return EXIT_USAGE;
+    }
+    return 0;
+}
+
 void source_from_config(struct sl_source *src, const struct sl_config *cfg, const char *name)
 {
     const struct sl_source *s = cfg && name ? sl_config_source(cfg, name) : NULL;

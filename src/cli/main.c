@@ -49,11 +49,14 @@ const struct command commands[] = {
      "  --force              load files even if they were loaded before\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"check", cmd_check,
-     "sluice check FILE [--schema FILE] [--format F] [--max-errors N] [--output text|json]",
+     "sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] "
+     "[--output text|json]",
      "validate a file without loading it (exit 1 if some records are not valid)",
      "  Reads FILE as a load would and reports every problem: records that cannot be\n"
      "  read, cells that do not fit their type, missing key values.\n"
      "\n"
+     "  --source NAME        read the file as source NAME of sluice.yaml does (schema, key,\n"
+     "                       options); the flags below refine it\n"
      "  --schema FILE        a Frictionless Table Schema (default: types are inferred)\n"
      "  --format F           csv, tsv, ndjson or json (default: detected)\n"
      "  --primary-key A,B    check that keys are unique and present\n"
@@ -66,6 +69,7 @@ const struct command commands[] = {
      "  and make the exit code 1.\n"
      "\n"
      "  --to ndjson|csv      output format (default ndjson)\n"
+     "  --source NAME        read it as source NAME of sluice.yaml does\n"
      "  --format F           input format (default: detected)\n"
      "  --schema FILE        cast the values with this Table Schema\n"},
     {"infer", cmd_infer, "sluice infer FILE [--format F] [--output yaml|json]",
@@ -74,6 +78,7 @@ const struct command commands[] = {
      "  The result can be edited and given back with --schema.\n"
      "\n"
      "  --format F           input format (default: detected)\n"
+     "  --source NAME        read it as source NAME of sluice.yaml does (options, key)\n"
      "  --primary-key A,B    add a primary key to the schema\n"
      "  --output yaml|json   default yaml\n"},
     {"versions", cmd_versions, "sluice versions SOURCE [--output text|json]",

@@ -151,6 +151,7 @@ out:
     return rc;
 }
 
+/* A record cat cannot print: unreadable, or (with a schema) a value that does not fit. */
 static void report_bad_row(const char *path, const struct sl_row *row)
 {
     const struct sl_issue *i = row->issues;

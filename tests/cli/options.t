@@ -30,7 +30,7 @@ zstd-compressed input is read as it is.
   [1]
   $ sluice --log-format json cat events.ndjson > /dev/null
   {"time":"2026-11-23T12:00:00.000Z","level":"warning","msg":"events.ndjson:3: record 3: format-error: invalid JSON at column 51: unexpected end of input"}
-  {"time":"2026-11-23T12:00:00.000Z","level":"warning","msg":"events.ndjson: 1 record(s) could not be read"}
+  {"time":"2026-11-23T12:00:00.000Z","level":"warning","msg":"events.ndjson: 1 record(s) rejected"}
   [1]
   $ sluice --log-format yaml load people.csv
   sluice: --log-format must be text or json

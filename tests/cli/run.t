@@ -36,3 +36,18 @@ Config errors name the file, the line and the key (exit 2).
   sluice: run: project/sluice.yaml has no source 'nosuch'
   usage: sluice run [SOURCE...] [--force] [--output text|json]
   [2]
+
+check, cat and infer read a file the way a configured source does with --source.
+
+  $ cd project && printf 'id,name,email,age,joined,active,score\n9,X,x@example.com,old,2000-01-01,true,1\n' > new.csv && sluice check new.csv --source people
+  line 2 (record 1): type-error: age: 'old' is not of type integer
+  new.csv: 1 rows, 0 valid, 0 with warnings, 1 invalid
+  [1]
+  $ cd project && sluice check new.csv
+  new.csv: 1 rows, 1 valid, 0 with warnings, 0 invalid
+  $ cd project && sluice check new.csv --source nosuch
+  sluice: sluice.yaml has no source 'nosuch'
+  [2]
+  $ sluice check people.csv --source people
+  sluice: --source people: there is no sluice.yaml here (use --config)
+  [2]

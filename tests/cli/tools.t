@@ -19,7 +19,7 @@ sluice cat converts between formats: NDJSON values are the strings as parsed.
   {"id":1,"kind":"click","at":"2026-11-01T08:00:00Z","meta":{"x":1,"y":2}}
   {"id":2,"kind":"view","at":"2026-11-01T08:05:00Z","meta":{"x":3},"tags":["a","b"]}
   {"id":4,"kind":"scroll","at":"2026-11-01T08:15:00Z","meta":null}
-  sluice: warning: events.ndjson: 1 record(s) could not be read
+  sluice: warning: events.ndjson: 1 record(s) rejected
   [1]
   $ sluice cat events.ndjson --to csv
   sluice: warning: events.ndjson:3: record 3: format-error: invalid JSON at column 51: unexpected end of input
@@ -27,7 +27,7 @@ sluice cat converts between formats: NDJSON values are the strings as parsed.
   1,click,2026-11-01T08:00:00Z,"{""x"":1,""y"":2}",
   2,view,2026-11-01T08:05:00Z,"{""x"":3}","[""a"",""b""]"
   4,scroll,2026-11-01T08:15:00Z,,
-  sluice: warning: events.ndjson: 1 record(s) could not be read
+  sluice: warning: events.ndjson: 1 record(s) rejected
   [1]
 
 sluice infer prints the Table Schema of the whole input, ready to edit and pass back.
