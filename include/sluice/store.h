@@ -72,6 +72,7 @@ struct sl_load_info {
     char *sluice_version;
 };
 void sl_load_infos_free(struct sl_load_info *v, size_t n);
+void sl_load_info_clear(struct sl_load_info *l); /* frees one entry's strings */
 
 /* A bronze row read back for a rebuild. raw is valid during the callback only. */
 struct sl_bronze_row {

@@ -54,20 +54,43 @@ static void text_versions(const struct sl_load_info *v, size_t n)
     }
 }
 
+/* A skipped attempt (the same input again) is history, not a version: re-running a project
+ * every day would bury the versions under them. Drops them from v; returns how many. */
+static size_t drop_skipped(struct sl_load_info *v, size_t *n)
+{
+    size_t k = 0, dropped = 0;
+    for (size_t i = 0; i < *n; i++) {
+        if (!strcmp(v[i].status, "skipped")) {
+            sl_load_info_clear(&v[i]);
+            dropped++;
+            continue;
+        }
+        v[k++] = v[i];
+    }
+    *n = k;
+    return dropped;
+}
+
 int cmd_versions(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        GLOBAL_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {GLOBAL_OPTIONS,
+                                         {"output", required_argument, NULL, 'o'},
+                                         {"all", no_argument, NULL, 'a'},
+                                         {NULL, 0, NULL, 0}};
     struct sl_error err = {0, ""};
     struct sl_load_info *v = NULL;
     struct sl_db *db;
-    size_t n = 0;
-    int opt, out = OUT_TEXT, h, rc = EXIT_OK;
+    size_t n = 0, hidden = 0;
+    int opt, out = OUT_TEXT, h, rc = EXIT_OK, all = 0;
 
-    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "qhao:", opts, NULL)) != -1) {
         if (opt == 'h') return print_help("versions");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;
+            continue;
+        }
+        if (opt == 'a') {
+            all = 1;
             continue;
         }
         if (opt == 'o') {
@@ -83,14 +106,21 @@ int cmd_versions(struct cli *c, int argc, char **argv)
     if (db->store->list_loads(db, argv[optind], &v, &n, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         rc = EXIT_RUNTIME;
-    } else if (!n && out == OUT_TEXT) {
+        goto out;
+    }
+    if (!all) hidden = drop_skipped(v, &n);
+    if (!n && !hidden && out == OUT_TEXT) {
         fprintf(stderr, "sluice: no loads of source '%s' in %s\n", argv[optind], db->url);
         rc = EXIT_USAGE;
     } else if (out == OUT_JSON) {
         json_versions(v, n);
     } else {
         text_versions(v, n);
+        if (hidden)
+            printf("(%zu skipped attempt%s with an input loaded before: --all shows %s)\n", hidden,
+                   hidden == 1 ? "" : "s", hidden == 1 ? "it" : "them");
     }
+out:
     sl_load_infos_free(v, n);
     sl_store_close(db);
     return rc;

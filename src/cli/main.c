@@ -81,8 +81,13 @@ const struct command commands[] = {
      "  --source NAME        read it as source NAME of sluice.yaml does (options, key)\n"
      "  --primary-key A,B    add a primary key to the schema\n"
      "  --output yaml|json   default yaml\n"},
-    {"versions", cmd_versions, "sluice versions SOURCE [--output text|json]",
-     "list the loads (versions) of a source", "  --output text|json\n"},
+    {"versions", cmd_versions, "sluice versions SOURCE [--all] [--output text|json]",
+     "list the loads (versions) of a source",
+     "  Every load of the source, oldest first: status, active flag, counts, time, input.\n"
+     "  Attempts skipped because the same input was loaded before are left out.\n"
+     "\n"
+     "  --all                also list the skipped attempts\n"
+     "  --output text|json\n"},
     {"help", cmd_help, "sluice help [COMMAND]", "show help for sluice or a command", ""},
     {"version", cmd_version, "sluice version", "print the version", ""},
     {NULL, NULL, NULL, NULL, NULL}};

@@ -147,21 +147,25 @@ void sl_source_state_free(struct sl_source_state *s)
     memset(s, 0, sizeof *s);
 }
 
+void sl_load_info_clear(struct sl_load_info *l)
+{
+    free(l->status);
+    free(l->input);
+    free(l->sha256);
+    free(l->format);
+    free(l->started);
+    free(l->finished);
+    free(l->message);
+    free(l->quality_json);
+    free(l->columns_json);
+    free(l->schema_json);
+    free(l->sluice_version);
+    memset(l, 0, sizeof *l);
+}
+
 void sl_load_infos_free(struct sl_load_info *v, size_t n)
 {
     if (!v) return;
-    for (size_t i = 0; i < n; i++) {
-        free(v[i].status);
-        free(v[i].input);
-        free(v[i].sha256);
-        free(v[i].format);
-        free(v[i].started);
-        free(v[i].finished);
-        free(v[i].message);
-        free(v[i].quality_json);
-        free(v[i].columns_json);
-        free(v[i].schema_json);
-        free(v[i].sluice_version);
-    }
+    for (size_t i = 0; i < n; i++) sl_load_info_clear(&v[i]);
     free(v);
 }

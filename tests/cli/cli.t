@@ -80,7 +80,7 @@ Help, versions, usage errors (exit 2).
   [2]
   $ sluice versions
   sluice: versions: expected one source name
-  usage: sluice versions SOURCE [--output text|json]
+  usage: sluice versions SOURCE [--all] [--output text|json]
   [2]
   $ sluice --db postgresql://localhost/x versions people
   sluice: the PostgreSQL store is not built yet

@@ -21,6 +21,16 @@ The same bytes again are recognized and skipped; --force loads them again as a n
   {"source":"people","load":3,"status":"committed","input":"people.csv","sha256":"7c8874a2ca1655028806ee00eafd16170a84b45eac5112d87b085d94c2b71a05","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":1,"grade":"excellent","completeness":1,"validity":1,"uniqueness":1,"consistency":1,"timeliness":1,"accuracy":1,"fields":{"id":{"completeness":1,"validity":1},"name":{"completeness":1,"validity":1},"email":{"completeness":1,"validity":1},"age":{"completeness":1,"validity":1},"joined":{"completeness":1,"validity":1},"active":{"completeness":1,"validity":1},"score":{"completeness":1,"validity":1}},"anomalies":[],"recommendations":[]},"seconds":0.000,"format":"csv","encoding":"utf-8"}
   $ sqlite3 sluice.db 'select count(*), min(_load), max(_load) from people'
   6|1|3
+  $ sluice versions people
+  load  status    active      rows     valid  warning  invalid  finished                 input
+  1     committed yes            3         3        0        0  2026-11-23T12:00:00.000Z people.csv
+  3     committed yes            3         3        0        0  2026-11-23T12:00:00.000Z people.csv
+  (1 skipped attempt with an input loaded before: --all shows it)
+  $ sluice versions people --all | cut -c1-70
+  load  status    active      rows     valid  warning  invalid  finished
+  1     committed yes            3         3        0        0  2026-11-
+  2     skipped   no             0         0        0        0  2026-11-
+  3     committed yes            3         3        0        0  2026-11-
 
 Codes with leading zeros stay text; empty cells are NULL.
 

@@ -17,7 +17,6 @@ sluice run loads every input of every source in sluice.yaml, one load per file.
   "status":"committed"
   $ cd project && sluice versions events --output json | grep -o '"load":[0-9]*,"status":"[a-z]*"'
   "load":3,"status":"committed"
-  "load":6,"status":"skipped"
   $ cd project && sqlite3 project.db 'select load, ts_min, ts_max from sluice_loads where source = "events"'
   3|2026-11-01T08:00:00Z|2026-11-01T08:05:00Z
   6||
