@@ -23,6 +23,13 @@ enum sl_json_type {
 
 #define SL_JSON_MAX_DEPTH 256
 
+/* The first byte at or after p that is not JSON whitespace (end if none). */
+static inline const char *sl_json_skip_ws(const char *p, const char *end)
+{
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
+    return p;
+}
+
 /* A scanned value. Strings: p/len exclude the quotes and escaped says whether
  * sl_json_unescape is needed. Other types: p/len is the value's text as written. */
 struct sl_json_tok {

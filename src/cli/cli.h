@@ -52,8 +52,14 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code);
 /* Output of one load: text (people) or one JSON object per line. */
 void print_load_result(const struct sl_load_result *r, int json, int quiet);
 int exit_code_merge(int a, int b);
-/* Records the end of a run with a status that follows its exit code. */
-void cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads);
+/* Loads every path of paths as src, prints each outcome, merges exit codes into *rc and counts
+ * loads into *nloads. Stops early on SIGINT/SIGTERM. */
+void cli_load_paths(struct cli *c, struct sl_db *db, const struct sl_source *src,
+                    const struct sl_paths *paths, const struct sl_load_opts *lo, int json, int *rc,
+                    int64_t *nloads);
+/* Ends a run of loads: flushes the output, records the run with a status that follows the exit
+ * code, and says so when a signal stopped it. Returns the run's exit code. */
+int cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads);
 
 /* --output */
 enum output { OUT_TEXT, OUT_JSON, OUT_YAML, OUT_CSV, OUT_NDJSON, OUT_HTML, OUT_DOT, OUT_MERMAID };

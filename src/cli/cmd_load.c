@@ -88,20 +88,10 @@ int cmd_load(struct cli *c, int argc, char **argv)
             paths.v[0] = sl_xstrdup(pattern);
             paths.n = 1;
         }
-        for (size_t k = 0; k < paths.n && !sl_interrupted; k++) {
-            struct sl_load_result res;
-            sl_load_file(db, &src, paths.v[k], &lo, &res);
-            print_load_result(&res, out == OUT_JSON, c->quiet);
-            rc = exit_code_merge(rc, res.exit_code);
-            nloads++;
-            sl_load_result_free(&res);
-        }
+        cli_load_paths(c, db, &src, &paths, &lo, out == OUT_JSON, &rc, &nloads);
         sl_paths_free(&paths);
     }
-    fflush(stdout);
-    cli_end_run(db, lo.run, rc, nloads);
-    if (sl_interrupted)
-        fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
+    rc = cli_end_run(db, lo.run, rc, nloads);
 out:
     sl_source_free(&src);
     if (db) sl_store_close(db);

@@ -60,22 +60,10 @@ int cmd_run(struct cli *c, int argc, char **argv)
         }
         if (!paths.n)
             sl_log(SL_LOG_WARN, "%s: no input file matches %s", src->name, src->inputs[0]);
-        for (size_t i = 0; i < paths.n && !sl_interrupted; i++) {
-            struct sl_load_result res;
-            sl_load_file(db, src, paths.v[i], &lo, &res);
-            print_load_result(&res, out == OUT_JSON, c->quiet);
-            rc = exit_code_merge(rc, res.exit_code);
-            nloads++;
-            sl_load_result_free(&res);
-        }
+        cli_load_paths(c, db, src, &paths, &lo, out == OUT_JSON, &rc, &nloads);
         sl_paths_free(&paths);
     }
-    fflush(stdout);
-    cli_end_run(db, lo.run, rc, nloads);
-    if (sl_interrupted) {
-        fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
-        rc = EXIT_RUNTIME;
-    }
+    rc = cli_end_run(db, lo.run, rc, nloads);
     sl_store_close(db);
     return rc;
 }

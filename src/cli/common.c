@@ -79,13 +79,33 @@ int exit_code_merge(int a, int b)
     return a > b ? a : b;
 }
 
-void cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads)
+void cli_load_paths(struct cli *c, struct sl_db *db, const struct sl_source *src,
+                    const struct sl_paths *paths, const struct sl_load_opts *lo, int json, int *rc,
+                    int64_t *nloads)
+{
+    for (size_t i = 0; i < paths->n && !sl_interrupted; i++) {
+        struct sl_load_result res;
+        sl_load_file(db, src, paths->v[i], lo, &res);
+        print_load_result(&res, json, c->quiet);
+        *rc = exit_code_merge(*rc, res.exit_code);
+        (*nloads)++;
+        sl_load_result_free(&res);
+    }
+}
+
+int cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads)
 {
     struct sl_error err = {0, ""};
+
+    fflush(stdout);
+    if (sl_interrupted) exit_code = EXIT_RUNTIME;
     const char *status = exit_code == EXIT_OK     ? "ok"
                          : exit_code == EXIT_DATA ? "data-problems"
                                                   : "failed";
     if (db->store->end_run(db, run, status, loads, &err)) fprintf(stderr, "sluice: %s\n", err.msg);
+    if (sl_interrupted)
+        fprintf(stderr, "sluice: interrupted; the load in progress was rolled back\n");
+    return exit_code;
 }
 
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out)

@@ -33,12 +33,6 @@ static int scan_eoi(struct scanner *sc, const char *at)
     return scan_fail(sc, at, "unexpected end of input");
 }
 
-static inline const char *skip_ws(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
-    return p;
-}
-
 static inline int is_digit(char c)
 {
     return c >= '0' && c <= '9';
@@ -202,13 +196,13 @@ static int scan_array(struct scanner *sc, const char **pp, int depth)
     int rc;
 
     if (depth >= SL_JSON_MAX_DEPTH) return scan_fail(sc, *pp, "nested deeper than 256 levels");
-    q = skip_ws(q, end);
+    q = sl_json_skip_ws(q, end);
     if (q >= end) return scan_eoi(sc, q);
     if (*q != ']') {
         for (;;) {
             rc = scan_value(sc, &q, depth + 1, NULL);
             if (rc) return rc;
-            q = skip_ws(q, end);
+            q = sl_json_skip_ws(q, end);
             if (q >= end) return scan_eoi(sc, q);
             if (*q == ']') break;
             if (*q != ',') return scan_fail(sc, q, "expected ',' or ']'");
@@ -225,24 +219,24 @@ static int scan_object(struct scanner *sc, const char **pp, int depth)
     int rc;
 
     if (depth >= SL_JSON_MAX_DEPTH) return scan_fail(sc, *pp, "nested deeper than 256 levels");
-    q = skip_ws(q, end);
+    q = sl_json_skip_ws(q, end);
     if (q >= end) return scan_eoi(sc, q);
     if (*q != '}') {
         for (;;) {
             if (*q != '"') return scan_fail(sc, q, "expected a string key");
             rc = scan_string(sc, &q, NULL);
             if (rc) return rc;
-            q = skip_ws(q, end);
+            q = sl_json_skip_ws(q, end);
             if (q >= end) return scan_eoi(sc, q);
             if (*q != ':') return scan_fail(sc, q, "expected ':'");
             q++;
             rc = scan_value(sc, &q, depth + 1, NULL);
             if (rc) return rc;
-            q = skip_ws(q, end);
+            q = sl_json_skip_ws(q, end);
             if (q >= end) return scan_eoi(sc, q);
             if (*q == '}') break;
             if (*q != ',') return scan_fail(sc, q, "expected ',' or '}'");
-            q = skip_ws(q + 1, end);
+            q = sl_json_skip_ws(q + 1, end);
             if (q >= end) return scan_eoi(sc, q);
         }
     }
@@ -253,7 +247,7 @@ static int scan_object(struct scanner *sc, const char **pp, int depth)
 /* depth = containers around the value; the depth limit keeps the recursion bounded. */
 static int scan_value(struct scanner *sc, const char **pp, int depth, struct sl_json_tok *tok)
 {
-    const char *q = skip_ws(*pp, sc->end), *start;
+    const char *q = sl_json_skip_ws(*pp, sc->end), *start;
     int rc, type;
 
     if (q >= sc->end) return scan_eoi(sc, q);
@@ -394,10 +388,10 @@ void sl_json_iter_init(struct sl_json_iter *it, const struct sl_json_tok *contai
 
 int sl_json_iter_next(struct sl_json_iter *it, struct sl_json_tok *key, struct sl_json_tok *val)
 {
-    const char *q = skip_ws(it->p, it->end);
+    const char *q = sl_json_skip_ws(it->p, it->end);
     long n;
 
-    if (q < it->end && *q == ',') q = skip_ws(q + 1, it->end);
+    if (q < it->end && *q == ',') q = sl_json_skip_ws(q + 1, it->end);
     if (q >= it->end) {
         it->p = it->end;
         return 0;
@@ -405,7 +399,7 @@ int sl_json_iter_next(struct sl_json_iter *it, struct sl_json_tok *key, struct s
     if (it->object) {
         n = sl_json_scan(q, (size_t)(it->end - q), 1, key, NULL);
         if (n <= 0) goto broken;
-        q = skip_ws(q + n, it->end);
+        q = sl_json_skip_ws(q + n, it->end);
         if (q >= it->end || *q != ':') goto broken;
         q++;
     } else if (key) {
@@ -517,7 +511,7 @@ int sl_doc_parse_json(struct sl_doc *d, const char *path, const char *text, size
         goto fail;
     }
     {
-        const char *q = skip_ws(p + n, end);
+        const char *q = sl_json_skip_ws(p + n, end);
         if (q < end) {
             e.offset = (size_t)(q - text);
             e.msg = "unexpected data after the JSON value";

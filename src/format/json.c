@@ -33,11 +33,10 @@ struct resync {
 struct json_reader {
     struct sl_reader base;
     struct sl__jrec jr;
-    char *carry; /* unread text of the previous batch */
-    size_t carry_len, carry_cap;
-    int64_t off;  /* stream offset of the carry's first byte */
-    int64_t line; /* line of the carry's first byte */
-    int col0;     /* column of the carry's first byte */
+    struct sl_buf carry; /* unread text of the previous batch */
+    int64_t off;         /* stream offset of the carry's first byte */
+    int64_t line;        /* line of the carry's first byte */
+    int col0;            /* column of the carry's first byte */
     size_t chunk, max_record;
     int eof, bom_checked, top_object;
     enum json_state state;
@@ -51,12 +50,6 @@ struct jbuf {
     int64_t line;
     size_t counted; /* newlines counted in b->buf[0..counted) */
 };
-
-static const char *ws_skip(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
-    return p;
-}
 
 static int64_t line_at(struct jbuf *jb, size_t pos)
 {
@@ -116,7 +109,7 @@ static int json_sniff(const char *head, size_t len)
     long n;
 
     if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) p += 3;
-    p = ws_skip(p, end);
+    p = sl_json_skip_ws(p, end);
     if (p >= end) return 0;
     if (*p == '[') return 90;
     if (*p != '{') return 0;
@@ -124,7 +117,7 @@ static int json_sniff(const char *head, size_t len)
     nl = memchr(p, '\n', (size_t)(end - p));
     if (!nl) nl = end;
     n = sl_json_scan(p, (size_t)(nl - p), 1, NULL, NULL);
-    if (n > 0 && ws_skip(p + n, nl) == nl) return 0;
+    if (n > 0 && sl_json_skip_ws(p + n, nl) == nl) return 0;
     return 60;
 }
 
@@ -299,12 +292,8 @@ static void keep_carry(struct json_reader *r, struct jbuf *jb, size_t pos)
     r->col0 = col_at(r, jb, pos);
     r->line = line_at(jb, pos);
     r->off = jb->off + (int64_t)pos;
-    if (r->carry_cap < n) {
-        r->carry_cap = n * 2;
-        r->carry = sl_xrealloc(r->carry, r->carry_cap);
-    }
-    if (n) memcpy(r->carry, jb->b->buf + pos, n);
-    r->carry_len = n;
+    sl_buf_reset(&r->carry);
+    sl_buf_add(&r->carry, jb->b->buf + pos, n);
 }
 
 /* Parses what b holds from *ppos on. 0 = ran out of input, < 0 = stream error. */
@@ -326,7 +315,7 @@ static int json_parse(struct json_reader *r, struct jbuf *jb, size_t *ppos, size
             pos = (size_t)end + 1;
             continue;
         }
-        pos = (size_t)(ws_skip(b->buf + pos, b->buf + b->len) - b->buf);
+        pos = (size_t)(sl_json_skip_ws(b->buf + pos, b->buf + b->len) - b->buf);
         if (pos >= b->len) break;
         char c = b->buf[pos];
         switch (r->state) {
@@ -398,10 +387,10 @@ static int json_next(struct sl_reader *base, struct sl_batch *b, struct sl_error
 
     if (r->state == J_DONE) return 0;
     limit = r->max_record + 1 > 1024 ? r->max_record + 1 : 1024;
-    sl_batch_reserve(b, r->carry_len + r->chunk);
-    if (r->carry_len) memcpy(b->buf, r->carry, r->carry_len);
-    b->len = r->carry_len;
-    r->carry_len = 0;
+    sl_batch_reserve(b, r->carry.len + r->chunk);
+    if (r->carry.len) memcpy(b->buf, r->carry.p, r->carry.len);
+    b->len = r->carry.len;
+    sl_buf_reset(&r->carry);
     want = b->len + r->chunk;
     if (want < 3) want = 3;
     for (;;) {
@@ -465,7 +454,7 @@ static void json_close(struct sl_reader *base)
     if (!r) return;
     sl__jrec_free(&r->jr);
     sl_labels_free(&r->base.labels);
-    free(r->carry);
+    sl_buf_free(&r->carry);
     free(r);
 }
 

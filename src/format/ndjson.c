@@ -15,12 +15,6 @@
 
 /* ---- object records (shared with json.c) --------------------------------------------------- */
 
-static const char *ws_skip(const char *p, const char *end)
-{
-    while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')) p++;
-    return p;
-}
-
 static void jrec_push(struct sl__jrec *jr, const struct sl_json_tok *k, const struct sl_json_tok *v)
 {
     static const uint8_t kinds[] = {
@@ -54,32 +48,32 @@ static long jrec_fail(struct sl_json_err *e, const char *start, const char *at, 
 long sl__jrec_parse(struct sl__jrec *jr, const char *p, size_t n, int final,
                     struct sl_json_tok *tok, struct sl_json_err *e)
 {
-    const char *end = p + n, *q = ws_skip(p, end), *open;
+    const char *end = p + n, *q = sl_json_skip_ws(p, end), *open;
     struct sl_json_tok k, v;
     long got;
 
     jr->n = 0;
     if (q >= end || *q != '{') return sl_json_scan(p, n, final, tok, e);
     open = q;
-    q = ws_skip(q + 1, end);
+    q = sl_json_skip_ws(q + 1, end);
     if (q >= end) goto more;
     if (*q != '}') {
         for (;;) {
             if (*q != '"') return jrec_fail(e, p, q, "expected a string key");
             got = sl_json_scan(q, (size_t)(end - q), final, &k, e);
             if (got <= 0) goto sub;
-            q = ws_skip(q + got, end);
+            q = sl_json_skip_ws(q + got, end);
             if (q >= end) goto more;
             if (*q != ':') return jrec_fail(e, p, q, "expected ':'");
             q++;
             got = sl_json_scan(q, (size_t)(end - q), final, &v, e);
             if (got <= 0) goto sub;
-            q = ws_skip(q + got, end);
+            q = sl_json_skip_ws(q + got, end);
             jrec_push(jr, &k, &v);
             if (q >= end) goto more;
             if (*q == '}') break;
             if (*q != ',') return jrec_fail(e, p, q, "expected ',' or '}'");
-            q = ws_skip(q + 1, end);
+            q = sl_json_skip_ws(q + 1, end);
             if (q >= end) goto more;
         }
     }
@@ -199,9 +193,8 @@ int sl__json_col(const char *p, size_t off)
 struct ndjson_reader {
     struct sl_reader base;
     struct sl__jrec jr;
-    char *carry; /* the incomplete last line of the previous batch */
-    size_t carry_len, carry_cap;
-    int64_t off; /* stream offset of the carry's first byte */
+    struct sl_buf carry; /* the incomplete last line of the previous batch */
+    int64_t off;         /* stream offset of the carry's first byte */
     size_t chunk, max_record;
     int eof, done, bom_checked, skipping, newline_seen;
 };
@@ -213,13 +206,13 @@ static int ndjson_sniff(const char *head, size_t len)
     long n;
 
     if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) p += 3;
-    p = ws_skip(p, end);
+    p = sl_json_skip_ws(p, end);
     if (p >= end || *p != '{') return 0;
     nl = memchr(p, '\n', (size_t)(end - p));
     if (!nl) nl = end;
     n = sl_json_scan(p, (size_t)(nl - p), 1, &tok, NULL);
     if (n <= 0 || tok.type != SL_JSON_OBJECT) return 0;
-    q = ws_skip(p + n, nl);
+    q = sl_json_skip_ws(p + n, nl);
     return q == nl ? 90 : 0;
 }
 
@@ -277,7 +270,7 @@ static void ndjson_line(struct ndjson_reader *r, struct sl_batch *b, const char 
     }
     got = sl__jrec_parse(&r->jr, s, (size_t)(e - s), 1, &tok, &je);
     if (got > 0 && s + got != e) {
-        je.offset = (size_t)(ws_skip(s + got, e) - s);
+        je.offset = (size_t)(sl_json_skip_ws(s + got, e) - s);
         je.msg = "unexpected data after the JSON value";
         got = -1;
     }
@@ -302,16 +295,6 @@ static void ndjson_line(struct ndjson_reader *r, struct sl_batch *b, const char 
     }
 }
 
-static void keep_carry(struct ndjson_reader *r, const char *p, size_t n)
-{
-    if (r->carry_cap < n) {
-        r->carry_cap = n * 2;
-        r->carry = sl_xrealloc(r->carry, r->carry_cap);
-    }
-    if (n) memcpy(r->carry, p, n);
-    r->carry_len = n;
-}
-
 static int ndjson_next(struct sl_reader *base, struct sl_batch *b, struct sl_error *err)
 {
     struct ndjson_reader *r = (struct ndjson_reader *)base;
@@ -319,10 +302,10 @@ static int ndjson_next(struct sl_reader *base, struct sl_batch *b, struct sl_err
     int64_t buf_off = r->off; /* stream offset of b->buf[0] */
 
     if (r->done) return 0;
-    sl_batch_reserve(b, r->carry_len + r->chunk);
-    if (r->carry_len) memcpy(b->buf, r->carry, r->carry_len);
-    b->len = r->carry_len;
-    r->carry_len = 0;
+    sl_batch_reserve(b, r->carry.len + r->chunk);
+    if (r->carry.len) memcpy(b->buf, r->carry.p, r->carry.len);
+    b->len = r->carry.len;
+    sl_buf_reset(&r->carry);
     want = b->len + r->chunk;
     if (want < 3) want = 3; /* enough to see a BOM */
     for (;;) {
@@ -374,7 +357,7 @@ static int ndjson_next(struct sl_reader *base, struct sl_batch *b, struct sl_err
             break;
         }
         if (b->nrows) {
-            keep_carry(r, b->buf + pos, b->len - pos);
+            sl_buf_add(&r->carry, b->buf + pos, b->len - pos);
             break;
         }
         /* a line over max_record becomes an invalid row once its first 1 KiB is here (so the
@@ -413,7 +396,7 @@ static void ndjson_close(struct sl_reader *base)
     if (!r) return;
     sl__jrec_free(&r->jr);
     sl_labels_free(&r->base.labels);
-    free(r->carry);
+    sl_buf_free(&r->carry);
     free(r);
 }
 
