@@ -187,21 +187,6 @@ static void json_load_result(const struct sl_load_result *r)
     sl_buf_free(&b);
 }
 
-static const char *grade_of(const char *quality_json, double *score)
-{
-    static char grade[16];
-    const char *g = quality_json ? strstr(quality_json, "\"grade\":\"") : NULL;
-    const char *s = quality_json ? strstr(quality_json, "\"score\":") : NULL;
-    *score = s ? atof(s + 8) : 0;
-    if (!g) return NULL;
-    g += 9;
-    size_t n = strcspn(g, "\"");
-    if (n >= sizeof grade) n = sizeof grade - 1;
-    memcpy(grade, g, n);
-    grade[n] = 0;
-    return grade;
-}
-
 void print_load_result(const struct sl_load_result *r, int json, int quiet)
 {
     if (json) {
@@ -217,14 +202,12 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet)
         printf("%s: skipped: %s (%s)\n", r->source, r->message, r->input);
         return;
     }
-    double score;
-    const char *grade = grade_of(r->quality_json, &score);
     printf("%s: load %lld committed: %lld rows (%lld valid", r->source, (long long)r->load,
            (long long)r->rows, (long long)r->valid);
     if (r->warning) printf(", %lld with warnings", (long long)r->warning);
     if (r->invalid) printf(", %lld rejected", (long long)r->invalid);
     printf(") from %s in %.1f s", r->input, r->seconds);
-    if (grade) printf(", quality %.2f %s", score, grade);
+    if (r->quality_json) printf(", quality %.2f %s", r->quality.score, r->quality.grade);
     printf("\n");
     for (size_t i = 0; i < r->renames.n; i++)
         printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,

@@ -445,6 +445,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     res->warning = load.warning;
     res->invalid = load.invalid;
     res->quality_json = sl_xstrdup(qjson.p);
+    sl_quality_compute(&p->quality, &res->quality);
     res->message = msg.len ? sl_xstrdup(msg.p) : NULL;
     res->exit_code = load.invalid ? 1 : 0;
     goto done;
