@@ -35,3 +35,14 @@ A different key for the same source is refused.
   $ sluice load orders_1.csv --source orders --primary-key status --force
   sluice: error: orders: load failed: the primary key differs from the one source 'orders' has in the store
   [2]
+
+A widening rebuild also reads JSON records back from bronze (nested values, escapes, keys).
+
+  $ printf '{"id":1,"v":10,"n":{"a":1},"s":"t\\u00e9"}\n{"id":2,"v":20}\n' > j1.ndjson && sluice load j1.ndjson --source js --primary-key id
+  js: load 5 committed: 2 rows (2 valid) from j1.ndjson in 0.0 s, quality 0.96 excellent
+  $ printf '{"id":3,"v":"thirty","n":[1]}\n' > j2.ndjson && sluice load j2.ndjson --source js --primary-key id
+  js: load 6 committed: 1 rows (1 valid) from j2.ndjson in 0.0 s, quality 0.96 excellent
+  $ sqlite3 sluice.db 'select id, v, typeof(v), n, s from js order by id'
+  1|10|text|{"a":1}|té
+  2|20|text||
+  3|thirty|text|[1]|
