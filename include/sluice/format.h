@@ -79,6 +79,17 @@ const struct sl_format *sl_format_detect(const char *path, const char *head, siz
 const char *sl_format_names(void);
 
 /*
+ * Bronze read back: a raw record (a JSON object as received, or the JSON array of a CSV row's
+ * cells) turned into a row of b again, cells and columns as its reader made them; new JSON keys
+ * are added to labels. A decoder keeps scratch space between records; one per thread.
+ */
+struct sl_raw_decoder;
+struct sl_raw_decoder *sl_raw_decoder_new(void);
+int sl_raw_decode(struct sl_raw_decoder *d, struct sl_batch *b, const char *raw, size_t len,
+                  struct sl_labels *labels, struct sl_row *row, struct sl_error *err);
+void sl_raw_decoder_free(struct sl_raw_decoder *d);
+
+/*
  * Writers for `sluice cat`: NDJSON and CSV to a FILE. Columns are given once; each row is a
  * list of cells (kind tells JSON type) or typed values.
  */

@@ -62,9 +62,4 @@ void sl__progress_end(struct sl__progress *p);
 int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
                        struct sl_error *err);
 
-/* Turns one raw bronze record (JSON array of CSV cells, or a JSON object) into a row of b;
- * labels grow with new keys. */
-int sl__raw_to_row(struct sl_batch *b, const char *raw, size_t len, struct sl_labels *labels,
-                   struct sl_row *row, struct sl_error *err);
-
 #endif

@@ -10,74 +10,6 @@
 
 #define REBUILD_BATCH 4096
 
-static int cell_from_tok(struct sl_batch *b, const struct sl_json_tok *t, struct sl_cell *c)
-{
-    c->p = t->p;
-    c->len = (uint32_t)t->len;
-    c->flags = 0;
-    switch (t->type) {
-    case SL_JSON_NULL: c->kind = SL_CELL_NULL; break;
-    case SL_JSON_TRUE: c->kind = SL_CELL_TRUE; break;
-    case SL_JSON_FALSE: c->kind = SL_CELL_FALSE; break;
-    case SL_JSON_NUMBER: c->kind = SL_CELL_NUMBER; break;
-    case SL_JSON_OBJECT: c->kind = SL_CELL_OBJECT; break;
-    case SL_JSON_ARRAY: c->kind = SL_CELL_ARRAY; break;
-    default:
-        c->kind = SL_CELL_STRING;
-        if (t->escaped) {
-            char *o = sl_arena_alloc(&b->arena, t->len + 1);
-            c->len = (uint32_t)sl_json_unescape(t->p, t->len, o);
-            c->p = o;
-        }
-    }
-    return 0;
-}
-
-int sl__raw_to_row(struct sl_batch *b, const char *raw, size_t len, struct sl_labels *labels,
-                   struct sl_row *row, struct sl_error *err)
-{
-    struct sl_json_tok tok, key, val;
-    struct sl_json_err je;
-    struct sl_json_iter it;
-    size_t n = 0, cap = 16;
-    struct sl_cell *cells;
-
-    /* raw is copied: the store's buffer is only valid during its callback */
-    char *copy = sl_arena_strndup(&b->arena, raw, len);
-    if (sl_json_scan(copy, len, 1, &tok, &je) <= 0 ||
-        (tok.type != SL_JSON_ARRAY && tok.type != SL_JSON_OBJECT))
-        return sl_error_set(err, SL_EFORMAT, "bronze row %lld holds no JSON record",
-                            (long long)row->num);
-    cells = sl_arena_alloc(&b->arena, cap * sizeof *cells);
-    sl_json_iter_init(&it, &tok);
-    while (sl_json_iter_next(&it, tok.type == SL_JSON_OBJECT ? &key : NULL, &val)) {
-        if (n == cap) {
-            struct sl_cell *more = sl_arena_alloc(&b->arena, 2 * cap * sizeof *more);
-            memcpy(more, cells, n * sizeof *cells);
-            cells = more;
-            cap *= 2;
-        }
-        struct sl_cell *c = &cells[n];
-        cell_from_tok(b, &val, c);
-        if (tok.type == SL_JSON_ARRAY) {
-            c->col = (uint32_t)n;
-        } else {
-            const char *k = key.p;
-            size_t kl = key.len;
-            if (key.escaped) {
-                char *o = sl_arena_alloc(&b->arena, key.len + 1);
-                kl = sl_json_unescape(key.p, key.len, o);
-                k = o;
-            }
-            c->col = sl_labels_intern(labels, k, kl);
-        }
-        n++;
-    }
-    row->cells = cells;
-    row->ncells = (uint32_t)n;
-    return 0;
-}
-
 struct rebuild {
     struct sl_db *db;
     struct sl_load *load;
@@ -85,6 +17,7 @@ struct rebuild {
     struct sl_labels labels;
     struct sl_mapping map;
     struct sl_batch b;
+    struct sl_raw_decoder *dec;
 };
 
 static int flush(struct rebuild *rb, struct sl_error *err)
@@ -115,7 +48,8 @@ static int on_bronze(void *ctx, const struct sl_bronze_row *br, struct sl_error 
     row->num = br->num;
     row->line = br->line;
     row->offset = br->offset;
-    if ((rc = sl__raw_to_row(&rb->b, br->raw, br->raw_len, &rb->labels, row, err))) return rc;
+    if ((rc = sl_raw_decode(rb->dec, &rb->b, br->raw, br->raw_len, &rb->labels, row, err)))
+        return rc;
     if (rb->b.nrows >= REBUILD_BATCH) return flush(rb, err);
     return 0;
 }
@@ -159,6 +93,7 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
         rb.s = s;
         sl_mapping_init(&rb.map);
         sl_batch_init(&rb.b);
+        rb.dec = sl_raw_decoder_new();
         rc = load_labels(loads[i].columns_json, &rb.labels, err);
         if (!rc) {
             /* rows written now belong to the load they came from */
@@ -172,6 +107,7 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
         sl_labels_free(&rb.labels);
         sl_mapping_free(&rb.map);
         sl_batch_free(&rb.b);
+        sl_raw_decoder_free(rb.dec);
     }
     sl_load_infos_free(loads, n);
     return rc;
