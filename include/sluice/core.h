@@ -43,6 +43,8 @@ int sl_error_set(struct sl_error *e, int code, const char *fmt, ...)
 void sl_error_prefix(struct sl_error *e, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *sl_strerror(int code);
+/* The exit code (CLI.md) for a failure with this code: 2 usage or configuration, 3 runtime. */
+int sl_exit_code(int code);
 
 /* Set by the program's SIGINT/SIGTERM handler: loads stop, roll back and report SL_EINTR, and
  * a blocked read (an idle stdin) gives up instead of waiting for more input. */

@@ -45,7 +45,7 @@ int cmd_cat(struct cli *c, int argc, char **argv)
     if (!src.name) src.name = sl_xstrdup("cat");
     if (sl_cat_file(&src, argv[optind], to, stdout, &bad, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
-        rc = err.code == SL_ECONFIG || err.code == SL_EUNSUPPORTED ? EXIT_USAGE : EXIT_RUNTIME;
+        rc = sl_exit_code(err.code);
         goto out;
     }
     if (bad) {

@@ -75,7 +75,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
     o.json = out == OUT_JSON;
     if (sl_check_file(&src, argv[optind], on_issue, &o, &res, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
-        rc = err.code == SL_ECONFIG || err.code == SL_EUNSUPPORTED ? EXIT_USAGE : EXIT_RUNTIME;
+        rc = sl_exit_code(err.code);
         goto out;
     }
     if (o.json) {

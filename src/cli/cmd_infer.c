@@ -51,7 +51,7 @@ int cmd_infer(struct cli *c, int argc, char **argv)
     if (!src.name) src.name = sl_xstrdup("infer");
     if (sl_infer_file(&src, argv[optind], &schema, &renames, &dialect, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
-        rc = err.code == SL_ECONFIG ? EXIT_USAGE : EXIT_RUNTIME;
+        rc = sl_exit_code(err.code);
         goto out;
     }
     if (out == OUT_JSON) {

@@ -63,9 +63,7 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
     }
     if (sl_store_open(url, &db, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
-        /* a store that does not exist (yet) is a usage problem, not a runtime failure */
-        *exit_code =
-            err.code == SL_EUNSUPPORTED || err.code == SL_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+        *exit_code = sl_exit_code(err.code);
         return NULL;
     }
     return db;

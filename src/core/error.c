@@ -30,6 +30,12 @@ void sl_error_prefix(struct sl_error *e, const char *fmt, ...)
     snprintf(e->msg, sizeof e->msg, "%s: %s", pre, old);
 }
 
+int sl_exit_code(int code)
+{
+    if (code == SL_OK) return 0;
+    return code == SL_ECONFIG || code == SL_EINVAL || code == SL_EUNSUPPORTED ? 2 : 3;
+}
+
 const char *sl_strerror(int code)
 {
     switch (code) {

@@ -202,11 +202,6 @@ out:
     return rc;
 }
 
-static int exit_code_for(int rc)
-{
-    return rc == SL_ECONFIG || rc == SL_EINVAL || rc == SL_EUNSUPPORTED ? 2 : 3;
-}
-
 /* Fields of the cast schema whose type comes from the explicit schema: validation follows the
  * user's schema while silver keeps its (possibly wider) columns. */
 static struct sl_schema *cast_schema(const struct sl_schema *merged, const struct sl_schema *load)
@@ -465,7 +460,7 @@ out:
         db->store->abort_load(db, &load, &e2);
     }
     res->status = "failed";
-    res->exit_code = exit_code_for(rc);
+    res->exit_code = sl_exit_code(rc);
     free(res->message);
     res->message = sl_xstrdup(err.msg);
     res->rows = res->valid = res->warning = res->invalid = 0;
