@@ -19,16 +19,16 @@
 
 enum {
     SL_OK = 0,
-    SL_EINVAL = -1,    /* bad argument or usage */
-    SL_EIO = -2,       /* reading or writing failed */
-    SL_EFORMAT = -3,   /* the input as a whole cannot be parsed */
-    SL_ELIMIT = -4,    /* a size limit was exceeded */
-    SL_ECONFIG = -5,   /* config, schema or .env file problem */
-    SL_EDB = -6,       /* database error */
-    SL_ENOTFOUND = -7, /* no such source, load, file */
-    SL_EINTR = -8,     /* interrupted by a signal */
-    SL_ECHANGED = -9,  /* the input changed while it was read */
-    SL_EUNSUPPORTED = -10
+    SL_EINVAL = -1,       /* bad argument or usage */
+    SL_EIO = -2,          /* reading or writing failed */
+    SL_EFORMAT = -3,      /* the input as a whole cannot be parsed */
+    SL_ELIMIT = -4,       /* a size limit was exceeded */
+    SL_ECONFIG = -5,      /* config, schema or .env file problem */
+    SL_EDB = -6,          /* database error */
+    SL_ENOTFOUND = -7,    /* no such source, load, file */
+    SL_EINTR = -8,        /* interrupted by a signal */
+    SL_ECHANGED = -9,     /* the input changed while it was read */
+    SL_EUNSUPPORTED = -10 /* an input in a form sluice cannot read (bzip2, zip, ...) */
 };
 
 struct sl_error {

@@ -33,7 +33,8 @@ void sl_error_prefix(struct sl_error *e, const char *fmt, ...)
 int sl_exit_code(int code)
 {
     if (code == SL_OK) return 0;
-    return code == SL_ECONFIG || code == SL_EINVAL || code == SL_EUNSUPPORTED ? 2 : 3;
+    /* SL_EUNSUPPORTED is an input sluice cannot read (bzip2, a zip archive): its load fails */
+    return code == SL_ECONFIG || code == SL_EINVAL ? 2 : 3;
 }
 
 const char *sl_strerror(int code)

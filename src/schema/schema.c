@@ -162,7 +162,7 @@ static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const st
                             n->line, what, name);
     int k = sl_schema_add(s, name, name, t);
     if (format && strcmp(format, "default"))
-        return sl_error_set(err, SL_EUNSUPPORTED,
+        return sl_error_set(err, SL_ECONFIG,
                             "%s:%d: %s.format: format '%s' is not supported yet (only default)",
                             d->path, n->line, what, format);
     const struct sl_node *c = sl_node_get(n, "constraints");
@@ -174,7 +174,7 @@ static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const st
                                 cwhat);
         for (size_t i = 0; i < c->n; i++)
             if (strcmp(c->keys[i]->text, "required"))
-                return sl_error_set(err, SL_EUNSUPPORTED,
+                return sl_error_set(err, SL_ECONFIG,
                                     "%s:%d: %s.%s: this constraint is not supported yet "
                                     "(supported: required)",
                                     d->path, c->keys[i]->line, cwhat, c->keys[i]->text);
@@ -214,7 +214,7 @@ int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct 
     for (size_t i = 0; i < fields->n; i++)
         if ((rc = field_from_node(s, d, fields->items[i], i, err))) goto out;
     if (sl_node_get(n, "foreignKeys")) {
-        rc = sl_error_set(err, SL_EUNSUPPORTED, "%s:%d: foreignKeys: not supported yet", d->path,
+        rc = sl_error_set(err, SL_ECONFIG, "%s:%d: foreignKeys: not supported yet", d->path,
                           sl_node_get(n, "foreignKeys")->line);
         goto out;
     }

@@ -41,12 +41,12 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err)
     if (n == 0) return sl_store_sqlite.open(url, out, err); /* a plain path: SQLite */
     for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++) {
         if (strlen(stores[i].scheme) != n || strncasecmp(url, stores[i].scheme, n)) continue;
-        if (!stores[i].store) return sl_error_set(err, SL_EUNSUPPORTED, "%s", stores[i].missing);
+        if (!stores[i].store) return sl_error_set(err, SL_ECONFIG, "%s", stores[i].missing);
         return stores[i].store->open(url, out, err);
     }
     /* "a:b.db" is a legal file name; "x://..." is certainly a URL */
     if (!strncmp(url + n, "://", 3))
-        return sl_error_set(err, SL_EUNSUPPORTED, "%s: unknown store (known: sqlite:PATH)", url);
+        return sl_error_set(err, SL_ECONFIG, "%s: unknown store (known: sqlite:PATH)", url);
     return sl_store_sqlite.open(url, out, err);
 }
 

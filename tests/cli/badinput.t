@@ -41,7 +41,7 @@ inputs still load.
   3     committed yes            3         3        0        0  2026-11-23T12:00:00.000Z people.csv
   $ printf 'BZh91AY' > packed.csv && sluice load packed.csv
   sluice: error: packed: load failed: packed.csv: bzip2 compression is not supported (decompress it first)
-  [2]
+  [3]
 
 A schema turns cells that do not fit into type errors; invalid rows never reach silver.
 

@@ -1289,13 +1289,13 @@ TEST(schema_load_errors)
 
     CHECK_INT(load_text(dir, "c.yaml", "fields:\n  - name: a\n    constraints:\n      minimum: 3\n",
                         &err),
-              SL_EUNSUPPORTED);
+              SL_ECONFIG);
     CHECK(strstr(err.msg, "c.yaml:4") != NULL);
     CHECK(strstr(err.msg, "minimum") != NULL);
 
     CHECK_INT(load_text(dir, "f.yaml",
                         "fields:\n  - name: d\n    type: date\n    format: '%d/%m/%Y'\n", &err),
-              SL_EUNSUPPORTED);
+              SL_ECONFIG);
     CHECK(strstr(err.msg, "f.yaml") != NULL);
     CHECK(strstr(err.msg, "format") != NULL);
 
@@ -1311,7 +1311,7 @@ TEST(schema_load_errors)
     CHECK(strstr(err.msg, "fields") != NULL);
 
     CHECK_INT(load_text(dir, "fk.json", "{\"fields\":[{\"name\":\"a\"}],\"foreignKeys\":[]}", &err),
-              SL_EUNSUPPORTED);
+              SL_ECONFIG);
     CHECK(strstr(err.msg, "foreignKeys") != NULL);
 
     CHECK_INT(load_text(dir, "j.json", "{\"fields\":[{\"name\":\"a\",\"type\":\"strin\"}]}", &err),

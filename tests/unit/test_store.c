@@ -186,10 +186,10 @@ TEST(store_open_by_url)
     char *path = temp_db();
     char *url = sl_xasprintf("sqlite:%s", path);
 
-    CHECK_INT(sl_store_open("postgresql://localhost/x", &db, &err), SL_EUNSUPPORTED);
+    CHECK_INT(sl_store_open("postgresql://localhost/x", &db, &err), SL_ECONFIG);
     CHECK_STR(err.msg, "the PostgreSQL store is not built yet");
     CHECK(db == NULL);
-    CHECK_INT(sl_store_open("kafka://x", &db, &err), SL_EUNSUPPORTED);
+    CHECK_INT(sl_store_open("kafka://x", &db, &err), SL_ECONFIG);
     CHECK_INT(sl_store_open(url, &db, &err), 0);
     CHECK(db && db->store == &sl_store_sqlite);
     CHECK_STR(db->url, url);
