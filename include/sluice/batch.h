@@ -93,7 +93,7 @@ struct sl_batch {
     struct sl_row *rows;
     size_t nrows, rows_cap;
     int64_t in_bytes;  /* raw input bytes consumed when this batch was complete (progress) */
-    int64_t out_bytes; /* decompressed bytes consumed */
+    int64_t out_bytes; /* decompressed bytes consumed (where the next batch starts) */
 };
 
 void sl_batch_init(struct sl_batch *b);

@@ -108,15 +108,14 @@ int cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads)
 
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out)
 {
-    static const char *const names[] = {"text",   "json", "yaml", "csv",
-                                        "ndjson", "html", "dot",  "mermaid"};
-    for (int i = 0; i < 8; i++)
+    static const char *const names[OUT_COUNT] = {"text", "json", "yaml"};
+    for (int i = 0; i < OUT_COUNT; i++)
         if ((allowed & (1u << i)) && !strcmp(arg, names[i])) {
             *out = i;
             return 0;
         }
     struct sl_buf b = SL_BUF_INIT;
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < OUT_COUNT; i++)
         if (allowed & (1u << i)) sl_buf_addf(&b, "%s%s", b.len ? ", " : "", names[i]);
     usage_error(cmd, "--output must be one of: %s", b.p);
     sl_buf_free(&b);
