@@ -180,11 +180,18 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
     json = sl__input_is_json(&in);
     if ((rc = sl_writer_open(to, out, &w, err))) goto out;
     if (json && !strcmp(to, "csv") && !schema) {
-        /* CSV needs every column up front: JSON keys are known only after reading it all */
+        /* CSV needs every column up front: JSON keys are known only after reading it all.
+         * The second reader learns them first, in the same order, so its key ids match. */
+        struct sl_labels keys;
+        sl_labels_init(&keys);
         while ((rc = in.format->next(in.reader, &b, err)) > 0) sl_batch_reset(&b);
-        if (rc < 0) goto out;
-        if ((rc = sl__input_reopen(&in, 0, err))) goto out;
-        in.reader->labels.n = 0;
+        for (size_t i = 0; rc == 0 && i < in.reader->labels.n; i++)
+            sl_labels_push(&keys, in.reader->labels.v[i], in.reader->labels.lens[i]);
+        if (rc == 0 && !(rc = sl__input_reopen(&in, 0, err)))
+            for (size_t i = 0; i < keys.n; i++)
+                sl_labels_intern(&in.reader->labels, keys.v[i], keys.lens[i]);
+        sl_labels_free(&keys);
+        if (rc) goto out;
     }
     if (schema) {
         const char **names = sl_xmalloc((schema->nfields + 1) * sizeof *names);

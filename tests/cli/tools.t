@@ -97,3 +97,10 @@ sluice check validates without loading (exit 1 when some rows are invalid).
   $ ls sluice.db
   ls: cannot access 'sluice.db': No such file or directory
   [2]
+
+A key that first appears late in a big JSON input is still a CSV column, from the header on.
+
+  $ awk 'BEGIN { for (i = 1; i <= 30000; i++) printf "{\"id\":%d,\"name\":\"n%d\"}\n", i, i; print "{\"id\":30001,\"name\":\"late\",\"extra\":\"x\"}" }' > late.ndjson && sluice cat late.ndjson --to csv > late.csv && head -n 2 late.csv && tail -n 1 late.csv
+  id,name,extra
+  1,n1,
+  30001,late,x
