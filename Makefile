@@ -12,11 +12,10 @@ BUILD   ?= build
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 zlib libzstd libcrypto
+PKGS    := sqlite3 yaml-0.1 zlib libzstd libcrypto libpq libpcre2-8
 SHELL   := /bin/bash
 
-LIB_SRC := $(sort $(wildcard src/core/*.c src/io/*.c src/format/*.c src/schema/*.c \
-             src/quality/*.c src/store/*.c src/pipeline/*.c src/config/*.c))
+LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
 CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
