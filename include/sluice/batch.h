@@ -70,6 +70,9 @@ struct sl_issue {
     const char *value;   /* the value as received, NULL if none */
     uint32_t value_len;
     uint8_t severity; /* SL_ROW_WARNING or SL_ROW_INVALID */
+    /* constraint-error: the constraint that failed ("minimum", "enum", ...; static), else NULL.
+     * Quality's accuracy counts the range, enum and reference-set ones. */
+    const char *constraint;
 };
 
 struct sl_row {

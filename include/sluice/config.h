@@ -13,6 +13,34 @@
 #include "sluice/format.h"
 #include "sluice/stream.h"
 
+/*
+ * Quality settings (`quality:` of a source, or of the whole file as defaults for every source,
+ * and `freshness:` of a source). A threshold < 0 is not set. Weights default to 1 each.
+ */
+enum sl_metric {
+    SL_M_COMPLETENESS = 0,
+    SL_M_VALIDITY,
+    SL_M_UNIQUENESS,
+    SL_M_CONSISTENCY,
+    SL_M_TIMELINESS,
+    SL_M_ACCURACY,
+    SL_M_COUNT
+};
+struct sl_quality_config {
+    double weights[SL_M_COUNT];
+    double min_score;
+    double min[SL_M_COUNT]; /* min_completeness, min_validity, ... */
+    double max_invalid_ratio;
+    double freshness; /* seconds; 0 = none declared */
+    char *freshness_text; /* as written ("24h", "P1D"), owned */
+};
+void sl_quality_config_init(struct sl_quality_config *q);
+/* Does q set any threshold? */
+int sl_quality_config_has_thresholds(const struct sl_quality_config *q);
+/* A duration: "90s", "15m", "24h", "7d", "2w", a plain number of seconds, or ISO-8601
+ * ("P1D", "PT12H", "P1DT6H30M"). Seconds, or -1 when it is none of these. */
+double sl_parse_duration(const char *s);
+
 /* How one source is read. Also built from command-line flags for ad-hoc `sluice load`. */
 struct sl_source {
     char *name;
@@ -27,6 +55,7 @@ struct sl_source {
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
     int line; /* where it is declared in the config, 0 = command line */
+    struct sl_quality_config quality;
 };
 void sl_source_init(struct sl_source *s);
 void sl_source_free(struct sl_source *s);

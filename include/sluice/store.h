@@ -53,6 +53,10 @@ struct sl_load {
     const char *quality_json;
     double started, finished;
     int silver_change; /* from sl_schema_merge: 0 none, 1 add columns, 2 rebuild */
+    /* Bronze only: a load that failed its quality thresholds is written again with this set;
+     * begin_load records it as "failed" and not active, write skips silver, the source's
+     * schema is not changed; commit_load commits its bronze rows and catalog row. */
+    int bronze_only;
     void *priv;        /* the store's state while the load is open */
 };
 

@@ -192,6 +192,10 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet)
     }
     if (!strcmp(r->status, "failed")) {
         fprintf(stderr, "sluice: error: %s: load failed: %s\n", r->source, r->message);
+        if (r->quality_json)
+            fprintf(stderr, "  quality %.2f %s%s%s\n", r->quality.score, r->quality.grade,
+                    r->recommendation ? "; top recommendation: " : "",
+                    r->recommendation ? r->recommendation : "");
         return;
     }
     if (quiet) return;
@@ -219,6 +223,7 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet)
     if (r->invalid)
         printf("  rejected rows are kept in bronze_%s with status 'invalid'\n", r->source);
     if (r->message) printf("  note: %s\n", r->message);
+    if (r->recommendation) printf("  recommendation: %s\n", r->recommendation);
 }
 
 static char **split_list(const char *s, size_t *n)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/internal.h"
 #include "sluice/config.h"
 #include "sluice/json.h"
 #include "sluice/store.h"
@@ -16,6 +17,7 @@ void sl_source_init(struct sl_source *s)
 {
     memset(s, 0, sizeof *s);
     sl_format_opts_init(&s->fopts);
+    sl_quality_config_init(&s->quality);
 }
 
 static void free_strs(char **v, size_t n)
@@ -34,6 +36,7 @@ void sl_source_free(struct sl_source *s)
     free(s->schema_path);
     free_strs(s->primary_key, s->npk);
     free(s->timestamp);
+    free(s->quality.freshness_text);
     sl_source_init(s);
 }
 
@@ -134,8 +137,9 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 /* ---- sources --------------------------------------------------------------------------- */
 
-static const char *const source_keys[] = {"input",     "format",  "schema", "primary_key",
-                                          "timestamp", "options", NULL};
+static const char *const source_keys[] = {"input",     "format",  "schema",    "primary_key",
+                                          "timestamp", "options", "freshness", "quality",
+                                          NULL};
 static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
                                           "max_record_size", "max_input_size", NULL};
 
@@ -207,7 +211,8 @@ static int read_options(struct cfgload *c, const struct sl_node *map, const char
 }
 
 static int read_source(struct cfgload *c, const struct sl_node *key, const struct sl_node *map,
-                       const char *dir, struct sl_source *src)
+                       const char *dir, const struct sl_quality_config *quality,
+                       struct sl_source *src)
 {
     char what[200], sub[300];
     const struct sl_node *v;
@@ -217,6 +222,7 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
     src->name = sl_xstrdup(key->text);
     src->line = key->line;
     src->base_dir = sl_xstrdup(dir);
+    sl__quality_config_copy(&src->quality, quality);
     if (sl_source_name_check(key->text, c->err) < 0) {
         sl_error_prefix(c->err, "%s:%d: %s", c->doc.path, key->line, what);
         c->err->code = SL_ECONFIG;
@@ -259,16 +265,25 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
         snprintf(sub, sizeof sub, "%s.options", what);
         if ((rc = read_options(c, v, sub, src)) < 0) return rc;
     }
+    if ((v = sl_node_get(map, "freshness"))) {
+        snprintf(sub, sizeof sub, "%s.freshness", what);
+        if ((rc = sl__read_freshness(&c->doc, v, sub, &src->quality, c->err)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "quality"))) {
+        snprintf(sub, sizeof sub, "%s.quality", what);
+        if ((rc = sl__read_quality(&c->doc, v, sub, &src->quality, c->err)) < 0) return rc;
+    }
     return 0;
 }
 
 /* ---- the file -------------------------------------------------------------------------- */
 
-static const char *const top_keys[] = {"store", "sources", NULL};
+static const char *const top_keys[] = {"store", "sources", "quality", NULL};
 
 int sl_config_load(const char *path, struct sl_config **out, struct sl_error *err)
 {
     struct cfgload c;
+    struct sl_quality_config quality;
     struct sl_config *cfg = sl_xcalloc(1, sizeof *cfg);
     const struct sl_node *root, *v;
     char *tmp, *envpath = NULL;
@@ -276,6 +291,7 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
 
     *out = NULL;
     memset(&c, 0, sizeof c);
+    sl_quality_config_init(&quality);
     c.err = err;
     cfg->path = sl_xstrdup(path);
     tmp = sl_xstrdup(path);
@@ -291,6 +307,10 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
     if ((rc = sl_node_check_keys(&c.doc, root, "", top_keys, err)) < 0) goto out;
     if ((v = sl_node_get(root, "store")) && (rc = get_str(&c, v, "store", &cfg->store)) < 0)
         goto out;
+    /* quality: defaults for every source, read before them */
+    if ((v = sl_node_get(root, "quality")) &&
+        (rc = sl__read_quality(&c.doc, v, "quality", &quality, err)) < 0)
+        goto out;
     v = sl_node_get(root, "sources");
     if (v && v->type != SL_NODE_NULL) {
         if (v->type != SL_NODE_MAP) {
@@ -301,7 +321,7 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
         for (size_t i = 0; i < v->n; i++) {
             struct sl_source *src = &cfg->sources[cfg->nsources++];
             sl_source_init(src);
-            if ((rc = read_source(&c, v->keys[i], v->items[i], cfg->dir, src)) < 0) goto out;
+            if ((rc = read_source(&c, v->keys[i], v->items[i], cfg->dir, &quality, src)) < 0) goto out;
         }
     }
 out:

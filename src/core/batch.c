@@ -72,6 +72,7 @@ void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char
     i->message = sl_arena_strndup(&b->arena, sl_buf_str(&msg), msg.len);
     sl_buf_free(&msg);
     i->field = field;
+    i->constraint = NULL;
     /* values are kept up to 1 kB in messages and reports; bronze keeps the whole record */
     if (value) {
         if (value_len > 1024) value_len = 1024;

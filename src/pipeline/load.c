@@ -32,7 +32,8 @@ struct pipe {
     struct sl_batch *free_q[NBATCH], *full_q[NBATCH];
     size_t nfree, nfull, full_head;
     int reader_done, stop;
-    int rc; /* reader's failure */
+    int recount; /* a second pass (bronze only): quality is counted already */
+    int rc;      /* reader's failure */
     struct sl_error err;
 };
 
@@ -115,7 +116,7 @@ static void *reader_main(void *arg)
         }
         sl_mapping_update(&p->map, p->cast, &r->labels);
         sl_cast_batch(p->cast, &p->map, &r->labels, b);
-        sl_quality_batch(&p->quality, p->cast, b);
+        if (!p->recount) sl_quality_batch(&p->quality, p->cast, b);
         if (p->ts_field >= 0) track_time_range(p, b);
         push_full(p, b);
     }
@@ -258,6 +259,83 @@ static void report_unmapped(const struct sl_mapping *m, const struct sl_labels *
 
 static void drop_issues(struct sl_load_result *r);
 
+/* Anomalies: this load against the source's earlier committed loads (read inside the load's
+ * transaction, which sees the catalog as it was). */
+static int quality_history(struct sl_db *db, const struct sl_load *load, struct sl_quality *q,
+                           struct sl_error *err)
+{
+    struct sl_load_info *loads = NULL;
+    struct sl_quality_past *past;
+    size_t n = 0, k = 0;
+    int rc = db->store->list_loads(db, load->source, &loads, &n, err);
+    if (rc) return rc;
+    past = sl_xcalloc(n ? n : 1, sizeof *past);
+    for (size_t i = 0; i < n; i++) {
+        if (loads[i].id == load->id || strcmp(loads[i].status, "committed") ||
+            !loads[i].quality_json)
+            continue;
+        past[k].load = loads[i].id;
+        past[k].rows = loads[i].rows;
+        past[k].status = loads[i].status;
+        past[k].quality_json = loads[i].quality_json;
+        k++;
+    }
+    sl_quality_anomalies(q, past, k);
+    free(past);
+    sl_load_infos_free(loads, n);
+    return 0;
+}
+
+static char *first_recommendation(const struct sl_quality *q, const struct sl_schema *s)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    sl_quality_recommendations(q, s, &b);
+    if (!b.len) return NULL;
+    char *nl = memchr(b.p, '\n', b.len);
+    if (nl) *nl = 0;
+    char *r = sl_xstrdup(b.p);
+    sl_buf_free(&b);
+    return r;
+}
+
+/*
+ * A load that missed a quality threshold: its transaction was rolled back (silver and the
+ * active versions are as they were); the input is read again and written to bronze only, as a
+ * load with status "failed", so its rows with their statuses and errors can be looked at.
+ * Reading again rather than staging silver keeps the fast path (one transaction writing both)
+ * for the loads that pass; the second pass casts again, so rows, statuses and errors are the
+ * same, and the SHA-256 is compared.
+ */
+static int bronze_only_pass(struct sl_db *db, struct sl_load *load, struct pipe *p,
+                            struct sl__input *in, const struct sl_load_opts *o,
+                            struct sl_load_result *res, struct sl_error *err)
+{
+    int rc;
+    int by_position = p->map.by_position;
+
+    if ((rc = sl__input_reopen(in, 1, err))) return rc;
+    sl_mapping_free(&p->map);
+    sl_mapping_init(&p->map);
+    p->map.by_position = by_position;
+    p->nfree = p->nfull = p->full_head = 0;
+    p->reader_done = p->stop = p->rc = 0;
+    p->recount = 1;
+    p->ts_min[0] = p->ts_max[0] = 0;
+    load->rows = load->valid = load->warning = load->invalid = load->repeats = 0;
+    load->bronze_only = 1;
+    load->silver_change = 0;
+    load->status = "failed";
+    drop_issues(res);
+    if ((rc = db->store->begin_load(db, load, err))) return rc;
+    if ((rc = run_pipe(db, load, p, o, res, err))) {
+        struct sl_error e2;
+        db->store->abort_load(db, load, &e2);
+        return rc;
+    }
+    sl_stream_sha256(in->stream, load->sha256);
+    return 0;
+}
+
 /* Was an input with this SHA-256 loaded into the source before? 1 (and the load marked
  * skipped), 0, or < 0 on a store error. */
 static int known_input(struct sl_db *db, const char *sha, struct sl_load *load,
@@ -285,7 +363,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct sl_schema *explicit_schema = NULL, *load_schema = NULL, *merged = NULL, *cast = NULL;
     struct sl_load load;
     struct pipe *p = NULL;
-    struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT;
+    struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT;
     char *columns = NULL, *dialect = NULL, sha[65] = "";
     int rc = 0, opened = 0, began = 0, change = 0;
     double t0 = sl_now();
@@ -306,7 +384,11 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     if ((rc = db->store->source_state(db, src->name, &st, &err))) goto out;
     if ((rc = sl__source_schema(src, &explicit_schema, &err))) goto out;
-    if ((rc = sl__input_open(&in, src, path, explicit_schema != NULL, !explicit_schema, &err)))
+    /* a load that misses a quality threshold reads its input a second time (bronze only): stdin
+     * is spooled then */
+    if ((rc = sl__input_open(&in, src, path, explicit_schema != NULL,
+                             !explicit_schema || sl_quality_config_has_thresholds(&src->quality),
+                             &err)))
         goto out;
     opened = 1;
     load.format = in.format->name;
@@ -387,6 +469,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             goto out;
         }
     }
+    sl_quality_configure(&p->quality, &src->quality, p->ts_field);
 
     load.schema = merged;
     load.silver_change = st.exists ? change : 0;
@@ -426,8 +509,40 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     memcpy(load.ts_min, p->ts_min, sizeof load.ts_min);
     memcpy(load.ts_max, p->ts_max, sizeof load.ts_max);
     p->quality.repeats = load.repeats;
+    if ((rc = quality_history(db, &load, &p->quality, &err))) goto out;
     sl_quality_json(&p->quality, cast, &qjson);
     load.quality_json = qjson.p;
+    if (sl_quality_thresholds(&p->quality, &src->quality, &thr)) {
+        /* missed: nothing of it may reach silver, but its rows stay in bronze as a failed load */
+        if ((rc = db->store->abort_load(db, &load, &err))) goto out;
+        began = 0;
+        if ((rc = bronze_only_pass(db, &load, p, &in, o, res, &err))) goto out;
+        began = 1;
+        if (sha[0] && strcmp(sha, load.sha256)) {
+            rc = sl_error_set(&err, SL_ECHANGED, "%s changed while it was being loaded", path);
+            goto out;
+        }
+        sl_buf_addf(&thr, "; its %lld rows are kept in bronze_%s as load %lld (status failed), "
+                          "silver is unchanged",
+                    (long long)load.rows, src->name, (long long)load.id);
+        load.message = thr.p;
+        load.finished = sl_now();
+        if ((rc = db->store->commit_load(db, &load, &err))) goto out;
+        began = 0;
+        res->status = "failed";
+        res->load = load.id;
+        memcpy(res->sha256, load.sha256, sizeof res->sha256);
+        res->rows = load.rows;
+        res->valid = load.valid;
+        res->warning = load.warning;
+        res->invalid = load.invalid;
+        res->quality_json = sl_xstrdup(qjson.p);
+        sl_quality_compute(&p->quality, &res->quality);
+        res->recommendation = first_recommendation(&p->quality, cast);
+        res->message = sl_xasprintf("quality threshold missed: %s", thr.p);
+        res->exit_code = 1;
+        goto done;
+    }
     load.status = "committed";
     load.finished = sl_now();
     if ((rc = db->store->commit_load(db, &load, &err))) goto out;
@@ -441,6 +556,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     res->invalid = load.invalid;
     res->quality_json = sl_xstrdup(qjson.p);
     sl_quality_compute(&p->quality, &res->quality);
+    res->recommendation = first_recommendation(&p->quality, cast);
     res->message = msg.len ? sl_xstrdup(msg.p) : NULL;
     res->exit_code = load.invalid ? 1 : 0;
     goto done;
@@ -496,6 +612,7 @@ done:
     sl_schema_free(cast);
     sl_buf_free(&msg);
     sl_buf_free(&qjson);
+    sl_buf_free(&thr);
     free(columns);
     free(dialect);
 }
@@ -518,6 +635,7 @@ void sl_load_result_free(struct sl_load_result *r)
     free(r->input);
     free(r->message);
     free(r->quality_json);
+    free(r->recommendation);
     free(r->format);
     free(r->encoding);
     sl_renames_free(&r->renames);

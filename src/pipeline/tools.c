@@ -85,6 +85,15 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
     if (!schema->npk && (rc = sl__apply_primary_key(src, schema, err))) goto out;
     sl_quality_init(&q, schema);
     have_q = 1;
+    {
+        int ts = src->timestamp ? sl_schema_find(schema, src->timestamp) : -1;
+        if (src->timestamp && ts < 0) {
+            rc = sl_error_set(err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
+                              src->timestamp, path);
+            goto out;
+        }
+        sl_quality_configure(&q, &src->quality, ts);
+    }
     for (;;) {
         if (sl_interrupted) {
             rc = sl_error_set(err, SL_EINTR, "interrupted");
@@ -100,7 +109,7 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
             struct sl_row *row = &b.rows[r];
             if (schema->npk && row->values && row->status != SL_ROW_INVALID &&
                 !keyset_add(&keys, key_hash(schema, row))) {
-                q.repeats++;
+                /* quality counts the rows with a primary-key issue */
                 sl_row_issue(&b, row, SL_ROW_INVALID, "primary-key", NULL, NULL, 0,
                              "the primary key repeats an earlier row");
             }

@@ -481,6 +481,7 @@ static int prepare_load(struct sqlite_db *d, struct sl_load *load, struct sqlite
     for (int k = 1; k < MULTI; k++) sl_buf_adds(&sql, ", (?, ?, ?, ?, ?, ?, ?)");
     rc = prepare(d, sql.p, &L->bronze_multi, "preparing the bronze insert", err);
     if (rc < 0) goto out;
+    if (load->bronze_only) goto out; /* a failed load: silver is not touched */
 
     sl_buf_reset(&sql);
     sl_buf_adds(&sql, "INSERT INTO ");
@@ -637,6 +638,14 @@ static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_e
     load->repeats = 0;
     sl_schema_to_json(load->schema, &schema);
     sl_time_iso(sl_now(), now, sizeof now);
+    if (load->bronze_only) {
+        /* a load that failed its quality thresholds: bronze and its catalog row only; the
+         * source's schema and silver stay as they were */
+        rc = create_bronze(d, load->source, err);
+        if (rc == 0) rc = insert_load_row(d, load, "failed", 0, sl_buf_str(&schema), err);
+        if (rc == 0) rc = prepare_load(d, load, L, err);
+        goto out;
+    }
     rc = upsert_source(d, load, sl_buf_str(&schema), now, err);
     if (rc < 0) goto out;
     rc = create_bronze(d, load->source, err);
@@ -815,7 +824,8 @@ static int sqlite_write(struct sl_db *db, struct sl_load *load, const struct sl_
         rc = write_bronze(d, L, load->id, &b->rows[i], n, err);
         i += n;
     }
-    if (rc == 0) rc = write_silver_rows(d, L, load->id, b, &load->repeats, err);
+    if (rc == 0 && !load->bronze_only)
+        rc = write_silver_rows(d, L, load->id, b, &load->repeats, err);
     return rc;
 }
 
