@@ -31,7 +31,7 @@ struct sl_quality_config {
     double min_score;
     double min[SL_M_COUNT]; /* min_completeness, min_validity, ... */
     double max_invalid_ratio;
-    double freshness; /* seconds; 0 = none declared */
+    double freshness;     /* seconds; 0 = none declared */
     char *freshness_text; /* as written ("24h", "P1D"), owned */
 };
 void sl_quality_config_init(struct sl_quality_config *q);

@@ -47,7 +47,7 @@ struct sl_load_result {
     int64_t issues_total;
     char *quality_json;
     struct sl_quality_score quality; /* committed loads: the figures quality_json holds */
-    char *recommendation; /* the first of the quality recommendations, or NULL */
+    char *recommendation;            /* the first of the quality recommendations, or NULL */
     char *format, *encoding;
 };
 void sl_load_result_free(struct sl_load_result *r);

@@ -22,19 +22,19 @@
 /* What accuracy knows of a field's declared constraints (filled by sl_quality_init from the
  * schema; a test may set it). */
 struct sl_quality_rules {
-    int covered;        /* a range, enum or reference set is declared: cells count for accuracy */
+    int covered; /* a range, enum or reference set is declared: cells count for accuracy */
     int has_min, has_max;
-    double min, max;    /* the bounds when numeric */
+    double min, max; /* the bounds when numeric */
 };
 
 struct sl_quality_field {
-    int64_t missing;     /* missing cells of this field */
-    int64_t invalid;     /* non-missing cells with an error */
-    int64_t type_errors; /* cells that are not of the field's type (or format) */
+    int64_t missing;           /* missing cells of this field */
+    int64_t invalid;           /* non-missing cells with an error */
+    int64_t type_errors;       /* cells that are not of the field's type (or format) */
     int64_t constraint_errors; /* other constraint errors (pattern, length, ...) */
     int64_t unique_errors;     /* unique-error issues */
-    int64_t checked;     /* non-missing cells of the right type */
-    int64_t acc_fail;    /* accuracy failures: above, below, enum, reference */
+    int64_t checked;           /* non-missing cells of the right type */
+    int64_t acc_fail;          /* accuracy failures: above, below, enum, reference */
     int64_t above, below, not_enum, no_reference;
     /* numeric values that passed, that were above the maximum, below the minimum: their sums
      * give the means a unit hint compares */
@@ -61,9 +61,9 @@ struct sl_quality {
     int ts_field;     /* -1 if none */
     double freshness; /* seconds, 0 = none declared */
     const char *freshness_text;
-    double now;              /* the load's time */
+    double now;                /* the load's time */
     int64_t ts_rows, ts_fresh; /* rows with a timestamp, of which within freshness */
-    double newest;           /* epoch seconds of the newest timestamp, -1 if none */
+    double newest;             /* epoch seconds of the newest timestamp, -1 if none */
     double weights[SL_M_COUNT];
     struct sl_quality_anomaly *anomalies;
     size_t nanomalies;
@@ -105,7 +105,7 @@ int sl_quality_thresholds(const struct sl_quality *q, const struct sl_quality_co
  * oldest first. Needs SL_ANOMALY_MIN_HISTORY of them; flags |robust z| > SL_ANOMALY_Z. */
 #define SL_ANOMALY_MIN_HISTORY 5
 #define SL_ANOMALY_MAX_HISTORY 30
-#define SL_ANOMALY_Z 3.5
+#define SL_ANOMALY_Z           3.5
 struct sl_quality_past {
     int64_t load, rows;
     const char *status; /* "committed" or "failed" (a missed threshold) */

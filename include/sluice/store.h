@@ -57,7 +57,7 @@ struct sl_load {
      * begin_load records it as "failed" and not active, write skips silver, the source's
      * schema is not changed; commit_load commits its bronze rows and catalog row. */
     int bronze_only;
-    void *priv;        /* the store's state while the load is open */
+    void *priv; /* the store's state while the load is open */
 };
 
 /* A load as listed by `versions`. Strings owned by the array (sl_load_infos_free). */

@@ -62,7 +62,7 @@ void cli_load_paths(struct cli *c, struct sl_db *db, const struct sl_source *src
 int cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads);
 
 /* --output */
-enum output { OUT_TEXT, OUT_JSON, OUT_YAML, OUT_COUNT };
+enum output { OUT_TEXT, OUT_JSON, OUT_YAML, OUT_HTML, OUT_COUNT };
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
 
 /* Options that describe how to read an input (load, check, cat, infer). */

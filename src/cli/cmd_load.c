@@ -11,6 +11,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
                                          {"source", required_argument, NULL, 's'},
                                          {"force", no_argument, NULL, 'f'},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"min-score", required_argument, NULL, 3002},
                                          {NULL, 0, NULL, 0}};
     struct sl_source src;
     struct sl_error err = {0, ""};
@@ -34,6 +35,16 @@ int cmd_load(struct cli *c, int argc, char **argv)
         switch (opt) {
         case 's': break;
         case 'f': force = 1; break;
+        case 3002: {
+            char *end;
+            double v = strtod(optarg, &end);
+            if (end == optarg || *end || !(v >= 0 && v <= 1)) {
+                rc = usage_error("load", "--min-score expects a number from 0 to 1");
+                goto out;
+            }
+            src.quality.min_score = v;
+            break;
+        }
         case 'o':
             if (parse_output("load", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
                 rc = EXIT_USAGE;

@@ -108,7 +108,7 @@ int cli_end_run(struct sl_db *db, int64_t run, int exit_code, int64_t loads)
 
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out)
 {
-    static const char *const names[OUT_COUNT] = {"text", "json", "yaml"};
+    static const char *const names[OUT_COUNT] = {"text", "json", "yaml", "html"};
     for (int i = 0; i < OUT_COUNT; i++)
         if ((allowed & (1u << i)) && !strcmp(arg, names[i])) {
             *out = i;

@@ -16,13 +16,14 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_cat(struct cli *c, int argc, char **argv);
 int cmd_infer(struct cli *c, int argc, char **argv);
 int cmd_versions(struct cli *c, int argc, char **argv);
+int cmd_quality(struct cli *c, int argc, char **argv);
 static int cmd_help(struct cli *c, int argc, char **argv);
 static int cmd_version(struct cli *c, int argc, char **argv);
 
 const struct command commands[] = {
     {"load", cmd_load,
      "sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] "
-     "[--timestamp FIELD] [--force] [--output text|json]",
+     "[--timestamp FIELD] [--force] [--min-score S] [--output text|json]",
      "load files into the store (bronze, silver and a new version each)",
      "  Loads each FILE (- for stdin; .gz and .zst are read transparently) as one load of\n"
      "  the source NAME (default: the first file's name without extensions). Without\n"
@@ -40,6 +41,8 @@ const struct command commands[] = {
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
      "  --max-input-size N   refuse inputs larger than this once decompressed\n"
      "  --force              load even if this input was loaded before\n"
+     "  --min-score S        fail the load (kept in bronze only) when its quality score is\n"
+     "                       below S (0..1); see docs/quality.md for the other thresholds\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"run", cmd_run, "sluice run [SOURCE...] [--force] [--output text|json]",
      "load the sources of sluice.yaml (all, or the ones named)",
@@ -88,6 +91,15 @@ const struct command commands[] = {
      "\n"
      "  --all                also list the skipped attempts\n"
      "  --output text|json\n"},
+    {"quality", cmd_quality, "sluice quality SOURCE [--load V] [--output text|json|html] [-o FILE]",
+     "show the quality report of a load (the latest by default)",
+     "  The figures of a load as stored in the catalog (completeness, validity, uniqueness,\n"
+     "  consistency, timeliness, accuracy, score and grade), per field, the anomalies\n"
+     "  against earlier loads and the recommendations. See docs/quality.md.\n"
+     "\n"
+     "  --load V             the load to report on (default: the latest with figures)\n"
+     "  --output text|json|html   html is one self-contained file with SVG charts\n"
+     "  -o, --out FILE       write the report to FILE instead of stdout\n"},
     {"help", cmd_help, "sluice help [COMMAND]", "show help for sluice or a command", ""},
     {"version", cmd_version, "sluice version", "print the version", ""},
     {NULL, NULL, NULL, NULL, NULL}};

@@ -137,9 +137,9 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 /* ---- sources --------------------------------------------------------------------------- */
 
-static const char *const source_keys[] = {"input",     "format",  "schema",    "primary_key",
-                                          "timestamp", "options", "freshness", "quality",
-                                          NULL};
+static const char *const source_keys[] = {"input",       "format",    "schema",
+                                          "primary_key", "timestamp", "options",
+                                          "freshness",   "quality",   NULL};
 static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
                                           "max_record_size", "max_input_size", NULL};
 
@@ -321,7 +321,8 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
         for (size_t i = 0; i < v->n; i++) {
             struct sl_source *src = &cfg->sources[cfg->nsources++];
             sl_source_init(src);
-            if ((rc = read_source(&c, v->keys[i], v->items[i], cfg->dir, &quality, src)) < 0) goto out;
+            if ((rc = read_source(&c, v->keys[i], v->items[i], cfg->dir, &quality, src)) < 0)
+                goto out;
         }
     }
 out:

@@ -10,7 +10,7 @@
 
 #include "config/internal.h"
 
-static const char *const metric_keys[SL_M_COUNT] = {"completeness", "validity",    "uniqueness",
+static const char *const metric_keys[SL_M_COUNT] = {"completeness", "validity",   "uniqueness",
                                                     "consistency",  "timeliness", "accuracy"};
 
 void sl_quality_config_init(struct sl_quality_config *q)
@@ -58,12 +58,33 @@ static double iso_duration(const char *s)
         double n = strtod(s, &end);
         if (end == s) return -1;
         switch (*end) {
-        case 'Y': case 'y': if (in_time) return -1; total += n * 365 * 86400; break;
-        case 'M': case 'm': total += in_time ? n * 60 : n * 30 * 86400; break;
-        case 'W': case 'w': if (in_time) return -1; total += n * 7 * 86400; break;
-        case 'D': case 'd': if (in_time) return -1; total += n * 86400; break;
-        case 'H': case 'h': if (!in_time) return -1; total += n * 3600; break;
-        case 'S': case 's': if (!in_time) return -1; total += n; break;
+        case 'Y':
+        case 'y':
+            if (in_time) return -1;
+            total += n * 365 * 86400;
+            break;
+        case 'M':
+        case 'm': total += in_time ? n * 60 : n * 30 * 86400; break;
+        case 'W':
+        case 'w':
+            if (in_time) return -1;
+            total += n * 7 * 86400;
+            break;
+        case 'D':
+        case 'd':
+            if (in_time) return -1;
+            total += n * 86400;
+            break;
+        case 'H':
+        case 'h':
+            if (!in_time) return -1;
+            total += n * 3600;
+            break;
+        case 'S':
+        case 's':
+            if (!in_time) return -1;
+            total += n;
+            break;
         default: return -1;
         }
         any = 1;
@@ -83,12 +104,18 @@ double sl_parse_duration(const char *s)
     if (!isdigit((unsigned char)*s)) return -1;
     n = strtod(s, &end);
     while (isspace((unsigned char)*end)) end++;
-    if (!*end || !strcmp(end, "s")) unit = 1;
-    else if (!strcmp(end, "m") || !strcmp(end, "min")) unit = 60;
-    else if (!strcmp(end, "h")) unit = 3600;
-    else if (!strcmp(end, "d")) unit = 86400;
-    else if (!strcmp(end, "w")) unit = 7 * 86400;
-    else return -1;
+    if (!*end || !strcmp(end, "s"))
+        unit = 1;
+    else if (!strcmp(end, "m") || !strcmp(end, "min"))
+        unit = 60;
+    else if (!strcmp(end, "h"))
+        unit = 3600;
+    else if (!strcmp(end, "d"))
+        unit = 86400;
+    else if (!strcmp(end, "w"))
+        unit = 7 * 86400;
+    else
+        return -1;
     if (!isfinite(n) || n <= 0) return -1;
     return n * unit;
 }
@@ -118,10 +145,11 @@ static int want_num(const struct sl_doc *d, const struct sl_node *n, const char 
 int sl__read_quality(const struct sl_doc *d, const struct sl_node *map, const char *what,
                      struct sl_quality_config *q, struct sl_error *err)
 {
-    static const char *const keys[] = {"weights",          "min_score",       "max_invalid_ratio",
-                                       "min_completeness", "min_validity",    "min_uniqueness",
-                                       "min_consistency",  "min_timeliness",  "min_accuracy",
-                                       NULL};
+    static const char *const keys[] = {"weights",           "min_score",
+                                       "max_invalid_ratio", "min_completeness",
+                                       "min_validity",      "min_uniqueness",
+                                       "min_consistency",   "min_timeliness",
+                                       "min_accuracy",      NULL};
     char sub[300];
     int rc;
 
@@ -137,12 +165,10 @@ int sl__read_quality(const struct sl_doc *d, const struct sl_node *map, const ch
             double sum = 0;
             if (v->type != SL_NODE_MAP)
                 return bad(d, v, sub, "expected a mapping of metric names to weights", err);
-            if ((rc = sl_node_check_keys(d, v, sub, (const char *const[]){"completeness",
-                                                                         "validity",
-                                                                         "uniqueness",
-                                                                         "consistency",
-                                                                         "timeliness",
-                                                                         "accuracy", NULL},
+            if ((rc = sl_node_check_keys(d, v, sub,
+                                         (const char *const[]){"completeness", "validity",
+                                                               "uniqueness", "consistency",
+                                                               "timeliness", "accuracy", NULL},
                                          err)) < 0)
                 return rc;
             for (size_t j = 0; j < v->n; j++) {
@@ -174,8 +200,7 @@ int sl__read_freshness(const struct sl_doc *d, const struct sl_node *n, const ch
 {
     const char *s = sl_node_str(n);
     double secs = s ? sl_parse_duration(s) : -1;
-    if (secs <= 0)
-        return bad(d, n, what, "expected a duration such as 24h, 7d, 90m or P1D", err);
+    if (secs <= 0) return bad(d, n, what, "expected a duration such as 24h, 7d, 90m or P1D", err);
     q->freshness = secs;
     free(q->freshness_text);
     q->freshness_text = sl_xstrdup(s);

@@ -522,8 +522,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             rc = sl_error_set(&err, SL_ECHANGED, "%s changed while it was being loaded", path);
             goto out;
         }
-        sl_buf_addf(&thr, "; its %lld rows are kept in bronze_%s as load %lld (status failed), "
-                          "silver is unchanged",
+        sl_buf_addf(&thr,
+                    "; its %lld rows are kept in bronze_%s as load %lld (status failed), "
+                    "silver is unchanged",
                     (long long)load.rows, src->name, (long long)load.id);
         load.message = thr.p;
         load.finished = sl_now();

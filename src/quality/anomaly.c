@@ -83,8 +83,10 @@ static void flag(struct sl_quality *q, const char *metric, double x, const doubl
     a->z = z;
     const char *dir = x < med ? "below" : "above";
     char zs[40];
-    if (isfinite(z)) snprintf(zs, sizeof zs, "robust z %.1f", z);
-    else snprintf(zs, sizeof zs, "the earlier loads all had %.10g", med);
+    if (isfinite(z))
+        snprintf(zs, sizeof zs, "robust z %.1f", z);
+    else
+        snprintf(zs, sizeof zs, "the earlier loads all had %.10g", med);
     if (is_count)
         snprintf(a->message, sizeof a->message,
                  "%s: %.0f is far %s the usual %.10g of the last %zu loads (%s)%s", metric, x, dir,

@@ -151,9 +151,12 @@ static int is_missing(const struct sl_value *v)
 
 static int numeric(const struct sl_value *v, double *d)
 {
-    if (v->type == SL_V_INT) *d = (double)v->u.i;
-    else if (v->type == SL_V_REAL) *d = v->u.d;
-    else return 0;
+    if (v->type == SL_V_INT)
+        *d = (double)v->u.i;
+    else if (v->type == SL_V_REAL)
+        *d = v->u.d;
+    else
+        return 0;
     return isfinite(*d);
 }
 
@@ -364,8 +367,10 @@ static int rec_cmp(const void *a, const void *b)
 static void pct(char *out, size_t n, double share_)
 {
     double p = 100.0 * share_;
-    if (p >= 10 || p == floor(p)) snprintf(out, n, "%.0f%%", p);
-    else snprintf(out, n, "%.1f%%", p);
+    if (p >= 10 || p == floor(p))
+        snprintf(out, n, "%.0f%%", p);
+    else
+        snprintf(out, n, "%.1f%%", p);
 }
 
 static int near_factor(double r, double want, double tol)
@@ -379,13 +384,16 @@ static const char *unit_hint(double bad, double ok)
 {
     if (!(ok > 0) || !(bad > 0)) return NULL;
     double r = bad / ok;
-    if (near_factor((bad - 32.0) / 1.8, ok, 0.08)) return "degrees Fahrenheit where Celsius is expected (°F = 1.8·°C + 32)";
-    if (near_factor(bad * 1.8 + 32.0, ok, 0.08)) return "degrees Celsius where Fahrenheit is expected";
+    if (near_factor((bad - 32.0) / 1.8, ok, 0.08))
+        return "degrees Fahrenheit where Celsius is expected (°F = 1.8·°C + 32)";
+    if (near_factor(bad * 1.8 + 32.0, ok, 0.08))
+        return "degrees Celsius where Fahrenheit is expected";
     if (near_factor(r, 2.2046, 0.08)) return "pounds where kilograms are expected (×2.2)";
     if (near_factor(r, 1 / 2.2046, 0.08)) return "kilograms where pounds are expected (÷2.2)";
     if (near_factor(r, 1000, 0.15)) return "a unit prefix apart (×1000: g/kg, m/km, ms/s)";
     if (near_factor(r, 0.001, 0.15)) return "a unit prefix apart (÷1000: kg/g, km/m, s/ms)";
-    if (near_factor(r, 100, 0.12)) return "a percentage where a fraction is expected, or cm/m (×100)";
+    if (near_factor(r, 100, 0.12))
+        return "a percentage where a fraction is expected, or cm/m (×100)";
     if (near_factor(r, 0.01, 0.12)) return "a fraction where a percentage is expected (÷100)";
     if (near_factor(r, 60, 0.1)) return "minutes/seconds or hours/minutes apart (×60)";
     if (near_factor(r, 2.54, 0.06)) return "centimetres where inches are expected (×2.54)";
@@ -396,8 +404,10 @@ static const char *unit_hint(double bad, double ok)
 
 static void bound_text(char *out, size_t n, const char *which, int has, double v)
 {
-    if (has) snprintf(out, n, "%s %.10g", which, v);
-    else snprintf(out, n, "the declared %s", which);
+    if (has)
+        snprintf(out, n, "%s %.10g", which, v);
+    else
+        snprintf(out, n, "the declared %s", which);
 }
 
 static void field_recs(const struct sl_quality *q, const struct sl_schema *s, size_t i,
@@ -414,8 +424,9 @@ static void field_recs(const struct sl_quality *q, const struct sl_schema *s, si
         double sh = share(f->type_errors, present);
         if (fmt && !strcmp(fmt, "email")) {
             pct(p, sizeof p, sh);
-            sl_buf_addf(&m, "%s: %s are not valid addresses (%lld of %lld); normalize them at "
-                            "the source (trim, lower-case) or send the rest back",
+            sl_buf_addf(&m,
+                        "%s: %s are not valid addresses (%lld of %lld); normalize them at "
+                        "the source (trim, lower-case) or send the rest back",
                         name, p, (long long)f->type_errors, (long long)present);
         } else if (fmt && (!strcmp(fmt, "uri") || !strcmp(fmt, "uuid") || !strcmp(fmt, "phone"))) {
             pct(p, sizeof p, sh);
@@ -432,69 +443,75 @@ static void field_recs(const struct sl_quality *q, const struct sl_schema *s, si
     }
     if (f->above) {
         double sh = share(f->above, f->checked);
-        const char *hint = f->n_above && f->n_ok
-                               ? unit_hint(f->sum_above / (double)f->n_above,
-                                           f->sum_ok / (double)f->n_ok)
-                               : NULL;
+        const char *hint = f->n_above && f->n_ok ? unit_hint(f->sum_above / (double)f->n_above,
+                                                             f->sum_ok / (double)f->n_ok)
+                                                 : NULL;
         pct(p, sizeof p, sh);
         bound_text(bound, sizeof bound, "maximum", f->rules.has_max, f->rules.max);
         if (hint)
-            sl_buf_addf(&m, "%s: %s above %s — the values look like a different unit: %s; "
-                            "convert them (a unit transform) before they are checked",
+            sl_buf_addf(&m,
+                        "%s: %s above %s — the values look like a different unit: %s; "
+                        "convert them (a unit transform) before they are checked",
                         name, p, bound, hint);
         else
-            sl_buf_addf(&m, "%s: %s above %s; check for entry errors, or widen the range if "
-                            "they are real",
+            sl_buf_addf(&m,
+                        "%s: %s above %s; check for entry errors, or widen the range if "
+                        "they are real",
                         name, p, bound);
         rec_add(out, sh, &m);
     }
     if (f->below) {
         double sh = share(f->below, f->checked);
-        const char *hint = f->n_below && f->n_ok
-                               ? unit_hint(f->sum_below / (double)f->n_below,
-                                           f->sum_ok / (double)f->n_ok)
-                               : NULL;
+        const char *hint = f->n_below && f->n_ok ? unit_hint(f->sum_below / (double)f->n_below,
+                                                             f->sum_ok / (double)f->n_ok)
+                                                 : NULL;
         pct(p, sizeof p, sh);
         bound_text(bound, sizeof bound, "minimum", f->rules.has_min, f->rules.min);
         if (hint)
-            sl_buf_addf(&m, "%s: %s below %s — the values look like a different unit: %s; "
-                            "convert them (a unit transform) before they are checked",
+            sl_buf_addf(&m,
+                        "%s: %s below %s — the values look like a different unit: %s; "
+                        "convert them (a unit transform) before they are checked",
                         name, p, bound, hint);
         else
-            sl_buf_addf(&m, "%s: %s below %s; check for entry errors or placeholder values "
-                            "(0, -1), or widen the range if they are real",
+            sl_buf_addf(&m,
+                        "%s: %s below %s; check for entry errors or placeholder values "
+                        "(0, -1), or widen the range if they are real",
                         name, p, bound);
         rec_add(out, sh, &m);
     }
     if (f->not_enum) {
         double sh = share(f->not_enum, f->checked);
         pct(p, sizeof p, sh);
-        sl_buf_addf(&m, "%s: %s are not one of the allowed values; map variants (case, "
-                        "spelling) with a transform, or extend the enum",
+        sl_buf_addf(&m,
+                    "%s: %s are not one of the allowed values; map variants (case, "
+                    "spelling) with a transform, or extend the enum",
                     name, p);
         rec_add(out, sh, &m);
     }
     if (f->no_reference) {
         double sh = share(f->no_reference, f->checked);
         pct(p, sizeof p, sh);
-        sl_buf_addf(&m, "%s: %s have no match in the referenced source; load the reference "
-                        "data first, or check the key's format",
+        sl_buf_addf(&m,
+                    "%s: %s have no match in the referenced source; load the reference "
+                    "data first, or check the key's format",
                     name, p);
         rec_add(out, sh, &m);
     }
     if (f->unique_errors) {
         double sh = share(f->unique_errors, f->checked);
         pct(p, sizeof p, sh);
-        sl_buf_addf(&m, "%s: %s repeat earlier values although the field is unique; "
-                        "deduplicate at the source, or drop the unique constraint",
+        sl_buf_addf(&m,
+                    "%s: %s repeat earlier values although the field is unique; "
+                    "deduplicate at the source, or drop the unique constraint",
                     name, p);
         rec_add(out, sh, &m);
     }
     if (f->constraint_errors) {
         double sh = share(f->constraint_errors, f->checked);
         pct(p, sizeof p, sh);
-        sl_buf_addf(&m, "%s: %s break a constraint of the field (pattern, length); see the "
-                        "constraint-error issues in bronze",
+        sl_buf_addf(&m,
+                    "%s: %s break a constraint of the field (pattern, length); see the "
+                    "constraint-error issues in bronze",
                     name, p);
         rec_add(out, sh, &m);
     }
@@ -512,10 +529,14 @@ static void field_recs(const struct sl_quality *q, const struct sl_schema *s, si
 static void human_age(char *out, size_t n, double secs)
 {
     if (secs < 0) secs = 0;
-    if (secs < 120) snprintf(out, n, "%.0f s", secs);
-    else if (secs < 7200) snprintf(out, n, "%.0f min", secs / 60);
-    else if (secs < 172800) snprintf(out, n, "%.1f h", secs / 3600);
-    else snprintf(out, n, "%.1f days", secs / 86400);
+    if (secs < 120)
+        snprintf(out, n, "%.0f s", secs);
+    else if (secs < 7200)
+        snprintf(out, n, "%.0f min", secs / 60);
+    else if (secs < 172800)
+        snprintf(out, n, "%.1f h", secs / 3600);
+    else
+        snprintf(out, n, "%.1f days", secs / 86400);
 }
 
 static void collect_recs(const struct sl_quality *q, const struct sl_schema *s, struct recs *out)
@@ -547,8 +568,9 @@ static void collect_recs(const struct sl_quality *q, const struct sl_schema *s, 
     }
     if (q->rule_rows) {
         pct(p, sizeof p, share(q->rule_rows, q->rows));
-        sl_buf_addf(&m, "%s of the rows (%lld) break a row rule; see the row-constraint issues "
-                        "in bronze for the fields involved",
+        sl_buf_addf(&m,
+                    "%s of the rows (%lld) break a row rule; see the row-constraint issues "
+                    "in bronze for the fields involved",
                     p, (long long)q->rule_rows);
         rec_add(out, share(q->rule_rows, q->rows), &m);
     }
@@ -557,12 +579,14 @@ static void collect_recs(const struct sl_quality *q, const struct sl_schema *s, 
         pct(p, sizeof p, sh);
         human_age(age, sizeof age, q->now - q->newest);
         if (!q->ts_fresh)
-            sl_buf_addf(&m, "timeliness: the newest record is %s old, older than the freshness "
-                            "of %s: is the feed stalled, or is this a backfill?",
+            sl_buf_addf(&m,
+                        "timeliness: the newest record is %s old, older than the freshness "
+                        "of %s: is the feed stalled, or is this a backfill?",
                         age, q->freshness_text ? q->freshness_text : "the source");
         else
-            sl_buf_addf(&m, "timeliness: %s of the records are older than %s (the newest is %s "
-                            "old); late data or a backfill?",
+            sl_buf_addf(&m,
+                        "timeliness: %s of the records are older than %s (the newest is %s "
+                        "old); late data or a backfill?",
                         p, q->freshness_text ? q->freshness_text : "the freshness", age);
         rec_add(out, sh, &m);
     }
@@ -589,8 +613,10 @@ void sl_quality_recommendations(const struct sl_quality *q, const struct sl_sche
 
 static void num(struct sl_buf *b, double v)
 {
-    if (isfinite(v)) sl_buf_addf(b, "%.10g", v);
-    else sl_buf_adds(b, "null");
+    if (isfinite(v))
+        sl_buf_addf(b, "%.10g", v);
+    else
+        sl_buf_adds(b, "null");
 }
 
 void sl_quality_json(const struct sl_quality *q, const struct sl_schema *s, struct sl_buf *b)
@@ -630,8 +656,10 @@ void sl_quality_json(const struct sl_quality *q, const struct sl_schema *s, stru
         if (q->newest >= 0) sl_time_iso(q->newest, newest, sizeof newest);
         sl_buf_json_cstr(b, q->newest >= 0 ? newest : NULL);
         sl_buf_adds(b, ",\"age_seconds\":");
-        if (q->newest >= 0) num(b, round(q->now - q->newest));
-        else sl_buf_adds(b, "null");
+        if (q->newest >= 0)
+            num(b, round(q->now - q->newest));
+        else
+            sl_buf_adds(b, "null");
         sl_buf_addc(b, '}');
     }
     sl_buf_adds(b, ",\"anomalies\":[");
@@ -678,14 +706,14 @@ int sl_quality_thresholds(const struct sl_quality *q, const struct sl_quality_co
     for (int m = 0; m < SL_M_COUNT; m++) {
         double v = sl_quality_metric(&sc, m);
         if (c->min[m] >= 0 && v < c->min[m])
-            sl_buf_addf(msg, "%s%s %.4f is below min_%s %.4g (short by %.4f)",
-                        missed++ ? "; " : "", metric_names[m], cut4(v), metric_names[m], c->min[m],
-                        c->min[m] - v);
+            sl_buf_addf(msg, "%s%s %.4f is below min_%s %.4g (short by %.4f)", missed++ ? "; " : "",
+                        metric_names[m], cut4(v), metric_names[m], c->min[m], c->min[m] - v);
     }
     double ratio = q->rows ? (double)q->invalid_rows / (double)q->rows : 0;
     if (c->max_invalid_ratio >= 0 && ratio > c->max_invalid_ratio)
-        sl_buf_addf(msg, "%sinvalid rows %.4f (%lld of %lld) exceed max_invalid_ratio %.4g (over by "
-                         "%.4f)",
+        sl_buf_addf(msg,
+                    "%sinvalid rows %.4f (%lld of %lld) exceed max_invalid_ratio %.4g (over by "
+                    "%.4f)",
                     missed++ ? "; " : "", ratio, (long long)q->invalid_rows, (long long)q->rows,
                     c->max_invalid_ratio, ratio - c->max_invalid_ratio);
     return missed ? 1 : 0;
