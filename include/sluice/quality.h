@@ -92,8 +92,9 @@ double sl_quality_metric(const struct sl_quality_score *s, int metric);
 /* The JSON object of CLI.md ("score", "grade", the six figures, "fields", "anomalies",
  * "recommendations"), plus "freshness" when one is declared. */
 void sl_quality_json(const struct sl_quality *q, const struct sl_schema *s, struct sl_buf *b);
-/* The recommendations, most important first, each a line without newline, separated by '\n'. */
-void sl_quality_recommendations(const struct sl_quality *q, const struct sl_schema *s,
+/* The recommendations, most important first, each a line without newline, separated by '\n'.
+ * summary: include the "N of M rows were rejected" line (first when there is one). */
+void sl_quality_recommendations(const struct sl_quality *q, const struct sl_schema *s, int summary,
                                 struct sl_buf *out);
 
 /* Thresholds: 0 when every threshold of c holds, else 1 with msg saying which missed and by how

@@ -353,4 +353,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->npk = s->npk;
     src->fopts = s->fopts;
     src->sopts = s->sopts;
+    src->quality = s->quality;
+    src->quality.freshness_text =
+        s->quality.freshness_text ? sl_xstrdup(s->quality.freshness_text) : NULL;
 }

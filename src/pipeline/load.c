@@ -289,7 +289,8 @@ static int quality_history(struct sl_db *db, const struct sl_load *load, struct 
 static char *first_recommendation(const struct sl_quality *q, const struct sl_schema *s)
 {
     struct sl_buf b = SL_BUF_INIT;
-    sl_quality_recommendations(q, s, &b);
+    /* the text output says how many rows were rejected already: the first concrete one */
+    sl_quality_recommendations(q, s, 0, &b);
     if (!b.len) return NULL;
     char *nl = memchr(b.p, '\n', b.len);
     if (nl) *nl = 0;

@@ -373,33 +373,42 @@ static void pct(char *out, size_t n, double share_)
         snprintf(out, n, "%.1f%%", p);
 }
 
-static int near_factor(double r, double want, double tol)
-{
-    return r > 0 && fabs(r / want - 1.0) <= tol;
-}
-
 /* Values outside a range are often a different unit: compare the mean of the failing values
- * with the mean of the passing ones. Returns a hint or NULL. */
+ * with the mean of the passing ones, and name the conversion that explains it best (within its
+ * tolerance). Returns a hint or NULL. */
 static const char *unit_hint(double bad, double ok)
 {
-    if (!(ok > 0) || !(bad > 0)) return NULL;
-    double r = bad / ok;
-    if (near_factor((bad - 32.0) / 1.8, ok, 0.08))
-        return "degrees Fahrenheit where Celsius is expected (°F = 1.8·°C + 32)";
-    if (near_factor(bad * 1.8 + 32.0, ok, 0.08))
-        return "degrees Celsius where Fahrenheit is expected";
-    if (near_factor(r, 2.2046, 0.08)) return "pounds where kilograms are expected (×2.2)";
-    if (near_factor(r, 1 / 2.2046, 0.08)) return "kilograms where pounds are expected (÷2.2)";
-    if (near_factor(r, 1000, 0.15)) return "a unit prefix apart (×1000: g/kg, m/km, ms/s)";
-    if (near_factor(r, 0.001, 0.15)) return "a unit prefix apart (÷1000: kg/g, km/m, s/ms)";
-    if (near_factor(r, 100, 0.12))
-        return "a percentage where a fraction is expected, or cm/m (×100)";
-    if (near_factor(r, 0.01, 0.12)) return "a fraction where a percentage is expected (÷100)";
-    if (near_factor(r, 60, 0.1)) return "minutes/seconds or hours/minutes apart (×60)";
-    if (near_factor(r, 2.54, 0.06)) return "centimetres where inches are expected (×2.54)";
-    if (near_factor(r, 1.609, 0.05)) return "kilometres where miles are expected (×1.6)";
-    if (near_factor(r, 3.6, 0.06)) return "km/h where m/s is expected (×3.6)";
-    return NULL;
+    static const struct {
+        double factor, offset, tol; /* bad ≈ ok · factor + offset */
+        const char *hint;
+    } units[] = {
+        {1.8, 32, 0.05, "degrees Fahrenheit where Celsius is expected (°F = 1.8·°C + 32)"},
+        {1 / 1.8, -32 / 1.8, 0.05, "degrees Celsius where Fahrenheit is expected"},
+        {2.2046, 0, 0.05, "pounds where kilograms are expected (×2.2)"},
+        {1 / 2.2046, 0, 0.05, "kilograms where pounds are expected (÷2.2)"},
+        {1000, 0, 0.15, "a unit prefix apart (×1000: g/kg, m/km, ms/s)"},
+        {0.001, 0, 0.15, "a unit prefix apart (÷1000: kg/g, km/m, s/ms)"},
+        {100, 0, 0.12, "a percentage where a fraction is expected, or cm/m (×100)"},
+        {0.01, 0, 0.12, "a fraction where a percentage is expected (÷100)"},
+        {60, 0, 0.1, "minutes/seconds or hours/minutes apart (×60)"},
+        {2.54, 0, 0.03, "centimetres where inches are expected (×2.54)"},
+        {1.609, 0, 0.03, "kilometres where miles are expected (×1.6)"},
+        {3.6, 0, 0.03, "km/h where m/s is expected (×3.6)"},
+    };
+    const char *best = NULL;
+    double best_err = INFINITY;
+
+    if (!(ok > 0) || !isfinite(bad)) return NULL;
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        double want = ok * units[i].factor + units[i].offset;
+        if (!(want > 0)) continue;
+        double e = fabs(bad / want - 1.0);
+        if (e <= units[i].tol && e < best_err) {
+            best_err = e;
+            best = units[i].hint;
+        }
+    }
+    return best;
 }
 
 static void bound_text(char *out, size_t n, const char *which, int has, double v)
@@ -539,12 +548,13 @@ static void human_age(char *out, size_t n, double secs)
         snprintf(out, n, "%.1f days", secs / 86400);
 }
 
-static void collect_recs(const struct sl_quality *q, const struct sl_schema *s, struct recs *out)
+static void collect_recs(const struct sl_quality *q, const struct sl_schema *s, int summary,
+                         struct recs *out)
 {
     struct sl_buf m = SL_BUF_INIT;
     char p[32], age[32];
 
-    if (q->invalid_rows) {
+    if (q->invalid_rows && summary) {
         sl_buf_addf(&m,
                     "%lld of %lld rows (%.1f%%) were rejected; they are kept in bronze with "
                     "status 'invalid' and their errors",
@@ -560,9 +570,10 @@ static void collect_recs(const struct sl_quality *q, const struct sl_schema *s, 
             sl_buf_addf(&key, "%s%s", k ? "," : "", s->fields[s->pk[k]].name);
         pct(p, sizeof p, share(repeats, q->rows));
         sl_buf_addf(&m,
-                    "%s: %lld rows (%s) repeat a primary key already loaded; the latest value "
-                    "wins — expected for an update feed, else look for duplicates in the extract",
-                    sl_buf_str(&key), (long long)repeats, p);
+                    "%s: %lld %s (%s) %s a primary key already loaded; the latest value wins — "
+                    "expected for an update feed, else look for duplicates in the extract",
+                    sl_buf_str(&key), (long long)repeats, repeats == 1 ? "row" : "rows", p,
+                    repeats == 1 ? "repeats" : "repeat");
         rec_add(out, share(repeats, q->rows), &m);
         sl_buf_free(&key);
     }
@@ -600,11 +611,11 @@ static void recs_free(struct recs *r)
     free(r->v);
 }
 
-void sl_quality_recommendations(const struct sl_quality *q, const struct sl_schema *s,
+void sl_quality_recommendations(const struct sl_quality *q, const struct sl_schema *s, int summary,
                                 struct sl_buf *out)
 {
     struct recs r = {0};
-    collect_recs(q, s, &r);
+    collect_recs(q, s, summary, &r);
     for (size_t i = 0; i < r.n; i++) sl_buf_addf(out, "%s%s", i ? "\n" : "", r.v[i].text);
     recs_free(&r);
 }
@@ -680,7 +691,7 @@ void sl_quality_json(const struct sl_quality *q, const struct sl_schema *s, stru
         sl_buf_addc(b, '}');
     }
     sl_buf_adds(b, "],\"recommendations\":[");
-    collect_recs(q, s, &r);
+    collect_recs(q, s, 1, &r);
     for (size_t i = 0; i < r.n; i++) {
         if (i) sl_buf_addc(b, ',');
         sl_buf_json_cstr(b, r.v[i].text);

@@ -211,7 +211,7 @@ TEST(quality_batch_per_field)
     if (rec) {
         CHECK(strstr(rec, "3 of 5 rows") != NULL);
         CHECK(strstr(rec, "age: 1 of 3 values (33%) are not of type integer") != NULL);
-        CHECK(strstr(rec, "repeat a primary key") != NULL);
+        CHECK(strstr(rec, "id: 1 row (20%) repeats a primary key") != NULL);
         CHECK(strstr(rec, "id: 40.0% of the values are missing") != NULL);
     }
     if (unit_failures) fprintf(stderr, "  %s\n", out.p);
