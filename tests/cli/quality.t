@@ -190,8 +190,8 @@ A new column in a failing load does not change silver's columns either; stdin is
   sluice: error: orders: load failed: quality threshold missed: quality score 0.8333 is below min_score 0.9 (short by 0.0667); its 2 rows are kept in bronze_orders as load 6 (status failed), silver is unchanged
     quality 0.83 fair; top recommendation: order_id: 2 rows (100%) repeat a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   [1]
-  $ sqlite3 sluice.db 'pragma table_info(orders)' | cut -d'|' -f2 | tr '\n' ' '
-  order_id status total _load _row 
+  $ sqlite3 sluice.db 'pragma table_info(orders)' | cut -d'|' -f2 | paste -sd' '
+  order_id status total _load _row
   $ sluice load --source people - --schema people.schema.yaml --min-score 0.999 < people_bad.csv
   sluice: error: people: load failed: quality threshold missed: quality score 0.8253 is below min_score 0.999 (short by 0.1736); its 3 rows are kept in bronze_people as load 7 (status failed), silver is unchanged
     quality 0.83 fair; top recommendation: id: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
