@@ -257,7 +257,7 @@ void sl_quality_batch(struct sl_quality *q, const struct sl_schema *s, const str
                 f->n_ok++;
             }
         }
-        if (q->ts_field >= 0 && (size_t)q->ts_field < q->nfields) {
+        if (q->freshness > 0 && q->ts_field >= 0 && (size_t)q->ts_field < q->nfields) {
             const struct sl_value *v = &row->values[q->ts_field];
             double t;
             if (v->type == SL_V_TEXT && !parse_ts(v->u.s, v->len, &t)) {
