@@ -66,6 +66,7 @@ struct sl_config {
     char *store; /* store URL, NULL if not set */
     struct sl_source *sources;
     size_t nsources;
+    struct sl_quality_config quality; /* the top-level quality: (defaults; no freshness) */
 };
 
 int sl_config_load(const char *path, struct sl_config **out, struct sl_error *err);

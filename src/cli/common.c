@@ -344,7 +344,11 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     const struct sl_source *s = cfg && name ? sl_config_source(cfg, name) : NULL;
     sl_source_init(src);
     if (name) src->name = sl_xstrdup(name);
-    if (!s) return;
+    if (!s) {
+        /* an ad-hoc source still gets the file's quality defaults (weights, thresholds) */
+        if (cfg) src->quality = cfg->quality;
+        return;
+    }
     src->base_dir = s->base_dir ? sl_xstrdup(s->base_dir) : NULL;
     src->format = s->format ? sl_xstrdup(s->format) : NULL;
     src->schema_path = s->schema_path ? sl_xstrdup(s->schema_path) : NULL;

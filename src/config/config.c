@@ -325,6 +325,7 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
                 goto out;
         }
     }
+    cfg->quality = quality;
 out:
     free(envpath);
     sl_doc_free(&c.doc);

@@ -136,6 +136,10 @@ A threshold on the command line; errors are named.
   sluice: load: --min-score expects a number from 0 to 1
   usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
   [2]
+  $ printf 'quality: {min_score: 0.99}\n' > q.yaml && sluice --config q.yaml load zips.csv --source zips2
+  sluice: error: zips2: load failed: quality threshold missed: quality score 0.9814 is below min_score 0.99 (short by 0.0085); its 3 rows are kept in bronze_zips2 as load 3 (status failed), silver is unchanged
+    quality 0.98 excellent; top recommendation: population: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
+  [1]
   $ sluice quality nosuch
   sluice: source 'nosuch' has no load with quality figures in sqlite:sluice.db
   [2]
@@ -162,38 +166,38 @@ A keyed source: the failing load would have updated order 2; silver keeps the co
 and the failed load's rows are in bronze only.
 
   $ sluice load orders_1.csv --source orders --primary-key order_id
-  orders: load 3 committed: 2 rows (2 valid) from orders_1.csv in 0.0 s, quality 1.00 excellent
+  orders: load 4 committed: 2 rows (2 valid) from orders_1.csv in 0.0 s, quality 1.00 excellent
   $ sluice load orders_2.csv --source orders --primary-key order_id --min-score 0.95
-  sluice: error: orders: load failed: quality threshold missed: quality score 0.9166 is below min_score 0.95 (short by 0.0333); its 2 rows are kept in bronze_orders as load 4 (status failed), silver is unchanged
+  sluice: error: orders: load failed: quality threshold missed: quality score 0.9166 is below min_score 0.95 (short by 0.0333); its 2 rows are kept in bronze_orders as load 5 (status failed), silver is unchanged
     quality 0.92 good; top recommendation: order_id: 1 row (50%) repeats a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   [1]
   $ sqlite3 sluice.db 'select order_id, status, _load from orders order by order_id'
-  1|new|3
-  2|new|3
+  1|new|4
+  2|new|4
   $ sqlite3 sluice.db 'select load, row, status, raw from bronze_orders order by id'
-  3|1|valid|["1","new","10.00"]
-  3|2|valid|["2","new","20.50"]
-  4|1|valid|["2","shipped","20.50"]
-  4|2|valid|["3","new","7.25"]
+  4|1|valid|["1","new","10.00"]
+  4|2|valid|["2","new","20.50"]
+  5|1|valid|["2","shipped","20.50"]
+  5|2|valid|["3","new","7.25"]
   $ sluice load orders_2.csv --source orders --primary-key order_id
-  orders: load 5 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 0.92 good
+  orders: load 6 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 0.92 good
     recommendation: order_id: 1 row (50%) repeats a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   $ sqlite3 sluice.db 'select order_id, status, _load from orders order by order_id'
-  1|new|3
-  2|shipped|5
-  3|new|5
+  1|new|4
+  2|shipped|6
+  3|new|6
 
 A new column in a failing load does not change silver's columns either; stdin is read twice
 (spooled) when a threshold may fail the load, with a schema too.
 
   $ printf 'order_id,status,total,note\n3,new,1,x\n3,new,2,y\n' | sluice load - --source orders --primary-key order_id --min-score 0.9
-  sluice: error: orders: load failed: quality threshold missed: quality score 0.8333 is below min_score 0.9 (short by 0.0667); its 2 rows are kept in bronze_orders as load 6 (status failed), silver is unchanged
+  sluice: error: orders: load failed: quality threshold missed: quality score 0.8333 is below min_score 0.9 (short by 0.0667); its 2 rows are kept in bronze_orders as load 7 (status failed), silver is unchanged
     quality 0.83 fair; top recommendation: order_id: 2 rows (100%) repeat a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   [1]
   $ sqlite3 sluice.db 'pragma table_info(orders)' | cut -d'|' -f2 | paste -sd' '
   order_id status total _load _row
   $ sluice load --source people - --schema people.schema.yaml --min-score 0.999 < people_bad.csv
-  sluice: error: people: load failed: quality threshold missed: quality score 0.8253 is below min_score 0.999 (short by 0.1736); its 3 rows are kept in bronze_people as load 7 (status failed), silver is unchanged
+  sluice: error: people: load failed: quality threshold missed: quality score 0.8253 is below min_score 0.999 (short by 0.1736); its 3 rows are kept in bronze_people as load 8 (status failed), silver is unchanged
     quality 0.83 fair; top recommendation: id: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db 'select count(*), group_concat(status) from bronze_people'
