@@ -5,6 +5,8 @@
 
 #include "cli/cli.h"
 
+#define CHART_LOADS 100
+
 int cmd_quality(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {GLOBAL_OPTIONS,
@@ -76,6 +78,11 @@ int cmd_quality(struct cli *c, int argc, char **argv)
         rc = EXIT_USAGE;
         goto out;
     }
+    /* the charts show the loads up to the one reported on, the last CHART_LOADS of them */
+    size_t end = 0, first;
+    while (end < k && past[end].load != pick->id) end++;
+    end = end < k ? end + 1 : k;
+    first = end > CHART_LOADS ? end - CHART_LOADS : 0;
     memset(&rep, 0, sizeof rep);
     rep.source = source;
     rep.load = pick->id;
@@ -88,8 +95,8 @@ int cmd_quality(struct cli *c, int argc, char **argv)
     rep.warning = pick->warning;
     rep.invalid = pick->invalid;
     rep.quality_json = pick->quality_json;
-    rep.history = past;
-    rep.nhistory = k;
+    rep.history = past + first;
+    rep.nhistory = end - first;
     if (out == OUT_JSON)
         rc = sl_quality_report_json(&rep, &b, &err);
     else if (out == OUT_HTML)
