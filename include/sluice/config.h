@@ -13,6 +13,8 @@
 #include "sluice/format.h"
 #include "sluice/stream.h"
 
+struct sl_transforms;
+
 /* How one source is read. Also built from command-line flags for ad-hoc `sluice load`. */
 struct sl_source {
     char *name;
@@ -26,7 +28,8 @@ struct sl_source {
     char *timestamp; /* the field that holds the record's own time */
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
-    int line; /* where it is declared in the config, 0 = command line */
+    struct sl_transforms *transforms; /* owned, NULL if none (sluice/transform.h) */
+    int line;                         /* where it is declared in the config, 0 = command line */
 };
 void sl_source_init(struct sl_source *s);
 void sl_source_free(struct sl_source *s);

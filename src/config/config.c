@@ -11,6 +11,7 @@
 #include "sluice/config.h"
 #include "sluice/json.h"
 #include "sluice/store.h"
+#include "sluice/transform.h"
 
 void sl_source_init(struct sl_source *s)
 {
@@ -34,6 +35,7 @@ void sl_source_free(struct sl_source *s)
     free(s->schema_path);
     free_strs(s->primary_key, s->npk);
     free(s->timestamp);
+    sl_transforms_free(s->transforms);
     sl_source_init(s);
 }
 
@@ -103,6 +105,24 @@ static int interp(struct cfgload *c, const struct sl_node *n, const char *what,
     return 0;
 }
 
+/* interp over a whole tree (transforms nest mappings in lists). */
+static int interp_tree(struct cfgload *c, const struct sl_node *n, const char *what,
+                       const struct sl_node **out)
+{
+    if (!n || (n->type != SL_NODE_MAP && n->type != SL_NODE_SEQ)) return interp(c, n, what, out);
+    struct sl_node *copy = sl_arena_alloc(&c->doc.arena, sizeof *copy);
+    *copy = *n;
+    copy->items = sl_arena_alloc(&c->doc.arena, (n->n ? n->n : 1) * sizeof *copy->items);
+    for (size_t i = 0; i < n->n; i++) {
+        const struct sl_node *item;
+        int rc = interp_tree(c, n->items[i], what, &item);
+        if (rc < 0) return rc;
+        copy->items[i] = (struct sl_node *)item;
+    }
+    *out = copy;
+    return 0;
+}
+
 static int get_str(struct cfgload *c, const struct sl_node *n, const char *what, char **out)
 {
     const char *s;
@@ -134,8 +154,8 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 /* ---- sources --------------------------------------------------------------------------- */
 
-static const char *const source_keys[] = {"input",     "format",  "schema", "primary_key",
-                                          "timestamp", "options", NULL};
+static const char *const source_keys[] = {"input",     "format",  "schema",     "primary_key",
+                                          "timestamp", "options", "transforms", NULL};
 static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
                                           "max_record_size", "max_input_size", NULL};
 
@@ -258,6 +278,11 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
     if ((v = sl_node_get(map, "options"))) {
         snprintf(sub, sizeof sub, "%s.options", what);
         if ((rc = read_options(c, v, sub, src)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "transforms"))) {
+        snprintf(sub, sizeof sub, "%s.transforms", what);
+        if ((rc = interp_tree(c, v, sub, &v)) < 0) return rc;
+        if ((rc = sl_transforms_parse(&c->doc, v, sub, 0, &src->transforms, c->err)) < 0) return rc;
     }
     return 0;
 }
