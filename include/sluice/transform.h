@@ -31,6 +31,8 @@ int sl_transforms_parse(const struct sl_doc *d, const struct sl_node *list, cons
 /* Parses what sl_tf_run_json wrote ({"steps":[...],...}). */
 int sl_transforms_from_json(const char *json, struct sl_transforms **out, struct sl_error *err);
 void sl_transforms_free(struct sl_transforms *t);
+/* A copy (NULL for NULL); the caller frees it with sl_transforms_free. */
+struct sl_transforms *sl_transforms_copy(const struct sl_transforms *t);
 size_t sl_transforms_count(const struct sl_transforms *t);
 
 /* The state of the transforms of one load (or one rebuilt load). Not thread-safe: one
@@ -111,10 +113,10 @@ int sl_tz_local_to_utc(const struct sl_tz *z, int64_t local, int64_t *early, int
  * %%) or one of iso8601, epoch, epoch_ms. Fills *t (seconds; local unless *has_offset),
  * the fraction digits (frac, nfrac) and the offset. 0 ok, -1 no match. */
 struct sl_ts {
-    int64_t t;       /* seconds since the epoch of the wall time (local or UTC) */
-    char frac[10];   /* fraction digits as written (NUL-terminated), "" if none */
-    int has_offset;  /* the text said its offset (Z, +02:00, epoch) */
-    int32_t offset;  /* seconds east of UTC */
+    int64_t t;      /* seconds since the epoch of the wall time (local or UTC) */
+    char frac[10];  /* fraction digits as written (NUL-terminated), "" if none */
+    int has_offset; /* the text said its offset (Z, +02:00, epoch) */
+    int32_t offset; /* seconds east of UTC */
 };
 int sl_ts_parse(const char *fmt, const char *p, size_t n, struct sl_ts *out);
 /* "YYYY-MM-DDTHH:MM:SS[.frac]Z" of UTC instant t; buf >= 40. -1 if outside years 0..9999. */

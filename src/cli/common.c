@@ -364,4 +364,5 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->npk = s->npk;
     src->fopts = s->fopts;
     src->sopts = s->sopts;
+    src->transforms = sl_transforms_copy(s->transforms);
 }

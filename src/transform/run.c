@@ -431,7 +431,10 @@ static int fmt_num(char *buf, size_t cap, double v, int decimals)
 
 static void set_num(struct rowctx *x, struct sl_cell *c, const char *buf, size_t counter)
 {
-    if (c->len == strlen(buf) && !memcmp(c->p, buf, c->len)) return;
+    if (c->len == strlen(buf) && !memcmp(c->p, buf, c->len)) {
+        c->kind = SL_CELL_NUMBER; /* "120" of a JSON string: the same number, now a number */
+        return;
+    }
     set_text(x, c, buf, strlen(buf), SL_CELL_NUMBER);
     count(x, counter);
 }
@@ -612,7 +615,7 @@ static void do_timestamp(struct rowctx *x, const struct tf_step *st, const struc
     struct sl_ts ts;
     char buf[48];
     int64_t t, early, late;
-    size_t i;
+    size_t i = 0;
 
     if (c->kind == SL_CELL_STRING || c->kind == SL_CELL_NUMBER)
         for (i = 0; i < st->nformats; i++)

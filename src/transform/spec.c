@@ -34,8 +34,7 @@ static const char *const opts_ts[] = {"formats",     "timezone", "ambiguous",
                                       "nonexistent", "severity", NULL};
 static const char *const opts_outliers[] = {"method", "min",    "max",      "threshold",
                                             "k",      "action", "severity", NULL};
-static const char *const rec_outliers[] = {"lower",  "upper", "n",  "mean",
-                                           "stddev", "q1",    "q3", NULL};
+static const char *const rec_outliers[] = {"low", "high", "n", "mean", "stddev", "q1", "q3", NULL};
 static const char *const rec_metadata[] = {"loaded_at", "input", NULL};
 
 static const char *const *kind_opts(int kind)
@@ -337,9 +336,9 @@ static int read_step(struct parser *ps, const struct sl_node *item, int recorded
             st->resolved = 1;
             if (get_num(ps, item, "n", &n) < 0) return SL_ECONFIG;
             st->nstats = (int64_t)n;
-            if ((rc = get_num(ps, item, "lower", &st->lo)) < 0) return rc;
+            if ((rc = get_num(ps, item, "low", &st->lo)) < 0) return rc;
             st->has_lo = rc;
-            if ((rc = get_num(ps, item, "upper", &st->hi)) < 0) return rc;
+            if ((rc = get_num(ps, item, "high", &st->hi)) < 0) return rc;
             st->has_hi = rc;
             if (get_num(ps, item, "mean", &st->mean) < 0 ||
                 get_num(ps, item, "stddev", &st->sd) < 0 || get_num(ps, item, "q1", &st->q1) < 0 ||
@@ -432,6 +431,28 @@ int sl_transforms_from_json(const char *json, struct sl_transforms **out, struct
     return rc;
 }
 
+struct sl_transforms *sl_transforms_copy(const struct sl_transforms *t)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    struct sl_transforms *c = NULL;
+    struct sl_error err;
+
+    if (!t) return NULL;
+    /* through the recorded form: one way to build steps, so a copy cannot miss a field */
+    sl_buf_adds(&b, "{\"steps\":[");
+    for (size_t i = 0; i < t->n; i++) {
+        if (i) sl_buf_addc(&b, ',');
+        sl__tf_step_json(&t->v[i], &b);
+    }
+    sl_buf_adds(&b, "]}");
+    if (sl_transforms_from_json(b.p, &c, &err)) {
+        sl_log(SL_LOG_ERROR, "copying transforms: %s", err.msg);
+        abort(); /* what the parser wrote it must read back */
+    }
+    sl_buf_free(&b);
+    return c;
+}
+
 /* ---- writing the resolved steps ---------------------------------------------------------- */
 
 static void add_key_num(struct sl_buf *b, const char *key, double v)
@@ -515,8 +536,8 @@ void sl__tf_step_json(const struct tf_step *st, struct sl_buf *b)
             add_key_num(b, "q1", st->q1);
             add_key_num(b, "q3", st->q3);
         }
-        if (st->has_lo) add_key_num(b, "lower", st->lo);
-        if (st->has_hi) add_key_num(b, "upper", st->hi);
+        if (st->has_lo) add_key_num(b, "low", st->lo);
+        if (st->has_hi) add_key_num(b, "high", st->hi);
         break;
     case TF_METADATA:
         add_key_str(b, "loaded_at", st->loaded_at);
