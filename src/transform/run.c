@@ -247,9 +247,9 @@ static int compile(struct sl_tf_run *r, const struct sl_labels *in, struct sl_er
             if (!strcmp(r->cols[k].final, final)) same = (int32_t)k;
         if (same >= 0 && !r->cols[same].added) {
             rc = sl_error_set(err, SL_ECONFIG,
-                              "transforms: input column '%s' would be renamed to '%s', which "
-                              "another column already is",
-                              names[i], final);
+                              "transforms: input columns '%s' and '%s' would both be named "
+                              "'%s' (a rename onto a column the input has)",
+                              r->cols[same].start, names[i], final);
             goto out;
         }
         /* a key of a JSON input fills the column a default or metadata step added */
