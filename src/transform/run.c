@@ -244,7 +244,7 @@ static int compile(struct sl_tf_run *r, const struct sl_labels *in, struct sl_er
         const char *final = name_at(r, &tmp, r->nsteps);
         int32_t same = -1;
         for (size_t k = 0; k < r->ncols; k++)
-            if (!strcmp(r->cols[k].final, final)) same = (int32_t)k;
+            if (!strcasecmp(r->cols[k].final, final)) same = (int32_t)k;
         if (same >= 0 && !r->cols[same].added) {
             rc = sl_error_set(err, SL_ECONFIG,
                               "transforms: input columns '%s' and '%s' would both be named "
@@ -267,7 +267,7 @@ static int compile(struct sl_tf_run *r, const struct sl_labels *in, struct sl_er
                 const char *final = name_at(r, &tmp, r->nsteps);
                 int32_t same = -1;
                 for (size_t k = 0; k < r->ncols; k++)
-                    if (!strcmp(r->cols[k].final, final)) same = (int32_t)k;
+                    if (!strcasecmp(r->cols[k].final, final)) same = (int32_t)k;
                 if (same < 0) add_col(r, st->fields[j], s, 1);
             }
         }
@@ -416,15 +416,56 @@ static int is_int_text(const struct sl_cell *c)
            !memchr(c->p, 'E', c->len);
 }
 
+/* v with `decimals` places, or (decimals < 0) 12 significant digits without trailing zeros
+ * (no 36.99999999999999 from 98.6 °F). By hand in the usual range: snprintf's exact decimal
+ * conversion was the largest cost of a unit step. */
 static int fmt_num(char *buf, size_t cap, double v, int decimals)
 {
+    static const double p10[] = {1e0, 1e1, 1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    int dec = decimals;
+    double a = fabs(v);
+    if (dec < 0) {
+        if (a == 0) {
+            snprintf(buf, cap, "0");
+            return 1;
+        }
+        if (a >= 1e11 || a < 1e-3) goto slow;
+        dec = 11 - (int)floor(log10(a));
+    }
+    if (dec > 15 || a * p10[dec] >= 4e15) goto slow;
+    unsigned long long q = (unsigned long long)llround(a * p10[dec]);
+    char digits[24];
+    int n = snprintf(digits, sizeof digits, "%llu", q);
+    char *o = buf;
+    if (q && v < 0) *o++ = '-';
+    if (n <= dec) { /* 0.00ddd */
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < dec - n; i++) *o++ = '0';
+        memcpy(o, digits, (size_t)n);
+        o += n;
+    } else {
+        memcpy(o, digits, (size_t)(n - dec));
+        o += n - dec;
+        if (dec) {
+            *o++ = '.';
+            memcpy(o, digits + n - dec, (size_t)dec);
+            o += dec;
+        }
+    }
+    if (decimals < 0 && dec > 0) {
+        while (o[-1] == '0') o--;
+        if (o[-1] == '.') o--;
+    }
+    *o = 0;
+    return (int)(o - buf);
+slow:
     if (decimals >= 0)
         snprintf(buf, cap, "%.*f", decimals, v);
     else
-        snprintf(buf, cap, "%.12g", v); /* 12 significant digits: no 36.99999999999999 */
-    if (!strcmp(buf, "-0"))
-        strcpy(buf, "0");
-    else if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+        snprintf(buf, cap, "%.12g", v);
+    if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
         memmove(buf, buf + 1, strlen(buf));
     return (int)strlen(buf);
 }
