@@ -172,3 +172,8 @@ only).
   a: load 2 committed: 3 rows (3 valid) from people.csv in 0.0 s, quality 1.00 excellent
     values changed by transforms: trim(nmae) 0
     note: transforms whose field the input does not have: trim(nmae)
+
+${VAR} works in transform options like anywhere in sluice.yaml.
+
+  $ printf 'at,v\n2026-07-01 09:00,1\n' > tz.csv && printf 'sources:\n  tz:\n    input: tz.csv\n    transforms:\n      - timestamp: at\n        timezone: ${ZONE:-UTC}\n' > t6.yaml && ZONE=Asia/Tokyo sluice --config t6.yaml --db tz.db run --quiet && sqlite3 tz.db 'select at from tz'
+  2026-07-01T00:00:00Z
