@@ -177,3 +177,17 @@ ${VAR} works in transform options like anywhere in sluice.yaml.
 
   $ printf 'at,v\n2026-07-01 09:00,1\n' > tz.csv && printf 'sources:\n  tz:\n    input: tz.csv\n    transforms:\n      - timestamp: at\n        timezone: ${ZONE:-UTC}\n' > t6.yaml && ZONE=Asia/Tokyo sluice --config t6.yaml --db tz.db run --quiet && sqlite3 tz.db 'select at from tz'
   2026-07-01T00:00:00Z
+
+The other choices at clock changes: the later of two, and an error for a time that does not
+exist.
+
+  $ cd transforms && printf 'sources:\n  dst:\n    input: data/times.csv\n    transforms:\n      - timestamp: taken\n        formats: ["%%d.%%m.%%Y %%H:%%M"]\n        timezone: Europe/Berlin\n        ambiguous: later\n        nonexistent: error\n        severity: warning\n' > dst.yaml && sluice --config dst.yaml --db dst.db run | grep -v matches
+  dst: load 1 committed: 7 rows (2 valid, 5 with warnings) from data/times.csv in 0.0 s, quality 0.95 excellent
+    values changed by transforms: timestamp(taken) 7
+    line 4 (record 3): warning: nonexistent-time: taken: '29.03.2026 02:30' does not exist in Europe/Berlin (clocks go forward)
+    line 5 (record 4): warning: ambiguous-time: taken: '25.10.2026 02:30' happens twice in Europe/Berlin (clocks go back); the later was taken
+  $ cd transforms && sqlite3 dst.db 'select value, taken from dst where value <= 4'
+  1|2026-11-23T07:00:00Z
+  2|2026-03-29T00:59:00Z
+  3|
+  4|2026-10-25T01:30:00Z
