@@ -83,6 +83,9 @@ SELECT device_id, count(*) AS days, sum(steps) AS total_steps,
        min(date) AS first_day, max(date) AS last_day
 FROM steps GROUP BY device_id ORDER BY device_id;"
 
+query "body measurements cleaned by transforms: UTC times, kg, °C, bpm, notes without HTML (silver table body)" "
+SELECT measured, weight, weight_unit, temp_c, resting_hr, note FROM body ORDER BY measured;"
+
 # One row per bronze table: how many records were valid / warning / invalid.
 bronze=$(sqlite3 "$DB" "SELECT name FROM sqlite_master
                         WHERE type = 'table' AND name LIKE 'bronze!_%' ESCAPE '!' ORDER BY name;") ||

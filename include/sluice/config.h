@@ -40,6 +40,7 @@ int sl_quality_config_has_thresholds(const struct sl_quality_config *q);
 /* A duration: "90s", "15m", "24h", "7d", "2w", a plain number of seconds, or ISO-8601
  * ("P1D", "PT12H", "P1DT6H30M"). Seconds, or -1 when it is none of these. */
 double sl_parse_duration(const char *s);
+struct sl_transforms;
 
 /* How one source is read. Also built from command-line flags for ad-hoc `sluice load`. */
 struct sl_source {
@@ -54,7 +55,8 @@ struct sl_source {
     char *timestamp; /* the field that holds the record's own time */
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
-    int line; /* where it is declared in the config, 0 = command line */
+    struct sl_transforms *transforms; /* owned, NULL if none (sluice/transform.h) */
+    int line;                         /* where it is declared in the config, 0 = command line */
     struct sl_quality_config quality;
 };
 void sl_source_init(struct sl_source *s);

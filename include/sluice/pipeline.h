@@ -49,6 +49,10 @@ struct sl_load_result {
     struct sl_quality_score quality; /* committed loads: the figures quality_json holds */
     char *recommendation;            /* the first of the quality recommendations, or NULL */
     char *format, *encoding;
+    /* values each transform changed, per transform and field ("trim(name)"), in step order */
+    char **transform_names;
+    int64_t *transform_counts;
+    size_t ntransforms;
 };
 void sl_load_result_free(struct sl_load_result *r);
 

@@ -51,6 +51,7 @@ struct sl_load {
     int64_t duplicate_of;        /* skipped: the load that has the same input */
     const char *message;
     const char *quality_json;
+    const char *transforms_json; /* {"steps":[...],"changed":{...}}, NULL without transforms */
     double started, finished;
     int silver_change; /* from sl_schema_merge: 0 none, 1 add columns, 2 rebuild */
     /* Bronze only: a load that failed its quality thresholds is written again with this set;
@@ -74,6 +75,7 @@ struct sl_load_info {
     char *columns_json;
     char *schema_json;
     char *sluice_version;
+    char *transforms_json; /* NULL: the load had no transforms */
 };
 void sl_load_infos_free(struct sl_load_info *v, size_t n);
 void sl_load_info_clear(struct sl_load_info *l); /* frees one entry's strings */

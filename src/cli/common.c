@@ -157,6 +157,15 @@ static void json_load_result(const struct sl_load_result *r)
         }
         sl_buf_addc(&b, ']');
     }
+    if (r->ntransforms) {
+        sl_buf_adds(&b, ",\"transforms\":{");
+        for (size_t i = 0; i < r->ntransforms; i++) {
+            if (i) sl_buf_addc(&b, ',');
+            sl_buf_json_cstr(&b, r->transform_names[i]);
+            sl_buf_addf(&b, ":%lld", (long long)r->transform_counts[i]);
+        }
+        sl_buf_addc(&b, '}');
+    }
     if (r->nissues) {
         sl_buf_addf(&b, ",\"errors_total\":%lld,\"errors\":[", (long long)r->issues_total);
         for (size_t i = 0; i < r->nissues; i++) {
@@ -213,6 +222,13 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet)
     for (size_t i = 0; i < r->renames.n; i++)
         printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,
                r->renames.v[i].from, r->renames.v[i].to);
+    if (r->ntransforms) {
+        printf("  values changed by transforms:");
+        for (size_t i = 0; i < r->ntransforms; i++)
+            printf("%s %s %lld", i ? "," : "", r->transform_names[i],
+                   (long long)r->transform_counts[i]);
+        printf("\n");
+    }
     for (size_t i = 0; i < r->nissues; i++) {
         const struct sl_issue_rec *e = &r->issues[i];
         printf("  line %lld (record %lld): %s%s: %s\n", (long long)e->line, (long long)e->row,
@@ -360,4 +376,5 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->quality = s->quality;
     src->quality.freshness_text =
         s->quality.freshness_text ? sl_xstrdup(s->quality.freshness_text) : NULL;
+    src->transforms = sl_transforms_copy(s->transforms);
 }

@@ -12,6 +12,7 @@
 #include "sluice/config.h"
 #include "sluice/json.h"
 #include "sluice/store.h"
+#include "sluice/transform.h"
 
 void sl_source_init(struct sl_source *s)
 {
@@ -37,6 +38,7 @@ void sl_source_free(struct sl_source *s)
     free_strs(s->primary_key, s->npk);
     free(s->timestamp);
     free(s->quality.freshness_text);
+    sl_transforms_free(s->transforms);
     sl_source_init(s);
 }
 
@@ -106,6 +108,24 @@ static int interp(struct cfgload *c, const struct sl_node *n, const char *what,
     return 0;
 }
 
+/* interp over a whole tree (transforms nest mappings in lists). */
+static int interp_tree(struct cfgload *c, const struct sl_node *n, const char *what,
+                       const struct sl_node **out)
+{
+    if (!n || (n->type != SL_NODE_MAP && n->type != SL_NODE_SEQ)) return interp(c, n, what, out);
+    struct sl_node *copy = sl_arena_alloc(&c->doc.arena, sizeof *copy);
+    *copy = *n;
+    copy->items = sl_arena_alloc(&c->doc.arena, (n->n ? n->n : 1) * sizeof *copy->items);
+    for (size_t i = 0; i < n->n; i++) {
+        const struct sl_node *item;
+        int rc = interp_tree(c, n->items[i], what, &item);
+        if (rc < 0) return rc;
+        copy->items[i] = (struct sl_node *)item;
+    }
+    *out = copy;
+    return 0;
+}
+
 static int get_str(struct cfgload *c, const struct sl_node *n, const char *what, char **out)
 {
     const char *s;
@@ -137,9 +157,9 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 /* ---- sources --------------------------------------------------------------------------- */
 
-static const char *const source_keys[] = {"input",       "format",    "schema",
-                                          "primary_key", "timestamp", "options",
-                                          "freshness",   "quality",   NULL};
+static const char *const source_keys[] = {"input",      "format",  "schema",    "primary_key",
+                                          "timestamp",  "options", "freshness", "quality",
+                                          "transforms", NULL};
 static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
                                           "max_record_size", "max_input_size", NULL};
 
@@ -272,6 +292,11 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
     if ((v = sl_node_get(map, "quality"))) {
         snprintf(sub, sizeof sub, "%s.quality", what);
         if ((rc = sl__read_quality(&c->doc, v, sub, &src->quality, c->err)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "transforms"))) {
+        snprintf(sub, sizeof sub, "%s.transforms", what);
+        if ((rc = interp_tree(c, v, sub, &v)) < 0) return rc;
+        if ((rc = sl_transforms_parse(&c->doc, v, sub, 0, &src->transforms, c->err)) < 0) return rc;
     }
     return 0;
 }

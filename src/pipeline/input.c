@@ -101,6 +101,7 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
         rc = in->format->next(in->reader, &b, err);
         if (rc < 0) goto out;
         if (rc == 0) break;
+        if (in->tf && (rc = sl_tf_run_batch(in->tf, &in->reader->labels, &b, err))) goto out;
         sl_infer_batch(inf, &b);
         out->rows += (int64_t)b.nrows;
         sl__progress_update(&pr, b.in_bytes, out->rows);
@@ -116,7 +117,14 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
         else
             in->fopts.encoding = r->dialect.encoding;
     }
-    out->schema = sl_infer_schema(inf, &in->reader->labels, &out->renames);
+    if (in->tf) {
+        /* types of the columns as transformed (renamed, converted, added) */
+        const struct sl_labels *l = &in->reader->labels;
+        sl_names_free(sl_names_normalize((const char *const *)l->v, l->n, &out->renames), l->n);
+        out->schema = sl_infer_schema(inf, sl_tf_run_labels(in->tf), NULL);
+    } else {
+        out->schema = sl_infer_schema(inf, &in->reader->labels, &out->renames);
+    }
 out:
     sl__progress_end(&pr);
     sl_batch_free(&b);

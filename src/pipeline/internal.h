@@ -13,6 +13,7 @@ struct sl__input {
     const struct sl_format *format;
     struct sl_reader *reader;
     struct sl_format_opts fopts;
+    struct sl_tf_run *tf; /* the source's transforms (sl__infer_pass applies them), or NULL */
 };
 
 /* Opens path of src: stream (spooled when stdin and spool), format (src->format or detected),

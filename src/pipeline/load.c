@@ -23,7 +23,8 @@ struct pipe {
     const struct sl_schema *cast; /* types to cast to, field order of silver */
     struct sl_mapping map;
     struct sl_quality quality;
-    int ts_field; /* index of the source's timestamp field, -1 if none */
+    struct sl_tf_run *tf; /* the source's transforms, or NULL */
+    int ts_field;         /* index of the source's timestamp field, -1 if none */
     char ts_min[40], ts_max[40];
 
     pthread_mutex_t mu;
@@ -114,8 +115,16 @@ static void *reader_main(void *arg)
             give_free(p, b);
             break;
         }
-        sl_mapping_update(&p->map, p->cast, &r->labels);
-        sl_cast_batch(p->cast, &p->map, &r->labels, b);
+        const struct sl_labels *labels = &r->labels;
+        if (p->tf) {
+            if ((rc = sl_tf_run_batch(p->tf, labels, b, &p->err)) < 0) {
+                give_free(p, b);
+                break;
+            }
+            labels = sl_tf_run_labels(p->tf);
+        }
+        sl_mapping_update(&p->map, p->cast, labels);
+        sl_cast_batch(p->cast, &p->map, labels, b);
         if (!p->recount) sl_quality_batch(&p->quality, p->cast, b);
         if (p->ts_field >= 0) track_time_range(p, b);
         push_full(p, b);
@@ -326,6 +335,7 @@ static int bronze_only_pass(struct sl_db *db, struct sl_load *load, struct pipe 
     load->bronze_only = 1;
     load->silver_change = 0;
     load->status = "failed";
+    if (p->tf) sl_tf_run_reset_counts(p->tf);
     drop_issues(res);
     if ((rc = db->store->begin_load(db, load, err))) return rc;
     if ((rc = run_pipe(db, load, p, o, res, err))) {
@@ -364,7 +374,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct sl_schema *explicit_schema = NULL, *load_schema = NULL, *merged = NULL, *cast = NULL;
     struct sl_load load;
     struct pipe *p = NULL;
-    struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT;
+    struct sl_tf_run *tf = NULL;
+    struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT, tfjson = SL_BUF_INIT;
     char *columns = NULL, *dialect = NULL, sha[65] = "";
     int rc = 0, opened = 0, began = 0, change = 0;
     double t0 = sl_now();
@@ -385,30 +396,41 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     if ((rc = db->store->source_state(db, src->name, &st, &err))) goto out;
     if ((rc = sl__source_schema(src, &explicit_schema, &err))) goto out;
+    if (sl_transforms_count(src->transforms) &&
+        (rc = sl_tf_run_new(src->transforms, t0, load.input, &tf, &err)))
+        goto out;
+    /* z-score and IQR outliers need the whole input's statistics: a first pass, as inference */
+    int two_pass = !explicit_schema || (tf && sl_tf_run_needs_stats(tf));
     /* a load that misses a quality threshold reads its input a second time (bronze only): stdin
      * is spooled then */
     if ((rc = sl__input_open(&in, src, path, explicit_schema != NULL,
-                             !explicit_schema || sl_quality_config_has_thresholds(&src->quality),
-                             &err)))
+                             two_pass || sl_quality_config_has_thresholds(&src->quality), &err)))
         goto out;
     opened = 1;
+    in.tf = tf;
     load.format = in.format->name;
     load.compression = sl_stream_compression(in.stream);
     load.input_size = sl_stream_size(in.stream);
 
-    if (!explicit_schema) {
+    if (two_pass) {
         /* first pass: types over the whole input, and its SHA-256 */
+        if (tf) sl_tf_run_begin_stats(tf);
         if ((rc = sl__infer_pass(&in, o->progress, &inf, &err))) goto out;
+        if (tf && (rc = sl_tf_run_end_stats(tf, &err))) goto out;
         memcpy(sha, inf.sha256, sizeof sha);
         if (load.input_size < 0) load.input_size = sl_stream_raw_bytes(in.stream);
         if (!o->force) {
             if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
             if (rc) goto record;
         }
-        load_schema = inf.schema;
-        inf.schema = NULL;
-        res->renames = inf.renames;
-        memset(&inf.renames, 0, sizeof inf.renames);
+        if (explicit_schema) {
+            load_schema = sl_schema_copy(explicit_schema);
+        } else {
+            load_schema = inf.schema;
+            inf.schema = NULL;
+            res->renames = inf.renames;
+            memset(&inf.renames, 0, sizeof inf.renames);
+        }
         if ((rc = sl__input_reopen(&in, 1, &err))) goto out;
     } else {
         load_schema = sl_schema_copy(explicit_schema);
@@ -422,6 +444,11 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
             if (rc) goto record;
         }
+    }
+    if (tf) {
+        sl_tf_run_schema(tf, load_schema, !explicit_schema);
+        sl_tf_run_json(tf, 0, &tfjson);
+        load.transforms_json = tfjson.p;
     }
     if (!load_schema->npk && (rc = sl__apply_primary_key(src, load_schema, &err))) goto out;
     if (st.exists) {
@@ -457,6 +484,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     p = sl_xcalloc(1, sizeof *p);
     p->in = &in;
     p->cast = cast;
+    p->tf = tf;
     p->ts_field = -1;
     sl_mapping_init(&p->map);
     if (explicit_schema && !in.reader->dialect.header && !sl__input_is_json(&in))
@@ -503,7 +531,19 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     }
     columns = sl__columns_json(&in.reader->labels);
     load.columns_json = columns;
-    report_unmapped(&p->map, &in.reader->labels, cast, explicit_schema, &msg);
+    report_unmapped(&p->map, tf ? sl_tf_run_labels(tf) : &in.reader->labels, cast, explicit_schema,
+                    &msg);
+    if (tf) {
+        struct sl_buf un = SL_BUF_INIT;
+        sl_tf_run_unresolved(tf, &un);
+        if (un.len)
+            sl_buf_addf(&msg, "%stransforms whose field the input does not have: %s",
+                        msg.len ? "; " : "", un.p);
+        sl_buf_free(&un);
+        sl_buf_reset(&tfjson);
+        sl_tf_run_json(tf, 1, &tfjson);
+        load.transforms_json = tfjson.p;
+    }
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
         sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;
@@ -561,6 +601,19 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     res->recommendation = first_recommendation(&p->quality, cast);
     res->message = msg.len ? sl_xstrdup(msg.p) : NULL;
     res->exit_code = load.invalid ? 1 : 0;
+    if (tf) {
+        const char *name;
+        int64_t count;
+        size_t n = sl_tf_run_counts(tf, SIZE_MAX, &name, &count);
+        res->transform_names = sl_xcalloc(n ? n : 1, sizeof *res->transform_names);
+        res->transform_counts = sl_xcalloc(n ? n : 1, sizeof *res->transform_counts);
+        for (size_t i = 0; i < n; i++) {
+            sl_tf_run_counts(tf, i, &name, &count);
+            res->transform_names[i] = sl_xstrdup(name);
+            res->transform_counts[i] = count;
+        }
+        res->ntransforms = n;
+    }
     goto done;
 
 record:
@@ -615,6 +668,8 @@ done:
     sl_buf_free(&msg);
     sl_buf_free(&qjson);
     sl_buf_free(&thr);
+    sl_buf_free(&tfjson);
+    sl_tf_run_free(tf);
     free(columns);
     free(dialect);
 }
@@ -641,6 +696,9 @@ void sl_load_result_free(struct sl_load_result *r)
     free(r->format);
     free(r->encoding);
     sl_renames_free(&r->renames);
+    for (size_t i = 0; i < r->ntransforms; i++) free(r->transform_names[i]);
+    free(r->transform_names);
+    free(r->transform_counts);
     drop_issues(r);
     free(r->issues);
     memset(r, 0, sizeof *r);

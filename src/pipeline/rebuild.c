@@ -18,14 +18,20 @@ struct rebuild {
     struct sl_mapping map;
     struct sl_batch b;
     struct sl_raw_decoder *dec;
+    struct sl_tf_run *tf; /* the transforms the load recorded, applied again */
 };
 
 static int flush(struct rebuild *rb, struct sl_error *err)
 {
     int rc;
+    const struct sl_labels *labels = &rb->labels;
     if (!rb->b.nrows) return 0;
-    sl_mapping_update(&rb->map, rb->s, &rb->labels);
-    sl_cast_batch(rb->s, &rb->map, &rb->labels, &rb->b);
+    if (rb->tf) {
+        if ((rc = sl_tf_run_batch(rb->tf, labels, &rb->b, err))) return rc;
+        labels = sl_tf_run_labels(rb->tf);
+    }
+    sl_mapping_update(&rb->map, rb->s, labels);
+    sl_cast_batch(rb->s, &rb->map, labels, &rb->b);
     for (size_t i = 0; i < rb->b.nrows; i++)
         if (rb->b.rows[i].status == SL_ROW_INVALID)
             return sl_error_set(err, SL_EFORMAT,
@@ -95,6 +101,19 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
         sl_batch_init(&rb.b);
         rb.dec = sl_raw_decoder_new();
         rc = load_labels(loads[i].columns_json, &rb.labels, err);
+        if (!rc && loads[i].transforms_json) {
+            /* the steps as the load resolved them: its statistics, its load time */
+            struct sl_transforms *t = NULL;
+            rc = sl_transforms_from_json(loads[i].transforms_json, &t, err);
+            if (!rc) rc = sl_tf_run_new(t, 0, loads[i].input, &rb.tf, err);
+            if (!rc)
+                sl_tf_run_adopt(rb.tf, t);
+            else
+                sl_transforms_free(t);
+            if (rc)
+                sl_error_prefix(err, "rebuilding %s from load %lld", load->source,
+                                (long long)loads[i].id);
+        }
         if (!rc) {
             /* rows written now belong to the load they came from */
             int64_t id = load->id, repeats = load->repeats;
@@ -108,6 +127,7 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
         sl_mapping_free(&rb.map);
         sl_batch_free(&rb.b);
         sl_raw_decoder_free(rb.dec);
+        sl_tf_run_free(rb.tf);
     }
     sl_load_infos_free(loads, n);
     return rc;

@@ -71,6 +71,9 @@ static const struct migration migrations[] = {
      "  seconds REAL,\n"
      "  sluice_version TEXT NOT NULL);\n"
      "CREATE INDEX sluice_loads_source_sha256 ON sluice_loads(source, sha256);\n"},
+    {2, "load transforms",
+     /* the resolved transform steps of a load and the values each changed (JSON) */
+     "ALTER TABLE sluice_loads ADD COLUMN transforms TEXT;\n"},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -160,6 +160,7 @@ void sl_load_info_clear(struct sl_load_info *l)
     free(l->columns_json);
     free(l->schema_json);
     free(l->sluice_version);
+    free(l->transforms_json);
     memset(l, 0, sizeof *l);
 }
 

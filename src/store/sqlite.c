@@ -569,9 +569,9 @@ static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char
                  "INSERT INTO sluice_loads(source, run, status, active, input, input_size, "
                  "sha256, format, compression, encoding, dialect, columns, schema, "
                  "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
-                 "quality, started, finished, seconds, sluice_version, ts_min, ts_max) "
+                 "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)",
+                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
                  &st, "recording the load", err);
     if (rc < 0) goto out;
     sqlite3_bind_text(st, 1, load->source, -1, SQLITE_STATIC);
@@ -607,6 +607,7 @@ static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char
     sqlite3_bind_text(st, 26, SL_VERSION, -1, SQLITE_STATIC);
     bind_text_or_null(st, 27, load->ts_min);
     bind_text_or_null(st, 28, load->ts_max);
+    bind_text_or_null(st, 29, load->transforms_json);
     rc = step_done(d, st, "recording the load", err);
     if (rc == 0) load->id = sqlite3_last_insert_rowid(d->h);
 out:
@@ -861,7 +862,8 @@ static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_
                  "UPDATE sluice_loads SET rows = ?1, valid = ?2, warning = ?3, invalid = ?4, "
                  "repeats = ?5, sha256 = ?6, input_size = ?7, bronze_first = ?8, "
                  "bronze_last = ?9, ts_min = ?10, ts_max = ?11, quality = ?12, finished = ?13, "
-                 "seconds = ?14, message = ?15, columns = coalesce(?17, columns) "
+                 "seconds = ?14, message = ?15, columns = coalesce(?17, columns), "
+                 "transforms = coalesce(?18, transforms) "
                  "WHERE load = ?16",
                  &st, "recording the load", err);
     if (rc < 0) goto out;
@@ -883,6 +885,7 @@ static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_
     sqlite3_bind_int64(st, 16, load->id);
     /* JSON records reveal their keys as they are read: the columns are final only now */
     bind_text_or_null(st, 17, load->columns_json);
+    bind_text_or_null(st, 18, load->transforms_json);
     rc = step_done(d, st, "recording the load", err);
     sqlite3_finalize(st);
     st = NULL;
@@ -944,7 +947,7 @@ static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_loa
     rc = prepare(d,
                  "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
                  "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
-                 "quality, columns, schema, sluice_version FROM sluice_loads "
+                 "quality, columns, schema, sluice_version, transforms FROM sluice_loads "
                  "WHERE ?1 IS NULL OR source = ?1 ORDER BY load",
                  &st, "listing loads", err);
     if (rc < 0) goto out;
@@ -978,6 +981,7 @@ static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_loa
         li->columns_json = column_strdup(st, 18);
         li->schema_json = column_strdup(st, 19);
         li->sluice_version = column_strdup(st, 20);
+        li->transforms_json = column_strdup(st, 21);
     }
     if (s != SQLITE_DONE) {
         rc = db_error(d, "listing loads", err);

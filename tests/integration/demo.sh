@@ -18,6 +18,9 @@ expect 'heart_rate: load [0-9]+ committed: 2160 rows \(2157 valid, 3 rejected\)'
 expect 'steps: load [0-9]+ committed: 60 rows \(59 valid, 1 rejected\)'
 expect 'sleep: load [0-9]+ committed: 21 rows \(21 valid\)'
 expect 'devices: load [0-9]+ committed: 6 rows \(6 valid\)'
+expect 'body: load [0-9]+ committed: 15 rows \(14 valid, 1 rejected\)'
+expect 'values changed by transforms: timestamp\(measured\) 15, unit\(weight\) 7'
+expect 'outlier: weight: 0.82 is below the range bound 20'
 expect 'column 6 renamed: "" -> field_6'
 expect 'devices: skipped: same input already loaded'
 expect 'bronze_heart_rate +4320 +4317 +0 +3'
@@ -25,3 +28,6 @@ db=$dir/wearable/wearable.db
 [ "$(sqlite3 "$db" 'select "Owner Name" from devices where "Device ID" = '"'"'w-00'"'"'')" = "José García" ] ||
     { echo "FAIL: Latin-1 owner name not transcoded" >&2; exit 1; }
 echo "ok: Latin-1 transcoded"
+[ "$(sqlite3 "$db" "select measured || ' ' || weight || ' ' || weight_unit || ' ' || temp_c || ' ' || resting_hr || ' ' || note from body where _row = 2")" = "2026-10-21T05:10:00Z 63.96 kg 36.7 57 after run" ] ||
+    { echo "FAIL: body not transformed" >&2; exit 1; }
+echo "ok: body transformed"
