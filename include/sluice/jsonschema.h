@@ -34,9 +34,9 @@ struct sl_js_options {
 };
 
 struct sl_js_error {
-    const char *keyword;  /* the failing keyword: "type", "required", "$ref" ... */
-    const char *location; /* instance location as a JSON pointer ("" = the whole value) */
-    const char *message;  /* English, names the constraint */
+    const char *keyword;         /* the failing keyword: "type", "required", "$ref" ... */
+    const char *location;        /* instance location as a JSON pointer ("" = the whole value) */
+    const char *message;         /* English, names the constraint */
     const struct sl_node *value; /* the failing instance value */
 };
 typedef void (*sl_js_error_fn)(void *ctx, const struct sl_js_error *e);

@@ -128,8 +128,10 @@ static int check_ipv6(const char *s, size_t n)
 {
     int groups = 0, dbl = 0;
     size_t i = 0;
-    if (n >= 2 && s[0] == ':' && s[1] == ':') dbl = 1, i = 2;
-    else if (n && s[0] == ':') return 0;
+    if (n >= 2 && s[0] == ':' && s[1] == ':')
+        dbl = 1, i = 2;
+    else if (n && s[0] == ':')
+        return 0;
     while (i < n) {
         size_t j = i;
         while (i < n && hexd(s[i])) i++;

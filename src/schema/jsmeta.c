@@ -7,8 +7,8 @@
 
 #include "sluice/jsonschema.h"
 
-#define S2020 "'$schema':'https://json-schema.org/draft/2020-12/schema',"
-#define META "{'$dynamicRef':'#meta'}"
+#define S2020       "'$schema':'https://json-schema.org/draft/2020-12/schema',"
+#define META        "{'$dynamicRef':'#meta'}"
 #define MAP_OF_META "{'type':'object','additionalProperties':" META ",'default':{}}"
 
 static const struct {

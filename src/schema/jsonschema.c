@@ -28,7 +28,7 @@
 #include "schema/jsformat.h"
 #include "sluice/jsonschema.h"
 
-#define JS_MAX_DEPTH 300
+#define JS_MAX_DEPTH  300
 #define JS_MAX_ERRORS 100
 
 /* ---- hash maps: pointer or string keys ------------------------------------------------------ */
@@ -155,13 +155,19 @@ static void remove_dots(const char *in, size_t n, struct sl_buf *out)
     char *buf = sl_xstrndup(in, n), *p = buf;
     size_t start = out->len;
     while (*p) {
-        if (!strncmp(p, "../", 3)) p += 3;
-        else if (!strncmp(p, "./", 2)) p += 2;
-        else if (!strncmp(p, "/./", 3)) p += 2;
-        else if (!strcmp(p, "/.")) p[1] = 0;
+        if (!strncmp(p, "../", 3))
+            p += 3;
+        else if (!strncmp(p, "./", 2))
+            p += 2;
+        else if (!strncmp(p, "/./", 3))
+            p += 2;
+        else if (!strcmp(p, "/."))
+            p[1] = 0;
         else if (!strncmp(p, "/../", 4) || !strcmp(p, "/..")) {
-            if (p[3]) p += 3;
-            else p[2] = '/', p += 2;
+            if (p[3])
+                p += 3;
+            else
+                p[2] = '/', p += 2;
             while (out->len > start && out->p[out->len - 1] != '/') out->len--;
             if (out->len > start) out->len--;
         } else if (!strcmp(p, ".") || !strcmp(p, "..")) {
@@ -200,8 +206,10 @@ static char *uri_resolve(const char *base, const char *ref)
             if (b.has_auth) sl_buf_adds(&o, "//"), sl_buf_add(&o, b.auth, b.auth_n);
             if (!r.path_n) {
                 sl_buf_add(&o, b.path, b.path_n);
-                if (r.has_query) sl_buf_addc(&o, '?'), sl_buf_add(&o, r.query, r.query_n);
-                else if (b.has_query) sl_buf_addc(&o, '?'), sl_buf_add(&o, b.query, b.query_n);
+                if (r.has_query)
+                    sl_buf_addc(&o, '?'), sl_buf_add(&o, r.query, r.query_n);
+                else if (b.has_query)
+                    sl_buf_addc(&o, '?'), sl_buf_add(&o, b.query, b.query_n);
             } else {
                 if (r.path[0] == '/') {
                     remove_dots(r.path, r.path_n, &o);
@@ -271,6 +279,7 @@ struct sl_jsonschema {
     struct hmap danchors;  /* URI#name → node ($dynamicAnchor) */
     struct hmap regex;     /* pattern node → pcre2_code */
     struct hmap docs;      /* retrieved URI → struct sl_doc * (owned) */
+    int no_validation;     /* the metaschema leaves out the validation vocabulary */
     struct sl_arena pool;  /* base URI strings, infos */
     pcre2_match_data *md;
 };
@@ -403,6 +412,9 @@ static void index_schema(struct sl_jsonschema *js, const struct sl_node *s, cons
             if (dep->items[i]->type != SL_NODE_SEQ) index_schema(js, dep->items[i], base, draft, 0);
 }
 
+static const char *resolve_ref(struct sl_jsonschema *js, const char *base, int draft,
+                               const char *ref, const struct sl_node **target);
+
 int sl_jsonschema_new(const struct sl_node *root, const char *base_uri,
                       const struct sl_js_options *o, struct sl_jsonschema **out,
                       struct sl_error *err)
@@ -418,6 +430,23 @@ int sl_jsonschema_new(const struct sl_node *root, const char *base_uri,
     index_schema(js, root, pool_str(js, base_uri ? base_uri : "urn:sluice:root"),
                  js->opt.default_draft, 1);
     *out = js;
+    /* A custom metaschema: its $vocabulary says which keywords apply. */
+    const char *sch =
+        root && root->type == SL_NODE_MAP ? str_of(sl_node_get(root, "$schema")) : NULL;
+    if (sch && draft_of_uri(sch, 0) == 0) {
+        const struct sl_node *meta = NULL, *voc;
+        const char *why = resolve_ref(js, "", js->opt.default_draft, sch, &meta);
+        if (!why && meta && (voc = sl_node_get(meta, "$vocabulary")) && voc->type == SL_NODE_MAP) {
+            int validation = 0, fmt = 0;
+            for (size_t i = 0; i < voc->n; i++) {
+                const char *v = voc->keys[i]->text;
+                if (strstr(v, "/vocab/validation")) validation = 1;
+                if (strstr(v, "/vocab/format-assertion")) fmt = 1;
+            }
+            js->no_validation = !validation;
+            if (fmt) js->opt.format_assert = 1;
+        }
+    }
     return 0;
 }
 
@@ -518,9 +547,12 @@ static const char *resolve_ref(struct sl_jsonschema *js, const char *base, int d
             struct sl_buf tok = SL_BUF_INIT;
             p++;
             while (*p && *p != '/') {
-                if (p[0] == '~' && p[1] == '0') sl_buf_addc(&tok, '~'), p += 2;
-                else if (p[0] == '~' && p[1] == '1') sl_buf_addc(&tok, '/'), p += 2;
-                else sl_buf_addc(&tok, *p++);
+                if (p[0] == '~' && p[1] == '0')
+                    sl_buf_addc(&tok, '~'), p += 2;
+                else if (p[0] == '~' && p[1] == '1')
+                    sl_buf_addc(&tok, '/'), p += 2;
+                else
+                    sl_buf_addc(&tok, *p++);
             }
             const char *t = sl_buf_str(&tok);
             if (n->type == SL_NODE_MAP) {
@@ -565,8 +597,10 @@ static int dec_parse(const char *s, struct dec *x)
 
     memset(x, 0, sizeof *x);
     x->d = sl_xmalloc(strlen(s) + 1);
-    if (*p == '-') x->neg = 1, p++;
-    else if (*p == '+') p++;
+    if (*p == '-')
+        x->neg = 1, p++;
+    else if (*p == '+')
+        p++;
     for (; *p && *p != 'e' && *p != 'E'; p++) {
         if (*p == '.') {
             in_frac = 1;
@@ -669,13 +703,14 @@ static int num_multiple(const char *a, const char *b)
     return r;
 }
 
-/* ---- JSON equality ---------------------------------------------------------------------------- */
+/* ---- JSON equality ----------------------------------------------------------------------------
+ */
 
 static int jtype(const struct sl_node *n)
 {
     if (!n || n->type == SL_NODE_NULL) return SL_JSON_NULL;
     if (n->json_type >= 0) return n->json_type;
-    return n->type == SL_NODE_MAP ? SL_JSON_OBJECT
+    return n->type == SL_NODE_MAP   ? SL_JSON_OBJECT
            : n->type == SL_NODE_SEQ ? SL_JSON_ARRAY
                                     : SL_JSON_STRING;
 }
@@ -720,9 +755,60 @@ static size_t utf8_chars(const char *s, size_t n)
 /* ---- regular expressions ------------------------------------------------------------------- */
 
 /* The Unicode spaces ECMA-262's \s has beyond PCRE2's ASCII ones. */
-#define ECMA_SPACES                                                                               \
-    "\xc2\xa0\xe1\x9a\x80\xe2\x80\x80-\xe2\x80\x8a\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xaf"             \
+#define ECMA_SPACES                                                                     \
+    "\xc2\xa0\xe1\x9a\x80\xe2\x80\x80-\xe2\x80\x8a\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xaf" \
     "\xe2\x81\x9f\xe3\x80\x80\xef\xbb\xbf"
+
+/* ECMA-262 property names PCRE2 spells otherwise: long General_Category names, gc=, sc=. */
+static const char *unicode_property(char *name)
+{
+    static const char *const gc[][2] = {{"Letter", "L"},
+                                        {"Cased_Letter", "L&"},
+                                        {"Uppercase_Letter", "Lu"},
+                                        {"Lowercase_Letter", "Ll"},
+                                        {"Titlecase_Letter", "Lt"},
+                                        {"Modifier_Letter", "Lm"},
+                                        {"Other_Letter", "Lo"},
+                                        {"Mark", "M"},
+                                        {"Nonspacing_Mark", "Mn"},
+                                        {"Spacing_Mark", "Mc"},
+                                        {"Enclosing_Mark", "Me"},
+                                        {"Number", "N"},
+                                        {"Decimal_Number", "Nd"},
+                                        {"digit", "Nd"},
+                                        {"Letter_Number", "Nl"},
+                                        {"Other_Number", "No"},
+                                        {"Punctuation", "P"},
+                                        {"punct", "P"},
+                                        {"Connector_Punctuation", "Pc"},
+                                        {"Dash_Punctuation", "Pd"},
+                                        {"Open_Punctuation", "Ps"},
+                                        {"Close_Punctuation", "Pe"},
+                                        {"Initial_Punctuation", "Pi"},
+                                        {"Final_Punctuation", "Pf"},
+                                        {"Other_Punctuation", "Po"},
+                                        {"Symbol", "S"},
+                                        {"Math_Symbol", "Sm"},
+                                        {"Currency_Symbol", "Sc"},
+                                        {"Modifier_Symbol", "Sk"},
+                                        {"Other_Symbol", "So"},
+                                        {"Separator", "Z"},
+                                        {"Space_Separator", "Zs"},
+                                        {"Line_Separator", "Zl"},
+                                        {"Paragraph_Separator", "Zp"},
+                                        {"Other", "C"},
+                                        {"Control", "Cc"},
+                                        {"cntrl", "Cc"},
+                                        {"Format", "Cf"},
+                                        {"Surrogate", "Cs"},
+                                        {"Private_Use", "Co"},
+                                        {"Unassigned", "Cn"}};
+    char *eq = strchr(name, '=');
+    if (eq) name = eq + 1; /* General_Category=L, gc=L, Script=Greek, sc=Greek */
+    for (size_t i = 0; i < sizeof gc / sizeof gc[0]; i++)
+        if (!strcmp(name, gc[i][0])) return gc[i][1];
+    return name;
+}
 
 static pcre2_code *regex_compile(const char *pat, size_t len, char *msg, size_t msgsz)
 {
@@ -735,10 +821,27 @@ static pcre2_code *regex_compile(const char *pat, size_t len, char *msg, size_t 
         char c = pat[i];
         if (c == '\\' && i + 1 < len) {
             char n = pat[i + 1];
-            if (n == 's' && !in_class) sl_buf_adds(&b, "[\\s" ECMA_SPACES "]");
-            else if (n == 'S' && !in_class) sl_buf_adds(&b, "[^\\s" ECMA_SPACES "]");
-            else if (n == 's') sl_buf_adds(&b, "\\s" ECMA_SPACES);
-            else sl_buf_addc(&b, c), sl_buf_addc(&b, n);
+            if (n == 's' && !in_class)
+                sl_buf_adds(&b, "[\\s" ECMA_SPACES "]");
+            else if (n == 'S' && !in_class)
+                sl_buf_adds(&b, "[^\\s" ECMA_SPACES "]");
+            else if (n == 's')
+                sl_buf_adds(&b, "\\s" ECMA_SPACES);
+            else if ((n == 'p' || n == 'P') && i + 2 < len && pat[i + 2] == '{') {
+                const char *close = memchr(pat + i + 3, '}', len - i - 3);
+                if (!close) {
+                    sl_buf_addc(&b, c), sl_buf_addc(&b, n);
+                    i++;
+                    continue;
+                }
+                size_t nl = (size_t)(close - (pat + i + 3));
+                char name[64] = "";
+                if (nl < sizeof name) memcpy(name, pat + i + 3, nl), name[nl] = 0;
+                sl_buf_addf(&b, "\\%c{%s}", n, unicode_property(name));
+                i = (size_t)(close - pat);
+                continue;
+            } else
+                sl_buf_addc(&b, c), sl_buf_addc(&b, n);
             i++;
             continue;
         }
@@ -752,10 +855,10 @@ static pcre2_code *regex_compile(const char *pat, size_t len, char *msg, size_t 
         if (c == ']' && in_class) in_class = 0;
         sl_buf_addc(&b, c);
     }
-    re = pcre2_compile((PCRE2_SPTR)sl_buf_str(&b), b.len,
-                       PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX |
-                           PCRE2_MATCH_UNSET_BACKREF,
-                       &ec, &eo, NULL);
+    re =
+        pcre2_compile((PCRE2_SPTR)sl_buf_str(&b), b.len,
+                      PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX | PCRE2_MATCH_UNSET_BACKREF,
+                      &ec, &eo, NULL);
     if (!re && msg) pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, msgsz);
     sl_buf_free(&b);
     return re;
@@ -818,9 +921,12 @@ static void path_json_pointer(const struct ctx *c, struct sl_buf *b)
         }
         for (size_t k = 0; k < c->path[i].klen; k++) {
             char ch = c->path[i].key[k];
-            if (ch == '~') sl_buf_adds(b, "~0");
-            else if (ch == '/') sl_buf_adds(b, "~1");
-            else sl_buf_addc(b, ch);
+            if (ch == '~')
+                sl_buf_adds(b, "~0");
+            else if (ch == '/')
+                sl_buf_adds(b, "~1");
+            else
+                sl_buf_addc(b, ch);
         }
     }
 }
@@ -916,8 +1022,8 @@ static pcre2_code *get_regex(struct ctx *c, const struct sl_node *pat)
     if (re) return re;
     re = regex_compile(pat->text, pat->len, msg, sizeof msg);
     if (!re) {
-        c->fatal = sl_arena_sprintf(&c->js->pool, "pattern /%s/ does not compile: %s", pat->text,
-                                    msg);
+        c->fatal =
+            sl_arena_sprintf(&c->js->pool, "pattern /%s/ does not compile: %s", pat->text, msg);
         return NULL;
     }
     hmap_put(&c->js->regex, pat, re);
@@ -947,8 +1053,7 @@ static int ev_ref(struct ctx *c, struct js_info *in, const struct sl_node *s, co
     if (!t) {
         const char *why = resolve_ref(c->js, in->base, in->draft, ref, &t);
         if (!t) {
-            c->fatal = sl_arena_sprintf(&c->js->pool, "%s %s cannot be resolved: %s", kw, ref,
-                                        why);
+            c->fatal = sl_arena_sprintf(&c->js->pool, "%s %s cannot be resolved: %s", kw, ref, why);
             return 0;
         }
         in->ref_target = t;
@@ -965,8 +1070,8 @@ static int ev_dynref(struct ctx *c, struct js_info *in, const struct sl_node *s,
     if (!t) {
         const char *why = resolve_ref(c->js, in->base, in->draft, ref, &t);
         if (!t) {
-            c->fatal = sl_arena_sprintf(&c->js->pool, "$dynamicRef %s cannot be resolved: %s",
-                                        ref, why);
+            c->fatal =
+                sl_arena_sprintf(&c->js->pool, "$dynamicRef %s cannot be resolved: %s", ref, why);
             return 0;
         }
         in->dref_target = t;
@@ -989,11 +1094,11 @@ static int ev_dynref(struct ctx *c, struct js_info *in, const struct sl_node *s,
     return ev(c, t, inst, la);
 }
 
-#define BAIL()                                                                                     \
-    do {                                                                                           \
-        ok = 0;                                                                                    \
-        if ((c->quiet || !c->on_error) && !keep_going) goto done;                                 \
-        if (c->fatal) goto done;                                                                   \
+#define BAIL()                                                    \
+    do {                                                          \
+        ok = 0;                                                   \
+        if ((c->quiet || !c->on_error) && !keep_going) goto done; \
+        if (c->fatal) goto done;                                  \
     } while (0)
 
 static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const struct sl_node *inst,
@@ -1025,9 +1130,12 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
     }
     c->depth++;
     draft = in->draft;
-    if (in->resource) c->scope[c->nscope++] = in->base, pushed = 1;
-    int uneval = draft == SL_JS_DRAFT2020 && (sl_node_get(s, "unevaluatedProperties") ||
-                                              sl_node_get(s, "unevaluatedItems"));
+    /* the dynamic scope: every resource evaluation passes through, also when a $ref lands
+     * inside it rather than at its root */
+    if (!c->nscope || strcmp(c->scope[c->nscope - 1], in->base))
+        c->scope[c->nscope++] = in->base, pushed = 1;
+    int uneval = draft == SL_JS_DRAFT2020 &&
+                 (sl_node_get(s, "unevaluatedProperties") || sl_node_get(s, "unevaluatedItems"));
     keep_going = uneval || out;
     if (keep_going) ann_init(&la, inst);
     struct ann *lap = keep_going ? &la : NULL;
@@ -1040,6 +1148,7 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
         if (!ev_dynref(c, in, s, inst, lap)) BAIL();
     }
 
+    if (c->js->no_validation) goto applicators;
     /* type, enum, const */
     if ((k = sl_node_get(s, "type"))) {
         int m = 0;
@@ -1127,6 +1236,7 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
         }
     }
 
+applicators:
     if (t == SL_JSON_OBJECT && !ev_object(c, s, draft, inst, lap, keep_going)) BAIL();
     if (t == SL_JSON_ARRAY && !ev_array(c, s, draft, inst, lap, keep_going)) BAIL();
 
@@ -1291,8 +1401,10 @@ static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const st
     const struct sl_node *dreq = sl_node_get(s, "dependentRequired"),
                          *dsch = sl_node_get(s, "dependentSchemas"),
                          *deps = sl_node_get(s, "dependencies");
-    if (draft != SL_JS_DRAFT2020) dreq = dsch = NULL;
-    else deps = NULL;
+    if (draft != SL_JS_DRAFT2020)
+        dreq = dsch = NULL;
+    else
+        deps = NULL;
     for (int pass = 0; pass < 3; pass++) {
         const struct sl_node *m = pass == 0 ? dreq : pass == 1 ? dsch : deps;
         if (!m || m->type != SL_NODE_MAP) continue;
@@ -1384,8 +1496,8 @@ static int ev_array(struct ctx *c, const struct sl_node *s, int draft, const str
             BAIL();
         }
         if (n > mx) {
-            fail(c, "maxContains", inst, "array has %zu items matching contains, more than %llu",
-                 n, mx);
+            fail(c, "maxContains", inst, "array has %zu items matching contains, more than %llu", n,
+                 mx);
             BAIL();
         }
     }
@@ -1414,8 +1526,9 @@ int sl_jsonschema_validate(struct sl_jsonschema *js, const struct sl_node *insta
 int sl_jsonschema_detect(const struct sl_node *root)
 {
     static const char *const kws[] = {
-        "$schema", "$id", "$ref", "$defs", "definitions", "properties", "type", "items",
-        "allOf", "anyOf", "oneOf", "required", "additionalProperties", "enum", "const", NULL};
+        "$schema", "$id",   "$ref",  "$defs", "definitions", "properties",           "type",
+        "items",   "allOf", "anyOf", "oneOf", "required",    "additionalProperties", "enum",
+        "const",   NULL};
     if (!root) return 0;
     if (is_bool_node(root)) return 1;
     if (root->type != SL_NODE_MAP) return 0;
@@ -1460,8 +1573,10 @@ int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsons
     sl_buf_adds(&uri, "file://");
     for (const char *p = abs ? abs : path; *p; p++) {
         unsigned char ch = (unsigned char)*p;
-        if (isalnum(ch) || strchr("/-._~", ch)) sl_buf_addc(&uri, (char)ch);
-        else sl_buf_addf(&uri, "%%%02X", ch);
+        if (isalnum(ch) || strchr("/-._~", ch))
+            sl_buf_addc(&uri, (char)ch);
+        else
+            sl_buf_addf(&uri, "%%%02X", ch);
     }
     free(abs);
     rc = sl_jsonschema_new(doc_out->root, sl_buf_str(&uri), &o, out, err);
