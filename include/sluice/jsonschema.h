@@ -75,6 +75,13 @@ int sl_jsonschema_detect(const struct sl_node *root);
 int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsonschema **out,
                        struct sl_error *err);
 
+/*
+ * The silver table of a JSON Schema: one field per top-level property, typed from its "type"
+ * (integer, number, string, boolean; object and array are JSON text; anything else, or several
+ * types, is "any"). Property names become column names as input labels do. Caller frees.
+ */
+struct sl_schema *sl_jsonschema_table(const struct sl_node *root);
+
 /* The built-in metaschema for a URI (no fragment) as JSON text (malloc'ed, the caller frees),
  * or NULL. */
 char *sl_jsonschema_builtin(const char *uri);

@@ -21,6 +21,7 @@
 struct pipe {
     struct sl__input *in;
     const struct sl_schema *cast; /* types to cast to, field order of silver */
+    struct sl__recval *recval;    /* a JSON Schema that validates whole records, or NULL */
     struct sl_mapping map;
     struct sl_quality quality;
     int ts_field; /* index of the source's timestamp field, -1 if none */
@@ -115,6 +116,10 @@ static void *reader_main(void *arg)
         }
         sl_mapping_update(&p->map, p->cast, &r->labels);
         sl_cast_batch(p->cast, &p->map, &r->labels, b);
+        if (p->recval && (rc = sl__recval_batch(p->recval, b, &p->err)) < 0) {
+            give_free(p, b);
+            break;
+        }
         sl_quality_batch(&p->quality, p->cast, b);
         if (p->ts_field >= 0) track_time_range(p, b);
         push_full(p, b);
@@ -283,6 +288,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct sl__inferred inf;
     struct sl_source_state st;
     struct sl_schema *explicit_schema = NULL, *load_schema = NULL, *merged = NULL, *cast = NULL;
+    struct sl__recval *recval = NULL;
     struct sl_load load;
     struct pipe *p = NULL;
     struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT;
@@ -306,7 +312,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     if ((rc = db->store->source_state(db, src->name, &st, &err))) goto out;
     if ((rc = sl__source_schema(src, &explicit_schema, &err))) goto out;
-    if ((rc = sl__input_open(&in, src, path, explicit_schema != NULL, !explicit_schema, &err)))
+    if ((rc = sl__source_recval(src, &recval, &err))) goto out;
+    if ((rc = sl__input_open(&in, src, path, recval ? SL__WANT_RAW_ANY : explicit_schema != NULL,
+                             !explicit_schema, &err)))
         goto out;
     opened = 1;
     load.format = in.format->name;
@@ -374,6 +382,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     p = sl_xcalloc(1, sizeof *p);
     p->in = &in;
     p->cast = cast;
+    p->recval = recval;
     p->ts_field = -1;
     sl_mapping_init(&p->map);
     if (explicit_schema && !in.reader->dialect.header && !sl__input_is_json(&in))
@@ -491,6 +500,7 @@ done:
     sl__inferred_free(&inf);
     sl_source_state_free(&st);
     sl_schema_free(explicit_schema);
+    sl__recval_free(recval);
     sl_schema_free(load_schema);
     sl_schema_free(merged);
     sl_schema_free(cast);

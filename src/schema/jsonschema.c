@@ -27,6 +27,7 @@
 
 #include "schema/jsformat.h"
 #include "sluice/jsonschema.h"
+#include "sluice/schema.h"
 
 #define JS_MAX_DEPTH  300
 #define JS_MAX_ERRORS 100
@@ -1582,4 +1583,44 @@ int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsons
     rc = sl_jsonschema_new(doc_out->root, sl_buf_str(&uri), &o, out, err);
     sl_buf_free(&uri);
     return rc;
+}
+
+/* ---- the silver table of a JSON Schema ------------------------------------------------------ */
+
+static int table_type(const struct sl_node *prop)
+{
+    const struct sl_node *t = prop && prop->type == SL_NODE_MAP ? sl_node_get(prop, "type") : NULL;
+    const char *name = str_of(t);
+    if (t && t->type == SL_NODE_SEQ) { /* ["string", "null"]: a nullable string */
+        for (size_t i = 0; i < t->n; i++) {
+            const char *n = str_of(t->items[i]);
+            if (!n || !strcmp(n, "null")) continue;
+            if (name) return SL_TYPE_ANY;
+            name = n;
+        }
+    }
+    if (!name) return SL_TYPE_ANY;
+    if (!strcmp(name, "integer")) return SL_TYPE_INTEGER;
+    if (!strcmp(name, "number")) return SL_TYPE_NUMBER;
+    if (!strcmp(name, "string")) return SL_TYPE_STRING;
+    if (!strcmp(name, "boolean")) return SL_TYPE_BOOLEAN;
+    if (!strcmp(name, "object")) return SL_TYPE_OBJECT;
+    if (!strcmp(name, "array")) return SL_TYPE_ARRAY;
+    return SL_TYPE_ANY;
+}
+
+struct sl_schema *sl_jsonschema_table(const struct sl_node *root)
+{
+    struct sl_schema *s = sl_schema_new();
+    const struct sl_node *props = root && root->type == SL_NODE_MAP ? sl_node_get(root, "properties")
+                                                                     : NULL;
+    if (!props || props->type != SL_NODE_MAP || !props->n) return s;
+    const char **labels = sl_xmalloc(props->n * sizeof *labels);
+    for (size_t i = 0; i < props->n; i++) labels[i] = props->keys[i]->text;
+    char **names = sl_names_normalize(labels, props->n, NULL);
+    for (size_t i = 0; i < props->n; i++)
+        sl_schema_add(s, names[i], labels[i], table_type(props->items[i]));
+    sl_names_free(names, props->n);
+    free(labels);
+    return s;
 }
