@@ -51,7 +51,7 @@ JSONSCHEMA_SUITE ?= ../shared/conformance/json-schema-test-suite
 conformance: deps
 	@$(MAKE) --no-print-directory build-release $(BUILD)/run-jsonschema
 	@$(BUILD)/run-jsonschema $(JSONSCHEMA_SUITE)
-	@tests/conformance/cli-jsonschema.sh $(BUILD)/sluice $(JSONSCHEMA_SUITE)
+	@$(BUILD)/run-jsonschema -c $(BUILD)/sluice $(JSONSCHEMA_SUITE)
 
 # unit tests only (fast loop while developing)
 unit: deps

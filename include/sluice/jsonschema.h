@@ -61,8 +61,8 @@ int sl_jsonschema_validate(struct sl_jsonschema *js, const struct sl_node *insta
 /* The draft the root schema is read as. */
 int sl_jsonschema_draft(const struct sl_jsonschema *js);
 
-/* 1 when a schema document looks like a JSON Schema rather than a Frictionless Table Schema:
- * a "$schema" key, or JSON Schema keywords and no "fields" array. */
+/* 1 when a schema document is a JSON Schema rather than a Frictionless Table Schema: true or
+ * false, or an object with "$schema" or without "fields" (which every Table Schema has). */
 int sl_jsonschema_detect(const struct sl_node *root);
 
 /*
