@@ -69,7 +69,7 @@ struct sl_issue {
     const char *field;   /* field (column) name, NULL for a row-level problem */
     const char *value;   /* the value as received, NULL if none */
     uint32_t value_len;
-    uint8_t severity; /* SL_ROW_WARNING or SL_ROW_INVALID */
+    uint8_t severity;    /* SL_ROW_WARNING or SL_ROW_INVALID */
     const char *keyword; /* code "json-schema": the failing JSON Schema keyword, else NULL */
 };
 

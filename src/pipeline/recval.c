@@ -102,14 +102,13 @@ static void on_error(void *ctx, const struct sl_js_error *e)
     struct row_ctx *rc = ctx;
     struct sl_buf v = SL_BUF_INIT;
     rc->errors++;
-    const char *field = *e->location ? sl_arena_strndup(&rc->b->arena, e->location,
-                                                        strlen(e->location))
-                                     : NULL;
+    const char *field =
+        *e->location ? sl_arena_strndup(&rc->b->arena, e->location, strlen(e->location)) : NULL;
     node_text(e->value, 1, &v);
+    /* the message names where, as the Table Schema's name their field */
     sl_row_issue(rc->b, rc->row, SL_ROW_INVALID, "json-schema", field, v.p ? v.p : "", v.len,
-                 "%s", e->message);
-    rc->row->issues_tail->keyword = sl_arena_strndup(&rc->b->arena, e->keyword,
-                                                     strlen(e->keyword));
+                 "%s%s%s", field ? field : "", field ? ": " : "", e->message);
+    rc->row->issues_tail->keyword = sl_arena_strndup(&rc->b->arena, e->keyword, strlen(e->keyword));
     sl_buf_free(&v);
 }
 

@@ -970,6 +970,25 @@ static int ev_member(struct ctx *c, const struct sl_node *s, const struct sl_nod
     return ok;
 }
 
+/* A member under a keyword whose subschema may be `false` (additionalProperties: false, ...):
+ * then the keyword itself is the failure, said once, at the member's location. */
+static int ev_member_kw(struct ctx *c, const struct sl_node *s, const struct sl_node *inst,
+                        const struct sl_node *key, size_t idx, const char *kw)
+{
+    if (!is_bool_node(s) || s->json_type == SL_JSON_TRUE) return ev_member(c, s, inst, key, idx);
+    if (c->npath >= JS_MAX_DEPTH) return ev_member(c, s, inst, key, idx);
+    c->path[c->npath].key = key ? key->text : NULL;
+    c->path[c->npath].klen = key ? key->len : 0;
+    c->path[c->npath].idx = idx;
+    c->npath++;
+    if (key)
+        fail(c, kw, inst, "property '%s' is not allowed (%s is false)", key->text, kw);
+    else
+        fail(c, kw, inst, "item %zu is not allowed (%s is false)", idx, kw);
+    c->npath--;
+    return 0;
+}
+
 static int ev_quiet(struct ctx *c, const struct sl_node *s, const struct sl_node *inst,
                     struct ann *out)
 {
@@ -977,6 +996,32 @@ static int ev_quiet(struct ctx *c, const struct sl_node *s, const struct sl_node
     int ok = ev(c, s, inst, out);
     c->quiet--;
     return ok;
+}
+
+/* Compact JSON of a (schema) value for messages, cut short when long. */
+static void value_text(const struct sl_node *n, struct sl_buf *b)
+{
+    if (!n || n->type == SL_NODE_NULL) {
+        sl_buf_adds(b, "null");
+    } else if (n->type == SL_NODE_SCALAR) {
+        if (n->json_type == SL_JSON_STRING)
+            sl_buf_json_str(b, n->text, n->len);
+        else
+            sl_buf_add(b, n->text, n->len);
+    } else {
+        int map = n->type == SL_NODE_MAP;
+        sl_buf_addc(b, map ? '{' : '[');
+        for (size_t i = 0; i < n->n; i++) {
+            if (b->len > 300) {
+                sl_buf_adds(b, "...");
+                break;
+            }
+            if (i) sl_buf_addc(b, ',');
+            if (map) sl_buf_json_str(b, n->keys[i]->text, n->keys[i]->len), sl_buf_addc(b, ':');
+            value_text(n->items[i], b);
+        }
+        sl_buf_addc(b, map ? '}' : ']');
+    }
 }
 
 static const char *type_name(int t)
@@ -1171,13 +1216,23 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
         int m = 0;
         for (size_t i = 0; i < k->n && !m; i++) m = json_equal(k->items[i], inst);
         if (!m) {
-            fail(c, "enum", inst, "value is not one of the %zu allowed values", k->n);
+            struct sl_buf list = SL_BUF_INIT;
+            for (size_t i = 0; i < k->n && list.len < 200; i++) {
+                if (i) sl_buf_adds(&list, ", ");
+                value_text(k->items[i], &list);
+            }
+            if (list.len >= 200) sl_buf_adds(&list, ", ...");
+            fail(c, "enum", inst, "value is not one of: %s", sl_buf_str(&list));
+            sl_buf_free(&list);
             BAIL();
         }
     }
     if ((k = sl_node_get(s, "const"))) {
         if (!json_equal(k, inst)) {
-            fail(c, "const", inst, "value is not the required constant");
+            struct sl_buf v = SL_BUF_INIT;
+            value_text(k, &v);
+            fail(c, "const", inst, "value must be %s", sl_buf_str(&v));
+            sl_buf_free(&v);
             BAIL();
         }
     }
@@ -1310,22 +1365,15 @@ applicators:
     if (uneval && t == SL_JSON_OBJECT && (k = sl_node_get(s, "unevaluatedProperties"))) {
         for (size_t i = 0; i < inst->n; i++) {
             if (la.ev[i]) continue;
-            if (!ev_member(c, k, inst->items[i], inst->keys[i], 0)) {
-                fail(c, "unevaluatedProperties", inst->items[i],
-                     "property '%s' is not allowed (unevaluated)", inst->keys[i]->text);
+            if (!ev_member_kw(c, k, inst->items[i], inst->keys[i], 0, "unevaluatedProperties"))
                 BAIL();
-            }
             la.ev[i] = 1;
         }
     }
     if (uneval && t == SL_JSON_ARRAY && (k = sl_node_get(s, "unevaluatedItems"))) {
         for (size_t i = 0; i < inst->n; i++) {
             if (la.ev[i]) continue;
-            if (!ev_member(c, k, inst->items[i], NULL, i)) {
-                fail(c, "unevaluatedItems", inst->items[i], "item %zu is not allowed (unevaluated)",
-                     i);
-                BAIL();
-            }
+            if (!ev_member_kw(c, k, inst->items[i], NULL, i, "unevaluatedItems")) BAIL();
             la.ev[i] = 1;
         }
     }
@@ -1380,10 +1428,7 @@ static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const st
         }
         if (!matched && addl) {
             matched = 1;
-            if (!ev_member(c, addl, v, key, 0)) {
-                fail(c, "additionalProperties", v, "property '%s' is not allowed", key->text);
-                BAIL();
-            }
+            if (!ev_member_kw(c, addl, v, key, 0, "additionalProperties")) BAIL();
         }
         if (matched && la) la->ev[i] = 1;
     }
@@ -1467,11 +1512,10 @@ static int ev_array(struct ctx *c, const struct sl_node *s, int draft, const str
     for (size_t i = 0; i < inst->n; i++) {
         const struct sl_node *is = i < np ? prefix->items[i] : rest;
         if (!is) continue;
-        if (!ev_member(c, is, inst->items[i], NULL, i)) {
-            if (i >= np && draft == SL_JS_DRAFT7 && np)
-                fail(c, "additionalItems", inst->items[i], "item %zu is not allowed", i);
-            BAIL();
-        }
+        const char *kw = i < np ? (draft == SL_JS_DRAFT7 ? "items" : "prefixItems")
+                         : draft == SL_JS_DRAFT7 && np ? "additionalItems"
+                                                       : "items";
+        if (!ev_member_kw(c, is, inst->items[i], NULL, i, kw)) BAIL();
         if (la) la->ev[i] = 1;
     }
     if ((k = sl_node_get(s, "contains"))) {
@@ -1560,22 +1604,75 @@ static int retrieve_mapped(const char *uri, struct sl_doc *out, struct sl_error 
     return rc;
 }
 
+/* The directory of the root schema's $id and the directory of its file: a schema published at
+ * https://example.com/s/order.json finds https://example.com/s/address.json next to it. */
+struct file_ctx {
+    char *id_dir, *file_dir;
+};
+
 static int retrieve_file(void *ctx, const char *uri, struct sl_doc *out, struct sl_error *err)
 {
+    struct file_ctx *fc = ctx;
     struct sl_buf path = SL_BUF_INIT;
     int rc;
-    (void)ctx;
     if ((rc = retrieve_mapped(uri, out, err)) <= 0) return rc;
+    if (fc && fc->id_dir && !strncmp(uri, fc->id_dir, strlen(fc->id_dir)) &&
+        !strstr(uri + strlen(fc->id_dir), "..")) {
+        char *p = sl_xasprintf("%s%s", fc->file_dir, uri + strlen(fc->id_dir));
+        rc = sl_doc_load(out, p, err);
+        free(p);
+        return rc ? -1 : 0;
+    }
     if (!strncmp(uri, "http://", 7) || !strncmp(uri, "https://", 8))
         return sl_error_set(err, SL_ECONFIG,
-                            "%s: sluice does not fetch schemas over the network; save it as a "
-                            "file next to the schema and refer to it by a relative path",
-                            uri);
+                            "sluice does not fetch schemas over the network (save it as a file "
+                            "next to the schema and refer to it by a relative path, or map its "
+                            "URL to a directory with SLUICE_SCHEMA_MAP)");
     if (strncmp(uri, "file://", 7)) return 1;
     pct_decode(uri + 7, &path);
     rc = sl_doc_load(out, sl_buf_str(&path), err);
     sl_buf_free(&path);
     return rc ? -1 : 0;
+}
+
+/* Resolves every $ref and $dynamicRef of the schema and of what they bring in, so that a
+ * reference that cannot be resolved fails before any data is read. */
+static int resolve_all(struct sl_jsonschema *js, const char *path, struct sl_error *err)
+{
+    struct hmap done = {0};
+    int rc = 0, more = 1;
+
+    while (more && !rc) {
+        const struct sl_node **todo = NULL;
+        size_t n = 0;
+        more = 0;
+        for (size_t i = 0; i < js->info.cap; i++) {
+            const struct sl_node *s = js->info.v[i].key;
+            if (!s || s->type != SL_NODE_MAP || hmap_get(&done, s)) continue;
+            todo = sl_xrealloc(todo, (n + 1) * sizeof *todo);
+            todo[n++] = s;
+        }
+        for (size_t i = 0; i < n && !rc; i++) {
+            struct js_info *in = hmap_get(&js->info, todo[i]);
+            hmap_put(&done, todo[i], (void *)1);
+            more = 1;
+            for (int k = 0; k < 2 && !rc; k++) {
+                const char *kw = k ? "$dynamicRef" : "$ref";
+                const char *ref = str_of(sl_node_get(todo[i], kw));
+                const struct sl_node *t = NULL;
+                if (!ref || (k && in->draft != SL_JS_DRAFT2020)) continue;
+                const char *why = resolve_ref(js, in->base, in->draft, ref, &t);
+                if (!t)
+                    rc = sl_error_set(err, SL_ECONFIG, "%s:%d: %s %s cannot be resolved: %s", path,
+                                      todo[i]->line, kw, ref, why);
+                else if (!k)
+                    in->ref_target = t;
+            }
+        }
+        free(todo);
+    }
+    hmap_free(&done, NULL);
+    return rc;
 }
 
 int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsonschema **out,
@@ -1601,8 +1698,27 @@ int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsons
             sl_buf_addf(&uri, "%%%02X", ch);
     }
     free(abs);
+    /* relative references under the root's own http(s) $id are files next to the schema */
+    const char *id = doc_out->root && doc_out->root->type == SL_NODE_MAP
+                         ? str_of(sl_node_get(doc_out->root, "$id"))
+                         : NULL;
+    const char *file = sl_buf_str(&uri) + 7, *slash = strrchr(file, '/');
+    struct file_ctx *fc = sl_arena_zalloc(&doc_out->arena, sizeof *fc);
+    if (id && (!strncmp(id, "http://", 7) || !strncmp(id, "https://", 8)) && strrchr(id, '/') &&
+        slash) {
+        struct sl_buf dir = SL_BUF_INIT;
+        fc->id_dir = sl_arena_strndup(&doc_out->arena, id, (size_t)(strrchr(id, '/') - id) + 1);
+        pct_decode(sl_arena_strndup(&doc_out->arena, file, (size_t)(slash - file) + 1), &dir);
+        fc->file_dir = sl_arena_strndup(&doc_out->arena, sl_buf_str(&dir), dir.len);
+        sl_buf_free(&dir);
+    }
+    o.retrieve_ctx = fc;
     rc = sl_jsonschema_new(doc_out->root, sl_buf_str(&uri), &o, out, err);
     sl_buf_free(&uri);
+    if (!rc && (rc = resolve_all(*out, path, err))) {
+        sl_jsonschema_free(*out);
+        *out = NULL;
+    }
     return rc;
 }
 
@@ -1633,8 +1749,8 @@ static int table_type(const struct sl_node *prop)
 struct sl_schema *sl_jsonschema_table(const struct sl_node *root)
 {
     struct sl_schema *s = sl_schema_new();
-    const struct sl_node *props = root && root->type == SL_NODE_MAP ? sl_node_get(root, "properties")
-                                                                     : NULL;
+    const struct sl_node *props =
+        root && root->type == SL_NODE_MAP ? sl_node_get(root, "properties") : NULL;
     if (!props || props->type != SL_NODE_MAP || !props->n) return s;
     const char **labels = sl_xmalloc(props->n * sizeof *labels);
     for (size_t i = 0; i < props->n; i++) labels[i] = props->keys[i]->text;

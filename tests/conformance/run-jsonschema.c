@@ -34,8 +34,10 @@ static void node_json(const struct sl_node *n, struct sl_buf *b)
     if (!n || n->type == SL_NODE_NULL) {
         sl_buf_adds(b, "null");
     } else if (n->type == SL_NODE_SCALAR) {
-        if (n->json_type == SL_JSON_STRING) sl_buf_json_str(b, n->text, n->len);
-        else sl_buf_add(b, n->text, n->len);
+        if (n->json_type == SL_JSON_STRING)
+            sl_buf_json_str(b, n->text, n->len);
+        else
+            sl_buf_add(b, n->text, n->len);
     } else {
         int map = n->type == SL_NODE_MAP;
         sl_buf_addc(b, map ? '{' : '[');
@@ -61,8 +63,8 @@ static void run_cli(const struct sl_node *schema, const struct sl_node *tests, i
                     int format_assert, int *got)
 {
     struct sl_buf s = SL_BUF_INIT, d = SL_BUF_INIT, out = SL_BUF_INIT;
-    char *spath = sl_xasprintf("%s/schema.json", tmpdir), *dpath = sl_xasprintf("%s/data.ndjson",
-                                                                               tmpdir);
+    char *spath = sl_xasprintf("%s/schema.json", tmpdir),
+         *dpath = sl_xasprintf("%s/data.ndjson", tmpdir);
     char *cmd = NULL, chunk[4096];
     struct sl_doc res;
     struct sl_error err = {0, ""};
