@@ -99,7 +99,8 @@ static int check_duration(const char *s, size_t n)
             weeks = 1;
         } else {
             const char *units = in_time ? time_units : date_units, *p = strchr(units, u);
-            if (!p || !u || (int)(p - units) <= last) return 0;
+            /* Y [M [D]], M [D], D; H [M [S]], M [S], S: units follow one another */
+            if (!p || !u || (last >= 0 && (int)(p - units) != last + 1)) return 0;
             last = (int)(p - units);
         }
         any++;
@@ -172,7 +173,7 @@ static int check_hostname(const char *s, size_t n)
             return 0;
         if (i < n) {
             i++;
-            if (i == n) return 1; /* a trailing dot: the root */
+            if (i == n) return 0; /* a trailing dot */
         }
     }
     return 1;
@@ -296,6 +297,24 @@ static int check_uri(const char *s, size_t n)
     return 1;
 }
 
+/* ECMA-262 regular expression: what PCRE2 compiles, less its own syntax ECMA does not have. */
+static int check_regex(const char *s, size_t n)
+{
+    for (size_t i = 0; i + 1 < n; i++) {
+        if (s[i] == '\\') {
+            if (s[i + 1] == 'a') return 0; /* not an ECMA control escape */
+            i++;
+            continue;
+        }
+        if (s[i] == '(' && s[i + 1] == '?' && i + 2 < n) {
+            char c = s[i + 2];
+            if (c == 'P' || c == '#') return 0;   /* Python named groups, comments */
+            if (strchr("imsxUJn^-", c)) return 0; /* inline flags */
+        }
+    }
+    return sl__js_regex_valid(s, n);
+}
+
 int sl__js_format_check(const char *format, const char *s, size_t n, const char **why)
 {
     (void)why;
@@ -312,6 +331,6 @@ int sl__js_format_check(const char *format, const char *s, size_t n, const char 
     if (!strcmp(format, "uuid")) return check_uuid(s, n);
     if (!strcmp(format, "json-pointer")) return check_json_pointer(s, n);
     if (!strcmp(format, "relative-json-pointer")) return check_rel_json_pointer(s, n);
-    if (!strcmp(format, "regex")) return sl__js_regex_valid(s, n);
+    if (!strcmp(format, "regex")) return check_regex(s, n);
     return -1;
 }

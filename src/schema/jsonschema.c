@@ -846,6 +846,16 @@ static pcre2_code *regex_compile(const char *pat, size_t len, char *msg, size_t 
             i++;
             continue;
         }
+        if (c == '[' && !in_class && i + 1 < len && pat[i + 1] == ']') { /* ECMA: matches nothing */
+            sl_buf_adds(&b, "(?!)");
+            i++;
+            continue;
+        }
+        if (c == '[' && !in_class && i + 2 < len && pat[i + 1] == '^' && pat[i + 2] == ']') {
+            sl_buf_adds(&b, "[\\s\\S]"); /* ECMA: any character */
+            i += 2;
+            continue;
+        }
         if (c == '[' && !in_class) {
             in_class = 1;
             sl_buf_addc(&b, c);
@@ -1282,6 +1292,10 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
                 BAIL();
             }
         }
+    }
+
+applicators:
+    if (t == SL_JSON_STRING) { /* the format vocabulary, not the validation one */
         if ((k = sl_node_get(s, "format")) && str_of(k) && c->js->opt.format_assert) {
             const char *why = NULL;
             if (sl__js_format_check(k->text, inst->text, inst->len, &why) == 0) {
@@ -1291,8 +1305,6 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
             }
         }
     }
-
-applicators:
     if (t == SL_JSON_OBJECT && !ev_object(c, s, draft, inst, lap, keep_going)) BAIL();
     if (t == SL_JSON_ARRAY && !ev_array(c, s, draft, inst, lap, keep_going)) BAIL();
 
@@ -1447,10 +1459,7 @@ static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const st
     const struct sl_node *dreq = sl_node_get(s, "dependentRequired"),
                          *dsch = sl_node_get(s, "dependentSchemas"),
                          *deps = sl_node_get(s, "dependencies");
-    if (draft != SL_JS_DRAFT2020)
-        dreq = dsch = NULL;
-    else
-        deps = NULL;
+    if (draft != SL_JS_DRAFT2020) dreq = dsch = NULL; /* 2020-12 still honours "dependencies" */
     for (int pass = 0; pass < 3; pass++) {
         const struct sl_node *m = pass == 0 ? dreq : pass == 1 ? dsch : deps;
         if (!m || m->type != SL_NODE_MAP) continue;
