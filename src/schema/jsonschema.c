@@ -263,12 +263,100 @@ static void pct_decode(const char *s, struct sl_buf *out)
 
 /* ---- the validator --------------------------------------------------------------------------- */
 
+/* Keywords the evaluator reads, found once per schema object (js_info.kw). */
+enum {
+    K_D_dynamicRef,
+    K_D_ref,
+    K_additionalItems,
+    K_additionalProperties,
+    K_allOf,
+    K_anyOf,
+    K_const,
+    K_contains,
+    K_dependencies,
+    K_dependentRequired,
+    K_dependentSchemas,
+    K_enum,
+    K_exclusiveMaximum,
+    K_exclusiveMinimum,
+    K_format,
+    K_if,
+    K_items,
+    K_maxContains,
+    K_maxItems,
+    K_maxLength,
+    K_maxProperties,
+    K_maximum,
+    K_minContains,
+    K_minItems,
+    K_minLength,
+    K_minProperties,
+    K_minimum,
+    K_multipleOf,
+    K_not,
+    K_oneOf,
+    K_pattern,
+    K_patternProperties,
+    K_prefixItems,
+    K_properties,
+    K_propertyNames,
+    K_required,
+    K_type,
+    K_unevaluatedItems,
+    K_unevaluatedProperties,
+    K_uniqueItems,
+    K_COUNT
+};
+static const char *const kw_names[K_COUNT] = {
+    [K_D_dynamicRef] = "$dynamicRef",
+    [K_D_ref] = "$ref",
+    [K_additionalItems] = "additionalItems",
+    [K_additionalProperties] = "additionalProperties",
+    [K_allOf] = "allOf",
+    [K_anyOf] = "anyOf",
+    [K_const] = "const",
+    [K_contains] = "contains",
+    [K_dependencies] = "dependencies",
+    [K_dependentRequired] = "dependentRequired",
+    [K_dependentSchemas] = "dependentSchemas",
+    [K_enum] = "enum",
+    [K_exclusiveMaximum] = "exclusiveMaximum",
+    [K_exclusiveMinimum] = "exclusiveMinimum",
+    [K_format] = "format",
+    [K_if] = "if",
+    [K_items] = "items",
+    [K_maxContains] = "maxContains",
+    [K_maxItems] = "maxItems",
+    [K_maxLength] = "maxLength",
+    [K_maxProperties] = "maxProperties",
+    [K_maximum] = "maximum",
+    [K_minContains] = "minContains",
+    [K_minItems] = "minItems",
+    [K_minLength] = "minLength",
+    [K_minProperties] = "minProperties",
+    [K_minimum] = "minimum",
+    [K_multipleOf] = "multipleOf",
+    [K_not] = "not",
+    [K_oneOf] = "oneOf",
+    [K_pattern] = "pattern",
+    [K_patternProperties] = "patternProperties",
+    [K_prefixItems] = "prefixItems",
+    [K_properties] = "properties",
+    [K_propertyNames] = "propertyNames",
+    [K_required] = "required",
+    [K_type] = "type",
+    [K_unevaluatedItems] = "unevaluatedItems",
+    [K_unevaluatedProperties] = "unevaluatedProperties",
+    [K_uniqueItems] = "uniqueItems",
+};
+
 struct js_info {
     const char *base; /* owned by the validator's string pool */
     int draft;
     int resource; /* the node starts a resource (has an $id, or is a document root) */
     const struct sl_node *ref_target, *dref_target; /* cached resolutions */
     const char *ref_err;
+    const struct sl_node *kw[K_COUNT]; /* the schema object's keywords, NULL when absent */
 };
 
 struct sl_jsonschema {
@@ -380,6 +468,12 @@ static void index_schema(struct sl_jsonschema *js, const struct sl_node *s, cons
     }
     in->base = base;
     hmap_put(&js->info, s, in);
+    for (size_t i = 0; s->type == SL_NODE_MAP && i < s->n; i++)
+        for (int k = 0; k < K_COUNT; k++)
+            if (!in->kw[k] && s->keys[i]->text && !strcmp(s->keys[i]->text, kw_names[k])) {
+                in->kw[k] = s->items[i];
+                break;
+            }
     if (s->type != SL_NODE_MAP) return;
 
     static const struct {
@@ -1055,15 +1149,14 @@ static int type_matches(const char *want, const struct sl_node *inst)
 }
 
 /* a number keyword's value as text, or NULL when it is not a number */
-static const char *num_kw(const struct sl_node *s, const char *kw)
+static const char *num_kw(const struct sl_node *n)
 {
-    const struct sl_node *n = sl_node_get(s, kw);
     return n && jtype(n) == SL_JSON_NUMBER ? n->text : NULL;
 }
 
-static int size_kw(const struct sl_node *s, const char *kw, unsigned long long *out)
+static int size_kw(const struct sl_node *n, unsigned long long *out)
 {
-    const char *t = num_kw(s, kw);
+    const char *t = num_kw(n);
     if (!t) return 0;
     double d = strtod(t, NULL);
     if (d < 0) d = 0;
@@ -1120,7 +1213,8 @@ static int ev_ref(struct ctx *c, struct js_info *in, const struct sl_node *s, co
 static int ev_dynref(struct ctx *c, struct js_info *in, const struct sl_node *s,
                      const struct sl_node *inst, struct ann *la)
 {
-    const char *ref = str_of(sl_node_get(s, "$dynamicRef"));
+    const char *ref = str_of(in->kw[K_D_dynamicRef]);
+    (void)s;
     const struct sl_node *t = in->dref_target;
     if (!ref) return 1;
     if (!t) {
@@ -1157,10 +1251,10 @@ static int ev_dynref(struct ctx *c, struct js_info *in, const struct sl_node *s,
         if (c->fatal) goto done;                                  \
     } while (0)
 
-static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const struct sl_node *inst,
-                     struct ann *la, int keep_going);
-static int ev_array(struct ctx *c, const struct sl_node *s, int draft, const struct sl_node *inst,
-                    struct ann *la, int keep_going);
+static int ev_object(struct ctx *c, const struct sl_node *const *kws, int draft,
+                     const struct sl_node *inst, struct ann *la, int keep_going);
+static int ev_array(struct ctx *c, const struct sl_node *const *kws, int draft,
+                    const struct sl_node *inst, struct ann *la, int keep_going);
 
 static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst, struct ann *out)
 {
@@ -1186,27 +1280,28 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
     }
     c->depth++;
     draft = in->draft;
+    const struct sl_node *const *kws = in->kw;
     /* the dynamic scope: every resource evaluation passes through, also when a $ref lands
      * inside it rather than at its root */
     if (!c->nscope || strcmp(c->scope[c->nscope - 1], in->base))
         c->scope[c->nscope++] = in->base, pushed = 1;
-    int uneval = draft == SL_JS_DRAFT2020 &&
-                 (sl_node_get(s, "unevaluatedProperties") || sl_node_get(s, "unevaluatedItems"));
+    int uneval =
+        draft == SL_JS_DRAFT2020 && (kws[K_unevaluatedProperties] || kws[K_unevaluatedItems]);
     keep_going = uneval || out;
     if (keep_going) ann_init(&la, inst);
     struct ann *lap = keep_going ? &la : NULL;
 
-    if (sl_node_get(s, "$ref")) {
+    if (kws[K_D_ref]) {
         if (!ev_ref(c, in, s, "$ref", inst, lap)) BAIL();
         if (draft == SL_JS_DRAFT7) goto done;
     }
-    if (draft == SL_JS_DRAFT2020 && sl_node_get(s, "$dynamicRef")) {
+    if (draft == SL_JS_DRAFT2020 && kws[K_D_dynamicRef]) {
         if (!ev_dynref(c, in, s, inst, lap)) BAIL();
     }
 
     if (c->js->no_validation) goto applicators;
     /* type, enum, const */
-    if ((k = sl_node_get(s, "type"))) {
+    if ((k = kws[K_type])) {
         int m = 0;
         if (k->type == SL_NODE_SEQ) {
             for (size_t i = 0; i < k->n && !m; i++)
@@ -1222,7 +1317,7 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
             BAIL();
         }
     }
-    if ((k = sl_node_get(s, "enum")) && k->type == SL_NODE_SEQ) {
+    if ((k = kws[K_enum]) && k->type == SL_NODE_SEQ) {
         int m = 0;
         for (size_t i = 0; i < k->n && !m; i++) m = json_equal(k->items[i], inst);
         if (!m) {
@@ -1237,7 +1332,7 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
             BAIL();
         }
     }
-    if ((k = sl_node_get(s, "const"))) {
+    if ((k = kws[K_const])) {
         if (!json_equal(k, inst)) {
             struct sl_buf v = SL_BUF_INIT;
             value_text(k, &v);
@@ -1250,23 +1345,23 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
     /* numbers */
     if (t == SL_JSON_NUMBER) {
         const char *v = inst->text, *b;
-        if ((b = num_kw(s, "minimum")) && num_cmp(v, b) < 0) {
+        if ((b = num_kw(kws[K_minimum])) && num_cmp(v, b) < 0) {
             fail(c, "minimum", inst, "%s is less than the minimum %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(s, "maximum")) && num_cmp(v, b) > 0) {
+        if ((b = num_kw(kws[K_maximum])) && num_cmp(v, b) > 0) {
             fail(c, "maximum", inst, "%s is greater than the maximum %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(s, "exclusiveMinimum")) && num_cmp(v, b) <= 0) {
+        if ((b = num_kw(kws[K_exclusiveMinimum])) && num_cmp(v, b) <= 0) {
             fail(c, "exclusiveMinimum", inst, "%s is not greater than %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(s, "exclusiveMaximum")) && num_cmp(v, b) >= 0) {
+        if ((b = num_kw(kws[K_exclusiveMaximum])) && num_cmp(v, b) >= 0) {
             fail(c, "exclusiveMaximum", inst, "%s is not less than %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(s, "multipleOf")) && !num_multiple(v, b)) {
+        if ((b = num_kw(kws[K_multipleOf])) && !num_multiple(v, b)) {
             fail(c, "multipleOf", inst, "%s is not a multiple of %s", v, b);
             BAIL();
         }
@@ -1276,15 +1371,15 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
     if (t == SL_JSON_STRING) {
         unsigned long long lim;
         size_t len = utf8_chars(inst->text, inst->len);
-        if (size_kw(s, "minLength", &lim) && len < lim) {
+        if (size_kw(kws[K_minLength], &lim) && len < lim) {
             fail(c, "minLength", inst, "string is %zu characters, shorter than %llu", len, lim);
             BAIL();
         }
-        if (size_kw(s, "maxLength", &lim) && len > lim) {
+        if (size_kw(kws[K_maxLength], &lim) && len > lim) {
             fail(c, "maxLength", inst, "string is %zu characters, longer than %llu", len, lim);
             BAIL();
         }
-        if ((k = sl_node_get(s, "pattern")) && str_of(k)) {
+        if ((k = kws[K_pattern]) && str_of(k)) {
             int m = regex_search(c, k, inst->text, inst->len);
             if (m < 0) goto done;
             if (!m) {
@@ -1296,7 +1391,7 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
 
 applicators:
     if (t == SL_JSON_STRING) { /* the format vocabulary, not the validation one */
-        if ((k = sl_node_get(s, "format")) && str_of(k) && c->js->opt.format_assert) {
+        if ((k = kws[K_format]) && str_of(k) && c->js->opt.format_assert) {
             const char *why = NULL;
             if (sl__js_format_check(k->text, inst->text, inst->len, &why) == 0) {
                 fail(c, "format", inst, "not a valid %s%s%s", k->text, why ? ": " : "",
@@ -1305,15 +1400,15 @@ applicators:
             }
         }
     }
-    if (t == SL_JSON_OBJECT && !ev_object(c, s, draft, inst, lap, keep_going)) BAIL();
-    if (t == SL_JSON_ARRAY && !ev_array(c, s, draft, inst, lap, keep_going)) BAIL();
+    if (t == SL_JSON_OBJECT && !ev_object(c, in->kw, draft, inst, lap, keep_going)) BAIL();
+    if (t == SL_JSON_ARRAY && !ev_array(c, in->kw, draft, inst, lap, keep_going)) BAIL();
 
     /* combinators */
-    if ((k = sl_node_get(s, "allOf")) && k->type == SL_NODE_SEQ) {
+    if ((k = kws[K_allOf]) && k->type == SL_NODE_SEQ) {
         for (size_t i = 0; i < k->n; i++)
             if (!ev(c, k->items[i], inst, lap)) BAIL();
     }
-    if ((k = sl_node_get(s, "anyOf")) && k->type == SL_NODE_SEQ) {
+    if ((k = kws[K_anyOf]) && k->type == SL_NODE_SEQ) {
         int any = 0;
         for (size_t i = 0; i < k->n; i++) {
             struct ann sub;
@@ -1331,7 +1426,7 @@ applicators:
             BAIL();
         }
     }
-    if ((k = sl_node_get(s, "oneOf")) && k->type == SL_NODE_SEQ) {
+    if ((k = kws[K_oneOf]) && k->type == SL_NODE_SEQ) {
         size_t n = 0;
         for (size_t i = 0; i < k->n; i++) {
             struct ann sub;
@@ -1350,7 +1445,7 @@ applicators:
             BAIL();
         }
     }
-    if ((k = sl_node_get(s, "not"))) {
+    if ((k = kws[K_not])) {
         int m = ev_quiet(c, k, inst, NULL);
         if (c->fatal) goto done;
         if (m) {
@@ -1358,7 +1453,7 @@ applicators:
             BAIL();
         }
     }
-    if ((k = sl_node_get(s, "if"))) {
+    if ((k = kws[K_if])) {
         struct ann sub;
         if (lap) ann_init(&sub, inst);
         int m = ev_quiet(c, k, inst, lap ? &sub : NULL);
@@ -1374,7 +1469,7 @@ applicators:
     }
 
     /* last: what the others did not evaluate */
-    if (uneval && t == SL_JSON_OBJECT && (k = sl_node_get(s, "unevaluatedProperties"))) {
+    if (uneval && t == SL_JSON_OBJECT && (k = kws[K_unevaluatedProperties])) {
         for (size_t i = 0; i < inst->n; i++) {
             if (la.ev[i]) continue;
             if (!ev_member_kw(c, k, inst->items[i], inst->keys[i], 0, "unevaluatedProperties"))
@@ -1382,7 +1477,7 @@ applicators:
             la.ev[i] = 1;
         }
     }
-    if (uneval && t == SL_JSON_ARRAY && (k = sl_node_get(s, "unevaluatedItems"))) {
+    if (uneval && t == SL_JSON_ARRAY && (k = kws[K_unevaluatedItems])) {
         for (size_t i = 0; i < inst->n; i++) {
             if (la.ev[i]) continue;
             if (!ev_member_kw(c, k, inst->items[i], NULL, i, "unevaluatedItems")) BAIL();
@@ -1398,24 +1493,23 @@ done:
     return ok;
 }
 
-static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const struct sl_node *inst,
-                     struct ann *la, int keep_going)
+static int ev_object(struct ctx *c, const struct sl_node *const *kws, int draft,
+                     const struct sl_node *inst, struct ann *la, int keep_going)
 {
-    const struct sl_node *k, *props = sl_node_get(s, "properties"),
-                             *pprops = sl_node_get(s, "patternProperties"),
-                             *addl = sl_node_get(s, "additionalProperties");
+    const struct sl_node *k, *props = kws[K_properties], *pprops = kws[K_patternProperties],
+                             *addl = kws[K_additionalProperties];
     unsigned long long lim;
     int ok = 1;
 
-    if (size_kw(s, "minProperties", &lim) && inst->n < lim) {
+    if (size_kw(kws[K_minProperties], &lim) && inst->n < lim) {
         fail(c, "minProperties", inst, "object has %zu properties, fewer than %llu", inst->n, lim);
         BAIL();
     }
-    if (size_kw(s, "maxProperties", &lim) && inst->n > lim) {
+    if (size_kw(kws[K_maxProperties], &lim) && inst->n > lim) {
         fail(c, "maxProperties", inst, "object has %zu properties, more than %llu", inst->n, lim);
         BAIL();
     }
-    if ((k = sl_node_get(s, "required")) && k->type == SL_NODE_SEQ) {
+    if ((k = kws[K_required]) && k->type == SL_NODE_SEQ) {
         for (size_t i = 0; i < k->n; i++) {
             if (!str_of(k->items[i]) || sl_node_get(inst, k->items[i]->text)) continue;
             fail(c, "required", inst, "required property '%s' is missing", k->items[i]->text);
@@ -1444,7 +1538,7 @@ static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const st
         }
         if (matched && la) la->ev[i] = 1;
     }
-    if ((k = sl_node_get(s, "propertyNames"))) {
+    if ((k = kws[K_propertyNames])) {
         for (size_t i = 0; i < inst->n; i++) {
             struct sl_node name = *inst->keys[i];
             name.json_type = SL_JSON_STRING;
@@ -1456,9 +1550,8 @@ static int ev_object(struct ctx *c, const struct sl_node *s, int draft, const st
             }
         }
     }
-    const struct sl_node *dreq = sl_node_get(s, "dependentRequired"),
-                         *dsch = sl_node_get(s, "dependentSchemas"),
-                         *deps = sl_node_get(s, "dependencies");
+    const struct sl_node *dreq = kws[K_dependentRequired], *dsch = kws[K_dependentSchemas],
+                         *deps = kws[K_dependencies];
     if (draft != SL_JS_DRAFT2020) dreq = dsch = NULL; /* 2020-12 still honours "dependencies" */
     for (int pass = 0; pass < 3; pass++) {
         const struct sl_node *m = pass == 0 ? dreq : pass == 1 ? dsch : deps;
@@ -1484,22 +1577,22 @@ done:
     return ok;
 }
 
-static int ev_array(struct ctx *c, const struct sl_node *s, int draft, const struct sl_node *inst,
-                    struct ann *la, int keep_going)
+static int ev_array(struct ctx *c, const struct sl_node *const *kws, int draft,
+                    const struct sl_node *inst, struct ann *la, int keep_going)
 {
-    const struct sl_node *k, *items = sl_node_get(s, "items"), *prefix = NULL, *rest = NULL;
+    const struct sl_node *k, *items = kws[K_items], *prefix = NULL, *rest = NULL;
     unsigned long long lim;
     int ok = 1;
 
-    if (size_kw(s, "minItems", &lim) && inst->n < lim) {
+    if (size_kw(kws[K_minItems], &lim) && inst->n < lim) {
         fail(c, "minItems", inst, "array has %zu items, fewer than %llu", inst->n, lim);
         BAIL();
     }
-    if (size_kw(s, "maxItems", &lim) && inst->n > lim) {
+    if (size_kw(kws[K_maxItems], &lim) && inst->n > lim) {
         fail(c, "maxItems", inst, "array has %zu items, more than %llu", inst->n, lim);
         BAIL();
     }
-    if ((k = sl_node_get(s, "uniqueItems")) && k->json_type == SL_JSON_TRUE) {
+    if ((k = kws[K_uniqueItems]) && k->json_type == SL_JSON_TRUE) {
         for (size_t i = 0; i < inst->n; i++)
             for (size_t j = i + 1; j < inst->n; j++)
                 if (json_equal(inst->items[i], inst->items[j])) {
@@ -1509,11 +1602,11 @@ static int ev_array(struct ctx *c, const struct sl_node *s, int draft, const str
                 }
     }
     if (draft == SL_JS_DRAFT2020) {
-        prefix = sl_node_get(s, "prefixItems");
+        prefix = kws[K_prefixItems];
         rest = items;
     } else if (items && items->type == SL_NODE_SEQ) {
         prefix = items;
-        rest = sl_node_get(s, "additionalItems");
+        rest = kws[K_additionalItems];
     } else {
         rest = items;
     }
@@ -1527,12 +1620,12 @@ static int ev_array(struct ctx *c, const struct sl_node *s, int draft, const str
         if (!ev_member_kw(c, is, inst->items[i], NULL, i, kw)) BAIL();
         if (la) la->ev[i] = 1;
     }
-    if ((k = sl_node_get(s, "contains"))) {
+    if ((k = kws[K_contains])) {
         size_t n = 0;
         unsigned long long mn = 1, mx = ULLONG_MAX;
         if (draft == SL_JS_DRAFT2020) {
-            size_kw(s, "minContains", &mn);
-            size_kw(s, "maxContains", &mx);
+            size_kw(kws[K_minContains], &mn);
+            size_kw(kws[K_maxContains], &mx);
         }
         for (size_t i = 0; i < inst->n; i++) {
             c->quiet++;
