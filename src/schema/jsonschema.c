@@ -369,6 +369,7 @@ struct sl_jsonschema {
     struct hmap regex;     /* pattern node → pcre2_code */
     struct hmap docs;      /* retrieved URI → struct sl_doc * (owned) */
     int no_validation;     /* the metaschema leaves out the validation vocabulary */
+    struct ctx *ctx;       /* evaluation state, reused by each sl_jsonschema_validate */
     struct sl_arena pool;  /* base URI strings, infos */
     pcre2_match_data *md;
 };
@@ -566,6 +567,7 @@ void sl_jsonschema_free(struct sl_jsonschema *js)
     hmap_free(&js->regex, free_code);
     hmap_free(&js->docs, free_doc);
     pcre2_match_data_free(js->md);
+    free(js->ctx);
     sl_arena_free(&js->pool);
     free(js);
 }
@@ -1655,18 +1657,20 @@ done:
 int sl_jsonschema_validate(struct sl_jsonschema *js, const struct sl_node *instance,
                            sl_js_error_fn on_error, void *ctx, struct sl_error *err)
 {
-    struct ctx *c = sl_xcalloc(1, sizeof *c);
+    struct ctx *c = js->ctx; /* kept between instances: it is big (paths and scopes) */
     int ok;
 
+    if (!c) c = js->ctx = sl_xmalloc(sizeof *c);
     c->js = js;
     c->on_error = on_error;
     c->on_error_ctx = ctx;
+    c->quiet = c->depth = c->nerrors = c->npath = c->nscope = 0;
+    c->fatal = NULL;
     ok = ev(c, js->root, instance, NULL);
     if (c->fatal) {
         sl_error_set(err, SL_ECONFIG, "JSON Schema: %s", c->fatal);
         ok = -1;
     }
-    free(c);
     return ok;
 }
 
