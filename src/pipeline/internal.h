@@ -53,6 +53,9 @@ int sl__source_recval(const struct sl_source *src, struct sl__recval **out, stru
 /* 0, or < 0 when the schema itself is at fault (a reference that cannot be resolved). */
 int sl__recval_batch(struct sl__recval *rv, struct sl_batch *b, struct sl_error *err);
 void sl__recval_free(struct sl__recval *rv);
+/* A JSON Schema validates JSON records only: an error naming the input when in is not JSON. */
+int sl__recval_check_input(const struct sl__recval *rv, const struct sl__input *in,
+                           struct sl_error *err);
 
 /* Sets s's primary key from src->primary_key (if any); error names the missing field. */
 int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, struct sl_error *err);

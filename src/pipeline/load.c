@@ -317,6 +317,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
                              !explicit_schema, &err)))
         goto out;
     opened = 1;
+    if ((rc = sl__recval_check_input(recval, &in, &err))) goto out;
     load.format = in.format->name;
     load.compression = sl_stream_compression(in.stream);
     load.input_size = sl_stream_size(in.stream);

@@ -61,6 +61,16 @@ int sl__source_recval(const struct sl_source *src, struct sl__recval **out, stru
     return rc;
 }
 
+int sl__recval_check_input(const struct sl__recval *rv, const struct sl__input *in,
+                           struct sl_error *err)
+{
+    if (!rv || sl__input_is_json(in)) return 0;
+    return sl_error_set(err, SL_ECONFIG,
+                        "%s: a JSON Schema validates JSON records (NDJSON or JSON), and this input "
+                        "is %s; use a Table Schema for it",
+                        in->label, in->format->name);
+}
+
 void sl__recval_free(struct sl__recval *rv)
 {
     if (!rv) return;

@@ -77,6 +77,7 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
     if ((rc = sl__source_recval(src, &rv, err))) goto out;
     if ((rc = sl__input_open(&in, src, path, rv ? SL__WANT_RAW_ANY : 0, schema == NULL, err)))
         goto out;
+    if ((rc = sl__recval_check_input(rv, &in, err))) goto out;
     if (!schema) {
         if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
         schema = inf.schema;

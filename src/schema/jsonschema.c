@@ -1781,6 +1781,42 @@ static int resolve_all(struct sl_jsonschema *js, const char *path, struct sl_err
     return rc;
 }
 
+/* A YAML schema's scalars carry no JSON type: give them the one YAML's core schema implies
+ * (quoted: a string; true/false, null/~, numbers; anything else a string). */
+static void yaml_as_json(struct sl_node *n)
+{
+    if (!n) return;
+    if (n->type == SL_NODE_MAP || n->type == SL_NODE_SEQ) {
+        n->json_type = n->type == SL_NODE_MAP ? SL_JSON_OBJECT : SL_JSON_ARRAY;
+        for (size_t i = 0; i < n->n; i++) {
+            yaml_as_json(n->items[i]);
+            if (n->keys && n->keys[i]) n->keys[i]->json_type = SL_JSON_STRING;
+        }
+        return;
+    }
+    if (n->json_type >= 0) return;
+    const char *t = n->text ? n->text : "";
+    struct dec d;
+    if (n->type == SL_NODE_NULL) {
+        n->json_type = SL_JSON_NULL;
+    } else if (n->quoted) {
+        n->json_type = SL_JSON_STRING;
+    } else if (!strcmp(t, "true") || !strcmp(t, "false")) {
+        n->json_type = t[0] == 't' ? SL_JSON_TRUE : SL_JSON_FALSE;
+    } else if (!strcmp(t, "null") || !strcmp(t, "~") || !*t) {
+        n->type = SL_NODE_NULL;
+        n->json_type = SL_JSON_NULL;
+    } else {
+        struct sl_json_tok tok;
+        struct sl_json_err e;
+        n->json_type = SL_JSON_STRING;
+        if (sl_json_scan(t, n->len, 1, &tok, &e) == (long)n->len && tok.type == SL_JSON_NUMBER &&
+            !dec_parse(t, &d))
+            n->json_type = SL_JSON_NUMBER;
+        if (n->json_type == SL_JSON_NUMBER) dec_free(&d);
+    }
+}
+
 int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsonschema **out,
                        struct sl_error *err)
 {
@@ -1794,6 +1830,7 @@ int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsons
 
     *out = NULL;
     if ((rc = sl_doc_load(doc_out, path, err))) return rc;
+    if (doc_out->root && doc_out->root->json_type < 0) yaml_as_json(doc_out->root);
     abs = realpath(path, NULL);
     sl_buf_adds(&uri, "file://");
     for (const char *p = abs ? abs : path; *p; p++) {
@@ -1833,10 +1870,10 @@ int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsons
 static int table_type(const struct sl_node *prop)
 {
     const struct sl_node *t = prop && prop->type == SL_NODE_MAP ? sl_node_get(prop, "type") : NULL;
-    const char *name = str_of(t);
+    const char *name = sl_node_str(t); /* JSON or YAML */
     if (t && t->type == SL_NODE_SEQ) { /* ["string", "null"]: a nullable string */
         for (size_t i = 0; i < t->n; i++) {
-            const char *n = str_of(t->items[i]);
+            const char *n = sl_node_str(t->items[i]);
             if (!n || !strcmp(n, "null")) continue;
             if (name) return SL_TYPE_ANY;
             name = n;

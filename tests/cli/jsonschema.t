@@ -80,3 +80,16 @@ sluice does not fetch schemas over the network.
   $ sluice check --schema remote.schema.json one.ndjson
   sluice: remote.schema.json:1: $ref https://schemas.example.com/order.json cannot be resolved: sluice does not fetch schemas over the network (save it as a file next to the schema and refer to it by a relative path, or map its URL to a directory with SLUICE_SCHEMA_MAP)
   [2]
+
+A JSON Schema may be written in YAML; it validates JSON records only.
+
+  $ printf '$schema: https://json-schema.org/draft/2020-12/schema\ntype: object\nproperties:\n  id: {type: integer}\n  name: {type: string, minLength: 2}\nrequired: [id]\n' > contacts.schema.yaml
+  $ printf '{"id":1,"name":"Al"}\n{"id":2,"name":"B"}\n{"name":"Cy"}\n' > contacts.ndjson
+  $ sluice check --schema contacts.schema.yaml contacts.ndjson
+  line 2 (record 2): json-schema: /name: string is 1 characters, shorter than 2
+  line 3 (record 3): json-schema: required property 'id' is missing
+  contacts.ndjson: 3 rows, 1 valid, 0 with warnings, 2 invalid
+  [1]
+  $ sluice check --schema contacts.schema.yaml people.csv
+  sluice: people.csv: a JSON Schema validates JSON records (NDJSON or JSON), and this input is csv; use a Table Schema for it
+  [2]
