@@ -258,17 +258,55 @@ static int uri_chars(const char *s, size_t n, int allow_hash_once)
     return 1;
 }
 
+/* authority s[a..e): [userinfo@]host[:port]; host an IP literal in brackets or reg-name */
+static int check_authority(const char *s, size_t a, size_t e)
+{
+    const char *at = memchr(s + a, '@', e - a);
+    if (at) {
+        if (memchr(at + 1, '@', (size_t)(s + e - at - 1))) return 0; /* one userinfo only */
+        for (const char *p = s + a; p < at; p++)
+            if (*p == '[' || *p == ']') return 0;
+        a = (size_t)(at - s) + 1;
+    }
+    if (a < e && s[a] == '[') {
+        const char *rb = memchr(s + a, ']', e - a);
+        if (!rb || !check_ipv6(s + a + 1, (size_t)(rb - s) - a - 1)) return 0;
+        a = (size_t)(rb - s) + 1;
+        if (a < e && s[a] != ':') return 0;
+    }
+    for (size_t i = a; i < e; i++)
+        if (s[i] == '[' || s[i] == ']') return 0;
+    const char *colon = a < e ? memchr(s + a, ':', e - a) : NULL;
+    if (colon)
+        for (const char *p = colon + 1; p < s + e; p++)
+            if (!digit(*p)) return 0;
+    return 1;
+}
+
+/* the authority after "//" at s[i], if any */
+static int check_hier(const char *s, size_t n, size_t i)
+{
+    if (i + 1 < n && s[i] == '/' && s[i + 1] == '/') {
+        size_t a = i + 2, e = a;
+        while (e < n && s[e] != '/' && s[e] != '?' && s[e] != '#') e++;
+        return check_authority(s, a, e);
+    }
+    return 1;
+}
+
 static int check_uri_ref(const char *s, size_t n)
 {
+    size_t i = 0;
     if (!uri_chars(s, n, 1)) return 0;
-    /* a bracketed authority must be an IP literal */
-    const char *h = memchr(s, '#', n);
-    size_t end = h ? (size_t)(h - s) : n;
-    for (size_t i = 0; i < end; i++)
-        if (s[i] == '[' || s[i] == ']') {
-            if (i < 2 || !memmem(s, end, "//[", 3)) return 0;
-        }
-    return 1;
+    while (i < n && (alpha(s[i]) || digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) i++;
+    if (i < n && s[i] == ':' && i > 0 && alpha(s[0])) return check_hier(s, n, i + 1); /* a URI */
+    /* a relative reference: no ':' in the first path segment */
+    size_t seg = 0;
+    while (seg < n && s[seg] != '/' && s[seg] != '?' && s[seg] != '#') {
+        if (s[seg] == ':') return 0;
+        seg++;
+    }
+    return check_hier(s, n, 0);
 }
 
 static int check_uri(const char *s, size_t n)
@@ -277,24 +315,7 @@ static int check_uri(const char *s, size_t n)
     if (!n || !alpha(s[0])) return 0;
     while (i < n && (alpha(s[i]) || digit(s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')) i++;
     if (i >= n || s[i] != ':') return 0;
-    if (!check_uri_ref(s, n)) return 0;
-    if (i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/') { /* authority: userinfo@host:port */
-        size_t a = i + 3, e = a;
-        while (e < n && s[e] != '/' && s[e] != '?' && s[e] != '#') e++;
-        const char *at = memchr(s + a, '@', e - a);
-        if (at) a = (size_t)(at - s) + 1;
-        if (a < e && s[a] == '[') {
-            const char *rb = memchr(s + a, ']', e - a);
-            if (!rb || !check_ipv6(s + a + 1, (size_t)(rb - s) - a - 1)) return 0;
-            a = (size_t)(rb - s) + 1;
-            if (a < e && s[a] != ':') return 0;
-        }
-        const char *colon = a < e ? memchr(s + a, ':', e - a) : NULL;
-        if (colon)
-            for (const char *p = colon + 1; p < s + e; p++)
-                if (!digit(*p)) return 0;
-    }
-    return 1;
+    return check_uri_ref(s, n);
 }
 
 /* ECMA-262 regular expression: what PCRE2 compiles, less its own syntax ECMA does not have. */

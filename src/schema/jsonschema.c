@@ -305,9 +305,13 @@ enum {
     K_unevaluatedItems,
     K_unevaluatedProperties,
     K_uniqueItems,
+    K_contentEncoding,
+    K_contentMediaType,
     K_COUNT
 };
 static const char *const kw_names[K_COUNT] = {
+    [K_contentEncoding] = "contentEncoding",
+    [K_contentMediaType] = "contentMediaType",
     [K_D_dynamicRef] = "$dynamicRef",
     [K_D_ref] = "$ref",
     [K_additionalItems] = "additionalItems",
@@ -1246,6 +1250,50 @@ static int ev_dynref(struct ctx *c, struct js_info *in, const struct sl_node *s,
     return ev(c, t, inst, la);
 }
 
+/* base64 (RFC 4648, padding optional) into out (>= n bytes); -1 when not base64 */
+static long base64_decode(const char *s, size_t n, char *out)
+{
+    unsigned v = 0;
+    int bits = 0;
+    long o = 0;
+    size_t i = 0;
+    for (; i < n && s[i] != '='; i++) {
+        const char *p =
+            strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", s[i]);
+        if (!p || !s[i]) return -1;
+        v = (v << 6) | (unsigned)(p - "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                      "0123456789+/");
+        bits += 6;
+        if (bits >= 8) bits -= 8, out[o++] = (char)((v >> bits) & 0xff);
+    }
+    for (; i < n; i++)
+        if (s[i] != '=') return -1;
+    return o;
+}
+
+static int content_ok(const struct sl_node *const *kws, const struct sl_node *inst)
+{
+    const char *enc = str_of(kws[K_contentEncoding]), *mt = str_of(kws[K_contentMediaType]);
+    const char *p = inst->text;
+    size_t n = inst->len;
+    char *buf = NULL;
+    int ok = 1;
+    if (enc && !strcmp(enc, "base64")) {
+        buf = sl_xmalloc(n + 1);
+        long got = base64_decode(inst->text, inst->len, buf);
+        if (got < 0) ok = 0;
+        p = buf, n = got < 0 ? 0 : (size_t)got;
+    }
+    if (ok && mt && !strcmp(mt, "application/json")) {
+        struct sl_json_tok tok;
+        struct sl_json_err e;
+        long got = sl_json_scan(p, n, 1, &tok, &e);
+        ok = got > 0 && sl_json_skip_ws(p + got, p + n) == p + n;
+    }
+    free(buf);
+    return ok;
+}
+
 #define BAIL()                                                    \
     do {                                                          \
         ok = 0;                                                   \
@@ -1392,6 +1440,13 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
     }
 
 applicators:
+    /* draft-07 lets content be asserted: base64 that decodes, JSON that parses */
+    if (t == SL_JSON_STRING && draft == SL_JS_DRAFT7 &&
+        (kws[K_contentEncoding] || kws[K_contentMediaType]) && !content_ok(kws, inst)) {
+        fail(c, kws[K_contentMediaType] ? "contentMediaType" : "contentEncoding", inst,
+             "content does not decode as declared");
+        BAIL();
+    }
     if (t == SL_JSON_STRING) { /* the format vocabulary, not the validation one */
         if ((k = kws[K_format]) && str_of(k) && c->js->opt.format_assert) {
             const char *why = NULL;
