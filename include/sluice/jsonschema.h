@@ -82,6 +82,10 @@ int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsons
  */
 struct sl_schema *sl_jsonschema_table(const struct sl_node *root);
 
+/* JSON Schema counts 1.0 and 1e2 as integers: when the number text num[0..n) is one and fits
+ * 64 bits, writes its plain digits ("1", "100") to out and returns 1; else 0. */
+int sl_jsonschema_integer_text(const char *num, size_t n, struct sl_buf *out);
+
 /* The built-in metaschema for a URI (no fragment) as JSON text (malloc'ed, the caller frees),
  * or NULL. */
 char *sl_jsonschema_builtin(const char *uri);

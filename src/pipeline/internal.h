@@ -53,6 +53,10 @@ int sl__source_recval(const struct sl_source *src, struct sl__recval **out, stru
 /* 0, or < 0 when the schema itself is at fault (a reference that cannot be resolved). */
 int sl__recval_batch(struct sl__recval *rv, struct sl_batch *b, struct sl_error *err);
 void sl__recval_free(struct sl__recval *rv);
+/* Before the cast: a number JSON Schema calls an integer but written 1.0 or 1e2, in an integer
+ * column, is given as its plain digits so that the column takes it (the value is the same;
+ * bronze keeps the text as received). */
+void sl__recval_prepare(const struct sl_schema *s, const struct sl_mapping *m, struct sl_batch *b);
 /* A JSON Schema validates JSON records only: an error naming the input when in is not JSON. */
 int sl__recval_check_input(const struct sl__recval *rv, const struct sl__input *in,
                            struct sl_error *err);

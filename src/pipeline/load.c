@@ -115,6 +115,7 @@ static void *reader_main(void *arg)
             break;
         }
         sl_mapping_update(&p->map, p->cast, &r->labels);
+        if (p->recval) sl__recval_prepare(p->cast, &p->map, b);
         sl_cast_batch(p->cast, &p->map, &r->labels, b);
         if (p->recval && (rc = sl__recval_batch(p->recval, b, &p->err)) < 0) {
             give_free(p, b);

@@ -71,6 +71,27 @@ int sl__recval_check_input(const struct sl__recval *rv, const struct sl__input *
                         in->label, in->format->name);
 }
 
+void sl__recval_prepare(const struct sl_schema *s, const struct sl_mapping *m, struct sl_batch *b)
+{
+    struct sl_buf t = SL_BUF_INIT;
+    for (size_t r = 0; r < b->nrows; r++) {
+        struct sl_row *row = &b->rows[r];
+        for (uint32_t k = 0; k < row->ncells; k++) {
+            struct sl_cell *c = &row->cells[k];
+            if (c->kind != SL_CELL_NUMBER || c->col >= m->n || m->field[c->col] < 0) continue;
+            if (s->fields[m->field[c->col]].type != SL_TYPE_INTEGER) continue;
+            if (!memchr(c->p, '.', c->len) && !memchr(c->p, 'e', c->len) &&
+                !memchr(c->p, 'E', c->len))
+                continue;
+            sl_buf_reset(&t);
+            if (!sl_jsonschema_integer_text(c->p, c->len, &t)) continue;
+            c->p = sl_arena_strndup(&b->arena, t.p, t.len);
+            c->len = (uint32_t)t.len;
+        }
+    }
+    sl_buf_free(&t);
+}
+
 void sl__recval_free(struct sl__recval *rv)
 {
     if (!rv) return;
@@ -122,6 +143,22 @@ static void on_error(void *ctx, const struct sl_js_error *e)
     sl_buf_free(&v);
 }
 
+/* The cast's type-errors of a row JSON Schema rejected say again, less precisely, what a
+ * json-schema error says (the silver column types come from the schema's "type"s). */
+static void drop_type_errors(struct sl_row *row)
+{
+    struct sl_issue **pp = &row->issues, *last = NULL;
+    while (*pp) {
+        if (!strcmp((*pp)->code, "type-error")) {
+            *pp = (*pp)->next;
+            continue;
+        }
+        last = *pp;
+        pp = &(*pp)->next;
+    }
+    row->issues_tail = last;
+}
+
 int sl__recval_batch(struct sl__recval *rv, struct sl_batch *b, struct sl_error *err)
 {
     for (size_t r = 0; r < b->nrows; r++) {
@@ -136,6 +173,7 @@ int sl__recval_batch(struct sl__recval *rv, struct sl_batch *b, struct sl_error 
         struct row_ctx ctx = {b, row, 0};
         int ok = sl_jsonschema_validate(rv->js, d.root, on_error, &ctx, err);
         sl_doc_free(&d);
+        if (ctx.errors) drop_type_errors(row);
         if (ok == 0 && !ctx.errors) /* every failure was listed, but be sure the row says so */
             sl_row_issue(b, row, SL_ROW_INVALID, "json-schema", NULL, NULL, 0,
                          "the record does not match the JSON Schema");

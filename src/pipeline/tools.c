@@ -99,6 +99,7 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
         if (rc < 0) goto out;
         if (rc == 0) break;
         sl_mapping_update(&map, schema, &in.reader->labels);
+        if (rv) sl__recval_prepare(schema, &map, &b);
         sl_cast_batch(schema, &map, &in.reader->labels, &b);
         if (rv && (rc = sl__recval_batch(rv, &b, err))) goto out;
         for (size_t r = 0; r < b.nrows; r++) {

@@ -1959,3 +1959,23 @@ struct sl_schema *sl_jsonschema_table(const struct sl_node *root)
     free(labels);
     return s;
 }
+
+int sl_jsonschema_integer_text(const char *num, size_t n, struct sl_buf *out)
+{
+    struct dec x;
+    char *t = sl_xstrndup(num, n);
+    int ok = 0;
+    dec_parse(t, &x);
+    if (!x.n) {
+        sl_buf_adds(out, "0");
+        ok = 1;
+    } else if (x.e >= 0 && (long)x.n + x.e <= 18) {
+        if (x.neg) sl_buf_addc(out, '-');
+        sl_buf_add(out, x.d, x.n);
+        for (long i = 0; i < x.e; i++) sl_buf_addc(out, '0');
+        ok = 1;
+    }
+    dec_free(&x);
+    free(t);
+    return ok;
+}

@@ -93,3 +93,16 @@ A JSON Schema may be written in YAML; it validates JSON records only.
   $ sluice check --schema contacts.schema.yaml people.csv
   sluice: people.csv: a JSON Schema validates JSON records (NDJSON or JSON), and this input is csv; use a Table Schema for it
   [2]
+
+JSON Schema counts 1.0 as an integer; an integer column takes it as 1 (bronze keeps 1.0).
+
+  $ printf '{"id":1.0,"name":"Al"}\n{"id":1.5,"name":"Bo"}\n' > ids.ndjson
+  $ sluice load --schema contacts.schema.yaml ids.ndjson --db ids.db
+  ids: load 1 committed: 2 rows (1 valid, 1 rejected) from ids.ndjson in 0.0 s, quality 0.92 good
+    line 2 (record 2): json-schema: /id: expected integer, got number
+    rejected rows are kept in bronze_ids with status 'invalid'
+  [1]
+  $ sqlite3 ids.db 'select id, typeof(id), name from ids; select raw from bronze_ids'
+  1|integer|Al
+  {"id":1.0,"name":"Al"}
+  {"id":1.5,"name":"Bo"}
