@@ -1,7 +1,8 @@
 /*
- * The metaschemas sluice knows without a network: JSON Schema draft 2020-12 (the schema and its
- * seven vocabulary metaschemas) and draft-07, written after the published documents. The text
- * uses ' for " so that it reads as JSON here; sl_jsonschema_builtin swaps them back.
+ * The metaschemas sluice knows without a network: JSON Schema draft 2020-12 (the schema, its
+ * seven vocabulary metaschemas and format-assertion) and draft-07, written after the published
+ * documents. The text uses ' for " so that it reads as JSON here; sl_jsonschema_builtin swaps them
+ * back.
  */
 #include <string.h>
 
@@ -107,6 +108,10 @@ static const struct {
     {"https://json-schema.org/draft/2020-12/meta/format-annotation",
      "{" S2020 "'$id':'https://json-schema.org/draft/2020-12/meta/format-annotation',"
      "'$dynamicAnchor':'meta','title':'Format vocabulary meta-schema for annotation results',"
+     "'type':['object','boolean'],'properties':{'format':{'type':'string'}}}"},
+    {"https://json-schema.org/draft/2020-12/meta/format-assertion",
+     "{" S2020 "'$id':'https://json-schema.org/draft/2020-12/meta/format-assertion',"
+     "'$dynamicAnchor':'meta','title':'Format vocabulary meta-schema for assertion results',"
      "'type':['object','boolean'],'properties':{'format':{'type':'string'}}}"},
     {"https://json-schema.org/draft/2020-12/meta/content",
      "{" S2020 "'$id':'https://json-schema.org/draft/2020-12/meta/content',"
