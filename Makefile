@@ -25,7 +25,8 @@ REL_CFLAGS  = -O2 -g $(BASE_CFLAGS)
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(BASE_CFLAGS)
 
-.PHONY: all deps demo test bench unit build-release build-asan run-tests format check-format clean
+.PHONY: all deps demo test bench unit build-release build-asan run-tests format check-format clean \
+        conformance
 
 all: deps
 	@$(MAKE) --no-print-directory build-release
@@ -44,6 +45,13 @@ test: deps
 bench: deps
 	@$(MAKE) --no-print-directory build-release
 	@bench/run $(BUILD)/sluice
+
+# JSON-Schema-Test-Suite: pass rate per draft and per file, then the suite through the CLI
+JSONSCHEMA_SUITE ?= ../shared/conformance/json-schema-test-suite
+conformance: deps
+	@$(MAKE) --no-print-directory build-release $(BUILD)/run-jsonschema
+	@$(BUILD)/run-jsonschema $(JSONSCHEMA_SUITE)
+	@$(BUILD)/run-jsonschema -c $(BUILD)/sluice $(JSONSCHEMA_SUITE)
 
 # unit tests only (fast loop while developing)
 unit: deps
@@ -73,7 +81,7 @@ ASAN_CLI := $(CLI_SRC:%.c=$(BUILD)/asan/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/asan/obj/%.o)
 
 build-release: $(BUILD)/libsluice.a $(BUILD)/sluice
-build-asan: $(BUILD)/asan/sluice $(BUILD)/asan/unit-tests
+build-asan: $(BUILD)/asan/sluice $(BUILD)/asan/unit-tests $(BUILD)/asan/run-jsonschema
 
 $(BUILD)/libsluice.a: $(REL_OBJ)
 	@rm -f $@
@@ -92,6 +100,14 @@ $(BUILD)/asan/sluice: $(ASAN_CLI) $(BUILD)/asan/libsluice.a
 	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/asan/unit-tests: $(UNIT_OBJ) $(BUILD)/asan/libsluice.a
+	@echo "  LD      $@"
+	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/run-jsonschema: $(BUILD)/obj/tests/conformance/run-jsonschema.o $(BUILD)/libsluice.a
+	@echo "  LD      $@"
+	$(Q)$(CC) -O2 -g -pthread -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/asan/run-jsonschema: $(BUILD)/asan/obj/tests/conformance/run-jsonschema.o $(BUILD)/asan/libsluice.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
 

@@ -73,6 +73,7 @@ struct sl_issue {
     /* constraint-error: the constraint that failed ("minimum", "enum", ...; static), else NULL.
      * Quality's accuracy counts the range, enum and reference-set ones. */
     const char *constraint;
+    const char *keyword; /* code "json-schema": the failing JSON Schema keyword, else NULL */
 };
 
 struct sl_row {

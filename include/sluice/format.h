@@ -28,6 +28,8 @@ struct sl_format_opts {
     size_t max_record; /* 0 = SL_DEFAULT_MAX_RECORD */
     size_t chunk;      /* 0 = SL_DEFAULT_CHUNK */
     int want_raw;      /* fill sl_row.raw (bronze); off for type inference */
+    int any_value;     /* JSON: a record may be any JSON value, not only an object (JSON
+                        * Schema validates it whole); non-objects get no cells, raw is set */
 };
 void sl_format_opts_init(struct sl_format_opts *o);
 

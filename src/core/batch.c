@@ -83,6 +83,7 @@ void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char
         i->value_len = 0;
     }
     i->severity = (uint8_t)severity;
+    i->keyword = NULL;
     if (r->issues_tail)
         r->issues_tail->next = i;
     else
@@ -95,6 +96,10 @@ void sl_issue_json_members(struct sl_buf *b, const struct sl_issue *i)
 {
     sl_buf_adds(b, "\"code\":");
     sl_buf_json_cstr(b, i->code);
+    if (i->keyword) {
+        sl_buf_adds(b, ",\"keyword\":");
+        sl_buf_json_cstr(b, i->keyword);
+    }
     sl_buf_adds(b, ",\"field\":");
     sl_buf_json_cstr(b, i->field);
     sl_buf_adds(b, ",\"value\":");

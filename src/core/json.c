@@ -423,21 +423,27 @@ struct docb {
     /* a cursor that only moves forward: nodes are built in document order */
     size_t off, line_start;
     int line;
+    size_t col_off; /* the column at col_off is col: counted on from there, not from line start */
+    int col;
 };
 
 static void docb_pos(struct docb *db, const char *at, int *line, int *col)
 {
     size_t off = (size_t)(at - db->text), i;
-    int c = 1;
+    int c;
 
     if (off < db->off) { /* never expected; start over to stay correct */
         db->off = 0, db->line_start = 0, db->line = 1;
+        db->col_off = 0, db->col = 1;
     }
     for (i = db->off; i < off; i++)
         if (db->text[i] == '\n') db->line++, db->line_start = i + 1;
     db->off = off;
-    for (i = db->line_start; i < off; i++) /* columns count characters, not bytes */
+    if (db->col_off < db->line_start || db->col < 1) db->col_off = db->line_start, db->col = 1;
+    c = db->col;
+    for (i = db->col_off; i < off; i++) /* columns count characters, not bytes */
         if (((unsigned char)db->text[i] & 0xc0) != 0x80) c++;
+    db->col_off = off, db->col = c;
     *line = db->line;
     *col = c;
 }
@@ -494,7 +500,7 @@ static struct sl_node *docb_value(struct docb *db, const struct sl_json_tok *t)
 int sl_doc_parse_json(struct sl_doc *d, const char *path, const char *text, size_t len,
                       struct sl_error *err)
 {
-    struct docb db = {d, text, 0, 0, 1};
+    struct docb db = {d, text, 0, 0, 1, 0, 1};
     struct sl_json_tok tok;
     struct sl_json_err e = {0, NULL};
     const char *p = text, *end = text + len;
@@ -521,7 +527,7 @@ int sl_doc_parse_json(struct sl_doc *d, const char *path, const char *text, size
     d->root = docb_value(&db, &tok);
     return 0;
 fail:
-    db.off = 0, db.line_start = 0, db.line = 1;
+    db.off = 0, db.line_start = 0, db.line = 1, db.col_off = 0, db.col = 1;
     docb_pos(&db, text + e.offset, &line, &col);
     return sl_error_set(err, SL_ECONFIG, "%s:%d:%d: %s", path, line, col, e.msg);
 }

@@ -274,6 +274,10 @@ static int json_element(struct json_reader *r, struct jbuf *jb, size_t *ppos, si
             row->raw_len = tok.len;
             row->raw_kind = SL_RAW_JSON;
         }
+    } else if (r->base.opts.any_value) {
+        row->raw = tok.type == SL_JSON_STRING ? tok.p - 1 : tok.p;
+        row->raw_len = tok.type == SL_JSON_STRING ? tok.len + 2 : tok.len;
+        row->raw_kind = SL_RAW_JSON;
     } else {
         sl_row_issue(b, row, SL_ROW_INVALID, "format-error", NULL, NULL, 0,
                      "expected a JSON object, found %s", sl__json_type_name(tok.type));

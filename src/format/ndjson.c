@@ -281,6 +281,12 @@ static void ndjson_line(struct ndjson_reader *r, struct sl_batch *b, const char 
         sl__jrec_raw_text(row, s, (size_t)(e - s));
         return;
     }
+    if (tok.type != SL_JSON_OBJECT && r->base.opts.any_value) {
+        row->raw = s;
+        row->raw_len = (size_t)(e - s);
+        row->raw_kind = SL_RAW_JSON;
+        return;
+    }
     if (tok.type != SL_JSON_OBJECT) {
         sl_row_issue(b, row, SL_ROW_INVALID, "format-error", NULL, NULL, 0,
                      "expected a JSON object, found %s", sl__json_type_name(tok.type));

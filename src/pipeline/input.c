@@ -27,7 +27,8 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
     so.spool = spool;            /* the stream spools only what cannot be read twice otherwise */
     if ((rc = sl_stream_open(in->path, &so, &in->stream, err))) goto out;
     in->fopts = src->fopts;
-    in->fopts.want_raw = want_raw;
+    in->fopts.want_raw = want_raw != 0;
+    in->fopts.any_value = want_raw == SL__WANT_RAW_ANY;
     if (src->format) {
         in->format = sl_format_find(src->format);
         if (!in->format) {
@@ -61,7 +62,8 @@ int sl__input_reopen(struct sl__input *in, int want_raw, struct sl_error *err)
     in->reader = NULL;
     if ((rc = sl_stream_rewind(in->stream, err))) return rc;
     /* the second pass must read exactly like the first: no sniffing again */
-    in->fopts.want_raw = want_raw;
+    in->fopts.want_raw = want_raw != 0;
+    in->fopts.any_value = want_raw == SL__WANT_RAW_ANY;
     if (!in->fopts.delimiter) in->fopts.delimiter = d.delimiter;
     if (in->fopts.quote < 0) in->fopts.quote = d.quote;
     if (in->fopts.header < 0) in->fopts.header = d.header;
@@ -144,7 +146,8 @@ int sl__source_schema(const struct sl_source *src, struct sl_schema **out, struc
     *out = NULL;
     if (!src->schema_path) return 0;
     char *path = join_path(src->base_dir, src->schema_path);
-    int rc = sl_schema_load(path, out, err);
+    int rc = sl__jsonschema_table_load(path, out, err);
+    if (rc > 0) rc = sl_schema_load(path, out, err); /* not a JSON Schema: a Table Schema */
     free(path);
     return rc;
 }

@@ -39,6 +39,29 @@ void sl__inferred_free(struct sl__inferred *inf);
 /* The schema a source's inputs are cast with: src->schema_path (relative to base_dir) or NULL
  * when it is inferred per input. */
 int sl__source_schema(const struct sl_source *src, struct sl_schema **out, struct sl_error *err);
+/*
+ * A whole-record validator (a JSON Schema given as the source's schema), or NULL. With one,
+ * sl__source_schema gives the schema's silver table (sl_jsonschema_table), inputs are opened
+ * with SL__WANT_RAW_ANY (each record's JSON text kept, any JSON value a record), and
+ * sl__recval_batch adds a "json-schema" error per failing keyword after the cast.
+ */
+struct sl__recval;
+/* The silver table of the JSON Schema at path: 0 and *out, 1 when path is not a JSON Schema,
+ * < 0 when it cannot be read. */
+int sl__jsonschema_table_load(const char *path, struct sl_schema **out, struct sl_error *err);
+#define SL__WANT_RAW_ANY 2
+int sl__source_recval(const struct sl_source *src, struct sl__recval **out, struct sl_error *err);
+/* 0, or < 0 when the schema itself is at fault (a reference that cannot be resolved). */
+int sl__recval_batch(struct sl__recval *rv, struct sl_batch *b, struct sl_error *err);
+void sl__recval_free(struct sl__recval *rv);
+/* Before the cast: a number JSON Schema calls an integer but written 1.0 or 1e2, in an integer
+ * column, is given as its plain digits so that the column takes it (the value is the same;
+ * bronze keeps the text as received). */
+void sl__recval_prepare(const struct sl_schema *s, const struct sl_mapping *m, struct sl_batch *b);
+/* A JSON Schema validates JSON records only: an error naming the input when in is not JSON. */
+int sl__recval_check_input(const struct sl__recval *rv, const struct sl__input *in,
+                           struct sl_error *err);
+
 /* Sets s's primary key from src->primary_key (if any); error names the missing field. */
 int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, struct sl_error *err);
 

@@ -21,6 +21,7 @@
 struct pipe {
     struct sl__input *in;
     const struct sl_schema *cast; /* types to cast to, field order of silver */
+    struct sl__recval *recval;    /* a JSON Schema that validates whole records, or NULL */
     struct sl_mapping map;
     struct sl_quality quality;
     struct sl_tf_run *tf; /* the source's transforms, or NULL */
@@ -124,7 +125,12 @@ static void *reader_main(void *arg)
             labels = sl_tf_run_labels(p->tf);
         }
         sl_mapping_update(&p->map, p->cast, labels);
+        if (p->recval) sl__recval_prepare(p->cast, &p->map, b);
         sl_cast_batch(p->cast, &p->map, labels, b);
+        if (p->recval && (rc = sl__recval_batch(p->recval, b, &p->err)) < 0) {
+            give_free(p, b);
+            break;
+        }
         if (!p->recount) sl_quality_batch(&p->quality, p->cast, b);
         if (p->ts_field >= 0) track_time_range(p, b);
         push_full(p, b);
@@ -372,6 +378,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct sl__inferred inf;
     struct sl_source_state st;
     struct sl_schema *explicit_schema = NULL, *load_schema = NULL, *merged = NULL, *cast = NULL;
+    struct sl__recval *recval = NULL;
     struct sl_load load;
     struct pipe *p = NULL;
     struct sl_tf_run *tf = NULL;
@@ -396,6 +403,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     if ((rc = db->store->source_state(db, src->name, &st, &err))) goto out;
     if ((rc = sl__source_schema(src, &explicit_schema, &err))) goto out;
+    if ((rc = sl__source_recval(src, &recval, &err))) goto out;
     if (sl_transforms_count(src->transforms) &&
         (rc = sl_tf_run_new(src->transforms, t0, load.input, &tf, &err)))
         goto out;
@@ -403,11 +411,12 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     int two_pass = !explicit_schema || (tf && sl_tf_run_needs_stats(tf));
     /* a load that misses a quality threshold reads its input a second time (bronze only): stdin
      * is spooled then */
-    if ((rc = sl__input_open(&in, src, path, explicit_schema != NULL,
+    if ((rc = sl__input_open(&in, src, path, recval ? SL__WANT_RAW_ANY : explicit_schema != NULL,
                              two_pass || sl_quality_config_has_thresholds(&src->quality), &err)))
         goto out;
     opened = 1;
     in.tf = tf;
+    if ((rc = sl__recval_check_input(recval, &in, &err))) goto out;
     load.format = in.format->name;
     load.compression = sl_stream_compression(in.stream);
     load.input_size = sl_stream_size(in.stream);
@@ -485,6 +494,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     p->in = &in;
     p->cast = cast;
     p->tf = tf;
+    p->recval = recval;
     p->ts_field = -1;
     sl_mapping_init(&p->map);
     if (explicit_schema && !in.reader->dialect.header && !sl__input_is_json(&in))
@@ -662,6 +672,7 @@ done:
     sl__inferred_free(&inf);
     sl_source_state_free(&st);
     sl_schema_free(explicit_schema);
+    sl__recval_free(recval);
     sl_schema_free(load_schema);
     sl_schema_free(merged);
     sl_schema_free(cast);

@@ -65,6 +65,7 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
     struct sl_batch b;
     struct keyset keys = {0};
     struct sl_buf qj = SL_BUF_INIT;
+    struct sl__recval *rv = NULL;
     int rc, have_q = 0;
 
     memset(res, 0, sizeof *res);
@@ -73,7 +74,10 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
     sl_mapping_init(&map);
     sl_batch_init(&b);
     if ((rc = sl__source_schema(src, &schema, err))) goto out;
-    if ((rc = sl__input_open(&in, src, path, 0, schema == NULL, err))) goto out;
+    if ((rc = sl__source_recval(src, &rv, err))) goto out;
+    if ((rc = sl__input_open(&in, src, path, rv ? SL__WANT_RAW_ANY : 0, schema == NULL, err)))
+        goto out;
+    if ((rc = sl__recval_check_input(rv, &in, err))) goto out;
     if (!schema) {
         if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
         schema = inf.schema;
@@ -104,7 +108,9 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
         if (rc < 0) goto out;
         if (rc == 0) break;
         sl_mapping_update(&map, schema, &in.reader->labels);
+        if (rv) sl__recval_prepare(schema, &map, &b);
         sl_cast_batch(schema, &map, &in.reader->labels, &b);
+        if (rv && (rc = sl__recval_batch(rv, &b, err))) goto out;
         for (size_t r = 0; r < b.nrows; r++) {
             struct sl_row *row = &b.rows[r];
             if (schema->npk && row->values && row->status != SL_ROW_INVALID &&
@@ -127,6 +133,7 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
     res->quality_json = sl_buf_detach(&qj);
 out:
     if (have_q) sl_quality_free(&q);
+    sl__recval_free(rv);
     free(keys.slots);
     sl_buf_free(&qj);
     sl_batch_free(&b);
