@@ -12,5 +12,6 @@
 #include "sluice/schema.h"
 #include "sluice/store.h"
 #include "sluice/stream.h"
+#include "sluice/version.h"
 
 #endif

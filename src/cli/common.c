@@ -279,6 +279,14 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         free(src->timestamp);
         src->timestamp = sl_xstrdup(arg);
         return 1;
+    case 2011:
+        if (sl_mode_check(arg, &(struct sl_error){0, ""})) {
+            usage_error(cmd, "--mode must be append, upsert or snapshot");
+            return -1;
+        }
+        free(src->mode);
+        src->mode = sl_xstrdup(arg);
+        return 1;
     case 2009:
     case 2010:
         n = sl_parse_size(arg);
@@ -344,6 +352,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->format = s->format ? sl_xstrdup(s->format) : NULL;
     src->schema_path = s->schema_path ? sl_xstrdup(s->schema_path) : NULL;
     src->timestamp = s->timestamp ? sl_xstrdup(s->timestamp) : NULL;
+    src->mode = s->mode ? sl_xstrdup(s->mode) : NULL;
     src->primary_key = copy_strs(s->primary_key, s->npk);
     src->npk = s->npk;
     src->fopts = s->fopts;

@@ -11,6 +11,7 @@
 #include "sluice/config.h"
 #include "sluice/json.h"
 #include "sluice/store.h"
+#include "sluice/version.h"
 
 void sl_source_init(struct sl_source *s)
 {
@@ -34,6 +35,7 @@ void sl_source_free(struct sl_source *s)
     free(s->schema_path);
     free_strs(s->primary_key, s->npk);
     free(s->timestamp);
+    free(s->mode);
     sl_source_init(s);
 }
 
@@ -135,7 +137,7 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 /* ---- sources --------------------------------------------------------------------------- */
 
 static const char *const source_keys[] = {"input",     "format",  "schema", "primary_key",
-                                          "timestamp", "options", NULL};
+                                          "timestamp", "options", "mode",   NULL};
 static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
                                           "max_record_size", "max_input_size", NULL};
 
@@ -254,6 +256,12 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
     if ((v = sl_node_get(map, "timestamp"))) {
         snprintf(sub, sizeof sub, "%s.timestamp", what);
         if ((rc = get_str(c, v, sub, &src->timestamp)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "mode"))) {
+        snprintf(sub, sizeof sub, "%s.mode", what);
+        if ((rc = get_str(c, v, sub, &src->mode)) < 0) return rc;
+        if (sl_mode_check(src->mode, &(struct sl_error){0, ""}))
+            return bad_value(c, v, sub, "expected append, upsert or snapshot");
     }
     if ((v = sl_node_get(map, "options"))) {
         snprintf(sub, sizeof sub, "%s.options", what);

@@ -71,6 +71,18 @@ static const struct migration migrations[] = {
      "  seconds REAL,\n"
      "  sluice_version TEXT NOT NULL);\n"
      "CREATE INDEX sluice_loads_source_sha256 ON sluice_loads(source, sha256);\n"},
+    {2, "versions",
+     "ALTER TABLE sluice_loads ADD COLUMN mode TEXT;\n"
+     "CREATE TABLE sluice_version_events(\n"
+     "  event INTEGER PRIMARY KEY,\n"
+     "  source TEXT NOT NULL,\n"
+     "  load INTEGER NOT NULL,\n"
+     "  action TEXT NOT NULL CHECK(action IN ('activate','deactivate')),\n"
+     "  command TEXT NOT NULL,\n"
+     "  who TEXT,\n"
+     "  at TEXT NOT NULL,\n"
+     "  reason TEXT);\n"
+     "CREATE INDEX sluice_version_events_source ON sluice_version_events(source, event);\n"},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
