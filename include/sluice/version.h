@@ -107,9 +107,9 @@ int sl_lineage_row(struct sl_db *db, const char *source, const char *key, int js
 
 enum sl_schema_change {
     SL_SCHEMA_SAME = 0,
-    SL_SCHEMA_ADDITIVE,  /* new optional fields */
-    SL_SCHEMA_WIDENING,  /* a type widened (and maybe fields added) */
-    SL_SCHEMA_BREAKING   /* a field removed, a type narrowed, a constraint tightened */
+    SL_SCHEMA_ADDITIVE, /* new optional fields */
+    SL_SCHEMA_WIDENING, /* a type widened (and maybe fields added) */
+    SL_SCHEMA_BREAKING  /* a field removed, a type narrowed, a constraint tightened */
 };
 const char *sl_schema_change_name(int c);
 /* Classifies the change from a to b; why (may be NULL) gets one clause per difference. */

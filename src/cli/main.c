@@ -170,7 +170,7 @@ static void print_overview(FILE *f)
                "sluice loads files into SQLite with versions, checks and a record of every row.\n\n"
                "commands:\n");
     for (const struct command *cmd = commands; cmd->name; cmd++)
-        fprintf(f, "  %-9s %s\n", cmd->name, cmd->summary);
+        fprintf(f, "  %-10s %s\n", cmd->name, cmd->summary);
     fprintf(f, "\nglobal options:\n"
                "  --db URL             sqlite:PATH or a path (default: $SLUICE_DB, else the\n"
                "                       store: of sluice.yaml, else sqlite:sluice.db)\n"

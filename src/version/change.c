@@ -159,6 +159,10 @@ int sl_version_rollback(struct sl_db *db, const char *source, int64_t v, const c
 
     memset(res, 0, sizeof *res);
     if ((rc = db->store->list_loads(db, source, &loads, &n, err))) return rc;
+    if (!n) {
+        sl_load_infos_free(loads, n);
+        return sl_error_set(err, SL_EINVAL, "no source '%s' in %s", source, db->url);
+    }
     ch = sl_xcalloc(n + 1, sizeof *ch);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(loads[i].status, "committed")) continue;
