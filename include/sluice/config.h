@@ -33,9 +33,11 @@ void sl_source_init(struct sl_source *s);
 void sl_source_free(struct sl_source *s);
 
 struct sl_config {
-    char *path;  /* the file */
-    char *dir;   /* its directory */
-    char *store; /* store URL, NULL if not set */
+    char *path;             /* the file */
+    char *dir;              /* its directory */
+    char *store;            /* store URL, NULL if not set */
+    char *openlineage_file; /* lineage.openlineage.file (relative to dir), NULL if not set */
+    char *openlineage_url;  /* lineage.openlineage.url: events are POSTed there, NULL if not */
     struct sl_source *sources;
     size_t nsources;
 };

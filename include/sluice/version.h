@@ -120,4 +120,22 @@ int sl_schema_classify(const struct sl_schema *a, const struct sl_schema *b, str
 int sl_schema_registry(struct sl_db *db, const char *source, int history, int format,
                        struct sl_buf *out, struct sl_error *err);
 
+/* ---- OpenLineage ------------------------------------------------------------------------ */
+
+/* Where run events go (sluice.yaml lineage.openlineage); NULL members: nowhere. */
+struct sl_openlineage {
+    const char *file; /* one JSON event per line, appended */
+    const char *url;  /* http:// endpoint: each event POSTed (2xx expected) */
+};
+struct sl_load_result;
+/* A fresh random (version 4) UUID for a run. */
+void sl_openlineage_run_id(char out[37]);
+/* Appends one run event to b: type START (r NULL), COMPLETE or FAIL (r: the load's outcome).
+ * schema (may be NULL) is the silver schema for the schema facet. */
+void sl_openlineage_event(struct sl_buf *b, const char *type, const char *run_id,
+                          const char *store_url, const char *source, const char *input,
+                          const struct sl_schema *schema, const struct sl_load_result *r);
+/* Writes the event to the file and/or POSTs it; SL_EIO with the reason on failure. */
+int sl_openlineage_send(const struct sl_openlineage *ol, const char *event, struct sl_error *err);
+
 #endif

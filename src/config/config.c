@@ -47,6 +47,8 @@ void sl_config_free(struct sl_config *c)
     free(c->path);
     free(c->dir);
     free(c->store);
+    free(c->openlineage_file);
+    free(c->openlineage_url);
     free(c);
 }
 
@@ -272,7 +274,9 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
 
 /* ---- the file -------------------------------------------------------------------------- */
 
-static const char *const top_keys[] = {"store", "sources", NULL};
+static const char *const top_keys[] = {"store", "sources", "lineage", NULL};
+static const char *const lineage_keys[] = {"openlineage", NULL};
+static const char *const openlineage_keys[] = {"file", "url", NULL};
 
 int sl_config_load(const char *path, struct sl_config **out, struct sl_error *err)
 {
@@ -299,6 +303,21 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
     if ((rc = sl_node_check_keys(&c.doc, root, "", top_keys, err)) < 0) goto out;
     if ((v = sl_node_get(root, "store")) && (rc = get_str(&c, v, "store", &cfg->store)) < 0)
         goto out;
+    if ((v = sl_node_get(root, "lineage"))) {
+        const struct sl_node *ol;
+        if ((rc = sl_node_check_keys(&c.doc, v, "lineage", lineage_keys, err)) < 0) goto out;
+        if ((ol = sl_node_get(v, "openlineage"))) {
+            const struct sl_node *f;
+            rc = sl_node_check_keys(&c.doc, ol, "lineage.openlineage", openlineage_keys, err);
+            if (rc < 0) goto out;
+            if ((f = sl_node_get(ol, "file")) &&
+                (rc = get_str(&c, f, "lineage.openlineage.file", &cfg->openlineage_file)) < 0)
+                goto out;
+            if ((f = sl_node_get(ol, "url")) &&
+                (rc = get_str(&c, f, "lineage.openlineage.url", &cfg->openlineage_url)) < 0)
+                goto out;
+        }
+    }
     v = sl_node_get(root, "sources");
     if (v && v->type != SL_NODE_NULL) {
         if (v->type != SL_NODE_MAP) {
