@@ -46,12 +46,13 @@ int main(int argc, char **argv)
         }
         FILE *of = fopen(argv[2], "a");
         char *sp = strchr(buf, ' '), *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
-        fprintf(of, "%.*s %.*s\t%s\n", sp ? (int)(sp - buf) : 0, buf,
-                sp2 ? (int)(sp2 - sp - 1) : 0, sp ? sp + 1 : "", body ? body : "");
+        fprintf(of, "%.*s %.*s\t%s\n", sp ? (int)(sp - buf) : 0, buf, sp2 ? (int)(sp2 - sp - 1) : 0,
+                sp ? sp + 1 : "", body ? body : "");
         fclose(of);
         char resp[128];
-        int len = snprintf(resp, sizeof resp,
-                           "HTTP/1.1 %d X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
+        int len =
+            snprintf(resp, sizeof resp,
+                     "HTTP/1.1 %d X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", status);
         if (write(c, resp, (size_t)len) < 0) return 1;
         close(c);
     }
