@@ -158,8 +158,8 @@ struct sl_store {
      * ev->source are ignored). Fails with SL_ENOTFOUND when load is not a committed load of
      * the source. Only while a change is open.
      *
-     * delete_silver_load removes the silver rows whose _load is `load` (for append-mode
-     * rollbacks: work proportional to the rows removed). Only while a change is open.
+     * delete_silver_load removes the silver rows whose _load is `load`; *deleted (may be NULL) gets
+     * how many (rollbacks: work proportional to the rows removed). Only while a change is open.
      *
      * end_change commits (commit != 0) or rolls back the change and frees its state; after a
      * failure of any method above, end_change(db, change, 0, ...) must still be called.
@@ -169,7 +169,7 @@ struct sl_store {
     int (*set_active)(struct sl_db *db, struct sl_load *change, int64_t load, int active,
                       const struct sl_version_event *ev, struct sl_error *err);
     int (*delete_silver_load)(struct sl_db *db, struct sl_load *change, int64_t load,
-                              struct sl_error *err);
+                              int64_t *deleted, struct sl_error *err);
     int (*end_change)(struct sl_db *db, struct sl_load *change, int commit, struct sl_error *err);
     /* Every recorded event of source (NULL: all sources), oldest first. */
     int (*list_events)(struct sl_db *db, const char *source, struct sl_version_event **out,

@@ -68,8 +68,9 @@ struct sl_change_result {
 /* Sets the active flags (each change recorded with command, who and reason; a flag that is
  * already as asked is not recorded) and brings silver to exactly the rebuild of the new replay
  * set, in one transaction. n == 0 is a plain rebuild. Work is proportional to the rows of the
- * changed loads when every load of the source is append mode, or when upsert loads newer than
- * every active one are activated; otherwise silver is rebuilt from its replay set. */
+ * changed loads when every load of the source is append mode or when upsert loads newer than
+ * every active one are activated; a keyed source that only loses loads rewrites only the keys
+ * they wrote; otherwise silver is rebuilt from its replay set (see src/version/change.c). */
 int sl_version_change(struct sl_db *db, const char *source, const char *command,
                       const struct sl_flag_change *ch, size_t n, const char *reason,
                       struct sl_change_result *res, struct sl_error *err);

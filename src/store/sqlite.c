@@ -1157,7 +1157,7 @@ out:
 }
 
 static int sqlite_delete_silver_load(struct sl_db *db, struct sl_load *change, int64_t load,
-                                     struct sl_error *err)
+                                     int64_t *deleted, struct sl_error *err)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
     sqlite3_stmt *st = NULL;
@@ -1172,6 +1172,7 @@ static int sqlite_delete_silver_load(struct sl_db *db, struct sl_load *change, i
     if (rc == 0) {
         sqlite3_bind_int64(st, 1, load);
         rc = step_done(d, st, "deleting silver rows", err);
+        if (rc == 0 && deleted) *deleted = sqlite3_changes64(d->h);
     }
     sqlite3_finalize(st);
     sl_buf_free(&sql);

@@ -10,7 +10,10 @@
  * - the new set is the old one plus newer loads: only those are replayed (upsert and append
  *   write the same rows a load would have);
  * - every load involved is append mode: the rows of deactivated loads are deleted (by _load)
- *   and the rows of activated ones appended — work proportional to the rows touched.
+ *   and the rows of activated ones appended — work proportional to the rows touched;
+ * - a keyed source loses some loads after the first of its set (upserts): their rows are
+ *   deleted by _load and only the keys they wrote are written again from the remaining loads
+ *   (bronze has no index by key, so the remaining loads are read, but not rewritten).
  * Otherwise silver is emptied and refilled from the new replay set.
  */
 #include <stdlib.h>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include "pipeline/internal.h"
+#include "version/internal.h"
 #include "sluice/version.h"
 
 const char *sl_version_who(void)
@@ -42,6 +46,97 @@ static int contains(const int64_t *v, size_t n, int64_t id)
     return 0;
 }
 
+/* ---- keyed deactivations: only the keys the deactivated loads wrote are recomputed ---------- */
+
+struct keyset {
+    const struct sl_schema *s;
+    struct sl__table t;
+    struct sl_buf key;
+};
+
+static int collect_keys(void *ctx, const struct sl_load_info *load, struct sl_batch *b,
+                        struct sl_error *err)
+{
+    struct keyset *ks = ctx;
+    (void)load, (void)err;
+    for (size_t r = 0; r < b->nrows; r++) {
+        sl__row_key(&ks->key, ks->s, &b->rows[r]);
+        struct sl__entry *e = sl__table_find(&ks->t, sl_buf_str(&ks->key), 1);
+        if (!e->key) e->key = sl_xstrdup(sl_buf_str(&ks->key));
+    }
+    return 0;
+}
+
+struct rewrite {
+    struct sl_db *db;
+    struct sl_load *change;
+    struct keyset *ks;
+    int64_t rows;
+};
+
+/* Writes the rows of b whose key is in the set (the others are marked invalid: write_silver
+ * skips them), in load order, so the latest remaining load wins per key. */
+static int rewrite_keys(void *ctx, const struct sl_load_info *from, struct sl_batch *b,
+                        struct sl_error *err)
+{
+    struct rewrite *w = ctx;
+    size_t keep = 0;
+    int rc;
+    for (size_t r = 0; r < b->nrows; r++) {
+        sl__row_key(&w->ks->key, w->ks->s, &b->rows[r]);
+        if (sl__table_find(&w->ks->t, sl_buf_str(&w->ks->key), 0))
+            keep++;
+        else
+            b->rows[r].status = SL_ROW_INVALID;
+    }
+    if (!keep) return 0;
+    int64_t id = w->change->id;
+    w->change->id = from->id;
+    rc = w->db->store->write_silver(w->db, w->change, b, err);
+    w->change->id = id;
+    w->rows += (int64_t)keep;
+    return rc;
+}
+
+/*
+ * The new set is the old one less some loads D, from the same first load, upserts after it.
+ * A key whose silver row came from a load in D loses it (delete by _load); every key D wrote
+ * is then written again from the remaining loads in order, so the latest remaining row wins
+ * and keys no remaining load has stay deleted. Keys D never wrote are not touched. Bronze of
+ * the remaining loads is read (it has no index by key), but silver is written only for D's keys.
+ */
+static int keyed_deactivation(struct sl_db *db, struct sl_load *change, const struct sl_schema *s,
+                              const struct sl_load_info *loads, size_t nloads,
+                              const int64_t *old_set, size_t nold, const int64_t *new_set,
+                              size_t nnew, struct sl_change_result *res, struct sl_error *err)
+{
+    struct keyset ks;
+    struct rewrite w = {db, change, &ks, 0};
+    int64_t *gone = sl_xcalloc(nold + 1, sizeof *gone);
+    size_t ngone = 0;
+    int rc = 0;
+
+    memset(&ks, 0, sizeof ks);
+    ks.s = s;
+    for (size_t i = 0; i < nold && !rc; i++) {
+        int64_t deleted = 0;
+        if (contains(new_set, nnew, old_set[i])) continue;
+        gone[ngone++] = old_set[i];
+        rc = db->store->delete_silver_load(db, change, old_set[i], &deleted, err);
+        res->rows_deleted += deleted;
+    }
+    if (!rc)
+        rc = sl_replay(db, change->source, s, loads, nloads, gone, ngone, collect_keys, &ks, err);
+    if (!rc)
+        rc = sl_replay(db, change->source, s, loads, nloads, new_set, nnew, rewrite_keys, &w, err);
+    res->replayed = (int64_t)(ngone + nnew);
+    res->rows_written = w.rows;
+    sl__table_free(&ks.t);
+    sl_buf_free(&ks.key);
+    free(gone);
+    return rc;
+}
+
 int sl_version_change(struct sl_db *db, const char *source, const char *command,
                       const struct sl_flag_change *ch, size_t n, const char *reason,
                       struct sl_change_result *res, struct sl_error *err)
@@ -52,7 +147,7 @@ int sl_version_change(struct sl_db *db, const char *source, const char *command,
     size_t nloads = 0, nold = 0, nnew = 0, nadd = 0;
     int64_t *old_set = NULL, *new_set = NULL, *add = NULL;
     int *old_active = NULL, *new_active = NULL;
-    int rc, open = 0, all_append = 1, suffix = 1;
+    int rc, open = 0, all_append = 1, suffix = 1, keyed_subset = 0;
     int64_t old_max = 0;
 
     memset(res, 0, sizeof *res);
@@ -90,10 +185,20 @@ int sl_version_change(struct sl_db *db, const char *source, const char *command,
     /* is the new set the old one followed by newer loads? */
     for (size_t i = 0; i < nold && suffix; i++) suffix = i < nnew && new_set[i] == old_set[i];
     for (size_t i = nold; i < nnew && suffix; i++) suffix = new_set[i] > old_max;
+    /* keyed, only deactivations: the new set is the old one less some loads, same start, and
+     * every load after the start is upsert */
+    if (st.schema->npk && !suffix && nnew && new_set[0] == old_set[0]) {
+        keyed_subset = 1;
+        for (size_t i = 0; i < nnew && keyed_subset; i++)
+            keyed_subset = contains(old_set, nold, new_set[i]);
+        for (size_t i = 1; i < nold && keyed_subset; i++)
+            keyed_subset = !strcmp(
+                sl_load_mode(&loads[index_of(loads, nloads, old_set[i])], st.schema), "upsert");
+    }
 
     change.source = source;
     change.schema = st.schema;
-    res->full = n == 0 || !(suffix || all_append);
+    res->full = n == 0 || !(suffix || all_append || keyed_subset);
     if ((rc = db->store->begin_change(db, &change, res->full, err))) goto out;
     open = 1;
 
@@ -117,13 +222,18 @@ int sl_version_change(struct sl_db *db, const char *source, const char *command,
         memcpy(add, new_set, nnew * sizeof *add);
     } else if (suffix) {
         for (size_t i = nold; i < nnew; i++) add[nadd++] = new_set[i];
+    } else if (keyed_subset) {
+        rc = keyed_deactivation(db, &change, st.schema, loads, nloads, old_set, nold, new_set, nnew,
+                                res, err);
+        goto commit;
     } else {
         /* every load is append mode: delete what left, append what came */
         for (size_t i = 0; i < nold; i++) {
+            int64_t deleted = 0;
             if (contains(new_set, nnew, old_set[i])) continue;
-            const struct sl_load_info *l = &loads[index_of(loads, nloads, old_set[i])];
-            if ((rc = db->store->delete_silver_load(db, &change, old_set[i], err))) goto out;
-            res->rows_deleted += l->valid + l->warning;
+            if ((rc = db->store->delete_silver_load(db, &change, old_set[i], &deleted, err)))
+                goto out;
+            res->rows_deleted += deleted;
         }
         for (size_t i = 0; i < nnew; i++)
             if (!contains(old_set, nold, new_set[i])) add[nadd++] = new_set[i];
@@ -132,6 +242,8 @@ int sl_version_change(struct sl_db *db, const char *source, const char *command,
     if ((rc = sl__replay_into_silver(db, &change, st.schema, loads, nloads, add, nadd,
                                      &res->rows_written, err)))
         goto out;
+commit:
+    if (rc) goto out;
     open = 0;
     rc = db->store->end_change(db, &change, 1, err);
 out:

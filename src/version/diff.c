@@ -10,84 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sluice/version.h"
+#include "version/internal.h"
 
 #define SEP '\x1f'
 
-struct entry {
-    char *key; /* keyed: the key; unkeyed: the row */
-    char *row; /* keyed: the row; unkeyed: NULL */
-    int64_t count;
-};
-
-struct table {
-    struct entry *v;
-    size_t cap, n;
-};
-
-static uint64_t hash_str(const char *s)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
-    return h;
-}
-
-static struct entry *table_find(struct table *t, const char *key, int insert);
-
-static void table_grow(struct table *t)
-{
-    struct table nt = {sl_xcalloc(t->cap ? t->cap * 2 : 1024, sizeof(struct entry)),
-                       t->cap ? t->cap * 2 : 1024, 0};
-    for (size_t i = 0; i < t->cap; i++) {
-        if (!t->v[i].key) continue;
-        struct entry *e = table_find(&nt, t->v[i].key, 1);
-        e->key = t->v[i].key;
-        e->row = t->v[i].row;
-        e->count = t->v[i].count;
-    }
-    free(t->v);
-    *t = nt;
-}
-
-/* The entry of key; with insert, an empty one (key NULL) is claimed when absent. */
-static struct entry *table_find(struct table *t, const char *key, int insert)
-{
-    if (insert && (t->n + 1) * 2 > t->cap) table_grow(t);
-    if (!t->cap) return NULL;
-    for (size_t i = hash_str(key) & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        struct entry *e = &t->v[i];
-        if (!e->key) {
-            if (!insert) return NULL;
-            t->n++;
-            return e;
-        }
-        if (!strcmp(e->key, key)) return e;
-    }
-}
-
-static void table_free(struct table *t)
-{
-    for (size_t i = 0; i < t->cap; i++) {
-        free(t->v[i].key);
-        free(t->v[i].row);
-    }
-    free(t->v);
-}
-
-static void value_json(struct sl_buf *b, const struct sl_value *v)
-{
-    switch (v->type) {
-    case SL_V_INT: sl_buf_addf(b, "%lld", (long long)v->u.i); break;
-    case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
-    case SL_V_TEXT: sl_buf_json_str(b, v->u.s, v->len); break;
-    case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
-    default: sl_buf_adds(b, "null");
-    }
-}
-
 struct state {
     const struct sl_schema *s;
-    struct table t;
+    struct sl__table t;
     struct sl_buf key, row;
 };
 
@@ -98,24 +27,20 @@ static int collect(void *ctx, const struct sl_load_info *load, struct sl_batch *
     (void)load, (void)err;
     for (size_t r = 0; r < b->nrows; r++) {
         const struct sl_row *row = &b->rows[r];
-        struct entry *e;
+        struct sl__entry *e;
         sl_buf_reset(&st->row);
         for (size_t i = 0; i < st->s->nfields; i++) {
             if (i) sl_buf_addc(&st->row, SEP);
-            value_json(&st->row, &row->values[i]);
+            sl__value_json(&st->row, &row->values[i]);
         }
         if (!st->s->npk) {
-            e = table_find(&st->t, sl_buf_str(&st->row), 1);
+            e = sl__table_find(&st->t, sl_buf_str(&st->row), 1);
             if (!e->key) e->key = sl_xstrdup(sl_buf_str(&st->row));
             e->count++;
             continue;
         }
-        sl_buf_reset(&st->key);
-        for (size_t k = 0; k < st->s->npk; k++) {
-            if (k) sl_buf_addc(&st->key, SEP);
-            value_json(&st->key, &row->values[st->s->pk[k]]);
-        }
-        e = table_find(&st->t, sl_buf_str(&st->key), 1);
+        sl__row_key(&st->key, st->s, row);
+        e = sl__table_find(&st->t, sl_buf_str(&st->key), 1);
         if (!e->key) e->key = sl_xstrdup(sl_buf_str(&st->key));
         free(e->row);
         e->row = sl_xstrdup(sl_buf_str(&st->row)); /* upsert: the latest row wins */
@@ -240,12 +165,12 @@ int sl_version_diff(struct sl_db *db, const char *source, int64_t v1, int64_t v2
 
     per_field = sl_xcalloc(ss.schema->nfields + 1, sizeof *per_field);
     for (int pass = 0; pass < 2; pass++) {
-        struct table *t = pass ? &b.t : &a.t, *other = pass ? &a.t : &b.t;
+        struct sl__table *t = pass ? &b.t : &a.t, *other = pass ? &a.t : &b.t;
         for (size_t i = 0; i < t->cap; i++) {
-            struct entry *e = &t->v[i], *f;
+            struct sl__entry *e = &t->v[i], *f;
             struct change c = {0};
             if (!e->key) continue;
-            f = table_find(other, e->key, 0);
+            f = sl__table_find(other, e->key, 0);
             if (ss.schema->npk) {
                 if (f && pass) continue; /* seen from a */
                 if (!f) {
@@ -380,8 +305,8 @@ int sl_version_diff(struct sl_db *db, const char *source, int64_t v1, int64_t v2
 out:
     free(ch);
     free(per_field);
-    table_free(&a.t);
-    table_free(&b.t);
+    sl__table_free(&a.t);
+    sl__table_free(&b.t);
     sl_buf_free(&a.key);
     sl_buf_free(&a.row);
     sl_buf_free(&b.key);

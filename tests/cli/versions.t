@@ -27,7 +27,7 @@ Rollback deactivates every later load and makes silver exactly the state after t
 the change is recorded with who did it and why.
 
   $ USER=ana sluice rollback orders --to 1 --reason "export of day 2 was wrong"
-  orders: rolled back to load 1: 1 load changed; silver rebuilt from 1 load (2 rows written)
+  orders: rolled back to load 1: 1 load changed; silver updated: 1 rows written, 2 removed
   $ sqlite3 sluice.db 'select order_id, status, total, _load, _row from orders order by order_id'
   1|new|10.0|1|1
   2|new|20.5|1|2

@@ -762,7 +762,9 @@ TEST(sqlite_change_flags_events_and_silver)
     CHECK_INT(db->store->begin_change(db, &ch, 0, &err), 0);
     CHECK_INT(db->store->set_active(db, &ch, 2, 0, &ev, &err), 0);
     CHECK_INT(db->store->set_active(db, &ch, 99, 0, &ev, &err), SL_ENOTFOUND);
-    CHECK_INT(db->store->delete_silver_load(db, &ch, 2, &err), 0);
+    int64_t deleted = 0;
+    CHECK_INT(db->store->delete_silver_load(db, &ch, 2, &deleted, &err), 0);
+    CHECK_INT(deleted, 1);
     CHECK_INT(db->store->end_change(db, &ch, 0, &err), 0);
     CHECK_Q(path, "SELECT group_concat(active, ' ') FROM sluice_loads", "1 1");
     CHECK_Q(path, "SELECT count(*) FROM sluice_version_events", "0");
