@@ -61,7 +61,7 @@ struct sl_change_result {
     int64_t changed;      /* loads whose flag changed */
     int64_t replayed;     /* loads whose bronze was read again */
     int64_t rows_written; /* silver rows written from bronze */
-    int64_t rows_deleted; /* append mode: silver rows of deactivated loads removed (-1 unknown) */
+    int64_t rows_deleted; /* silver rows of deactivated loads removed by _load */
     int full;             /* silver was rebuilt from scratch */
 };
 
