@@ -120,6 +120,12 @@ int sl_schema_classify(const struct sl_schema *a, const struct sl_schema *b, str
  * else only the current one. */
 int sl_schema_registry(struct sl_db *db, const char *source, int history, int format,
                        struct sl_buf *out, struct sl_error *err);
+/* A load with an explicit schema: the change from silver's schema to it is classified. A
+ * breaking one without allow is SL_ECONFIG naming what breaks; with allow, *merged (owned)
+ * becomes a copy of load (with silver's key when load names none) and *change 2 (silver is
+ * rebuilt from bronze with it). Other changes leave *merged and *change alone. */
+int sl_schema_gate(const struct sl_schema *silver, const struct sl_schema *load, int allow,
+                   struct sl_schema **merged, int *change, struct sl_error *err);
 
 /* ---- OpenLineage ------------------------------------------------------------------------ */
 

@@ -48,6 +48,8 @@ const struct command commands[] = {
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
      "  --max-input-size N   refuse inputs larger than this once decompressed\n"
      "  --force              load even if this input was loaded before\n"
+     "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
+     "  --mode M             append, upsert or snapshot (see docs/versions.md)\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"run", cmd_run, "sluice run [SOURCE...] [--force] [--output text|json]",
      "load the sources of sluice.yaml (all, or the ones named)",
@@ -55,6 +57,7 @@ const struct command commands[] = {
      "  load; files loaded before are skipped. Other inputs go on when one fails.\n"
      "\n"
      "  --force              load files even if they were loaded before\n"
+     "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"check", cmd_check,
      "sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] "

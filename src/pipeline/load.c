@@ -361,6 +361,10 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             if (rc) goto out;
             change = 2; /* the table needs its key: rebuild */
         }
+        /* an explicit schema narrower than silver's: breaking (sluice/version.h) */
+        if (explicit_schema && (rc = sl_schema_gate(st.schema, load_schema, o->allow_breaking,
+                                                    &merged, &change, &err)))
+            goto out;
     } else {
         merged = sl_schema_copy(load_schema);
     }

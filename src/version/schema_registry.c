@@ -177,3 +177,36 @@ out:
     sl_load_infos_free(loads, n);
     return rc;
 }
+
+int sl_schema_gate(const struct sl_schema *silver, const struct sl_schema *load, int allow,
+                   struct sl_schema **merged, int *change, struct sl_error *err)
+{
+    struct sl_schema *next = sl_schema_copy(load);
+    struct sl_buf why = SL_BUF_INIT;
+    int rc = 0;
+
+    /* a load that names no key keeps silver's */
+    if (!next->npk && silver->npk) {
+        const char **names = sl_xmalloc(silver->npk * sizeof *names);
+        for (size_t k = 0; k < silver->npk; k++) names[k] = silver->fields[silver->pk[k]].name;
+        rc = sl_schema_set_pk(next, names, silver->npk, err);
+        free(names);
+        if (rc) goto out;
+    }
+    if (sl_schema_classify(silver, next, &why) != SL_SCHEMA_BREAKING) goto out;
+    if (!allow) {
+        rc = sl_error_set(err, SL_ECONFIG,
+                          "breaking schema change (%s): --allow-breaking applies it and rebuilds "
+                          "silver from bronze",
+                          why.p);
+        goto out;
+    }
+    sl_schema_free(*merged);
+    *merged = next;
+    next = NULL;
+    *change = 2;
+out:
+    sl_schema_free(next);
+    sl_buf_free(&why);
+    return rc;
+}

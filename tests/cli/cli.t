@@ -55,6 +55,8 @@ Help, versions, usage errors (exit 2).
     --max-record-size N  largest record kept in memory (default 64MiB)
     --max-input-size N   refuse inputs larger than this once decompressed
     --force              load even if this input was loaded before
+    --allow-breaking     apply a breaking schema change (silver is rebuilt)
+    --mode M             append, upsert or snapshot (see docs/versions.md)
     --output text|json   one JSON object per load with --output json
   $ sluice load --help | head -n 1
   usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--output text|json]

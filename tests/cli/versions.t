@@ -217,3 +217,27 @@ Errors name what is wrong.
   sluice: lineage: --output must be text, json, dot or mermaid
   usage: sluice lineage [SOURCE] [--row KEY] [--output text|json|dot|mermaid]
   [2]
+
+A breaking schema change (a field removed, a type narrowed, a field made required) needs
+--allow-breaking; then silver is rebuilt from bronze with the new schema.
+
+  $ printf 'fields:\n  - name: id\n    type: integer\n  - name: name\n    type: string\n  - name: score\n    type: number\nprimaryKey: [id]\n' > s1.yaml && printf 'id,name,score\n1,a,1.5\n2,b,2\n' > d1.csv && sluice load d1.csv --source scores --schema s1.yaml
+  scores: load 10 committed: 2 rows (2 valid) from d1.csv in 0.0 s, quality 1.00 excellent
+  $ printf 'fields:\n  - name: id\n    type: integer\n  - name: name\n    type: string\nprimaryKey: [id]\n' > s2.yaml && printf 'id,name\n3,c\n' > d2.csv && sluice load d2.csv --source scores --schema s2.yaml
+  sluice: error: scores: load failed: breaking schema change (field score removed): --allow-breaking applies it and rebuilds silver from bronze
+  [2]
+  $ sluice load d2.csv --source scores --schema s2.yaml --allow-breaking
+  scores: load 12 committed: 1 rows (1 valid) from d2.csv in 0.0 s, quality 1.00 excellent
+  $ sqlite3 sluice.db 'select * from scores order by id'
+  1|a|10|1
+  2|b|10|2
+  3|c|12|1
+  $ sluice schema scores --history
+  scores: schema version 1, loads 10-10 (1 load), sha256 13e82ede9470705f
+    id                   integer, primary key
+    name                 string
+    score                number
+  scores: schema version 2, loads 12-12 (1 load), sha256 77b469d3e2737a9a
+    change: breaking (field score removed)
+    id                   integer, primary key
+    name                 string
