@@ -33,11 +33,15 @@ void sl_source_init(struct sl_source *s);
 void sl_source_free(struct sl_source *s);
 
 struct sl_config {
-    char *path;             /* the file */
-    char *dir;              /* its directory */
-    char *store;            /* store URL, NULL if not set */
-    char *openlineage_file; /* lineage.openlineage.file (relative to dir), NULL if not set */
-    char *openlineage_url;  /* lineage.openlineage.url: events are POSTed there, NULL if not */
+    char *path;  /* the file */
+    char *dir;   /* its directory */
+    char *store; /* store URL, NULL if not set */
+
+    /* lineage.openlineage: run events are appended to file (relative to dir) and/or POSTed
+     * to url; NULL when not set */
+    char *openlineage_file;
+    char *openlineage_url;
+
     struct sl_source *sources;
     size_t nsources;
 };
