@@ -53,6 +53,7 @@ struct sl_source {
     char **primary_key;
     size_t npk;
     char *timestamp; /* the field that holds the record's own time */
+    char *mode;      /* "append", "upsert", "snapshot"; NULL = as before, or by the key */
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
     struct sl_transforms *transforms; /* owned, NULL if none (sluice/transform.h) */
@@ -66,6 +67,12 @@ struct sl_config {
     char *path;  /* the file */
     char *dir;   /* its directory */
     char *store; /* store URL, NULL if not set */
+
+    /* lineage.openlineage: run events are appended to file (relative to dir) and/or POSTed
+     * to url; NULL when not set */
+    char *openlineage_file;
+    char *openlineage_url;
+
     struct sl_source *sources;
     size_t nsources;
     struct sl_quality_config quality; /* the top-level quality: (defaults; no freshness) */

@@ -23,6 +23,7 @@ struct sl_load_opts {
     int progress;       /* draw a progress line on stderr */
     int64_t run;        /* run id to record with the load */
     size_t keep_errors; /* issues kept in the result for display (0 = 20) */
+    int allow_breaking; /* apply a breaking schema change (rebuilds silver) */
 };
 
 /* One issue of one row, as kept for reports. */

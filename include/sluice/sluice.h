@@ -13,5 +13,6 @@
 #include "sluice/store.h"
 #include "sluice/stream.h"
 #include "sluice/transform.h"
+#include "sluice/version.h"
 
 #endif

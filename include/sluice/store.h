@@ -58,7 +58,8 @@ struct sl_load {
      * begin_load records it as "failed" and not active, write skips silver, the source's
      * schema is not changed; commit_load commits its bronze rows and catalog row. */
     int bronze_only;
-    void *priv; /* the store's state while the load is open */
+    const char *mode; /* "append", "upsert" or "snapshot" (src/version/): recorded per load */
+    void *priv;       /* the store's state while the load is open */
 };
 
 /* A load as listed by `versions`. Strings owned by the array (sl_load_infos_free). */
@@ -76,6 +77,7 @@ struct sl_load_info {
     char *schema_json;
     char *sluice_version;
     char *transforms_json; /* NULL: the load had no transforms */
+    char *mode;            /* NULL for loads recorded before modes existed */
 };
 void sl_load_infos_free(struct sl_load_info *v, size_t n);
 void sl_load_info_clear(struct sl_load_info *l); /* frees one entry's strings */
@@ -88,6 +90,19 @@ struct sl_bronze_row {
     const char *status;
 };
 typedef int (*sl_bronze_cb)(void *ctx, const struct sl_bronze_row *r, struct sl_error *err);
+
+/* One recorded change of a load's active flag, for `sluice history`. Strings
+ * owned by the array (sl_version_events_free). */
+struct sl_version_event {
+    int64_t id, load;
+    char *source;
+    char *action;  /* "activate" or "deactivate" */
+    char *command; /* the command that did it: "rollback", "activate", "deactivate", "rebuild" */
+    char *who;     /* $USER or getlogin(); may be NULL */
+    char *at;      /* ISO 8601 UTC */
+    char *reason;  /* --reason; may be NULL */
+};
+void sl_version_events_free(struct sl_version_event *v, size_t n);
 
 struct sl_store {
     const char *scheme; /* "sqlite", "postgresql" */
@@ -133,6 +148,38 @@ struct sl_store {
     /* Calls cb for each bronze row of load (in input order) that is not invalid. */
     int (*bronze_scan)(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,
                        void *ctx, struct sl_error *err);
+
+    /*
+     * Maintenance of a source outside a load (rollback, activate, deactivate, rebuild): one
+     * write transaction in which active flags change and silver is refilled from bronze.
+     *
+     * begin_change opens it for change->source. change->schema is the source's current silver
+     * schema; change->id is 0. With empty_silver, silver is dropped and re-created (empty) with
+     * that schema; otherwise it is left as it is. The silver statements are prepared so that
+     * write_silver(db, change, ...) works, with change->id set to the load the rows came from
+     * (their _load) before each call. Only one load or change is open per connection.
+     *
+     * set_active sets the active flag of committed load `load` of change->source and records
+     * the event (ev->action, command, who, reason; `at` is set by the store, ev->load and
+     * ev->source are ignored). Fails with SL_ENOTFOUND when load is not a committed load of
+     * the source. Only while a change is open.
+     *
+     * delete_silver_load removes the silver rows whose _load is `load`; *deleted (may be NULL) gets
+     * how many (rollbacks: work proportional to the rows removed). Only while a change is open.
+     *
+     * end_change commits (commit != 0) or rolls back the change and frees its state; after a
+     * failure of any method above, end_change(db, change, 0, ...) must still be called.
+     */
+    int (*begin_change)(struct sl_db *db, struct sl_load *change, int empty_silver,
+                        struct sl_error *err);
+    int (*set_active)(struct sl_db *db, struct sl_load *change, int64_t load, int active,
+                      const struct sl_version_event *ev, struct sl_error *err);
+    int (*delete_silver_load)(struct sl_db *db, struct sl_load *change, int64_t load,
+                              int64_t *deleted, struct sl_error *err);
+    int (*end_change)(struct sl_db *db, struct sl_load *change, int commit, struct sl_error *err);
+    /* Every recorded event of source (NULL: all sources), oldest first. */
+    int (*list_events)(struct sl_db *db, const char *source, struct sl_version_event **out,
+                       size_t *n, struct sl_error *err);
 };
 
 extern const struct sl_store sl_store_sqlite;

@@ -73,6 +73,7 @@ int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
         {"primary-key", required_argument, NULL, 2007},                                      \
         {"timestamp", required_argument, NULL, 2008},                                        \
         {"max-record-size", required_argument, NULL, 2009},                                  \
+        {"mode", required_argument, NULL, 2011},                                             \
     {                                                                                        \
         "max-input-size", required_argument, NULL, 2010                                      \
     }

@@ -10,6 +10,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
                                          SOURCE_OPTIONS,
                                          {"source", required_argument, NULL, 's'},
                                          {"force", no_argument, NULL, 'f'},
+                                         {"allow-breaking", no_argument, NULL, 3001},
                                          {"output", required_argument, NULL, 'o'},
                                          {"min-score", required_argument, NULL, 3002},
                                          {NULL, 0, NULL, 0}};
@@ -17,7 +18,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
     struct sl_error err = {0, ""};
     struct sl_load_opts lo;
     struct sl_db *db = NULL;
-    int opt, rc = 0, out = OUT_TEXT, force = 0, h;
+    int opt, rc = 0, out = OUT_TEXT, force = 0, h, allow_breaking = 0;
 
     if ((rc = source_prescan(c, argc, argv, "qho:fs:", opts, 1, &src))) goto out;
     while ((opt = getopt_long(argc, argv, "qho:fs:", opts, NULL)) != -1) {
@@ -45,6 +46,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
             src.quality.min_score = v;
             break;
         }
+        case 3001: allow_breaking = 1; break;
         case 'o':
             if (parse_output("load", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
                 rc = EXIT_USAGE;
@@ -72,6 +74,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
     if (!(db = cli_open_db(c, &rc))) goto out;
     memset(&lo, 0, sizeof lo);
     lo.force = force;
+    lo.allow_breaking = allow_breaking;
     lo.progress = c->progress;
     if (db->store->begin_run(db, "load", &lo.run, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);

@@ -8,6 +8,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {GLOBAL_OPTIONS,
                                          {"force", no_argument, NULL, 'f'},
+                                         {"allow-breaking", no_argument, NULL, 3001},
                                          {"output", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
     const struct sl_config *cfg;
@@ -26,6 +27,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
         }
         switch (opt) {
         case 'f': lo.force = 1; break;
+        case 3001: lo.allow_breaking = 1; break;
         case 'o':
             if (parse_output("run", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out))
                 return EXIT_USAGE;

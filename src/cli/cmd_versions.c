@@ -11,7 +11,9 @@ static void json_versions(const struct sl_load_info *v, size_t n)
         const struct sl_load_info *l = &v[i];
         sl_buf_addf(&b, "%s{\"load\":%lld,\"status\":", i ? "," : "", (long long)l->id);
         sl_buf_json_cstr(&b, l->status);
-        sl_buf_addf(&b, ",\"active\":%s,\"input\":", l->active ? "true" : "false");
+        sl_buf_addf(&b, ",\"active\":%s,\"mode\":", l->active ? "true" : "false");
+        sl_buf_json_cstr(&b, l->mode);
+        sl_buf_adds(&b, ",\"input\":");
         sl_buf_json_cstr(&b, l->input);
         sl_buf_adds(&b, ",\"sha256\":");
         sl_buf_json_cstr(&b, l->sha256);
@@ -36,16 +38,28 @@ static void json_versions(const struct sl_load_info *v, size_t n)
     sl_buf_free(&b);
 }
 
+/* The grade inside a load's quality JSON ("" when there is none). */
+static void grade_of(const char *quality_json, char *out, size_t cap)
+{
+    const char *p = quality_json ? strstr(quality_json, "\"grade\":\"") : NULL;
+    size_t n = 0;
+    if (p)
+        for (p += 9; p[n] && p[n] != '"' && n + 1 < cap; n++) out[n] = p[n];
+    out[n] = 0;
+}
+
 static void text_versions(const struct sl_load_info *v, size_t n)
 {
-    printf("%-5s %-9s %-6s %9s %9s %8s %8s  %-24s %s\n", "load", "status", "active", "rows",
-           "valid", "warning", "invalid", "finished", "input");
+    printf("%-5s %-9s %-6s %-8s %9s %9s %8s %8s %-9s  %-24s %s\n", "load", "status", "active",
+           "mode", "rows", "valid", "warning", "invalid", "grade", "finished", "input");
     for (size_t i = 0; i < n; i++) {
         const struct sl_load_info *l = &v[i];
-        printf("%-5lld %-9s %-6s %9lld %9lld %8lld %8lld  %-24s %s", (long long)l->id, l->status,
-               l->active ? "yes" : "no", (long long)l->rows, (long long)l->valid,
-               (long long)l->warning, (long long)l->invalid, l->finished ? l->finished : "",
-               l->input);
+        char grade[16];
+        grade_of(l->quality_json, grade, sizeof grade);
+        printf("%-5lld %-9s %-6s %-8s %9lld %9lld %8lld %8lld %-9s  %-24s %s", (long long)l->id,
+               l->status, l->active ? "yes" : "no", l->mode ? l->mode : "-", (long long)l->rows,
+               (long long)l->valid, (long long)l->warning, (long long)l->invalid,
+               grade[0] ? grade : "-", l->finished ? l->finished : "", l->input);
         if (l->duplicate_of)
             printf("  (same input as load %lld)", (long long)l->duplicate_of);
         else if (!strcmp(l->status, "failed") && l->message)

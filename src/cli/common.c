@@ -77,13 +77,47 @@ int exit_code_merge(int a, int b)
     return a > b ? a : b;
 }
 
+/* Sends one OpenLineage event; a failure is a warning, never the load's failure. */
+static void openlineage(struct cli *c, struct sl_db *db, const char *type, const char *run_id,
+                        const struct sl_source *src, const char *path,
+                        const struct sl_load_result *r)
+{
+    const struct sl_config *cfg = c->config;
+    struct sl_openlineage ol = {NULL, NULL};
+    struct sl_source_state st;
+    struct sl_error err = {0, ""};
+    struct sl_buf ev = SL_BUF_INIT;
+    char *file = NULL;
+
+    if (!cfg || (!cfg->openlineage_file && !cfg->openlineage_url)) return;
+    if (cfg->openlineage_file)
+        ol.file = file = cfg->openlineage_file[0] == '/' || !cfg->dir
+                             ? sl_xstrdup(cfg->openlineage_file)
+                             : sl_xasprintf("%s/%s", cfg->dir, cfg->openlineage_file);
+    ol.url = cfg->openlineage_url;
+    memset(&st, 0, sizeof st);
+    if (r) db->store->source_state(db, src->name, &st, &err);
+    sl_openlineage_event(&ev, type, run_id, db->url, src->name, strcmp(path, "-") ? path : "stdin",
+                         st.schema, r);
+    if (sl_openlineage_send(&ol, ev.p, &err))
+        fprintf(stderr, "sluice: warning: openlineage: %s\n", err.msg);
+    sl_source_state_free(&st);
+    sl_buf_free(&ev);
+    free(file);
+}
+
 void cli_load_paths(struct cli *c, struct sl_db *db, const struct sl_source *src,
                     const struct sl_paths *paths, const struct sl_load_opts *lo, int json, int *rc,
                     int64_t *nloads)
 {
     for (size_t i = 0; i < paths->n && !sl_interrupted; i++) {
         struct sl_load_result res;
+        char run_id[37];
+        sl_openlineage_run_id(run_id);
+        openlineage(c, db, "START", run_id, src, paths->v[i], NULL);
         sl_load_file(db, src, paths->v[i], lo, &res);
+        openlineage(c, db, strcmp(res.status, "failed") ? "COMPLETE" : "FAIL", run_id, src,
+                    paths->v[i], &res);
         print_load_result(&res, json, c->quiet);
         *rc = exit_code_merge(*rc, res.exit_code);
         (*nloads)++;
@@ -300,6 +334,14 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         free(src->timestamp);
         src->timestamp = sl_xstrdup(arg);
         return 1;
+    case 2011:
+        if (sl_mode_check(arg, &(struct sl_error){0, ""})) {
+            usage_error(cmd, "--mode must be append, upsert or snapshot");
+            return -1;
+        }
+        free(src->mode);
+        src->mode = sl_xstrdup(arg);
+        return 1;
     case 2009:
     case 2010:
         n = sl_parse_size(arg);
@@ -369,6 +411,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->format = s->format ? sl_xstrdup(s->format) : NULL;
     src->schema_path = s->schema_path ? sl_xstrdup(s->schema_path) : NULL;
     src->timestamp = s->timestamp ? sl_xstrdup(s->timestamp) : NULL;
+    src->mode = s->mode ? sl_xstrdup(s->mode) : NULL;
     src->primary_key = copy_strs(s->primary_key, s->npk);
     src->npk = s->npk;
     src->fopts = s->fopts;

@@ -17,6 +17,14 @@ int cmd_cat(struct cli *c, int argc, char **argv);
 int cmd_infer(struct cli *c, int argc, char **argv);
 int cmd_versions(struct cli *c, int argc, char **argv);
 int cmd_quality(struct cli *c, int argc, char **argv);
+int cmd_rollback(struct cli *c, int argc, char **argv);
+int cmd_activate(struct cli *c, int argc, char **argv);
+int cmd_deactivate(struct cli *c, int argc, char **argv);
+int cmd_rebuild(struct cli *c, int argc, char **argv);
+int cmd_history(struct cli *c, int argc, char **argv);
+int cmd_diff(struct cli *c, int argc, char **argv);
+int cmd_lineage(struct cli *c, int argc, char **argv);
+int cmd_schema(struct cli *c, int argc, char **argv);
 static int cmd_help(struct cli *c, int argc, char **argv);
 static int cmd_version(struct cli *c, int argc, char **argv);
 
@@ -43,6 +51,8 @@ const struct command commands[] = {
      "  --force              load even if this input was loaded before\n"
      "  --min-score S        fail the load (kept in bronze only) when its quality score is\n"
      "                       below S (0..1); see docs/quality.md for the other thresholds\n"
+     "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
+     "  --mode M             append, upsert or snapshot (see docs/versions.md)\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"run", cmd_run, "sluice run [SOURCE...] [--force] [--output text|json]",
      "load the sources of sluice.yaml (all, or the ones named)",
@@ -50,6 +60,7 @@ const struct command commands[] = {
      "  load; files loaded before are skipped. Other inputs go on when one fails.\n"
      "\n"
      "  --force              load files even if they were loaded before\n"
+     "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"check", cmd_check,
      "sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] "
@@ -100,6 +111,62 @@ const struct command commands[] = {
      "  --load V             the load to report on (default: the latest with figures)\n"
      "  --output text|json|html   html is one self-contained file with SVG charts\n"
      "  -o, --out FILE       write the report to FILE instead of stdout\n"},
+    {"rollback", cmd_rollback, "sluice rollback SOURCE --to V [--reason TEXT] [--output text|json]",
+     "make silver exactly the state after load V (later loads are deactivated)",
+     "  Deactivates every committed load after V (and activates V if it was not active),\n"
+     "  then brings silver to exactly what a rebuild from the active loads gives, in one\n"
+     "  transaction. Every flag change is recorded (`sluice history`).\n"
+     "\n"
+     "  --to V               the load (version) to go back to\n"
+     "  --reason TEXT        why, kept with the change\n"
+     "  --output text|json\n"},
+    {"activate", cmd_activate, "sluice activate SOURCE V [--reason TEXT] [--output text|json]",
+     "make load V count in silver again",
+     "  Sets load V active and brings silver to the rebuild of the active loads.\n"
+     "\n"
+     "  --reason TEXT        why, kept with the change\n"
+     "  --output text|json\n"},
+    {"deactivate", cmd_deactivate,
+     "sluice deactivate SOURCE V [--reason TEXT] [--output text|json]",
+     "take load V out of silver (bronze keeps it)",
+     "  Sets load V inactive and brings silver to the rebuild of the active loads.\n"
+     "\n"
+     "  --reason TEXT        why, kept with the change\n"
+     "  --output text|json\n"},
+    {"rebuild", cmd_rebuild, "sluice rebuild SOURCE [--output text|json]",
+     "recompute silver from the active bronze loads",
+     "  Empties silver and casts the bronze rows of the active loads again, in load order\n"
+     "  (from the last active snapshot-mode load on).\n"
+     "\n"
+     "  --output text|json\n"},
+    {"history", cmd_history, "sluice history [SOURCE] [--output text|json]",
+     "list the recorded activations and deactivations",
+     "  Who changed which load's active flag, when, with which command and why.\n"
+     "\n"
+     "  --output text|json\n"},
+    {"diff", cmd_diff, "sluice diff SOURCE V1 V2 [--sample N] [--output text|json]",
+     "what changed in silver between the states after V1 and after V2",
+     "  The state after V is what silver holds after `rollback --to V`: the active loads\n"
+     "  before V, and V. Keyed sources: keys added, removed and changed (per field);\n"
+     "  unkeyed sources: rows added and removed, by content.\n"
+     "\n"
+     "  --sample N           list at most N changes (default 10)\n"
+     "  --output text|json\n"},
+    {"lineage", cmd_lineage, "sluice lineage [SOURCE] [--row KEY] [--output text|json|dot|mermaid]",
+     "where data came from: inputs, loads, bronze, silver; or one row's history",
+     "  Without --row: the graph input -> load -> bronze -> silver of a source (or of all),\n"
+     "  with schema versions and modes. With --row KEY: the load, input, line and byte\n"
+     "  offset the silver row with that key came from, and every load that wrote the key.\n"
+     "\n"
+     "  --row KEY            a key; a composite key as comma-separated values in key order\n"
+     "  --output F           text, json, dot or mermaid (--row: text or json)\n"},
+    {"schema", cmd_schema, "sluice schema SOURCE [--history] [--output text|json|yaml]",
+     "the source's schema and its versions",
+     "  The schema silver has now; with --history every schema version (a new one whenever\n"
+     "  the schema changed) with its change classified: additive, widening or breaking.\n"
+     "\n"
+     "  --history            every version\n"
+     "  --output text|json|yaml\n"},
     {"help", cmd_help, "sluice help [COMMAND]", "show help for sluice or a command", ""},
     {"version", cmd_version, "sluice version", "print the version", ""},
     {NULL, NULL, NULL, NULL, NULL}};
@@ -118,7 +185,7 @@ static void print_overview(FILE *f)
                "sluice loads files into SQLite with versions, checks and a record of every row.\n\n"
                "commands:\n");
     for (const struct command *cmd = commands; cmd->name; cmd++)
-        fprintf(f, "  %-9s %s\n", cmd->name, cmd->summary);
+        fprintf(f, "  %-10s %s\n", cmd->name, cmd->summary);
     fprintf(f, "\nglobal options:\n"
                "  --db URL             sqlite:PATH or a path (default: $SLUICE_DB, else the\n"
                "                       store: of sluice.yaml, else sqlite:sluice.db)\n"

@@ -13,6 +13,7 @@
 #include "sluice/json.h"
 #include "sluice/store.h"
 #include "sluice/transform.h"
+#include "sluice/version.h"
 
 void sl_source_init(struct sl_source *s)
 {
@@ -39,6 +40,7 @@ void sl_source_free(struct sl_source *s)
     free(s->timestamp);
     free(s->quality.freshness_text);
     sl_transforms_free(s->transforms);
+    free(s->mode);
     sl_source_init(s);
 }
 
@@ -50,6 +52,8 @@ void sl_config_free(struct sl_config *c)
     free(c->path);
     free(c->dir);
     free(c->store);
+    free(c->openlineage_file);
+    free(c->openlineage_url);
     free(c);
 }
 
@@ -159,7 +163,7 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 static const char *const source_keys[] = {"input",      "format",  "schema",    "primary_key",
                                           "timestamp",  "options", "freshness", "quality",
-                                          "transforms", NULL};
+                                          "transforms", "mode",    NULL};
 static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
                                           "max_record_size", "max_input_size", NULL};
 
@@ -281,6 +285,12 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
         snprintf(sub, sizeof sub, "%s.timestamp", what);
         if ((rc = get_str(c, v, sub, &src->timestamp)) < 0) return rc;
     }
+    if ((v = sl_node_get(map, "mode"))) {
+        snprintf(sub, sizeof sub, "%s.mode", what);
+        if ((rc = get_str(c, v, sub, &src->mode)) < 0) return rc;
+        if (sl_mode_check(src->mode, &(struct sl_error){0, ""}))
+            return bad_value(c, v, sub, "expected append, upsert or snapshot");
+    }
     if ((v = sl_node_get(map, "options"))) {
         snprintf(sub, sizeof sub, "%s.options", what);
         if ((rc = read_options(c, v, sub, src)) < 0) return rc;
@@ -303,7 +313,9 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
 
 /* ---- the file -------------------------------------------------------------------------- */
 
-static const char *const top_keys[] = {"store", "sources", "quality", NULL};
+static const char *const top_keys[] = {"store", "sources", "quality", "lineage", NULL};
+static const char *const lineage_keys[] = {"openlineage", NULL};
+static const char *const openlineage_keys[] = {"file", "url", NULL};
 
 int sl_config_load(const char *path, struct sl_config **out, struct sl_error *err)
 {
@@ -336,6 +348,21 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
     if ((v = sl_node_get(root, "quality")) &&
         (rc = sl__read_quality(&c.doc, v, "quality", &quality, err)) < 0)
         goto out;
+    if ((v = sl_node_get(root, "lineage"))) {
+        const struct sl_node *ol;
+        if ((rc = sl_node_check_keys(&c.doc, v, "lineage", lineage_keys, err)) < 0) goto out;
+        if ((ol = sl_node_get(v, "openlineage"))) {
+            const struct sl_node *f;
+            rc = sl_node_check_keys(&c.doc, ol, "lineage.openlineage", openlineage_keys, err);
+            if (rc < 0) goto out;
+            if ((f = sl_node_get(ol, "file")) &&
+                (rc = get_str(&c, f, "lineage.openlineage.file", &cfg->openlineage_file)) < 0)
+                goto out;
+            if ((f = sl_node_get(ol, "url")) &&
+                (rc = get_str(&c, f, "lineage.openlineage.url", &cfg->openlineage_url)) < 0)
+                goto out;
+        }
+    }
     v = sl_node_get(root, "sources");
     if (v && v->type != SL_NODE_NULL) {
         if (v->type != SL_NODE_MAP) {

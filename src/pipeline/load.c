@@ -480,6 +480,10 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             if (rc) goto out;
             change = 2; /* the table needs its key: rebuild */
         }
+        /* an explicit schema narrower than silver's: breaking (sluice/version.h) */
+        if (explicit_schema && (rc = sl_schema_gate(st.schema, load_schema, o->allow_breaking,
+                                                    &merged, &change, &err)))
+            goto out;
     } else {
         merged = sl_schema_copy(load_schema);
     }
@@ -512,13 +516,18 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     load.schema = merged;
     load.silver_change = st.exists ? change : 0;
+    /* snapshot: the load is the complete state, silver is replaced (sluice/version.h) */
+    if ((rc = sl_mode_for_load(db, src->name, src->mode, merged, &load.mode, &err))) goto out;
+    if (st.exists && !strcmp(load.mode, "snapshot")) load.silver_change = 2;
     load.encoding =
         sl_encoding_name(in.fopts.encoding ? in.fopts.encoding : in.reader->dialect.encoding);
     dialect = sl__dialect_json(&in);
     load.dialect_json = dialect;
     if ((rc = db->store->begin_load(db, &load, &err))) goto out;
     began = 1;
-    if (load.silver_change == 2 && (rc = sl__rebuild_silver(db, &load, merged, &err))) goto out;
+    if (load.silver_change == 2 && strcmp(load.mode, "snapshot") &&
+        (rc = sl__rebuild_silver(db, &load, merged, &err)))
+        goto out;
     if ((rc = run_pipe(db, &load, p, o, res, &err))) goto out;
 
     /* the bytes loaded are the bytes hashed: a file that changed between passes is refused */

@@ -74,6 +74,18 @@ static const struct migration migrations[] = {
     {2, "load transforms",
      /* the resolved transform steps of a load and the values each changed (JSON) */
      "ALTER TABLE sluice_loads ADD COLUMN transforms TEXT;\n"},
+    {3, "versions",
+     "ALTER TABLE sluice_loads ADD COLUMN mode TEXT;\n"
+     "CREATE TABLE sluice_version_events(\n"
+     "  event INTEGER PRIMARY KEY,\n"
+     "  source TEXT NOT NULL,\n"
+     "  load INTEGER NOT NULL,\n"
+     "  action TEXT NOT NULL CHECK(action IN ('activate','deactivate')),\n"
+     "  command TEXT NOT NULL,\n"
+     "  who TEXT,\n"
+     "  at TEXT NOT NULL,\n"
+     "  reason TEXT);\n"
+     "CREATE INDEX sluice_version_events_source ON sluice_version_events(source, event);\n"},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

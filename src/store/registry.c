@@ -161,6 +161,7 @@ void sl_load_info_clear(struct sl_load_info *l)
     free(l->schema_json);
     free(l->sluice_version);
     free(l->transforms_json);
+    free(l->mode);
     memset(l, 0, sizeof *l);
 }
 
@@ -168,5 +169,19 @@ void sl_load_infos_free(struct sl_load_info *v, size_t n)
 {
     if (!v) return;
     for (size_t i = 0; i < n; i++) sl_load_info_clear(&v[i]);
+    free(v);
+}
+
+void sl_version_events_free(struct sl_version_event *v, size_t n)
+{
+    if (!v) return;
+    for (size_t i = 0; i < n; i++) {
+        free(v[i].source);
+        free(v[i].action);
+        free(v[i].command);
+        free(v[i].who);
+        free(v[i].at);
+        free(v[i].reason);
+    }
     free(v);
 }

@@ -569,9 +569,10 @@ static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char
                  "INSERT INTO sluice_loads(source, run, status, active, input, input_size, "
                  "sha256, format, compression, encoding, dialect, columns, schema, "
                  "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
-                 "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms) "
+                 "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms, "
+                 "mode) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
                  &st, "recording the load", err);
     if (rc < 0) goto out;
     sqlite3_bind_text(st, 1, load->source, -1, SQLITE_STATIC);
@@ -608,6 +609,7 @@ static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char
     bind_text_or_null(st, 27, load->ts_min);
     bind_text_or_null(st, 28, load->ts_max);
     bind_text_or_null(st, 29, load->transforms_json);
+    bind_text_or_null(st, 30, load->mode);
     rc = step_done(d, st, "recording the load", err);
     if (rc == 0) load->id = sqlite3_last_insert_rowid(d->h);
 out:
@@ -947,7 +949,7 @@ static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_loa
     rc = prepare(d,
                  "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
                  "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
-                 "quality, columns, schema, sluice_version, transforms FROM sluice_loads "
+                 "quality, columns, schema, sluice_version, transforms, mode FROM sluice_loads "
                  "WHERE ?1 IS NULL OR source = ?1 ORDER BY load",
                  &st, "listing loads", err);
     if (rc < 0) goto out;
@@ -982,6 +984,7 @@ static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_loa
         li->schema_json = column_strdup(st, 19);
         li->sluice_version = column_strdup(st, 20);
         li->transforms_json = column_strdup(st, 21);
+        li->mode = column_strdup(st, 22);
     }
     if (s != SQLITE_DONE) {
         rc = db_error(d, "listing loads", err);
@@ -1094,6 +1097,165 @@ out:
     return rc;
 }
 
+/* ---- changes: active flags and rebuilds ------------------------------------------------- */
+
+static int sqlite_begin_change(struct sl_db *db, struct sl_load *change, int empty_silver,
+                               struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sqlite_load *L;
+    int rc;
+
+    if (d->open_load)
+        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
+                            d->path);
+    rc = sl_source_name_check(change->source, err);
+    if (rc < 0) return rc;
+    if (!change->schema)
+        return sl_error_set(err, SL_EINVAL, "%s: change of %s has no schema", d->path,
+                            change->source);
+    rc = exec(d, "BEGIN IMMEDIATE", "starting the change", err);
+    if (rc < 0) return rc;
+    L = sl_xcalloc(1, sizeof *L);
+    change->priv = L;
+    d->open_load = L;
+    rc = create_bronze(d, change->source, err);
+    if (rc == 0 && empty_silver) rc = drop_silver(d, change->source, err);
+    if (rc == 0) rc = create_silver(d, change->source, change->schema, err);
+    if (rc == 0) rc = prepare_load(d, change, L, err);
+    return rc;
+}
+
+static int sqlite_set_active(struct sl_db *db, struct sl_load *change, int64_t load, int active,
+                             const struct sl_version_event *ev, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    char now[40];
+    int rc;
+
+    if (!change->priv) return not_open(d, err);
+    rc = prepare(d,
+                 "UPDATE sluice_loads SET active = ?1 WHERE load = ?2 AND source = ?3 AND "
+                 "status = 'committed'",
+                 &st, "changing the active flag", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_int(st, 1, active ? 1 : 0);
+    sqlite3_bind_int64(st, 2, load);
+    sqlite3_bind_text(st, 3, change->source, -1, SQLITE_STATIC);
+    rc = step_done(d, st, "changing the active flag", err);
+    if (rc < 0) goto out;
+    if (sqlite3_changes(d->h) != 1) {
+        rc = sl_error_set(err, SL_ENOTFOUND, "%s: source %s has no committed load %lld", d->path,
+                          change->source, (long long)load);
+        goto out;
+    }
+    sqlite3_finalize(st);
+    st = NULL;
+    sl_time_iso(sl_now(), now, sizeof now);
+    rc = prepare(d,
+                 "INSERT INTO sluice_version_events(source, load, action, command, who, at, "
+                 "reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                 &st, "recording the change", err);
+    if (rc < 0) goto out;
+    sqlite3_bind_text(st, 1, change->source, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, load);
+    sqlite3_bind_text(st, 3, active ? "activate" : "deactivate", -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, ev && ev->command ? ev->command : "", -1, SQLITE_STATIC);
+    bind_text_or_null(st, 5, ev ? ev->who : NULL);
+    sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 7, ev ? ev->reason : NULL);
+    rc = step_done(d, st, "recording the change", err);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int sqlite_delete_silver_load(struct sl_db *db, struct sl_load *change, int64_t load,
+                                     int64_t *deleted, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    struct sl_buf sql = SL_BUF_INIT;
+    int rc;
+
+    if (!change->priv) return not_open(d, err);
+    sl_buf_adds(&sql, "DELETE FROM ");
+    sql_ident(&sql, change->source);
+    sl_buf_adds(&sql, " WHERE \"_load\" = ?1");
+    rc = prepare(d, sql.p, &st, "deleting silver rows", err);
+    if (rc == 0) {
+        sqlite3_bind_int64(st, 1, load);
+        rc = step_done(d, st, "deleting silver rows", err);
+        if (rc == 0 && deleted) *deleted = sqlite3_changes64(d->h);
+    }
+    sqlite3_finalize(st);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+static int sqlite_end_change(struct sl_db *db, struct sl_load *change, int commit,
+                             struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    int rc = 0;
+
+    free_load_state(d, change);
+    if (sqlite3_get_autocommit(d->h)) return commit ? not_open(d, err) : 0;
+    if (commit) {
+        if (sqlite3_exec(d->h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            rc = db_error(d, "committing the change", err);
+    }
+    if (!commit || rc < 0) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+static int sqlite_list_events(struct sl_db *db, const char *source, struct sl_version_event **out,
+                              size_t *n, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    struct sl_version_event *v = NULL;
+    size_t cap = 0, len = 0;
+    int rc, s;
+
+    *out = NULL;
+    *n = 0;
+    rc = prepare(d,
+                 "SELECT event, load, source, action, command, who, at, reason FROM "
+                 "sluice_version_events WHERE ?1 IS NULL OR source = ?1 ORDER BY event",
+                 &st, "listing version events", err);
+    if (rc < 0) goto out;
+    if (source) sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        struct sl_version_event *e;
+        if (len == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = sl_xrealloc(v, cap * sizeof *v);
+        }
+        e = &v[len++];
+        e->id = sqlite3_column_int64(st, 0);
+        e->load = sqlite3_column_int64(st, 1);
+        e->source = column_strdup(st, 2);
+        e->action = column_strdup(st, 3);
+        e->command = column_strdup(st, 4);
+        e->who = column_strdup(st, 5);
+        e->at = column_strdup(st, 6);
+        e->reason = column_strdup(st, 7);
+    }
+    if (s != SQLITE_DONE) {
+        rc = db_error(d, "listing version events", err);
+        goto out;
+    }
+    *out = v;
+    *n = len;
+    v = NULL;
+out:
+    sl_version_events_free(v, len);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 const struct sl_store sl_store_sqlite = {
     .scheme = "sqlite",
     .open = sqlite_open,
@@ -1112,4 +1274,9 @@ const struct sl_store sl_store_sqlite = {
     .list_loads = sqlite_list_loads,
     .list_sources = sqlite_list_sources,
     .bronze_scan = sqlite_bronze_scan,
+    .begin_change = sqlite_begin_change,
+    .set_active = sqlite_set_active,
+    .delete_silver_load = sqlite_delete_silver_load,
+    .end_change = sqlite_end_change,
+    .list_events = sqlite_list_events,
 };

@@ -37,9 +37,9 @@ inputs still load.
   sluice: error: cut: load failed: cut.csv.gz: unexpected end of gzip data (truncated file?)
   [3]
   $ sluice versions nothere
-  load  status    active      rows     valid  warning  invalid  finished                 input
-  2     failed    no             0         0        0        0  2026-11-23T12:00:00.000Z nothere.csv  (nothere.csv: No such file or directory)
-  3     committed yes            3         3        0        0  2026-11-23T12:00:00.000Z people.csv
+  load  status    active mode          rows     valid  warning  invalid grade      finished                 input
+  2     failed    no     -                0         0        0        0 -          2026-11-23T12:00:00.000Z nothere.csv  (nothere.csv: No such file or directory)
+  3     committed yes    append           3         3        0        0 excellent  2026-11-23T12:00:00.000Z people.csv
   $ printf 'BZh91AY' > packed.csv && sluice load packed.csv
   sluice: error: packed: load failed: packed.csv: bzip2 compression is not supported (decompress it first)
   [3]

@@ -8,15 +8,23 @@ Help, versions, usage errors (exit 2).
   sluice loads files into SQLite with versions, checks and a record of every row.
   
   commands:
-    load      load files into the store (bronze, silver and a new version each)
-    run       load the sources of sluice.yaml (all, or the ones named)
-    check     validate a file without loading it (exit 1 if some records are not valid)
-    cat       print the records of a file as NDJSON or CSV
-    infer     print the Frictionless Table Schema of a file, inferred from all of it
-    versions  list the loads (versions) of a source
-    quality   show the quality report of a load (the latest by default)
-    help      show help for sluice or a command
-    version   print the version
+    load       load files into the store (bronze, silver and a new version each)
+    run        load the sources of sluice.yaml (all, or the ones named)
+    check      validate a file without loading it (exit 1 if some records are not valid)
+    cat        print the records of a file as NDJSON or CSV
+    infer      print the Frictionless Table Schema of a file, inferred from all of it
+    versions   list the loads (versions) of a source
+    quality    show the quality report of a load (the latest by default)
+    rollback   make silver exactly the state after load V (later loads are deactivated)
+    activate   make load V count in silver again
+    deactivate take load V out of silver (bronze keeps it)
+    rebuild    recompute silver from the active bronze loads
+    history    list the recorded activations and deactivations
+    diff       what changed in silver between the states after V1 and after V2
+    lineage    where data came from: inputs, loads, bronze, silver; or one row's history
+    schema     the source's schema and its versions
+    help       show help for sluice or a command
+    version    print the version
   
   global options:
     --db URL             sqlite:PATH or a path (default: $SLUICE_DB, else the
@@ -50,6 +58,8 @@ Help, versions, usage errors (exit 2).
     --force              load even if this input was loaded before
     --min-score S        fail the load (kept in bronze only) when its quality score is
                          below S (0..1); see docs/quality.md for the other thresholds
+    --allow-breaking     apply a breaking schema change (silver is rebuilt)
+    --mode M             append, upsert or snapshot (see docs/versions.md)
     --output text|json   one JSON object per load with --output json
   $ sluice load --help | head -n 1
   usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]

@@ -47,6 +47,7 @@ top-level property (integer, number, string, boolean; objects and arrays as JSON
     line 4 (record 4): json-schema: expected object, got array
     rejected rows are kept in bronze_orders with status 'invalid'
     note: columns not in the schema, kept in bronze only: 'coupon'
+    recommendation: placed_at: 60.0% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db '.schema orders'
   CREATE TABLE IF NOT EXISTS "orders"("order_id" INTEGER, "email" TEXT, "status" , "total" REAL, "placed_at" TEXT, "ship_to" , "lines" JSON, "_load" INTEGER NOT NULL, "_row" INTEGER NOT NULL);

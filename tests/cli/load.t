@@ -22,15 +22,15 @@ The same bytes again are recognized and skipped; --force loads them again as a n
   $ sqlite3 sluice.db 'select count(*), min(_load), max(_load) from people'
   6|1|3
   $ sluice versions people
-  load  status    active      rows     valid  warning  invalid  finished                 input
-  1     committed yes            3         3        0        0  2026-11-23T12:00:00.000Z people.csv
-  3     committed yes            3         3        0        0  2026-11-23T12:00:00.000Z people.csv
+  load  status    active mode          rows     valid  warning  invalid grade      finished                 input
+  1     committed yes    append           3         3        0        0 excellent  2026-11-23T12:00:00.000Z people.csv
+  3     committed yes    append           3         3        0        0 excellent  2026-11-23T12:00:00.000Z people.csv
   (1 skipped attempt with an input loaded before: --all shows it)
   $ sluice versions people --all | cut -c1-70
-  load  status    active      rows     valid  warning  invalid  finished
-  1     committed yes            3         3        0        0  2026-11-
-  2     skipped   no             0         0        0        0  2026-11-
-  3     committed yes            3         3        0        0  2026-11-
+  load  status    active mode          rows     valid  warning  invalid 
+  1     committed yes    append           3         3        0        0 
+  2     skipped   no     -                0         0        0        0 
+  3     committed yes    append           3         3        0        0 
 
 Codes with leading zeros stay text; empty cells are NULL.
 

@@ -32,14 +32,14 @@ stale record.
   hr: load 6 committed: 10 rows (10 valid) from hr-6.csv in 0.0 s, quality 1.00 excellent
   [1]
   $ cd quality && sluice versions hr
-  load  status    active      rows     valid  warning  invalid  finished                 input
-  1     committed yes           10        10        0        0  2026-11-23T12:00:00.000Z hr-1.csv
-  2     committed yes           11        11        0        0  2026-11-23T12:00:00.000Z hr-2.csv
-  3     committed yes            9         9        0        0  2026-11-23T12:00:00.000Z hr-3.csv
-  4     committed yes           10        10        0        0  2026-11-23T12:00:00.000Z hr-4.csv
-  5     committed yes           12        12        0        0  2026-11-23T12:00:00.000Z hr-5.csv
-  6     committed yes           10        10        0        0  2026-11-23T12:00:00.000Z hr-6.csv
-  7     failed    no             3         3        0        0  2026-11-23T12:00:00.000Z hr-7.csv  (completeness 0.8888 is below min_completeness 0.95 (short by 0.0611); its 3 rows are kept in bronze_hr as load 7 (status failed), silver is unchanged)
+  load  status    active mode          rows     valid  warning  invalid grade      finished                 input
+  1     committed yes    append          10        10        0        0 excellent  2026-11-23T12:00:00.000Z hr-1.csv
+  2     committed yes    append          11        11        0        0 excellent  2026-11-23T12:00:00.000Z hr-2.csv
+  3     committed yes    append           9         9        0        0 excellent  2026-11-23T12:00:00.000Z hr-3.csv
+  4     committed yes    append          10        10        0        0 excellent  2026-11-23T12:00:00.000Z hr-4.csv
+  5     committed yes    append          12        12        0        0 excellent  2026-11-23T12:00:00.000Z hr-5.csv
+  6     committed yes    append          10        10        0        0 excellent  2026-11-23T12:00:00.000Z hr-6.csv
+  7     failed    no     append           3         3        0        0 good       2026-11-23T12:00:00.000Z hr-7.csv  (completeness 0.8888 is below min_completeness 0.95 (short by 0.0611); its 3 rows are kept in bronze_hr as load 7 (status failed), silver is unchanged)
 
 The failed load's rows are in bronze with their statuses; silver and the active versions are
 as they were.

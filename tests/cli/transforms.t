@@ -7,6 +7,7 @@ Text: trim, collapse_whitespace, upper, lower.
   $ cd transforms && sluice run people
   people: load 1 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.98 excellent
     values changed by transforms: trim(name) 1, trim(email) 1, collapse_whitespace(name) 1, upper(country) 2, lower(city) 3
+    recommendation: email: 25.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 transforms.db 'select id, name, email, city, country from people'
   1|Ada Lovelace|Ada.Lovelace@Example.COM|london|GB
   2|Alan Turing|alan@BLETCHLEY.org.uk|wilmslow|GB
@@ -20,6 +21,7 @@ is a warning (severity: warning by default) and lands empty.
   emails: load 2 committed: 4 rows (3 valid, 1 with warnings) from data/contacts.csv in 0.0 s, quality 0.97 excellent
     values changed by transforms: normalize_email(email) 3
     line 4 (record 3): warning: type-error: email: 'grace.hopper(at)navy.mil' is not an email address (local@domain)
+    recommendation: email: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 transforms.db 'select id, email from emails'
   1|Ada.Lovelace@example.com
   2|alan@bletchley.org.uk
@@ -33,6 +35,7 @@ strip_html: text only, entities decoded, script and comments dropped.
   $ cd transforms && sluice run bios
   bios: load 3 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.98 excellent
     values changed by transforms: strip_html(bio) 3
+    recommendation: email: 25.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 transforms.db 'select id, bio from bios'
   1|Wrote the first program & notes on the Analytical Engine.
   2|Codebreaker “Computing Machinery”
@@ -44,6 +47,7 @@ default fills missing values; rename gives an input column its silver name.
   $ cd transforms && sluice run contacts
   contacts: load 4 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.99 excellent
     values changed by transforms: default(country) 1
+    recommendation: email: 25.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 transforms.db 'select id, country, about is not null from contacts'
   1|gb|1
   2|GB|1
@@ -62,6 +66,7 @@ value and a warning.
     line 2 (record 2): warning: type-error: active: 'yes' is not of type boolean
     line 3 (record 3): type-error: steps: 'many' is not of type integer
     rejected rows are kept in bronze_steps with status 'invalid'
+    recommendation: active: 66.7% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ cd transforms && sqlite3 transforms.db 'select device, steps, active, kcal from steps'
   watch-1|8412|1|312.0
@@ -91,6 +96,7 @@ warnings that say what was taken.
     line 5 (record 4): warning: ambiguous-time: taken: '25.10.2026 02:30' happens twice in Europe/Berlin (clocks go back); the earlier was taken
     line 8 (record 7): type-error: taken: 'yesterday' matches none of the timestamp formats (%d.%m.%Y %H:%M, iso8601, epoch)
     rejected rows are kept in bronze_readings with status 'invalid'
+    recommendation: taken: 14.3% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ cd transforms && sqlite3 transforms.db 'select value, taken from readings'
   1|2026-11-23T07:00:00Z
@@ -108,6 +114,7 @@ outliers: range (quarantine), IQR (clip) and z-score (flag).
     line 9 (record 8): outlier: hr: 250 is above the range bound 220
     line 10 (record 9): outlier: hr: 12 is below the range bound 30
     rejected rows are kept in bronze_hr_range with status 'invalid'
+    recommendation: time: 22.2% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ cd transforms && sluice run hr_iqr
   hr_iqr: load 9 committed: 9 rows (7 valid, 2 with warnings) from data/hr.csv in 0.0 s, quality 1.00 excellent
@@ -186,6 +193,7 @@ exist.
     values changed by transforms: timestamp(taken) 7
     line 4 (record 3): warning: nonexistent-time: taken: '29.03.2026 02:30' does not exist in Europe/Berlin (clocks go forward)
     line 5 (record 4): warning: ambiguous-time: taken: '25.10.2026 02:30' happens twice in Europe/Berlin (clocks go back); the later was taken
+    recommendation: taken: 57.1% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 dst.db 'select value, taken from dst where value <= 4'
   1|2026-11-23T07:00:00Z
   2|2026-03-29T00:59:00Z

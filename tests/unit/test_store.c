@@ -727,3 +727,84 @@ TEST(sqlite_failed_commit_rolls_back)
     sl_store_close(db);
     remove_db(path);
 }
+
+/* ---- changes: the store methods rollback, activate, deactivate and rebuild use ------------ */
+
+TEST(sqlite_change_flags_events_and_silver)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(1);
+    struct sl_batch b;
+    struct sl_load l, ch;
+    struct sl_version_event ev = {0}, *evs = NULL;
+    struct sl_load_info *loads = NULL;
+    size_t n = 0;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    add_row(&b, 2, 11, "bob", 2);
+    init_load(&l, "people", s);
+    l.mode = "upsert";
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    sl_batch_reset(&b);
+    add_row(&b, 1, 11, "bobby", 5);
+    init_load(&l, "people", s);
+    l.mode = "upsert";
+    CHECK_INT(load_batch(db, &l, &b), 2);
+    CHECK_INT(db->store->list_loads(db, "people", &loads, &n, &err), 0);
+    CHECK_INT(n, 2);
+    CHECK_STR(loads[1].mode, "upsert");
+    sl_load_infos_free(loads, n);
+
+    /* a change that is rolled back leaves flags, events and silver as they were */
+    memset(&ch, 0, sizeof ch);
+    ch.source = "people";
+    ch.schema = s;
+    ev.command = "deactivate";
+    ev.who = "ana";
+    ev.reason = "why not";
+    CHECK_INT(db->store->begin_change(db, &ch, 0, &err), 0);
+    CHECK_INT(db->store->set_active(db, &ch, 2, 0, &ev, &err), 0);
+    CHECK_INT(db->store->set_active(db, &ch, 99, 0, &ev, &err), SL_ENOTFOUND);
+    int64_t deleted = 0;
+    CHECK_INT(db->store->delete_silver_load(db, &ch, 2, &deleted, &err), 0);
+    CHECK_INT(deleted, 1);
+    CHECK_INT(db->store->end_change(db, &ch, 0, &err), 0);
+    CHECK_Q(path, "SELECT group_concat(active, ' ') FROM sluice_loads", "1 1");
+    CHECK_Q(path, "SELECT count(*) FROM sluice_version_events", "0");
+    CHECK_Q(path, "SELECT group_concat(id || name || _load, ' ') FROM people", "10ann1 11bobby2");
+
+    /* emptied silver refilled through write_silver (rows keep the load they came from) */
+    CHECK_INT(db->store->begin_change(db, &ch, 1, &err), 0);
+    CHECK_Q(path, "SELECT count(*) FROM people", "2"); /* not visible before the commit */
+    CHECK_INT(db->store->set_active(db, &ch, 2, 0, &ev, &err), 0);
+    sl_batch_reset(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    add_row(&b, 2, 11, "bob", 2);
+    ch.id = 1;
+    CHECK_INT(db->store->write_silver(db, &ch, &b, &err), 0);
+    CHECK_INT(db->store->end_change(db, &ch, 1, &err), 0);
+    CHECK_Q(path, "SELECT group_concat(active, ' ') FROM sluice_loads", "1 0");
+    CHECK_Q(path, "SELECT group_concat(id || name || _load || _row, ' ') FROM people",
+            "10ann11 11bob12");
+    CHECK_INT(db->store->list_events(db, "people", &evs, &n, &err), 0);
+    CHECK_INT(n, 1);
+    CHECK_INT(evs[0].load, 2);
+    CHECK_STR(evs[0].action, "deactivate");
+    CHECK_STR(evs[0].command, "deactivate");
+    CHECK_STR(evs[0].who, "ana");
+    CHECK_STR(evs[0].reason, "why not");
+    CHECK(evs[0].at && strlen(evs[0].at) == 24);
+    sl_version_events_free(evs, n);
+    CHECK_INT(db->store->list_events(db, "other", &evs, &n, &err), 0);
+    CHECK_INT(n, 0);
+    sl_version_events_free(evs, n);
+
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}

@@ -1,0 +1,226 @@
+/*
+ * OpenLineage run events (https://openlineage.io/spec/2-0-2/OpenLineage.json): one run per
+ * load, a START before it and a COMPLETE or FAIL after it, appended as JSON lines to a file
+ * and/or POSTed to an HTTP endpoint (plain http://, one request per event, like the
+ * OpenLineage HTTP transport).
+ *
+ * Job: namespace "sluice", name "load.<source>". Input dataset: the input file (namespace
+ * "file"). Output dataset: the silver table (namespace: the store URL), with the schema facet,
+ * the output statistics facet and, on the input, the data quality metrics facet. A "sluice"
+ * run facet carries the load id, status, SHA-256 and quality score.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "sluice/pipeline.h"
+#include "sluice/stream.h"
+#include "sluice/version.h"
+
+#define PRODUCER    "https://github.com/sluice-data/sluice/tree/v" SL_VERSION
+#define SPEC        "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"
+#define FACET(name) "https://openlineage.io/spec/facets/1-0-0/" name ".json#/$defs/" name
+
+void sl_openlineage_run_id(char out[37])
+{
+    unsigned char r[16];
+    int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC), ok = 0;
+    if (fd >= 0) {
+        ok = read(fd, r, sizeof r) == (ssize_t)sizeof r;
+        close(fd);
+    }
+    if (!ok) { /* no /dev/urandom: time and pid, hashed */
+        char seed[64], hex[65];
+        snprintf(seed, sizeof seed, "%.6f/%d", sl_now(), (int)getpid());
+        sl_sha256_hex(seed, strlen(seed), hex);
+        for (int i = 0; i < 16; i++)
+            r[i] = (unsigned char)strtol((char[]){hex[2 * i], hex[2 * i + 1], 0}, NULL, 16);
+    }
+    r[6] = (r[6] & 0x0f) | 0x40; /* version 4 */
+    r[8] = (r[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0],
+             r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13],
+             r[14], r[15]);
+}
+
+static void facet_head(struct sl_buf *b, const char *name)
+{
+    sl_buf_adds(b, "{\"_producer\":\"" PRODUCER "\",\"_schemaURL\":\"");
+    sl_buf_adds(b, name);
+    sl_buf_addc(b, '"');
+}
+
+void sl_openlineage_event(struct sl_buf *b, const char *type, const char *run_id,
+                          const char *store_url, const char *source, const char *input,
+                          const struct sl_schema *schema, const struct sl_load_result *r)
+{
+    char now[40];
+    sl_time_iso(sl_now(), now, sizeof now);
+    sl_buf_adds(b, "{\"eventType\":");
+    sl_buf_json_cstr(b, type);
+    sl_buf_adds(b, ",\"eventTime\":");
+    sl_buf_json_cstr(b, now);
+    sl_buf_adds(b, ",\"producer\":\"" PRODUCER "\",\"schemaURL\":\"" SPEC "\"");
+    sl_buf_adds(b, ",\"run\":{\"runId\":");
+    sl_buf_json_cstr(b, run_id);
+    if (r) {
+        sl_buf_adds(b, ",\"facets\":{");
+        if (r->status && !strcmp(r->status, "failed")) {
+            sl_buf_adds(b, "\"errorMessage\":");
+            facet_head(b, FACET("ErrorMessageRunFacet"));
+            sl_buf_adds(b, ",\"message\":");
+            sl_buf_json_cstr(b, r->message ? r->message : "failed");
+            sl_buf_adds(b, ",\"programmingLanguage\":\"C\"},");
+        }
+        sl_buf_adds(b, "\"sluice\":");
+        facet_head(b, "https://github.com/sluice-data/sluice/blob/main/docs/versions.md");
+        sl_buf_addf(b, ",\"load\":%lld,\"status\":", (long long)r->load);
+        sl_buf_json_cstr(b, r->status);
+        sl_buf_adds(b, ",\"sha256\":");
+        sl_buf_json_cstr(b, r->sha256[0] ? r->sha256 : NULL);
+        sl_buf_addf(b, ",\"rows\":%lld,\"valid\":%lld,\"warning\":%lld,\"invalid\":%lld",
+                    (long long)r->rows, (long long)r->valid, (long long)r->warning,
+                    (long long)r->invalid);
+        if (r->quality.grade) {
+            sl_buf_adds(b, ",\"quality\":{\"score\":");
+            sl_buf_json_double(b, r->quality.score);
+            sl_buf_adds(b, ",\"grade\":");
+            sl_buf_json_cstr(b, r->quality.grade);
+            sl_buf_addc(b, '}');
+        }
+        sl_buf_adds(b, "}}");
+    }
+    sl_buf_adds(b, "},\"job\":{\"namespace\":\"sluice\",\"name\":");
+    {
+        char *name = sl_xasprintf("load.%s", source);
+        sl_buf_json_cstr(b, name);
+        free(name);
+    }
+    sl_buf_adds(b, "},\"inputs\":[{\"namespace\":\"file\",\"name\":");
+    sl_buf_json_cstr(b, input);
+    if (r && r->status && !strcmp(r->status, "committed")) {
+        sl_buf_adds(b, ",\"inputFacets\":{\"dataQualityMetrics\":");
+        facet_head(b, FACET("DataQualityMetricsInputDatasetFacet"));
+        sl_buf_addf(b, ",\"rowCount\":%lld,\"columnMetrics\":{}}}", (long long)r->rows);
+    }
+    sl_buf_adds(b, "}],\"outputs\":[{\"namespace\":");
+    sl_buf_json_cstr(b, store_url);
+    sl_buf_adds(b, ",\"name\":");
+    sl_buf_json_cstr(b, source);
+    if (schema) {
+        sl_buf_adds(b, ",\"facets\":{\"schema\":");
+        facet_head(b, FACET("SchemaDatasetFacet"));
+        sl_buf_adds(b, ",\"fields\":[");
+        for (size_t i = 0; i < schema->nfields; i++) {
+            sl_buf_adds(b, i ? ",{\"name\":" : "{\"name\":");
+            sl_buf_json_cstr(b, schema->fields[i].name);
+            sl_buf_adds(b, ",\"type\":");
+            sl_buf_json_cstr(b, sl_type_name(schema->fields[i].type));
+            sl_buf_addc(b, '}');
+        }
+        sl_buf_adds(b, "]}}");
+    }
+    if (r && r->status && !strcmp(r->status, "committed")) {
+        sl_buf_adds(b, ",\"outputFacets\":{\"outputStatistics\":");
+        facet_head(b, FACET("OutputStatisticsOutputDatasetFacet"));
+        sl_buf_addf(b, ",\"rowCount\":%lld}}", (long long)(r->valid + r->warning));
+    }
+    sl_buf_adds(b, "}]}");
+}
+
+/* POSTs body to an http:// URL; a 2xx answer is success. */
+static int http_post(const char *url, const char *body, size_t len, struct sl_error *err)
+{
+    char host[256], port[16] = "80", path[1024] = "/", status[64];
+    const char *p, *h;
+    struct addrinfo hints, *res = NULL, *ai;
+    struct sl_buf req = SL_BUF_INIT;
+    int fd = -1, rc = 0;
+    size_t hl;
+
+    if (strncmp(url, "http://", 7))
+        return sl_error_set(err, SL_ECONFIG, "%s: only http:// endpoints are supported", url);
+    h = url + 7;
+    hl = strcspn(h, ":/");
+    if (!hl || hl >= sizeof host) return sl_error_set(err, SL_ECONFIG, "%s: no host", url);
+    memcpy(host, h, hl);
+    host[hl] = 0;
+    p = h + hl;
+    if (*p == ':') {
+        size_t pl = strcspn(p + 1, "/");
+        if (!pl || pl >= sizeof port) return sl_error_set(err, SL_ECONFIG, "%s: bad port", url);
+        memcpy(port, p + 1, pl);
+        port[pl] = 0;
+        p += 1 + pl;
+    }
+    if (*p) snprintf(path, sizeof path, "%s", p);
+    memset(&hints, 0, sizeof hints);
+    hints.ai_socktype = SOCK_STREAM;
+    if (getaddrinfo(host, port, &hints, &res))
+        return sl_error_set(err, SL_EIO, "%s: cannot resolve %s", url, host);
+    for (ai = res; ai; ai = ai->ai_next) {
+        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
+        if (fd < 0) continue;
+        struct timeval tv = {10, 0};
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+        if (!connect(fd, ai->ai_addr, ai->ai_addrlen)) break;
+        close(fd);
+        fd = -1;
+    }
+    freeaddrinfo(res);
+    if (fd < 0) return sl_error_set(err, SL_EIO, "%s: cannot connect: %s", url, strerror(errno));
+    sl_buf_addf(&req,
+                "POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/json\r\n"
+                "Content-Length: %zu\r\nConnection: close\r\nUser-Agent: sluice/" SL_VERSION
+                "\r\n\r\n",
+                path, host, port, len);
+    sl_buf_add(&req, body, len);
+    for (size_t off = 0; off < req.len;) {
+        ssize_t w = send(fd, req.p + off, req.len - off, MSG_NOSIGNAL);
+        if (w <= 0) {
+            rc = sl_error_set(err, SL_EIO, "%s: sending the event: %s", url, strerror(errno));
+            goto out;
+        }
+        off += (size_t)w;
+    }
+    {
+        size_t got = 0;
+        ssize_t n;
+        while (got + 1 < sizeof status &&
+               (n = recv(fd, status + got, sizeof status - 1 - got, 0)) > 0)
+            got += (size_t)n;
+        status[got] = 0;
+        /* "HTTP/1.1 200 OK" */
+        const char *sp = strchr(status, ' ');
+        if (strncmp(status, "HTTP/", 5) || !sp || sp[1] != '2') {
+            status[strcspn(status, "\r\n")] = 0;
+            rc = sl_error_set(err, SL_EIO, "%s: the endpoint answered '%s'", url,
+                              got ? status : "nothing");
+        }
+    }
+out:
+    close(fd);
+    sl_buf_free(&req);
+    return rc;
+}
+
+int sl_openlineage_send(const struct sl_openlineage *ol, const char *event, struct sl_error *err)
+{
+    int rc = 0;
+    if (ol->file) {
+        FILE *f = fopen(ol->file, "a");
+        if (!f) return sl_error_set(err, SL_EIO, "%s: %s", ol->file, strerror(errno));
+        fputs(event, f);
+        fputc('\n', f);
+        if (fclose(f)) return sl_error_set(err, SL_EIO, "%s: %s", ol->file, strerror(errno));
+    }
+    if (ol->url) rc = http_post(ol->url, event, strlen(event), err);
+    return rc;
+}

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# OpenLineage over HTTP: with lineage.openlineage.url, each load's START and COMPLETE events are
+# POSTed to the endpoint (a small HTTP server built from http_sink.c and started here). An
+# endpoint that answers 500 is a warning: the load still commits.
+#
+# env: SLUICE (binary).
+set -euo pipefail
+
+bin=${SLUICE:?SLUICE must name the sluice binary}
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+pid=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+cd "$tmp"
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+cc -O1 -Wall -Werror -o sink "$here/http_sink.c" || fail "cannot build the test server"
+
+serve() { # N STATUS: starts the server, waits for its port
+    rm -f port got
+    ./sink port got "$1" "$2" &
+    pid=$!
+    for _ in $(seq 100); do [ -s port ] && break; sleep 0.05; done
+    [ -s port ] || fail "the test server did not start"
+}
+
+printf 'id,v\n1,a\n2,b\n' >in.csv
+serve 2 200
+printf 'store: sqlite:t.db\nlineage:\n  openlineage:\n    url: http://127.0.0.1:%s/api/v1/lineage\n' \
+    "$(cat port)" >sluice.yaml
+"$bin" load in.csv --source s --primary-key id >out 2>&1 || fail "load: $(cat out)"
+wait "$pid" || fail "the server failed"
+pid=
+[ "$(wc -l <got)" = 2 ] || fail "expected 2 requests, got: $(cat got)"
+grep -q '^POST /api/v1/lineage	{"eventType":"START",' got || fail "no START: $(cat got)"
+grep -q '^POST /api/v1/lineage	{"eventType":"COMPLETE",.*"load":1,"status":"committed"' got ||
+    fail "no COMPLETE: $(cat got)"
+[ "$(grep -o '"runId":"[^"]*"' got | uniq | wc -l)" = 1 ] || fail "START and COMPLETE differ in runId"
+
+serve 2 500
+sed -i "s|127.0.0.1:[0-9]*|127.0.0.1:$(cat port)|" sluice.yaml
+printf 'id,v\n3,c\n' >in2.csv
+"$bin" load in2.csv --source s --primary-key id >out 2>&1 || fail "load with a failing endpoint: $(cat out)"
+wait "$pid" || true
+pid=
+grep -q "warning: openlineage: http://127.0.0.1:[0-9]*/api/v1/lineage: the endpoint answered 'HTTP/1.1 500 X'" out ||
+    fail "no warning: $(cat out)"
+grep -q "load 2 committed" out || fail "the load did not commit: $(cat out)"
+echo ok
