@@ -82,6 +82,7 @@ void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char
         i->value_len = 0;
     }
     i->severity = (uint8_t)severity;
+    i->constraint = NULL;
     if (r->issues_tail)
         r->issues_tail->next = i;
     else
@@ -105,6 +106,10 @@ void sl_issue_json_members(struct sl_buf *b, const struct sl_issue *i)
     sl_buf_json_cstr(b, i->message);
     sl_buf_adds(b, i->severity == SL_ROW_WARNING ? ",\"severity\":\"warning\""
                                                  : ",\"severity\":\"error\"");
+    if (i->constraint) {
+        sl_buf_adds(b, strcmp(i->code, "row-constraint") ? ",\"constraint\":" : ",\"rule\":");
+        sl_buf_json_cstr(b, i->constraint);
+    }
 }
 
 /* ---- labels ---------------------------------------------------------------------------- */
