@@ -11,7 +11,11 @@ int cmd_load(struct cli *c, int argc, char **argv)
                                          {"source", required_argument, NULL, 's'},
                                          {"force", no_argument, NULL, 'f'},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"rejects", required_argument, NULL, 3001},
+                                         {"rejects-format", required_argument, NULL, 3002},
                                          {NULL, 0, NULL, 0}};
+    const char *rejects = NULL, *rejects_format = NULL;
+    struct sl_rejects *rj = NULL;
     struct sl_source src;
     struct sl_error err = {0, ""};
     struct sl_load_opts lo;
@@ -34,6 +38,8 @@ int cmd_load(struct cli *c, int argc, char **argv)
         switch (opt) {
         case 's': break;
         case 'f': force = 1; break;
+        case 3001: rejects = optarg; break;
+        case 3002: rejects_format = optarg; break;
         case 'o':
             if (parse_output("load", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
                 rc = EXIT_USAGE;
@@ -58,8 +64,13 @@ int cmd_load(struct cli *c, int argc, char **argv)
         rc = usage_error("load", "%s", err.msg);
         goto out;
     }
+    if (rejects && sl_rejects_open(rejects, rejects_format, &rj, &err)) {
+        rc = usage_error("load", "%s", err.msg);
+        goto out;
+    }
     if (!(db = cli_open_db(c, &rc))) goto out;
     memset(&lo, 0, sizeof lo);
+    lo.rejects = rj;
     lo.force = force;
     lo.progress = c->progress;
     if (db->store->begin_run(db, "load", &lo.run, &err)) {
@@ -93,6 +104,10 @@ int cmd_load(struct cli *c, int argc, char **argv)
     }
     rc = cli_end_run(db, lo.run, rc, nloads);
 out:
+    if (rj && sl_rejects_close(rj, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = exit_code_merge(rc, EXIT_RUNTIME);
+    }
     sl_source_free(&src);
     if (db) sl_store_close(db);
     return rc;

@@ -9,7 +9,10 @@ int cmd_run(struct cli *c, int argc, char **argv)
     static const struct option opts[] = {GLOBAL_OPTIONS,
                                          {"force", no_argument, NULL, 'f'},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"rejects", required_argument, NULL, 3001},
+                                         {"rejects-format", required_argument, NULL, 3002},
                                          {NULL, 0, NULL, 0}};
+    const char *rejects = NULL, *rejects_format = NULL;
     const struct sl_config *cfg;
     struct sl_error err = {0, ""};
     struct sl_load_opts lo;
@@ -26,6 +29,8 @@ int cmd_run(struct cli *c, int argc, char **argv)
         }
         switch (opt) {
         case 'f': lo.force = 1; break;
+        case 3001: rejects = optarg; break;
+        case 3002: rejects_format = optarg; break;
         case 'o':
             if (parse_output("run", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out))
                 return EXIT_USAGE;
@@ -39,11 +44,17 @@ int cmd_run(struct cli *c, int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (!sl_config_source(cfg, argv[i]))
             return usage_error("run", "%s has no source '%s'", cfg->path, argv[i]);
-    if (!(db = cli_open_db(c, &rc))) return rc;
+    if (rejects && sl_rejects_open(rejects, rejects_format, &lo.rejects, &err))
+        return usage_error("run", "%s", err.msg);
+    if (!(db = cli_open_db(c, &rc))) {
+        sl_rejects_close(lo.rejects, &err);
+        return rc;
+    }
     lo.progress = c->progress;
     if (db->store->begin_run(db, "run", &lo.run, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         sl_store_close(db);
+        sl_rejects_close(lo.rejects, &err);
         return EXIT_RUNTIME;
     }
     for (size_t s = 0; s < cfg->nsources && !sl_interrupted; s++) {
@@ -65,5 +76,9 @@ int cmd_run(struct cli *c, int argc, char **argv)
     }
     rc = cli_end_run(db, lo.run, rc, nloads);
     sl_store_close(db);
+    if (sl_rejects_close(lo.rejects, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = exit_code_merge(rc, EXIT_RUNTIME);
+    }
     return rc;
 }

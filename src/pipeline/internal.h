@@ -62,4 +62,25 @@ void sl__progress_end(struct sl__progress *p);
 int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
                        struct sl_error *err);
 
+/* Checks over more than one row (keys.c): primary key and unique over the whole input in an
+ * external key set, unique against silver, foreign keys. db may be NULL (check without a
+ * store): then nothing is looked up in silver. */
+struct sl__keycheck {
+    const struct sl_schema *s;
+    struct sl_db *db;
+    const char *source;
+    struct sl_keyset *ks; /* NULL when the schema has nothing to check */
+    struct sl_buf key;
+    int64_t repeats; /* rows whose primary key repeats an earlier row of the input */
+};
+int sl__keycheck_open(struct sl__keycheck *kc, const struct sl_schema *s, struct sl_db *db,
+                      const char *source, struct sl_error *err);
+/* Adds issues to the rows of b; < 0 on a store or key set error. */
+int sl__keycheck_batch(struct sl__keycheck *kc, struct sl_batch *b, struct sl_error *err);
+void sl__keycheck_close(struct sl__keycheck *kc);
+
+/* Writes the invalid rows of b to r (rejects.c). labels: a CSV input's header, else NULL. */
+int sl__rejects_batch(struct sl_rejects *r, const char *input, const struct sl_labels *labels,
+                      const struct sl_batch *b, struct sl_error *err);
+
 #endif

@@ -25,6 +25,9 @@ struct pipe {
     struct sl_quality quality;
     int ts_field; /* index of the source's timestamp field, -1 if none */
     char ts_min[40], ts_max[40];
+    struct sl__keycheck keys;   /* primary key, unique, foreign keys (on the writer's side) */
+    struct sl_rejects *rejects; /* --rejects FILE, or NULL */
+    const char *input;          /* as the load names it */
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -115,8 +118,6 @@ static void *reader_main(void *arg)
         }
         sl_mapping_update(&p->map, p->cast, &r->labels);
         sl_cast_batch(p->cast, &p->map, &r->labels, b);
-        sl_quality_batch(&p->quality, p->cast, b);
-        if (p->ts_field >= 0) track_time_range(p, b);
         push_full(p, b);
     }
     pthread_mutex_lock(&p->mu);
@@ -169,7 +170,18 @@ static int run_pipe(struct sl_db *db, struct sl_load *load, struct pipe *p,
     for (;;) {
         struct sl_batch *b = take_full(p);
         if (!b) break;
-        rc = db->store->write(db, load, b, err);
+        /* checks across rows need the store (silver), whose connection is this thread's */
+        rc = sl__keycheck_batch(&p->keys, b, err);
+        if (!rc) {
+            sl_quality_batch(&p->quality, p->cast, b);
+            if (p->ts_field >= 0) track_time_range(p, b);
+            /* a CSV input's labels are its header: fixed, safe to read on this thread */
+            if (p->rejects)
+                rc = sl__rejects_batch(p->rejects, p->input,
+                                       sl__input_is_json(p->in) ? NULL : &p->in->reader->labels, b,
+                                       err);
+        }
+        if (!rc) rc = db->store->write(db, load, b, err);
         if (!rc) {
             keep_issues(res, b, o->keep_errors ? o->keep_errors : 20);
             for (size_t r = 0; r < b->nrows; r++) {
@@ -207,12 +219,15 @@ out:
 static struct sl_schema *cast_schema(const struct sl_schema *merged, const struct sl_schema *load)
 {
     struct sl_schema *c = sl_schema_copy(merged);
+    /* each load is checked by its own schema, not by what an earlier load declared */
+    sl_schema_strip_checks(c);
     for (size_t i = 0; i < load->nfields; i++) {
         int k = sl_schema_find(c, load->fields[i].name);
         if (k < 0) continue;
+        sl_field_copy_rules(&c->fields[k], &load->fields[i]);
         c->fields[k].type = load->fields[i].type;
-        c->fields[k].required = load->fields[i].required;
     }
+    sl_schema_copy_checks(c, load, NULL);
     for (size_t i = 0; i < c->nmissing; i++) free(c->missing[i]);
     free(c->missing);
     c->missing = sl_xcalloc(load->nmissing ? load->nmissing : 1, sizeof *c->missing);
@@ -394,6 +409,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         sl_encoding_name(in.fopts.encoding ? in.fopts.encoding : in.reader->dialect.encoding);
     dialect = sl__dialect_json(&in);
     load.dialect_json = dialect;
+    if ((rc = sl__keycheck_open(&p->keys, cast, db, src->name, &err))) goto out;
+    p->rejects = o->rejects;
+    p->input = load.input;
     if ((rc = db->store->begin_load(db, &load, &err))) goto out;
     began = 1;
     if (load.silver_change == 2 && (rc = sl__rebuild_silver(db, &load, merged, &err))) goto out;
@@ -425,7 +443,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if (msg.len) load.message = msg.p;
     memcpy(load.ts_min, p->ts_min, sizeof load.ts_min);
     memcpy(load.ts_max, p->ts_max, sizeof load.ts_max);
-    p->quality.repeats = load.repeats;
+    p->quality.repeats = load.repeats + p->keys.repeats;
     sl_quality_json(&p->quality, cast, &qjson);
     load.quality_json = qjson.p;
     load.status = "committed";
@@ -483,6 +501,7 @@ done:
     }
     res->seconds = sl_now() - t0;
     if (p) {
+        sl__keycheck_close(&p->keys);
         sl_mapping_free(&p->map);
         sl_quality_free(&p->quality);
         free(p);

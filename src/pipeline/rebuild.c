@@ -81,8 +81,14 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
     struct sl_load_info *loads = NULL;
     size_t n = 0;
     int rc;
+    /* rows are cast again, not checked again: they passed their own load's checks */
+    struct sl_schema *plain = sl_schema_copy(s);
+    sl_schema_strip_checks(plain);
 
-    if ((rc = db->store->list_loads(db, load->source, &loads, &n, err))) return rc;
+    if ((rc = db->store->list_loads(db, load->source, &loads, &n, err))) {
+        sl_schema_free(plain);
+        return rc;
+    }
     for (size_t i = 0; i < n && !rc; i++) {
         struct rebuild rb;
         if (strcmp(loads[i].status, "committed") || !loads[i].active || loads[i].id == load->id)
@@ -90,7 +96,7 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
         memset(&rb, 0, sizeof rb);
         rb.db = db;
         rb.load = load;
-        rb.s = s;
+        rb.s = plain;
         sl_mapping_init(&rb.map);
         sl_batch_init(&rb.b);
         rb.dec = sl_raw_decoder_new();
@@ -110,5 +116,6 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
         sl_raw_decoder_free(rb.dec);
     }
     sl_load_infos_free(loads, n);
+    sl_schema_free(plain);
     return rc;
 }
