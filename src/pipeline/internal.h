@@ -79,8 +79,9 @@ int sl__keycheck_open(struct sl__keycheck *kc, const struct sl_schema *s, struct
 int sl__keycheck_batch(struct sl__keycheck *kc, struct sl_batch *b, struct sl_error *err);
 void sl__keycheck_close(struct sl__keycheck *kc);
 
-/* Writes the invalid rows of b to r (rejects.c). labels: a CSV input's header, else NULL. */
+/* Writes the invalid rows of b to r (rejects.c). labels: the input's labels when they may be
+ * read on this thread (NULL otherwise); is_json: the input is JSON (records, not columns). */
 int sl__rejects_batch(struct sl_rejects *r, const char *input, const struct sl_labels *labels,
-                      const struct sl_batch *b, struct sl_error *err);
+                      int is_json, const struct sl_batch *b, struct sl_error *err);
 
 #endif

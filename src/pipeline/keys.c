@@ -185,8 +185,8 @@ int sl__keycheck_batch(struct sl__keycheck *kc, struct sl_batch *b, struct sl_er
                 for (size_t i = 0; i < n; i++)
                     sl_buf_addf(&names, "%s%s", i ? ", " : "", fk->ref_fields[i]);
                 sl_row_issue(b, row, SL_ROW_INVALID, "foreign-key", fk->fields[0], m.p, m.len,
-                             "%s '%s' is not a %s of %s", fk->n > 1 ? "key" : fk->fields[0], m.p,
-                             names.p, self ? "this source" : fk->resource);
+                             "%s '%s' is not in %s (%s)", fk->n > 1 ? "key" : fk->fields[0], m.p,
+                             self ? "this source" : fk->resource, names.p);
                 row->issues_tail->constraint = fk->resource[0] ? fk->resource : "self";
                 sl_buf_free(&m);
                 sl_buf_free(&names);

@@ -178,8 +178,8 @@ static int run_pipe(struct sl_db *db, struct sl_load *load, struct pipe *p,
             /* a CSV input's labels are its header: fixed, safe to read on this thread */
             if (p->rejects)
                 rc = sl__rejects_batch(p->rejects, p->input,
-                                       sl__input_is_json(p->in) ? NULL : &p->in->reader->labels, b,
-                                       err);
+                                       sl__input_is_json(p->in) ? NULL : &p->in->reader->labels,
+                                       sl__input_is_json(p->in), b, err);
         }
         if (!rc) rc = db->store->write(db, load, b, err);
         if (!rc) {

@@ -104,8 +104,43 @@ static struct sl_cell text_cell(const char *p, size_t n)
     return c;
 }
 
-int sl_rejects_row(struct sl_rejects *r, const char *input, const struct sl_labels *labels,
-                   const struct sl_row *row, struct sl_error *err)
+/* The record as JSON: a JSON record as received, a CSV record's cells by column name. */
+static void record_json(const struct sl_labels *labels, const struct sl_row *row, struct sl_buf *b)
+{
+    if (row->raw_kind == SL_RAW_JSON && row->raw_len && row->raw[0] == '{') {
+        sl_buf_add(b, row->raw, row->raw_len); /* a JSON record as received */
+    } else if (labels && row->raw_kind == SL_RAW_JSON) {
+        /* a record's cells by column name */
+        sl_buf_addc(b, '{');
+        for (uint32_t k = 0; k < row->ncells; k++) {
+            const struct sl_cell *c = &row->cells[k];
+            if (k) sl_buf_addc(b, ',');
+            if (c->col < labels->n)
+                sl_buf_json_str(b, labels->v[c->col], labels->lens[c->col]);
+            else
+                sl_buf_addf(b, "\"field_%u\"", c->col + 1);
+            sl_buf_addc(b, ':');
+            if (c->kind == SL_CELL_STRING)
+                sl_buf_json_str(b, c->p, c->len);
+            else if (c->kind == SL_CELL_NULL)
+                sl_buf_adds(b, "null");
+            else if (c->kind == SL_CELL_TRUE || c->kind == SL_CELL_FALSE)
+                sl_buf_adds(b, c->kind == SL_CELL_TRUE ? "true" : "false");
+            else
+                sl_buf_add(b, c->p, c->len); /* a number, object or array as written */
+        }
+        sl_buf_addc(b, '}');
+    } else if (row->raw_kind == SL_RAW_JSON && row->raw_len) {
+        sl_buf_add(b, row->raw, row->raw_len);
+    } else if (row->raw_kind == SL_RAW_TEXT && row->raw_len) {
+        sl_buf_json_str(b, row->raw, row->raw_len);
+    } else {
+        sl_buf_adds(b, "null"); /* unreadable, or bytes that are not UTF-8: bronze has them */
+    }
+}
+
+static int sl_rejects_row(struct sl_rejects *r, const char *input, const struct sl_labels *labels,
+                          int is_json, const struct sl_row *row, struct sl_error *err)
 {
     struct sl_buf *b = &r->line;
     (void)err;
@@ -123,34 +158,14 @@ int sl_rejects_row(struct sl_rejects *r, const char *input, const struct sl_labe
             sl_buf_addc(b, '}');
         }
         sl_buf_adds(b, "],\"record\":");
-        if (labels && row->raw_kind == SL_RAW_JSON && row->raw_len && row->raw[0] == '[') {
-            /* a CSV record: its cells by column name */
-            sl_buf_addc(b, '{');
-            for (uint32_t k = 0; k < row->ncells; k++) {
-                const struct sl_cell *c = &row->cells[k];
-                if (k) sl_buf_addc(b, ',');
-                if (c->col < labels->n)
-                    sl_buf_json_str(b, labels->v[c->col], labels->lens[c->col]);
-                else
-                    sl_buf_addf(b, "\"field_%u\"", c->col + 1);
-                sl_buf_addc(b, ':');
-                sl_buf_json_str(b, c->p, c->len);
-            }
-            sl_buf_addc(b, '}');
-        } else if (row->raw_kind == SL_RAW_JSON && row->raw_len) {
-            sl_buf_add(b, row->raw, row->raw_len);
-        } else if (row->raw_kind == SL_RAW_TEXT) {
-            sl_buf_json_str(b, row->raw, row->raw_len);
-        } else {
-            sl_buf_adds(b, "null"); /* bytes that are not UTF-8: bronze has them */
-        }
+        record_json(labels, row, b);
         sl_buf_adds(b, "}\n");
         if (fwrite(b->p, 1, b->len, r->f) != b->len)
             return sl_error_set(err, SL_EIO, "--rejects %s: writing failed", r->path);
         return 0;
     }
     /* CSV */
-    int csv_record = labels && row->raw_kind == SL_RAW_JSON && row->raw_len && row->raw[0] == '[';
+    int csv_record = labels && !is_json;
     if (!r->header_done) {
         const char *fixed[] = {"_input", "_row", "_line", "_errors", "_record"};
         size_t n = csv_record ? labels->n : 1;
@@ -175,15 +190,17 @@ int sl_rejects_row(struct sl_rejects *r, const char *input, const struct sl_labe
     cells[2] = text_cell(num[1], strlen(num[1]));
     cells[3] = text_cell(errs.p ? errs.p : "", errs.len);
     for (size_t i = 0; i < 4; i++) ptrs[i] = &cells[i];
+    struct sl_buf rec = SL_BUF_INIT;
     if (r->record_json || !csv_record) {
-        cells[4] = text_cell(row->raw_kind != SL_RAW_BYTES ? row->raw : "",
-                             row->raw_kind != SL_RAW_BYTES ? row->raw_len : 0);
+        record_json(labels, row, &rec);
+        cells[4] = text_cell(rec.p ? rec.p : "", rec.len);
         ptrs[4] = &cells[4];
     } else {
         for (uint32_t k = 0; k < row->ncells; k++)
             if (row->cells[k].col < r->ncols) ptrs[4 + row->cells[k].col] = &row->cells[k];
     }
     sl_writer_cells(r->w, ptrs, 4 + r->ncols);
+    sl_buf_free(&rec);
     free(cells);
     free(ptrs);
     sl_buf_free(&errs);
@@ -192,12 +209,12 @@ int sl_rejects_row(struct sl_rejects *r, const char *input, const struct sl_labe
 
 /* The invalid rows of a batch (after every check). */
 int sl__rejects_batch(struct sl_rejects *r, const char *input, const struct sl_labels *labels,
-                      const struct sl_batch *b, struct sl_error *err)
+                      int is_json, const struct sl_batch *b, struct sl_error *err)
 {
     int rc;
     for (size_t i = 0; i < b->nrows; i++) {
         if (b->rows[i].status != SL_ROW_INVALID) continue;
-        if ((rc = sl_rejects_row(r, input, labels, &b->rows[i], err))) return rc;
+        if ((rc = sl_rejects_row(r, input, labels, is_json, &b->rows[i], err))) return rc;
     }
     return 0;
 }

@@ -65,8 +65,8 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
         sl_cast_batch(schema, &map, &in.reader->labels, &b);
         if ((rc = sl__keycheck_batch(&keys, &b, err))) goto out;
         if (rejects &&
-            (rc = sl__rejects_batch(rejects, in.label ? in.label : path,
-                                    sl__input_is_json(&in) ? NULL : &in.reader->labels, &b, err)))
+            (rc = sl__rejects_batch(rejects, in.label ? in.label : path, &in.reader->labels,
+                                    sl__input_is_json(&in), &b, err)))
             goto out;
         for (size_t r = 0; r < b.nrows; r++) {
             struct sl_row *row = &b.rows[r];

@@ -272,6 +272,7 @@ struct parser {
     const struct sl_schema *s;
     const char *p;
     const char *why;
+    char detail[300];
 };
 
 static void ws(struct parser *ps)
@@ -387,7 +388,10 @@ static struct sl_rule_expr *p_atom(struct parser *ps)
     ps->p = p;
     e = node(E_FIELD);
     if ((e->field = sl_schema_find(ps->s, name)) < 0) {
-        ps->why = "unknown field";
+        snprintf(ps->detail, sizeof ps->detail,
+                 "'%s' is not a field (quote text as 'text', a field name with spaces as \"a b\")",
+                 name);
+        ps->why = ps->detail;
         sl__expr_free(e);
         return NULL;
     }
@@ -468,9 +472,10 @@ static struct sl_rule_expr *p_or(struct parser *ps)
     return a;
 }
 
-struct sl_rule_expr *sl__expr_parse(const struct sl_schema *s, const char *text, const char **why)
+struct sl_rule_expr *sl__expr_parse(const struct sl_schema *s, const char *text, char *why,
+                                    size_t cap)
 {
-    struct parser ps = {s, text, NULL};
+    struct parser ps = {s, text, NULL, ""};
     struct sl_rule_expr *e = p_or(&ps);
     if (e) {
         ws(&ps);
@@ -480,7 +485,7 @@ struct sl_rule_expr *sl__expr_parse(const struct sl_schema *s, const char *text,
             e = NULL;
         }
     }
-    *why = ps.why ? ps.why : "syntax error";
+    snprintf(why, cap, "%s", ps.why ? ps.why : "syntax error");
     return e;
 }
 

@@ -19,7 +19,8 @@ int sl__schema_compile(struct sl_schema *s, struct sl_error *err);
 
 /* Row rule expressions: comparisons of fields and constants, + - * /, and/or/not. NULL and
  * *why set on a syntax error or an unknown field. */
-struct sl_rule_expr *sl__expr_parse(const struct sl_schema *s, const char *text, const char **why);
+struct sl_rule_expr *sl__expr_parse(const struct sl_schema *s, const char *text, char *why,
+                                    size_t cap);
 void sl__expr_free(struct sl_rule_expr *e);
 /* NULL if fmt is a usable strptime-like pattern for type, else why not. */
 const char *sl__pattern_check(const char *fmt, int type);

@@ -373,6 +373,8 @@ static int parse_x_field(struct sl_field *f, const struct sl_doc *d, const struc
     return 0;
 }
 
+static int compile_field(struct sl_field *f, struct sl_error *err);
+
 int sl__field_options(struct sl_schema *s, int k, const struct sl_doc *d, const struct sl_node *n,
                       const char *what, struct sl_error *err)
 {
@@ -411,8 +413,14 @@ int sl__field_options(struct sl_schema *s, int k, const struct sl_doc *d, const 
             f->bare_number = b;
         }
     }
-    if ((v = sl_node_get(n, "constraints")) && (rc = parse_constraints(f, d, v, what, err)))
-        return rc;
+    if ((v = sl_node_get(n, "constraints"))) {
+        if ((rc = parse_constraints(f, d, v, what, err))) return rc;
+        /* constraint values are cast with the field's own options, parsed above */
+        if ((rc = compile_field(f, err))) {
+            sl_error_prefix(err, "%s:%d: %s.constraints", d->path, v->line, what);
+            return rc;
+        }
+    }
     if ((v = sl_node_get(n, "x-sluice")) && (rc = parse_x_field(f, d, v, what, err))) return rc;
     return 0;
 }
@@ -518,8 +526,12 @@ int sl__schema_x_sluice(struct sl_schema *s, const struct sl_doc *d, const struc
         o->req_index = -1;
         snprintf(what, sizeof what, "x-sluice.rules[%zu]", i);
         if (r->type == SL_NODE_SCALAR) { /* a bare check: "end >= start" */
+            char why[320];
             o->check = sl_xstrdup(r->text);
             o->name = sl_xstrdup(r->text);
+            if (!(o->expr = sl__expr_parse(s, r->text, why, sizeof why)))
+                return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: '%s': %s", d->path, r->line, what,
+                                    r->text, why);
             continue;
         }
         if (r->type != SL_NODE_MAP)
@@ -528,8 +540,12 @@ int sl__schema_x_sluice(struct sl_schema *s, const struct sl_doc *d, const struc
                                 d->path, r->line, what);
         if ((rc = sl_node_check_keys(d, r, what, rkeys, err))) return rc;
         if ((v = sl_node_get(r, "check"))) {
+            char why[320];
             if ((rc = sl_node_want_str(d, v, what, &str, err))) return rc;
             o->check = sl_xstrdup(str);
+            if (!(o->expr = sl__expr_parse(s, str, why, sizeof why)))
+                return sl_error_set(err, SL_ECONFIG, "%s:%d: %s.check: '%s': %s", d->path, v->line,
+                                    what, str, why);
         }
         if ((v = sl_node_get(r, "required_if"))) {
             char qwhat[96];
@@ -545,6 +561,10 @@ int sl__schema_x_sluice(struct sl_schema *s, const struct sl_doc *d, const struc
                                     d->path, v->line, qwhat, str);
             if ((rc = sl_node_want_str(d, sl_node_get(v, "when"), qwhat, &str, err))) return rc;
             o->when = sl_xstrdup(str);
+            char why[320];
+            if (!(o->when_expr = sl__expr_parse(s, str, why, sizeof why)))
+                return sl_error_set(err, SL_ECONFIG, "%s:%d: %s.when: '%s': %s", d->path,
+                                    sl_node_get(v, "when")->line, qwhat, str, why);
         }
         if (!o->check && !o->req_field)
             return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: expected check or required_if",
@@ -591,7 +611,7 @@ static int cast_raw(const struct sl_field *f, const char *raw, struct sl_value *
     sl_arena_init(&a, 256);
     rc = sl_cast_cell(&plain, &c, &a, out, &why);
     if (rc < 0) {
-        rc = sl_error_set(err, SL_ECONFIG, "%s: %s %s is not a valid %s", f->name, what, raw,
+        rc = sl_error_set(err, SL_ECONFIG, "%s %s is not a valid %s", what, raw,
                           sl_type_name(f->type));
     } else {
         rc = 0;
@@ -602,15 +622,18 @@ static int cast_raw(const struct sl_field *f, const char *raw, struct sl_value *
     return rc;
 }
 
-int sl__schema_compile(struct sl_schema *s, struct sl_error *err)
+static int compile_field(struct sl_field *f, struct sl_error *err)
 {
+    struct sl_field_rules *r = f->rules;
     int rc;
-    for (size_t i = 0; i < s->nfields; i++) {
-        struct sl_field *f = &s->fields[i];
-        struct sl_field_rules *r = f->rules;
-        if (!r) continue;
-        if (r->min_raw && (rc = cast_raw(f, r->min_raw, &r->min, err, "minimum"))) goto fail;
-        if (r->max_raw && (rc = cast_raw(f, r->max_raw, &r->max, err, "maximum"))) goto fail;
+    if (!r) return 0;
+    {
+        if (r->min_raw && r->min.type == SL_V_NULL &&
+            (rc = cast_raw(f, r->min_raw, &r->min, err, "minimum")))
+            goto fail;
+        if (r->max_raw && r->max.type == SL_V_NULL &&
+            (rc = cast_raw(f, r->max_raw, &r->max, err, "maximum")))
+            goto fail;
         if (r->nenum && !r->enum_v) {
             r->enum_v = sl_xcalloc(r->nenum, sizeof *r->enum_v);
             for (size_t e = 0; e < r->nenum; e++)
@@ -625,29 +648,25 @@ int sl__schema_compile(struct sl_schema *s, struct sl_error *err)
             if (!r->re) {
                 PCRE2_UCHAR msg[256];
                 pcre2_get_error_message(code, msg, sizeof msg);
-                rc = sl_error_set(err, SL_ECONFIG, "%s: pattern '%s': %s at offset %zu", f->name,
-                                  r->pattern, (const char *)msg, (size_t)off);
+                rc = sl_error_set(err, SL_ECONFIG, "pattern '%s': %s at offset %zu", r->pattern,
+                                  (const char *)msg, (size_t)off);
                 goto fail;
             }
             pcre2_jit_compile(r->re, PCRE2_JIT_COMPLETE);
             r->md = pcre2_match_data_create_from_pattern(r->re, NULL);
         }
-        continue;
-    fail:
-        if (s->path) sl_error_prefix(err, "%s", s->path);
-        return rc;
     }
-    for (size_t i = 0; i < s->nrules; i++) {
-        struct sl_rule *r = &s->rules[i];
-        const char *why = NULL;
-        if (r->check && !r->expr && !(r->expr = sl__expr_parse(s, r->check, &why)))
-            return sl_error_set(err, SL_ECONFIG, "%s%sx-sluice.rules[%zu]: '%s': %s",
-                                s->path ? s->path : "", s->path ? ": " : "", i, r->check, why);
-        if (r->when && !r->when_expr && !(r->when_expr = sl__expr_parse(s, r->when, &why)))
-            return sl_error_set(err, SL_ECONFIG,
-                                "%s%sx-sluice.rules[%zu].required_if.when: '%s': %s",
-                                s->path ? s->path : "", s->path ? ": " : "", i, r->when, why);
-    }
+    return 0;
+fail:
+    return rc;
+}
+
+/* Nothing is left to compile after parsing (kept for the copy paths). */
+int sl__schema_compile(struct sl_schema *s, struct sl_error *err)
+{
+    int rc;
+    for (size_t i = 0; i < s->nfields; i++)
+        if ((rc = compile_field(&s->fields[i], err))) return rc;
     return 0;
 }
 
