@@ -1,9 +1,9 @@
 /*
  * A set of keys that may not fit in memory: uniqueness of primary keys and `unique` fields over
- * a whole input of any size. Backed by a private temporary SQLite database (in $TMPDIR, or
- * $SQLITE_TMPDIR; deleted when closed) whose B-tree keeps a bounded page cache in memory and
- * spills the rest to disk. Keys live in numbered spaces (one per constraint).
- * One thread at a time.
+ * a whole input of any size. Keys stay in memory up to a budget; beyond it they are spilled,
+ * sorted, to a private temporary SQLite database (in $SQLITE_TMPDIR or $TMPDIR; deleted when
+ * closed), with a Bloom filter in front of it. Keys live in numbered spaces (one per
+ * constraint). One thread at a time.
  */
 #ifndef SLUICE_KEYSET_H
 #define SLUICE_KEYSET_H
@@ -16,13 +16,14 @@
 
 struct sl_keyset;
 
-/* cache_mb: memory for the page cache (the rest goes to disk). */
-int sl_keyset_open(struct sl_keyset **out, int cache_mb, struct sl_error *err);
+/* mem_limit: bytes of keys kept in memory before a spill (0: 64 MB). */
+int sl_keyset_open(struct sl_keyset **out, size_t mem_limit, struct sl_error *err);
 /* Adds key p[0..n) to space: 1 when it was new, 0 when it was there already, < 0 on error. */
 int sl_keyset_add(struct sl_keyset *k, int space, const void *p, size_t n, struct sl_error *err);
 /* Is it there? 1 / 0, < 0 on error. */
 int sl_keyset_has(struct sl_keyset *k, int space, const void *p, size_t n, struct sl_error *err);
 int64_t sl_keyset_count(const struct sl_keyset *k);
+int64_t sl_keyset_spilled(const struct sl_keyset *k); /* keys written to disk so far */
 void sl_keyset_close(struct sl_keyset *k);
 
 /* Appends the key form of typed values (type-tagged, length-prefixed: no two different value
