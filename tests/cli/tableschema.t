@@ -112,7 +112,7 @@ Rejected rows with their reasons, as NDJSON or CSV (by the extension, or --rejec
   ts_people.csv,4,5,"constraint-error: status: 'lost' is not one of ""new"", ""shipped""; type-error: paid: 'vielleicht' is not of type boolean; constraint-error: name is required",4,,200,-,EF-4,lost,n/a,vielleicht,,,
   $ sluice check ts_people.csv --schema ts_people.yaml --rejects out.txt
   sluice: check: --rejects out.txt: name it .ndjson, .jsonl or .csv, or give --rejects-format
-  usage: sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] [--output text|json]
+  usage: sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] [--rejects FILE] [--output text|json]
   [2]
   $ sluice check ts_people.csv --schema ts_people.yaml --rejects - --rejects-format csv --quiet
   line 3 (record 2): constraint-error: age must be >= 0
