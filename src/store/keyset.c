@@ -15,7 +15,7 @@
 
 #include "sluice/keyset.h"
 
-#define BLOOM_MAX (64u << 20) /* bytes: about 10 bits per key up to ~50 M spilled keys */
+#define BLOOM_MAX (32u << 20) /* bytes: 10 bits per key up to ~25 M spilled keys */
 
 struct entry {
     uint64_t hash; /* 0: empty slot */
@@ -31,7 +31,8 @@ struct sl_keyset {
     struct sl_buf bytes;
     /* disk */
     sqlite3 *h;
-    sqlite3_stmt *ins, *has;
+    sqlite3_stmt **has; /* per run: SELECT 1 FROM rN WHERE s = ? AND key = ? */
+    int nruns;
     uint8_t *bloom;
     size_t bloom_bits;
     int64_t spilled;
@@ -59,7 +60,7 @@ int sl_keyset_open(struct sl_keyset **out, size_t mem_limit, struct sl_error *er
 {
     struct sl_keyset *k = sl_xcalloc(1, sizeof *k);
     (void)err;
-    k->limit = mem_limit ? mem_limit : (64u << 20);
+    k->limit = mem_limit ? mem_limit : (32u << 20);
     if (k->limit < (256u << 10)) k->limit = 256u << 10; /* above the empty table's size */
     k->nslots = 1024;
     k->slots = sl_xcalloc(k->nslots, sizeof *k->slots);
@@ -74,16 +75,12 @@ static int disk_open(struct sl_keyset *k, struct sl_error *err)
      * deleted when it is closed */
     if (sqlite3_open_v2("", &k->h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK ||
         sqlite3_exec(k->h,
-                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-16384;"
-                     "PRAGMA locking_mode=EXCLUSIVE; "
-                     "CREATE TABLE k(s INTEGER, key BLOB, PRIMARY KEY(s, key)) WITHOUT ROWID",
-                     NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(k->h, "INSERT OR IGNORE INTO k VALUES(?1, ?2)", -1, &k->ins, NULL) !=
-            SQLITE_OK ||
-        sqlite3_prepare_v2(k->h, "SELECT 1 FROM k WHERE s = ?1 AND key = ?2", -1, &k->has, NULL) !=
-            SQLITE_OK)
+                     "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8192;"
+                     "PRAGMA locking_mode=EXCLUSIVE",
+                     NULL, NULL, NULL) != SQLITE_OK)
         return ks_error(k, "creating", err);
-    /* a Bloom filter of about 10 bits per key the budget holds, times 8 (several spills) */
+    /* one Bloom filter over every spilled key: 10 bits per key the budget holds, times 8
+     * spills, capped */
     k->bloom_bits = (k->limit / 16) * 80;
     if (k->bloom_bits / 8 > BLOOM_MAX) k->bloom_bits = (size_t)BLOOM_MAX * 8;
     if (k->bloom_bits < 8192) k->bloom_bits = 8192;
@@ -110,51 +107,92 @@ static int bloom_maybe(const struct sl_keyset *k, uint64_t h)
     return 1;
 }
 
-static _Thread_local struct sl_keyset *sort_ctx; /* qsort has no context argument */
-
-static int entry_cmp(const void *a, const void *b)
+static int entry_cmp(const char *bytes, const struct entry *x, const struct entry *y)
 {
-    const struct entry *x = a, *y = b;
     if (x->space != y->space) return x->space < y->space ? -1 : 1;
     size_t n = x->len < y->len ? x->len : y->len;
-    int c = memcmp(sort_ctx->bytes.p + x->off, sort_ctx->bytes.p + y->off, n);
+    int c = memcmp(bytes + x->off, bytes + y->off, n);
     if (c) return c;
     return x->len < y->len ? -1 : x->len > y->len;
 }
 
-/* Memory → disk, in key order. */
+/* Heapsort, in place: qsort would allocate a copy of the array (the budget's worth). */
+static void sift(const char *bytes, struct entry *v, size_t i, size_t n)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) return;
+        if (c + 1 < n && entry_cmp(bytes, &v[c], &v[c + 1]) < 0) c++;
+        if (entry_cmp(bytes, &v[i], &v[c]) >= 0) return;
+        struct entry t = v[i];
+        v[i] = v[c];
+        v[c] = t;
+        i = c;
+    }
+}
+
+static void sort_entries(const char *bytes, struct entry *v, size_t n)
+{
+    for (size_t i = n / 2; i-- > 0;) sift(bytes, v, i, n);
+    for (size_t end = n; end-- > 1;) {
+        struct entry t = v[0];
+        v[0] = v[end];
+        v[end] = t;
+        sift(bytes, v, 0, end);
+    }
+}
+
+/* Memory → disk: one new table (a sorted run) per spill, filled in key order, so the inserts
+ * only append; lookups probe the runs when the Bloom filter says "maybe". */
 static int spill(struct sl_keyset *k, struct sl_error *err)
 {
     size_t n = 0;
     int rc = 0;
+    char sql[160];
+    sqlite3_stmt *ins = NULL;
+
     if (!k->h && (rc = disk_open(k, err))) return rc;
     for (size_t i = 0; i < k->nslots; i++)
         if (k->slots[i].hash) k->slots[n++] = k->slots[i];
-    sort_ctx = k;
-    qsort(k->slots, n, sizeof *k->slots, entry_cmp);
-    if (sqlite3_exec(k->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+    sort_entries(k->bytes.p, k->slots, n);
+    int run = k->nruns;
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE r%d(s INTEGER, key BLOB, PRIMARY KEY(s, key)) WITHOUT ROWID", run);
+    if (sqlite3_exec(k->h, sql, NULL, NULL, NULL) != SQLITE_OK)
         return ks_error(k, "spilling keys", err);
+    snprintf(sql, sizeof sql, "INSERT INTO r%d VALUES(?1, ?2)", run);
+    if (sqlite3_prepare_v2(k->h, sql, -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_exec(k->h, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+        sqlite3_finalize(ins);
+        return ks_error(k, "spilling keys", err);
+    }
     for (size_t i = 0; i < n; i++) {
         const struct entry *e = &k->slots[i];
-        sqlite3_reset(k->ins);
-        sqlite3_bind_int(k->ins, 1, e->space);
-        sqlite3_bind_blob(k->ins, 2, k->bytes.p + e->off, (int)e->len, SQLITE_STATIC);
-        if (sqlite3_step(k->ins) != SQLITE_DONE) {
+        sqlite3_reset(ins);
+        sqlite3_bind_int(ins, 1, e->space);
+        sqlite3_bind_blob(ins, 2, k->bytes.p + e->off, (int)e->len, SQLITE_STATIC);
+        if (sqlite3_step(ins) != SQLITE_DONE) {
             rc = ks_error(k, "spilling keys", err);
             break;
         }
         bloom_add(k, e->hash);
     }
-    sqlite3_reset(k->ins);
+    sqlite3_finalize(ins);
     if (sqlite3_exec(k->h, rc ? "ROLLBACK" : "COMMIT", NULL, NULL, NULL) != SQLITE_OK && !rc)
         rc = ks_error(k, "spilling keys", err);
+    if (rc) return rc;
+    snprintf(sql, sizeof sql, "SELECT 1 FROM r%d WHERE s = ?1 AND key = ?2", run);
+    k->has = sl_xrealloc(k->has, (size_t)(run + 1) * sizeof *k->has);
+    if (sqlite3_prepare_v2(k->h, sql, -1, &k->has[run], NULL) != SQLITE_OK)
+        return ks_error(k, "spilling keys", err);
+    k->nruns++;
     k->spilled += (int64_t)n;
     /* start small again: a table as large as the last one would fill the budget by itself */
     free(k->slots);
     k->nslots = 1024;
     k->slots = sl_xcalloc(k->nslots, sizeof *k->slots);
     k->nmem = 0;
-    sl_buf_reset(&k->bytes);
+    sl_buf_free(&k->bytes); /* its capacity counts against the budget: start small too */
     return rc;
 }
 
@@ -189,16 +227,18 @@ static struct entry *mem_find(struct sl_keyset *k, uint64_t h, int space, const 
 static int disk_has(struct sl_keyset *k, uint64_t h, int space, const void *p, size_t n,
                     struct sl_error *err)
 {
-    int rc;
-    if (!k->h || !bloom_maybe(k, h)) return 0;
-    sqlite3_reset(k->has);
-    sqlite3_bind_int(k->has, 1, space);
-    sqlite3_bind_blob(k->has, 2, p, (int)n, SQLITE_STATIC);
-    rc = sqlite3_step(k->has);
-    sqlite3_reset(k->has);
-    if (rc == SQLITE_ROW) return 1;
-    if (rc == SQLITE_DONE) return 0;
-    return ks_error(k, "looking up a key", err);
+    if (!k->nruns || !bloom_maybe(k, h)) return 0;
+    for (int r = k->nruns - 1; r >= 0; r--) {
+        sqlite3_stmt *st = k->has[r];
+        sqlite3_reset(st);
+        sqlite3_bind_int(st, 1, space);
+        sqlite3_bind_blob(st, 2, p, (int)n, SQLITE_STATIC);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc == SQLITE_ROW) return 1;
+        if (rc != SQLITE_DONE) return ks_error(k, "looking up a key", err);
+    }
+    return 0;
 }
 
 int sl_keyset_has(struct sl_keyset *k, int space, const void *p, size_t n, struct sl_error *err)
@@ -226,7 +266,7 @@ int sl_keyset_add(struct sl_keyset *k, int space, const void *p, size_t n, struc
     k->nmem++;
     k->n++;
     if (k->nmem * 2 >= k->nslots) grow(k);
-    if (k->bytes.len + k->nslots * sizeof *k->slots > k->limit && (rc = spill(k, err))) return rc;
+    if (k->bytes.cap + k->nslots * sizeof *k->slots > k->limit && (rc = spill(k, err))) return rc;
     return 1;
 }
 
@@ -243,8 +283,8 @@ int64_t sl_keyset_spilled(const struct sl_keyset *k)
 void sl_keyset_close(struct sl_keyset *k)
 {
     if (!k) return;
-    sqlite3_finalize(k->ins);
-    sqlite3_finalize(k->has);
+    for (int r = 0; r < k->nruns; r++) sqlite3_finalize(k->has[r]);
+    free(k->has);
     if (k->h) sqlite3_close(k->h);
     free(k->slots);
     free(k->bloom);
