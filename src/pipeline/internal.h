@@ -43,6 +43,9 @@ int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, stru
 
 /* "[[label,name],...]" of the input columns, as a load records them. */
 char *sl__columns_json(const struct sl_labels *labels);
+/* The same with the field each column was mapped to (a positional mapping). */
+char *sl__columns_json_mapped(const struct sl_labels *labels, const struct sl_mapping *m,
+                              const struct sl_schema *s);
 /* {"format":"csv","delimiter":",",...} */
 char *sl__dialect_json(const struct sl__input *in);
 

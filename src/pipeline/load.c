@@ -436,6 +436,12 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         }
     }
     columns = sl__columns_json(&in.reader->labels);
+    if (p->map.by_position) {
+        /* a headerless CSV matched to the schema by position: record which field each column
+         * went to, so a rebuild maps it the same way */
+        free(columns);
+        columns = sl__columns_json_mapped(&in.reader->labels, &p->map, cast);
+    }
     load.columns_json = columns;
     report_unmapped(&p->map, &in.reader->labels, cast, explicit_schema, &msg);
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)

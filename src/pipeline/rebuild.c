@@ -55,7 +55,8 @@ static int on_bronze(void *ctx, const struct sl_bronze_row *br, struct sl_error 
 }
 
 /* The labels a load recorded ([[label,name],...]) in input-column order. */
-static int load_labels(const char *columns_json, struct sl_labels *labels, struct sl_error *err)
+static int load_labels(const char *columns_json, struct sl_labels *labels, struct sl_mapping *map,
+                       const struct sl_schema *s, struct sl_error *err)
 {
     struct sl_doc d;
     int rc;
@@ -66,10 +67,16 @@ static int load_labels(const char *columns_json, struct sl_labels *labels, struc
         sl_doc_free(&d);
         return rc;
     }
-    for (size_t i = 0; d.root && d.root->type == SL_NODE_SEQ && i < d.root->n; i++) {
+    /* each column goes to the field the load recorded (by name, or by position for a
+     * headerless CSV read with a schema) */
+    size_t n = d.root && d.root->type == SL_NODE_SEQ ? d.root->n : 0;
+    map->field = sl_xrealloc(map->field, (n ? n : 1) * sizeof *map->field);
+    map->n = 0;
+    for (size_t i = 0; i < n; i++) {
         const struct sl_node *pair = d.root->items[i];
-        if (pair->type == SL_NODE_SEQ && pair->n == 2)
-            sl_labels_push(labels, pair->items[0]->text, pair->items[0]->len);
+        if (pair->type != SL_NODE_SEQ || pair->n != 2) continue;
+        sl_labels_push(labels, pair->items[0]->text, pair->items[0]->len);
+        map->field[map->n++] = sl_schema_find(s, pair->items[1]->text);
     }
     sl_doc_free(&d);
     return 0;
@@ -100,7 +107,7 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
         sl_mapping_init(&rb.map);
         sl_batch_init(&rb.b);
         rb.dec = sl_raw_decoder_new();
-        rc = load_labels(loads[i].columns_json, &rb.labels, err);
+        rc = load_labels(loads[i].columns_json, &rb.labels, &rb.map, plain, err);
         if (!rc) {
             /* rows written now belong to the load they came from */
             int64_t id = load->id, repeats = load->repeats;

@@ -218,3 +218,15 @@ A schema from sluice infer goes back in unchanged: the same rows, the same value
   1|00501|text|9.99|1|2026-11-01|2026-11-01T06:00:00Z|08:00:00|plain|
   2|02134|text|-0.5|0|2026-02-28|2026-11-01T09:30:00|23:59:59.5|with, comma|x
   3|10001|text|1000.0|1|2024-02-29|2026-11-01T00:00:00|00:00:00||y
+
+A headerless CSV is matched to an explicit schema by position, and a later rebuild of silver
+(a widened column) maps its bronze rows the same way.
+
+  $ printf '1,Ada,10\n2,Alan,20\n' > h1.csv && printf '3,Grace,9.5\n' > h2.csv
+  $ printf 'fields:\n  - {name: id, type: integer}\n  - {name: name, type: string}\n  - {name: score, type: integer}\nprimaryKey: id\n' > h1.yaml
+  $ sed '/score/s/integer/number/' h1.yaml > h2.yaml && sluice load h1.csv --schema h1.yaml --source hl --no-header --quiet
+  $ sluice load h2.csv --schema h2.yaml --source hl --no-header --quiet
+  $ sqlite3 sluice.db 'select id, name, score, _load from hl order by id'
+  1|Ada|10.0|3
+  2|Alan|20.0|3
+  3|Grace|9.5|4
