@@ -44,6 +44,7 @@ struct sl_issue_rec {
     int64_t row, line;
     int severity;
     char *code, *field, *value, *message;
+    char *constraint; /* as sl_issue.constraint, or NULL */
 };
 
 struct sl_load_result {

@@ -170,8 +170,14 @@ static void json_load_result(const struct sl_load_result *r)
             sl_buf_json_cstr(&b, e->value);
             sl_buf_adds(&b, ",\"message\":");
             sl_buf_json_cstr(&b, e->message);
-            sl_buf_addf(&b, ",\"severity\":\"%s\"}",
+            sl_buf_addf(&b, ",\"severity\":\"%s\"",
                         e->severity == SL_ROW_WARNING ? "warning" : "error");
+            if (e->constraint) {
+                sl_buf_adds(&b,
+                            strcmp(e->code, "row-constraint") ? ",\"constraint\":" : ",\"rule\":");
+                sl_buf_json_cstr(&b, e->constraint);
+            }
+            sl_buf_addc(&b, '}');
         }
         sl_buf_addc(&b, ']');
     }

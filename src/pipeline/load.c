@@ -144,6 +144,7 @@ static void keep_issues(struct sl_load_result *res, const struct sl_batch *b, si
             o->field = i->field ? sl_xstrdup(i->field) : NULL;
             o->value = i->value ? sl_xstrndup(i->value, i->value_len) : NULL;
             o->message = sl_xstrdup(i->message);
+            o->constraint = i->constraint ? sl_xstrdup(i->constraint) : NULL;
         }
     }
 }
@@ -532,6 +533,7 @@ static void drop_issues(struct sl_load_result *r)
         free(r->issues[i].field);
         free(r->issues[i].value);
         free(r->issues[i].message);
+        free(r->issues[i].constraint);
     }
     r->nissues = 0;
     r->issues_total = 0;

@@ -83,6 +83,9 @@ missingValues, row rules and severities: a warning lands and is flagged, an erro
   $ sqlite3 sluice.db 'select id, name, age, country, amount, paid, shipped_on from people order by id'
   1|Ada|36|GB|1234.5|1|2026-01-04
   5|Katherine Johnson the Computer|101|US|7.0|0|
+  $ sluice load ts_people.csv --schema ts_people.yaml --source people3 --output json | grep -o '"errors":.*"severity":"warning","constraint":"maximum"}'
+  "errors":[{"row":2,"line":3,"field":"age","code":"constraint-error","value":"-1","message":"age must be >= 0","severity":"error","constraint":"minimum"},{"row":2,"line":3,"field":"country","code":"constraint-error","value":"UK","message":"country: 'UK' is not one of \"GB\", \"US\", \"DE\", \"FR\"","severity":"error","constraint":"enum"},{"row":2,"line":3,"field":"code","code":"constraint-error","value":"ab-2","message":"code: 'ab-2' does not match the pattern [A-Z]{2}-[0-9]+","severity":"error","constraint":"pattern"},{"row":2,"line":3,"field":null,"code":"row-constraint","value":null,"message":"the row breaks the rule end >= start","severity":"error","rule":"ends after it starts"},{"row":3,"line":4,"field":"amount","code":"constraint-error","value":"0,99 €","message":"amount must be >= 1","severity":"error","constraint":"minimum"},{"row":3,"line":4,"field":"shipped_on","code":"row-constraint","value":null,"message":"shipped_on is required when status == 'shipped'","severity":"warning","rule":"shipped orders have a date"},{"row":4,"line":5,"field":"age","code":"constraint-error","value":"200","message":"age must be <= 150","severity":"warning","constraint":"maximum"}
+
 
 Rejected rows with their reasons, as NDJSON or CSV (by the extension, or --rejects-format).
 
@@ -142,25 +145,25 @@ loads. A key that an earlier load has is an update, not an error.
   ts_keys.csv: 4 rows, 2 valid, 0 with warnings, 2 invalid
   [1]
   $ sluice load ts_keys.csv --schema ts_keys.yaml
-  ts_keys: load 3 committed: 4 rows (2 valid, 2 rejected) from ts_keys.csv in 0.0 s, quality 0.88 good
+  ts_keys: load 4 committed: 4 rows (2 valid, 2 rejected) from ts_keys.csv in 0.0 s, quality 0.88 good
     line 4 (record 3): primary-key: the primary key (1) repeats an earlier row of the input
     line 5 (record 4): unique-error: email must be unique: 'ada@example.com' repeats an earlier row of the input
     rejected rows are kept in bronze_ts_keys with status 'invalid'
   [1]
   $ sluice load ts_keys2.csv --schema ts_keys.yaml --source ts_keys
-  ts_keys: load 4 committed: 3 rows (2 valid, 1 rejected) from ts_keys2.csv in 0.0 s, quality 0.89 good
+  ts_keys: load 5 committed: 3 rows (2 valid, 1 rejected) from ts_keys2.csv in 0.0 s, quality 0.89 good
     line 3 (record 2): unique-error: email must be unique: 'ada@example.com' is in a row already loaded
     rejected rows are kept in bronze_ts_keys with status 'invalid'
   [1]
   $ sqlite3 sluice.db 'select id, email, name, _load from ts_keys order by id'
-  1|ada@example.com|Ada|3
-  2|alan@example.com|Alan T.|4
-  5|joan@example.com|Joan|4
+  1|ada@example.com|Ada|4
+  2|alan@example.com|Alan T.|5
+  5|joan@example.com|Joan|5
 
 Foreign keys: to another source's silver table, or to this source (resource "").
 
   $ sluice load ts_orders.csv --schema ts_orders.yaml
-  ts_orders: load 5 committed: 4 rows (2 valid, 2 rejected) from ts_orders.csv in 0.0 s, quality 0.90 good
+  ts_orders: load 6 committed: 4 rows (2 valid, 2 rejected) from ts_orders.csv in 0.0 s, quality 0.90 good
     line 4 (record 3): foreign-key: customer '9' is not in ts_keys (id)
     line 5 (record 4): foreign-key: customer '3' is not in ts_keys (id)
     line 5 (record 4): foreign-key: parent '99' is not in this source (order_id)
