@@ -180,12 +180,11 @@ static int spill(struct sl_keyset *k, struct sl_error *err)
         const struct entry *e = &k->slots[(start + i) & (k->nslots - 1)];
         if (e->hash) v[n++] = *e;
     }
-    free(k->slots);
-    k->nslots = 1024;
-    k->slots = sl_xcalloc(k->nslots, sizeof *k->slots);
+    /* memory starts over, in the same buffers: freeing and growing them again each time
+     * leaves the allocator's heap fragmented and the process larger than the budget */
+    memset(k->slots, 0, k->nslots * sizeof *k->slots);
     k->nmem = 0;
     bytes = k->bytes;
-    memset(&k->bytes, 0, sizeof k->bytes);
     sort_entries(bytes.p, bits, v, n);
 
     snprintf(sql, sizeof sql,
@@ -231,7 +230,7 @@ static int spill(struct sl_keyset *k, struct sl_error *err)
 out:
     sqlite3_finalize(ins);
     free(v);
-    sl_buf_free(&bytes);
+    sl_buf_reset(&k->bytes);
     return rc;
 }
 
@@ -306,7 +305,10 @@ int sl_keyset_add(struct sl_keyset *k, int space, const void *p, size_t n, struc
     k->nmem++;
     k->n++;
     if (k->nmem * 2 >= k->nslots) grow(k);
-    if (k->bytes.cap + k->nslots * sizeof *k->slots > k->limit && (rc = spill(k, err))) return rc;
+    /* used bytes and table entries (at most half the slots are used, and the buffer at most
+     * doubles): what is allocated stays within the budget */
+    if ((k->bytes.len + k->nmem * 2 * sizeof *k->slots) * 2 > k->limit && (rc = spill(k, err)))
+        return rc;
     return 1;
 }
 
