@@ -296,6 +296,15 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
         char out[64];
         size_t len;
         if (kind != SL_CELL_STRING) break;
+        /* already canonical (the common case): no formatting, no copy */
+        if (f->fmt == SL_FMT_DEFAULT &&
+            ((f->type == SL_TYPE_DATE && !sl__parse_date(p, n)) ||
+             (f->type == SL_TYPE_TIME && n == 8 && !sl__parse_time(p, n)) ||
+             (f->type == SL_TYPE_DATETIME && (n == 19 || (n == 20 && p[19] == 'Z')) &&
+              p[10] == 'T' && !sl__parse_datetime(p, n)))) {
+            text(v, p, n);
+            return 0;
+        }
         if (sl__datetime_cast(f->type, f->fmt, f->format, p, n, out, sizeof out, &len)) {
             if (f->fmt == SL_FMT_PATTERN)
                 *why = f->type == SL_TYPE_DATE   ? "not a date in the declared format"
