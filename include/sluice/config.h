@@ -24,6 +24,7 @@ struct sl_source {
     char **primary_key;
     size_t npk;
     char *timestamp; /* the field that holds the record's own time */
+    char *rejects;   /* rejects: file for rejected rows (relative to base_dir), NULL = none */
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
     int line; /* where it is declared in the config, 0 = command line */

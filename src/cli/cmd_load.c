@@ -68,6 +68,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
         rc = usage_error("load", "%s", err.msg);
         goto out;
     }
+    if (!rejects && (rc = source_rejects_open(&src, &rj))) goto out; /* rejects: of --source */
     if (!(db = cli_open_db(c, &rc))) goto out;
     memset(&lo, 0, sizeof lo);
     lo.rejects = rj;

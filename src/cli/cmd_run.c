@@ -71,7 +71,21 @@ int cmd_run(struct cli *c, int argc, char **argv)
         }
         if (!paths.n)
             sl_log(SL_LOG_WARN, "%s: no input file matches %s", src->name, src->inputs[0]);
+        /* rejects: of the source, unless --rejects gathers every source's */
+        struct sl_rejects *own = NULL, *global = lo.rejects;
+        int orc;
+        if (!global && (orc = source_rejects_open(src, &own))) {
+            rc = exit_code_merge(rc, orc);
+            sl_paths_free(&paths);
+            continue;
+        }
+        if (own) lo.rejects = own;
         cli_load_paths(c, db, src, &paths, &lo, out == OUT_JSON, &rc, &nloads);
+        lo.rejects = global;
+        if (own && sl_rejects_close(own, &err)) {
+            fprintf(stderr, "sluice: %s\n", err.msg);
+            rc = exit_code_merge(rc, EXIT_RUNTIME);
+        }
         sl_paths_free(&paths);
     }
     rc = cli_end_run(db, lo.run, rc, nloads);

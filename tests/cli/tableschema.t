@@ -233,3 +233,18 @@ A headerless CSV is matched to an explicit schema by position, and a later rebui
   1|Ada|10.0|3
   2|Alan|20.0|3
   3|Grace|9.5|4
+
+A source of sluice.yaml may name its own rejects file (relative to the config file); --rejects
+on the command line takes precedence.
+
+  $ mkdir proj && cp ts_people.csv ts_people.yaml proj/ && printf 'sources:\n  people:\n    input: ts_people.csv\n    schema: ts_people.yaml\n    rejects: people.rejects.ndjson\n' > proj/sluice.yaml
+  $ sluice --config proj/sluice.yaml --db proj.db run --quiet
+  [1]
+  $ wc -l < proj/people.rejects.ndjson && cut -c1-60 proj/people.rejects.ndjson
+  3
+  {"input":"proj/ts_people.csv","row":2,"line":3,"errors":[{"c
+  {"input":"proj/ts_people.csv","row":3,"line":4,"errors":[{"c
+  {"input":"proj/ts_people.csv","row":4,"line":5,"errors":[{"c
+  $ printf 'sources:\n  people:\n    input: ts_people.csv\n    rejects: people.txt\n' > proj/sluice.yaml && sluice --config proj/sluice.yaml run
+  sluice: proj/sluice.yaml:4: sources.people.rejects: name the file .ndjson, .jsonl or .csv
+  [2]
