@@ -237,6 +237,19 @@ static struct sl_schema *cast_schema(const struct sl_schema *merged, const struc
     return c;
 }
 
+/* The silver schema the load records carries this load's checks (those of fields whose type
+ * silver kept; a widened column's checks were written for another type). */
+static void keep_checks(struct sl_schema *merged, const struct sl_schema *load)
+{
+    sl_schema_strip_checks(merged);
+    for (size_t i = 0; i < load->nfields; i++) {
+        int k = sl_schema_find(merged, load->fields[i].name);
+        if (k >= 0 && merged->fields[k].type == load->fields[i].type)
+            sl_field_copy_rules(&merged->fields[k], &load->fields[i]);
+    }
+    sl_schema_copy_checks(merged, load, NULL);
+}
+
 static int same_pk(const struct sl_schema *a, const struct sl_schema *b)
 {
     if (a->npk != b->npk) return 0;
@@ -385,6 +398,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
                           merged->nfields, SL_MAX_COLUMNS);
         goto out;
     }
+    keep_checks(merged, load_schema);
     cast = cast_schema(merged, load_schema);
 
     p = sl_xcalloc(1, sizeof *p);
