@@ -262,10 +262,10 @@ static int parse_constraints(struct sl_field *f, const struct sl_doc *d, const s
             int t = f->type;
             if (t != SL_TYPE_INTEGER && t != SL_TYPE_NUMBER && t != SL_TYPE_DATE &&
                 t != SL_TYPE_TIME && t != SL_TYPE_DATETIME && t != SL_TYPE_YEAR &&
-                t != SL_TYPE_YEARMONTH && t != SL_TYPE_DURATION)
+                t != SL_TYPE_YEARMONTH)
                 return bad(d, v, cwhat, k,
-                           "applies to integer, number, date, time, datetime, year, yearmonth "
-                           "and duration fields",
+                           "applies to integer, number, date, time, datetime, year and yearmonth "
+                           "fields (durations of months and days do not compare exactly)",
                            err);
             if (v->type != SL_NODE_SCALAR) return bad(d, v, cwhat, k, "expected a value", err);
             sl_buf_reset(&j);

@@ -327,41 +327,42 @@ static int read_frac(const char *p, size_t n, size_t *i, struct tmx *t)
 
 const char *sl__pattern_check(const char *fmt, int type)
 {
-    int date = 0, clock = 0;
+    int year = 0, month = 0, day = 0, hour = 0, h12 = 0, ampm = 0;
     for (const char *f = fmt; *f; f++) {
         if (*f != '%') continue;
         f++;
         switch (*f) {
         case 'Y':
-        case 'y':
+        case 'y': year = 1; break;
         case 'm':
-        case 'd':
-        case 'e':
         case 'b':
         case 'B':
-        case 'h': date = 1; break;
-        case 'a':
-        case 'A': break;
+        case 'h': month = 1; break;
+        case 'd':
+        case 'e': day = 1; break;
+        case 'F': year = month = day = 1; break;
         case 'H':
-        case 'I':
+        case 'T':
+        case 'R': hour = 1; break;
+        case 'I': hour = h12 = 1; break;
+        case 'p': ampm = 1; break;
+        case 'a':
+        case 'A':
         case 'M':
         case 'S':
         case 'f':
-        case 'p':
         case 'z':
-        case 'Z': clock = 1; break;
-        case 'T':
-        case 'R': clock = 1; break;
-        case 'F': date = 1; break;
+        case 'Z':
         case '%': break;
         default:
             return "unsupported directive in the pattern (known: %Y %y %m %d %e %b %B %a "
                    "%A %H %I %M %S %f %p %z %Z %F %T %R %%)";
         }
     }
-    if (type == 2 /* unused */) return NULL;
-    (void)date;
-    (void)clock;
+    if (type != SL_TYPE_TIME && !(year && month && day))
+        return "the pattern needs a year, a month and a day (%Y, %m or %b, %d)";
+    if (type != SL_TYPE_DATE && !hour) return "the pattern needs an hour (%H, or %I with %p)";
+    if (h12 != ampm) return "%I (12-hour clock) and %p (AM/PM) go together";
     return NULL;
 }
 

@@ -1309,6 +1309,19 @@ TEST(schema_load_errors)
                         "fields:\n  - name: d\n    type: date\n    format: '%d/%m/%Q'\n", &err),
               SL_ECONFIG);
     CHECK(strstr(err.msg, "directive") != NULL);
+    CHECK_INT(load_text(dir, "f4.yaml",
+                        "fields:\n  - name: d\n    type: date\n    format: '%d/%m'\n", &err),
+              SL_ECONFIG);
+    CHECK(strstr(err.msg, "needs a year") != NULL);
+    CHECK_INT(load_text(dir, "f5.yaml",
+                        "fields:\n  - name: t\n    type: time\n    format: '%I:%M'\n", &err),
+              SL_ECONFIG);
+    CHECK(strstr(err.msg, "%p") != NULL);
+    CHECK_INT(load_text(dir, "f6.yaml",
+                        "fields:\n  - name: t\n    type: duration\n    constraints: {maximum: "
+                        "P1D}\n",
+                        &err),
+              SL_ECONFIG);
     CHECK_INT(load_text(dir, "f3.yaml",
                         "fields:\n  - name: d\n    type: integer\n    format: email\n", &err),
               SL_ECONFIG);
