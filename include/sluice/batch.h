@@ -69,11 +69,11 @@ struct sl_issue {
     const char *field;   /* field (column) name, NULL for a row-level problem */
     const char *value;   /* the value as received, NULL if none */
     uint32_t value_len;
-    uint8_t severity; /* SL_ROW_WARNING or SL_ROW_INVALID */
-    /* constraint-error: the constraint that failed ("minimum", "enum", ...; static), else NULL.
-     * Quality's accuracy counts the range, enum and reference-set ones. */
-    const char *constraint;
-    const char *keyword; /* code "json-schema": the failing JSON Schema keyword, else NULL */
+    uint8_t severity;       /* SL_ROW_WARNING or SL_ROW_INVALID */
+    const char *constraint; /* constraint-error: "minimum", "enum", ...; row-constraint: the
+                             * rule's name; NULL otherwise (static or arena string). Quality's
+                             * accuracy counts the range, enum and reference-set ones. */
+    const char *keyword;    /* code "json-schema": the failing JSON Schema keyword, else NULL */
 };
 
 struct sl_row {
@@ -116,7 +116,8 @@ void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char
     __attribute__((format(printf, 8, 9)));
 
 /* Appends an issue's JSON members (no braces): "code":…,"field":…,"value":…,"message":…,
- * "severity":"error"|"warning". Bronze's errors column and `check --output json` use it. */
+ * "severity":"error"|"warning", then "constraint":… (constraint-error) or "rule":…
+ * (row-constraint) when known. Bronze's errors column and `check --output json` use it. */
 void sl_issue_json_members(struct sl_buf *b, const struct sl_issue *i);
 
 /*

@@ -19,18 +19,33 @@
 #include "sluice/store.h"
 
 struct sl_load_opts {
-    int force;          /* load even when the same input was loaded before */
-    int progress;       /* draw a progress line on stderr */
-    int64_t run;        /* run id to record with the load */
-    size_t keep_errors; /* issues kept in the result for display (0 = 20) */
-    int allow_breaking; /* apply a breaking schema change (rebuilds silver) */
+    int force;                  /* load even when the same input was loaded before */
+    int progress;               /* draw a progress line on stderr */
+    int64_t run;                /* run id to record with the load */
+    size_t keep_errors;         /* issues kept in the result for display (0 = 20) */
+    int allow_breaking;         /* apply a breaking schema change (rebuilds silver) */
+    struct sl_rejects *rejects; /* --rejects: rejected rows are also written here (or NULL) */
 };
+
+/*
+ * Rejected rows with their reasons, written as they are found: NDJSON (one object per row:
+ * input, row, line, errors, record) or CSV (_input,_row,_line,_errors, then the record's
+ * columns). format: "ndjson", "csv" or NULL (by the extension: .ndjson/.jsonl/.json, .csv).
+ * One file for every input of a command. "-" is stdout.
+ */
+struct sl_rejects;
+int sl_rejects_open(const char *path, const char *format, struct sl_rejects **out,
+                    struct sl_error *err);
+int64_t sl_rejects_count(const struct sl_rejects *r);
+/* Flushes and frees r (NULL is fine); < 0 when writing failed. */
+int sl_rejects_close(struct sl_rejects *r, struct sl_error *err);
 
 /* One issue of one row, as kept for reports. */
 struct sl_issue_rec {
     int64_t row, line;
     int severity;
     char *code, *field, *value, *message;
+    char *constraint; /* as sl_issue.constraint, or NULL */
 };
 
 struct sl_load_result {
@@ -70,6 +85,11 @@ struct sl_check_result {
 };
 int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,
                   struct sl_check_result *res, struct sl_error *err);
+/* The same with a store (unique against silver, foreign keys to other sources; NULL: none)
+ * and a rejects file (NULL: none). */
+int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struct sl_source *src,
+                       const char *path, sl_issue_cb on_issue, void *ctx,
+                       struct sl_check_result *res, struct sl_error *err);
 
 /* Infers the schema of a whole input; dialect_json describes what the reader detected. */
 int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schema **schema,

@@ -27,11 +27,57 @@ enum sl_type {
     SL_TYPE_OBJECT,
     SL_TYPE_ARRAY,
     SL_TYPE_ANY,
+    SL_TYPE_DURATION, /* never inferred */
+    SL_TYPE_GEOPOINT, /* never inferred */
     SL_TYPE_COUNT
 };
 const char *sl_type_name(int type);  /* "integer", ... */
 int sl_type_parse(const char *name); /* -1 when unknown */
 const char *sl_type_sql(int type);   /* declared SQL type: INTEGER, REAL, TEXT, DATE, ... */
+
+/* Field constraints (Frictionless) and sluice's own checks, in the order they are tried. */
+enum sl_constraint {
+    SL_C_REQUIRED = 0,
+    SL_C_UNIQUE,
+    SL_C_MINIMUM,
+    SL_C_MAXIMUM,
+    SL_C_MINLENGTH,
+    SL_C_MAXLENGTH,
+    SL_C_PATTERN,
+    SL_C_ENUM,
+    SL_C_COUNT
+};
+const char *sl_constraint_name(int c); /* "minimum", ... (the Table Schema key) */
+
+/* Formats of a field (Frictionless, plus sluice's phone). */
+enum sl_format_kind {
+    SL_FMT_DEFAULT = 0,
+    SL_FMT_ANY,     /* date/time/datetime: any unambiguous form sluice knows */
+    SL_FMT_PATTERN, /* date/time/datetime: a strptime-like pattern (format) */
+    SL_FMT_EMAIL,
+    SL_FMT_URI,
+    SL_FMT_UUID,
+    SL_FMT_BINARY,  /* base64 */
+    SL_FMT_PHONE,   /* x-sluice: E.164 */
+    SL_FMT_ARRAY,   /* geopoint [lon, lat] */
+    SL_FMT_OBJECT,  /* geopoint {"lon":…, "lat":…} */
+    SL_FMT_TOPOJSON /* geojson: accepted as JSON */
+};
+
+/* The checks of one field beyond its type (constraints, x-sluice). Owned by the field. */
+struct sl_field_rules {
+    int unique;
+    char *min_raw, *max_raw;  /* as written in the schema (NULL: none) */
+    struct sl_value min, max; /* cast with the field's own rules; text malloc'ed */
+    int64_t min_len, max_len; /* -1: none */
+    char *pattern;            /* anchored, whole value (PCRE2) */
+    void *re, *md;            /* pcre2_code *, pcre2_match_data * */
+    char **enum_raw;          /* as written */
+    struct sl_value *enum_v;  /* cast; text malloc'ed */
+    size_t nenum;
+    uint8_t severity[SL_C_COUNT]; /* SL_ROW_INVALID (default) or SL_ROW_WARNING */
+    int severity_set;             /* x-sluice.severity was given */
+};
 
 struct sl_field {
     char *name;   /* silver column name */
@@ -39,6 +85,39 @@ struct sl_field {
     int type;     /* enum sl_type */
     char *format; /* Frictionless format ("default", "any", a date pattern, ...) or NULL */
     int required;
+    int fmt;        /* enum sl_format_kind, from format / x-sluice.format */
+    char *x_format; /* x-sluice.format ("phone") or NULL */
+    /* casting options (NULL / 0: Frictionless defaults) */
+    char **true_values, **false_values;
+    size_t ntrue, nfalse;
+    char *decimal_char, *group_char;
+    int bare_number;     /* 1 (default): the number is all there is; 0: strip text around it */
+    int format_severity; /* x-sluice.severity.format: a value not in the format is an error
+                          * (SL_ROW_INVALID, default) or a flagged warning (SL_ROW_WARNING) */
+    struct sl_field_rules *rules; /* NULL when there are none */
+};
+
+/* A row rule (x-sluice.rules): a comparison between fields and constants, or required_if. */
+struct sl_rule_expr;
+struct sl_rule {
+    char *name;      /* as given, or the text of the check */
+    char *check;     /* "end >= start" (NULL for a pure required_if) */
+    char *req_field; /* required_if: field that must have a value ... */
+    char *when;      /* ... when this holds */
+    char *message;   /* optional text for people */
+    int severity;    /* SL_ROW_INVALID or SL_ROW_WARNING */
+    struct sl_rule_expr *expr, *when_expr;
+    int req_index;
+};
+
+/* foreignKeys: fields of this schema → fields of another source's silver table (or this one's
+ * when resource is ""). */
+struct sl_fkey {
+    char **fields;
+    size_t n;
+    int *index; /* field indexes here */
+    char *resource;
+    char **ref_fields;
 };
 
 struct sl_schema {
@@ -49,7 +128,20 @@ struct sl_schema {
     int *pk; /* primary key: field indexes */
     size_t npk;
     char *path; /* file it was read from, NULL if inferred */
+    struct sl_fkey *fkeys;
+    size_t nfkeys;
+    struct sl_rule *rules; /* x-sluice.rules */
+    size_t nrules;
+    int pk_severity; /* x-sluice.primaryKey.severity; SL_ROW_INVALID by default */
 };
+/* Does the schema check anything beyond types and required (constraints, rules, keys)? */
+int sl_schema_has_checks(const struct sl_schema *s);
+/* Copies field src's casting options and checks onto dst (same name; types may differ). */
+void sl_field_copy_rules(struct sl_field *dst, const struct sl_field *src);
+/* Copies foreign keys and row rules of src onto dst (indexes resolved against dst). */
+int sl_schema_copy_checks(struct sl_schema *dst, const struct sl_schema *src, struct sl_error *err);
+/* Drops every check (constraints, required, row rules, foreign keys); casting options stay. */
+void sl_schema_strip_checks(struct sl_schema *s);
 
 struct sl_schema *sl_schema_new(void);
 void sl_schema_free(struct sl_schema *s);
@@ -141,7 +233,8 @@ void sl_mapping_update(struct sl_mapping *m, const struct sl_schema *s,
 void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
                    const struct sl_labels *labels, struct sl_batch *b);
 /* Casts one cell to type: 0 and v filled; 1, v filled but the value had to change (a number
- * with more digits than a double holds), *why says how; -1, not of that type (*why may give
+ * with more digits than a double holds), *why says how; 2, v filled but not in the field's
+ * format, which is declared a warning (*why says why); -1, not of that type (*why may give
  * a reason). */
 int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_arena *a,
                  struct sl_value *v, const char **why);

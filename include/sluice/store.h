@@ -145,6 +145,15 @@ struct sl_store {
                       struct sl_error *err);
     /* Sorted; the caller frees each name and the array with free(). */
     int (*list_sources)(struct sl_db *db, char ***names, size_t *n, struct sl_error *err);
+    /* Is there a row in source's silver table whose columns cols equal vals (n of them) and,
+     * when nexcl > 0, whose columns excl are not all equal to exvals (another row than the
+     * one with this key)? *found = 1/0. No such table: 0. index: create an index on cols
+     * first (for repeated lookups in a table without one). Works inside an open load (sees
+     * its rows). May be NULL in a store: then nothing is found. */
+    int (*silver_lookup)(struct sl_db *db, const char *source, const char *const *cols, size_t n,
+                         const struct sl_value *const *vals, const char *const *excl,
+                         const struct sl_value *const *exvals, size_t nexcl, int index,
+                         uint8_t *found, struct sl_error *err);
     /* Calls cb for each bronze row of load (in input order) that is not invalid. */
     int (*bronze_scan)(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,
                        void *ctx, struct sl_error *err);

@@ -81,6 +81,9 @@ int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
 int source_option(const char *cmd, struct sl_source *src, int opt, const char *arg);
 /* Starts src as a copy of the configured source `name` (if there is one) or empty. */
 void source_from_config(struct sl_source *src, const struct sl_config *cfg, const char *name);
+/* Opens the source's rejects: file (NULL when it has none); prints the error, returns the exit
+ * code. */
+int source_rejects_open(const struct sl_source *src, struct sl_rejects **out);
 /* Options are read twice: this first pass looks only at --source (short 's') and --config,
  * which pick the configured source the other options then refine; then the caller parses
  * all of argv (optind is reset). The config is read when with_config or --source is given.

@@ -1,6 +1,7 @@
 /* sluice check FILE: validate without loading. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 
@@ -27,6 +28,16 @@ static void on_issue(void *ctx, const struct sl_row *r, const struct sl_issue *i
     sl_buf_addc(b, '}');
 }
 
+/* Is there a store to check against? --db, SLUICE_DB, the config's store, or ./sluice.db;
+ * check never creates one. */
+static int check_has_db(struct cli *c)
+{
+    const struct sl_config *cfg = NULL;
+    if (c->db_url || (getenv("SLUICE_DB") && *getenv("SLUICE_DB"))) return 1;
+    if (cli_config(c, &cfg) == 0 && cfg && cfg->store) return 1;
+    return access("sluice.db", F_OK) == 0;
+}
+
 int cmd_check(struct cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {GLOBAL_OPTIONS,
@@ -34,7 +45,12 @@ int cmd_check(struct cli *c, int argc, char **argv)
                                          {"source", required_argument, NULL, 's'},
                                          {"max-errors", required_argument, NULL, 'm'},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"rejects", required_argument, NULL, 3001},
+                                         {"rejects-format", required_argument, NULL, 3002},
                                          {NULL, 0, NULL, 0}};
+    const char *rejects = NULL, *rejects_format = NULL;
+    struct sl_rejects *rj = NULL;
+    struct sl_db *db = NULL;
     struct sl_source src;
     struct sl_error err = {0, ""};
     struct sl_check_result res;
@@ -58,6 +74,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
         switch (opt) {
         case 's': break; /* --source: read by source_prescan */
         case 'm': o.max = atoll(optarg); break;
+        case 3001: rejects = optarg; break;
+        case 3002: rejects_format = optarg; break;
         case 'o':
             if (parse_output("check", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
                 rc = EXIT_USAGE;
@@ -73,7 +91,16 @@ int cmd_check(struct cli *c, int argc, char **argv)
     }
     if (!src.name) src.name = sl_xstrdup("check");
     o.json = out == OUT_JSON;
-    if (sl_check_file(&src, argv[optind], on_issue, &o, &res, &err)) {
+    if (rejects && sl_rejects_open(rejects, rejects_format, &rj, &err)) {
+        rc = usage_error("check", "%s", err.msg);
+        goto out;
+    }
+    /* the store, when there is one: unique against silver, foreign keys to other sources */
+    if (check_has_db(c)) {
+        c->must_exist = 1;
+        if (!(db = cli_open_db(c, &rc))) goto out;
+    }
+    if (sl_check_file_with(db, rj, &src, argv[optind], on_issue, &o, &res, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         rc = sl_exit_code(err.code);
         goto out;
@@ -92,6 +119,11 @@ int cmd_check(struct cli *c, int argc, char **argv)
     rc = res.invalid ? EXIT_DATA : EXIT_OK;
     free(res.quality_json);
 out:
+    if (rj && sl_rejects_close(rj, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = exit_code_merge(rc, EXIT_RUNTIME);
+    }
+    if (db) sl_store_close(db);
     sl_buf_free(&o.errors);
     sl_source_free(&src);
     return rc;

@@ -13,7 +13,11 @@ int cmd_load(struct cli *c, int argc, char **argv)
                                          {"allow-breaking", no_argument, NULL, 3001},
                                          {"output", required_argument, NULL, 'o'},
                                          {"min-score", required_argument, NULL, 3002},
+                                         {"rejects", required_argument, NULL, 3011},
+                                         {"rejects-format", required_argument, NULL, 3012},
                                          {NULL, 0, NULL, 0}};
+    const char *rejects = NULL, *rejects_format = NULL;
+    struct sl_rejects *rj = NULL;
     struct sl_source src;
     struct sl_error err = {0, ""};
     struct sl_load_opts lo;
@@ -47,6 +51,8 @@ int cmd_load(struct cli *c, int argc, char **argv)
             break;
         }
         case 3001: allow_breaking = 1; break;
+        case 3011: rejects = optarg; break;
+        case 3012: rejects_format = optarg; break;
         case 'o':
             if (parse_output("load", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) {
                 rc = EXIT_USAGE;
@@ -71,8 +77,14 @@ int cmd_load(struct cli *c, int argc, char **argv)
         rc = usage_error("load", "%s", err.msg);
         goto out;
     }
+    if (rejects && sl_rejects_open(rejects, rejects_format, &rj, &err)) {
+        rc = usage_error("load", "%s", err.msg);
+        goto out;
+    }
+    if (!rejects && (rc = source_rejects_open(&src, &rj))) goto out; /* rejects: of --source */
     if (!(db = cli_open_db(c, &rc))) goto out;
     memset(&lo, 0, sizeof lo);
+    lo.rejects = rj;
     lo.force = force;
     lo.allow_breaking = allow_breaking;
     lo.progress = c->progress;
@@ -107,6 +119,10 @@ int cmd_load(struct cli *c, int argc, char **argv)
     }
     rc = cli_end_run(db, lo.run, rc, nloads);
 out:
+    if (rj && sl_rejects_close(rj, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = exit_code_merge(rc, EXIT_RUNTIME);
+    }
     sl_source_free(&src);
     if (db) sl_store_close(db);
     return rc;

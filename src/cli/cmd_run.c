@@ -10,7 +10,10 @@ int cmd_run(struct cli *c, int argc, char **argv)
                                          {"force", no_argument, NULL, 'f'},
                                          {"allow-breaking", no_argument, NULL, 3001},
                                          {"output", required_argument, NULL, 'o'},
+                                         {"rejects", required_argument, NULL, 3011},
+                                         {"rejects-format", required_argument, NULL, 3012},
                                          {NULL, 0, NULL, 0}};
+    const char *rejects = NULL, *rejects_format = NULL;
     const struct sl_config *cfg;
     struct sl_error err = {0, ""};
     struct sl_load_opts lo;
@@ -28,6 +31,8 @@ int cmd_run(struct cli *c, int argc, char **argv)
         switch (opt) {
         case 'f': lo.force = 1; break;
         case 3001: lo.allow_breaking = 1; break;
+        case 3011: rejects = optarg; break;
+        case 3012: rejects_format = optarg; break;
         case 'o':
             if (parse_output("run", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out))
                 return EXIT_USAGE;
@@ -41,11 +46,17 @@ int cmd_run(struct cli *c, int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (!sl_config_source(cfg, argv[i]))
             return usage_error("run", "%s has no source '%s'", cfg->path, argv[i]);
-    if (!(db = cli_open_db(c, &rc))) return rc;
+    if (rejects && sl_rejects_open(rejects, rejects_format, &lo.rejects, &err))
+        return usage_error("run", "%s", err.msg);
+    if (!(db = cli_open_db(c, &rc))) {
+        sl_rejects_close(lo.rejects, &err);
+        return rc;
+    }
     lo.progress = c->progress;
     if (db->store->begin_run(db, "run", &lo.run, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         sl_store_close(db);
+        sl_rejects_close(lo.rejects, &err);
         return EXIT_RUNTIME;
     }
     for (size_t s = 0; s < cfg->nsources && !sl_interrupted; s++) {
@@ -62,10 +73,28 @@ int cmd_run(struct cli *c, int argc, char **argv)
         }
         if (!paths.n)
             sl_log(SL_LOG_WARN, "%s: no input file matches %s", src->name, src->inputs[0]);
+        /* rejects: of the source, unless --rejects gathers every source's */
+        struct sl_rejects *own = NULL, *global = lo.rejects;
+        int orc;
+        if (!global && (orc = source_rejects_open(src, &own))) {
+            rc = exit_code_merge(rc, orc);
+            sl_paths_free(&paths);
+            continue;
+        }
+        if (own) lo.rejects = own;
         cli_load_paths(c, db, src, &paths, &lo, out == OUT_JSON, &rc, &nloads);
+        lo.rejects = global;
+        if (own && sl_rejects_close(own, &err)) {
+            fprintf(stderr, "sluice: %s\n", err.msg);
+            rc = exit_code_merge(rc, EXIT_RUNTIME);
+        }
         sl_paths_free(&paths);
     }
     rc = cli_end_run(db, lo.run, rc, nloads);
     sl_store_close(db);
+    if (sl_rejects_close(lo.rejects, &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = exit_code_merge(rc, EXIT_RUNTIME);
+    }
     return rc;
 }

@@ -213,8 +213,14 @@ static void json_load_result(const struct sl_load_result *r)
             sl_buf_json_cstr(&b, e->value);
             sl_buf_adds(&b, ",\"message\":");
             sl_buf_json_cstr(&b, e->message);
-            sl_buf_addf(&b, ",\"severity\":\"%s\"}",
+            sl_buf_addf(&b, ",\"severity\":\"%s\"",
                         e->severity == SL_ROW_WARNING ? "warning" : "error");
+            if (e->constraint) {
+                sl_buf_adds(&b,
+                            strcmp(e->code, "row-constraint") ? ",\"constraint\":" : ",\"rule\":");
+                sl_buf_json_cstr(&b, e->constraint);
+            }
+            sl_buf_addc(&b, '}');
         }
         sl_buf_addc(&b, ']');
     }
@@ -397,6 +403,25 @@ int source_prescan(struct cli *c, int argc, char **argv, const char *shortopts,
     return 0;
 }
 
+int source_rejects_open(const struct sl_source *src, struct sl_rejects **out)
+{
+    struct sl_error err = {0, ""};
+    char *path;
+    int rc = 0;
+
+    *out = NULL;
+    if (!src->rejects) return 0;
+    path = src->rejects[0] != '/' && src->base_dir && strcmp(src->base_dir, ".")
+               ? sl_xasprintf("%s/%s", src->base_dir, src->rejects)
+               : sl_xstrdup(src->rejects);
+    if (sl_rejects_open(path, NULL, out, &err)) {
+        fprintf(stderr, "sluice: %s: %s\n", src->name, err.msg);
+        rc = sl_exit_code(err.code);
+    }
+    free(path);
+    return rc;
+}
+
 void source_from_config(struct sl_source *src, const struct sl_config *cfg, const char *name)
 {
     const struct sl_source *s = cfg && name ? sl_config_source(cfg, name) : NULL;
@@ -412,6 +437,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->schema_path = s->schema_path ? sl_xstrdup(s->schema_path) : NULL;
     src->timestamp = s->timestamp ? sl_xstrdup(s->timestamp) : NULL;
     src->mode = s->mode ? sl_xstrdup(s->mode) : NULL;
+    src->rejects = s->rejects ? sl_xstrdup(s->rejects) : NULL;
     src->primary_key = copy_strs(s->primary_key, s->npk);
     src->npk = s->npk;
     src->fopts = s->fopts;

@@ -31,7 +31,7 @@ static int cmd_version(struct cli *c, int argc, char **argv);
 const struct command commands[] = {
     {"load", cmd_load,
      "sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] "
-     "[--timestamp FIELD] [--force] [--min-score S] [--output text|json]",
+     "[--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]",
      "load files into the store (bronze, silver and a new version each)",
      "  Loads each FILE (- for stdin; .gz and .zst are read transparently) as one load of\n"
      "  the source NAME (default: the first file's name without extensions). Without\n"
@@ -53,18 +53,22 @@ const struct command commands[] = {
      "                       below S (0..1); see docs/quality.md for the other thresholds\n"
      "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
      "  --mode M             append, upsert or snapshot (see docs/versions.md)\n"
+     "  --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)\n"
+     "  --rejects-format F   ndjson or csv, whatever the name of FILE\n"
      "  --output text|json   one JSON object per load with --output json\n"},
-    {"run", cmd_run, "sluice run [SOURCE...] [--force] [--output text|json]",
+    {"run", cmd_run, "sluice run [SOURCE...] [--force] [--rejects FILE] [--output text|json]",
      "load the sources of sluice.yaml (all, or the ones named)",
      "  Expands each source's input paths and globs and loads every file it finds as one\n"
      "  load; files loaded before are skipped. Other inputs go on when one fails.\n"
      "\n"
      "  --force              load files even if they were loaded before\n"
      "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
+     "  --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)\n"
+     "  --rejects-format F   ndjson or csv, whatever the name of FILE\n"
      "  --output text|json   one JSON object per load with --output json\n"},
     {"check", cmd_check,
      "sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] "
-     "[--output text|json]",
+     "[--rejects FILE] [--output text|json]",
      "validate a file without loading it (exit 1 if some records are not valid)",
      "  Reads FILE as a load would and reports every problem: records that cannot be\n"
      "  read, cells that do not fit their type, missing key values.\n"
@@ -75,6 +79,8 @@ const struct command commands[] = {
      "  --format F           csv, tsv, ndjson or json (default: detected)\n"
      "  --primary-key A,B    check that keys are unique and present\n"
      "  --max-errors N       list at most N errors (the counts stay exact)\n"
+     "  --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)\n"
+     "  --rejects-format F   ndjson or csv, whatever the name of FILE\n"
      "  --output text|json\n"},
     {"cat", cmd_cat, "sluice cat FILE [--format F] [--to ndjson|csv] [--schema FILE]",
      "print the records of a file as NDJSON or CSV",

@@ -36,6 +36,7 @@ void sl_source_free(struct sl_source *s)
     free(s->base_dir);
     free(s->format);
     free(s->schema_path);
+    free(s->rejects);
     free_strs(s->primary_key, s->npk);
     free(s->timestamp);
     free(s->quality.freshness_text);
@@ -163,7 +164,7 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 static const char *const source_keys[] = {"input",      "format",  "schema",    "primary_key",
                                           "timestamp",  "options", "freshness", "quality",
-                                          "transforms", "mode",    NULL};
+                                          "transforms", "mode",    "rejects",   NULL};
 static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
                                           "max_record_size", "max_input_size", NULL};
 
@@ -276,6 +277,15 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
     if ((v = sl_node_get(map, "schema"))) {
         snprintf(sub, sizeof sub, "%s.schema", what);
         if ((rc = get_str(c, v, sub, &src->schema_path)) < 0) return rc;
+    }
+    if ((v = sl_node_get(map, "rejects"))) {
+        const char *dot;
+        snprintf(sub, sizeof sub, "%s.rejects", what);
+        if ((rc = get_str(c, v, sub, &src->rejects)) < 0) return rc;
+        dot = strrchr(src->rejects, '.');
+        if (!dot || (strcmp(dot, ".ndjson") && strcmp(dot, ".jsonl") && strcmp(dot, ".json") &&
+                     strcmp(dot, ".csv")))
+            return bad_value(c, v, sub, "name the file .ndjson, .jsonl or .csv");
     }
     if ((v = sl_node_get(map, "primary_key"))) {
         snprintf(sub, sizeof sub, "%s.primary_key", what);

@@ -111,6 +111,10 @@ void sl_issue_json_members(struct sl_buf *b, const struct sl_issue *i)
     sl_buf_json_cstr(b, i->message);
     sl_buf_adds(b, i->severity == SL_ROW_WARNING ? ",\"severity\":\"warning\""
                                                  : ",\"severity\":\"error\"");
+    if (i->constraint) {
+        sl_buf_adds(b, strcmp(i->code, "row-constraint") ? ",\"constraint\":" : ",\"rule\":");
+        sl_buf_json_cstr(b, i->constraint);
+    }
 }
 
 /* ---- labels ---------------------------------------------------------------------------- */

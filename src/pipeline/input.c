@@ -185,6 +185,23 @@ char *sl__columns_json(const struct sl_labels *labels)
     return sl_buf_detach(&b);
 }
 
+char *sl__columns_json_mapped(const struct sl_labels *labels, const struct sl_mapping *m,
+                              const struct sl_schema *s)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    sl_buf_addc(&b, '[');
+    for (size_t i = 0; i < labels->n; i++) {
+        int f = i < m->n ? m->field[i] : -1;
+        sl_buf_adds(&b, i ? ",[" : "[");
+        sl_buf_json_str(&b, labels->v[i], labels->lens[i]);
+        sl_buf_addc(&b, ',');
+        sl_buf_json_cstr(&b, f >= 0 ? s->fields[f].name : labels->v[i]);
+        sl_buf_addc(&b, ']');
+    }
+    sl_buf_addc(&b, ']');
+    return sl_buf_detach(&b);
+}
+
 char *sl__dialect_json(const struct sl__input *in)
 {
     struct sl_buf b = SL_BUF_INIT;

@@ -67,6 +67,9 @@ int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, stru
 
 /* "[[label,name],...]" of the input columns, as a load records them. */
 char *sl__columns_json(const struct sl_labels *labels);
+/* The same with the field each column was mapped to (a positional mapping). */
+char *sl__columns_json_mapped(const struct sl_labels *labels, const struct sl_mapping *m,
+                              const struct sl_schema *s);
 /* {"format":"csv","delimiter":",",...} */
 char *sl__dialect_json(const struct sl__input *in);
 
@@ -91,5 +94,26 @@ int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_s
 int sl__replay_into_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
                            const struct sl_load_info *loads, size_t n, const int64_t *ids,
                            size_t nids, int64_t *rows, struct sl_error *err);
+/* Checks over more than one row (keys.c): primary key and unique over the whole input in an
+ * external key set, unique against silver, foreign keys. db may be NULL (check without a
+ * store): then nothing is looked up in silver. */
+struct sl__keycheck {
+    const struct sl_schema *s;
+    struct sl_db *db;
+    const char *source;
+    struct sl_keyset *ks; /* NULL when the schema has nothing to check */
+    struct sl_buf key;
+    int64_t repeats; /* rows whose primary key repeats an earlier row of the input */
+};
+int sl__keycheck_open(struct sl__keycheck *kc, const struct sl_schema *s, struct sl_db *db,
+                      const char *source, struct sl_error *err);
+/* Adds issues to the rows of b; < 0 on a store or key set error. */
+int sl__keycheck_batch(struct sl__keycheck *kc, struct sl_batch *b, struct sl_error *err);
+void sl__keycheck_close(struct sl__keycheck *kc);
+
+/* Writes the invalid rows of b to r (rejects.c). labels: the input's labels when they may be
+ * read on this thread (NULL otherwise); is_json: the input is JSON (records, not columns). */
+int sl__rejects_batch(struct sl_rejects *r, const char *input, const struct sl_labels *labels,
+                      int is_json, const struct sl_batch *b, struct sl_error *err);
 
 #endif

@@ -27,6 +27,9 @@ struct pipe {
     struct sl_tf_run *tf; /* the source's transforms, or NULL */
     int ts_field;         /* index of the source's timestamp field, -1 if none */
     char ts_min[40], ts_max[40];
+    struct sl__keycheck keys;   /* primary key, unique, foreign keys (on the writer's side) */
+    struct sl_rejects *rejects; /* --rejects FILE, or NULL */
+    const char *input;          /* as the load names it */
 
     pthread_mutex_t mu;
     pthread_cond_t cv;
@@ -131,8 +134,6 @@ static void *reader_main(void *arg)
             give_free(p, b);
             break;
         }
-        if (!p->recount) sl_quality_batch(&p->quality, p->cast, b);
-        if (p->ts_field >= 0) track_time_range(p, b);
         push_full(p, b);
     }
     pthread_mutex_lock(&p->mu);
@@ -159,6 +160,7 @@ static void keep_issues(struct sl_load_result *res, const struct sl_batch *b, si
             o->field = i->field ? sl_xstrdup(i->field) : NULL;
             o->value = i->value ? sl_xstrndup(i->value, i->value_len) : NULL;
             o->message = sl_xstrdup(i->message);
+            o->constraint = i->constraint ? sl_xstrdup(i->constraint) : NULL;
         }
     }
 }
@@ -185,7 +187,19 @@ static int run_pipe(struct sl_db *db, struct sl_load *load, struct pipe *p,
     for (;;) {
         struct sl_batch *b = take_full(p);
         if (!b) break;
-        rc = db->store->write(db, load, b, err);
+        /* checks across rows need the store (silver), whose connection is this thread's */
+        rc = sl__keycheck_batch(&p->keys, b, err);
+        if (!rc) {
+            if (!p->recount) sl_quality_batch(&p->quality, p->cast, b);
+            if (p->ts_field >= 0) track_time_range(p, b);
+            /* a CSV input's labels are its header: fixed, safe to read on this thread; the
+             * second (bronze only) pass has written its rejects already */
+            if (p->rejects && !p->recount)
+                rc = sl__rejects_batch(p->rejects, p->input,
+                                       sl__input_is_json(p->in) ? NULL : &p->in->reader->labels,
+                                       sl__input_is_json(p->in), b, err);
+        }
+        if (!rc) rc = db->store->write(db, load, b, err);
         if (!rc) {
             keep_issues(res, b, o->keep_errors ? o->keep_errors : 20);
             for (size_t r = 0; r < b->nrows; r++) {
@@ -223,18 +237,34 @@ out:
 static struct sl_schema *cast_schema(const struct sl_schema *merged, const struct sl_schema *load)
 {
     struct sl_schema *c = sl_schema_copy(merged);
+    /* each load is checked by its own schema, not by what an earlier load declared */
+    sl_schema_strip_checks(c);
     for (size_t i = 0; i < load->nfields; i++) {
         int k = sl_schema_find(c, load->fields[i].name);
         if (k < 0) continue;
+        sl_field_copy_rules(&c->fields[k], &load->fields[i]);
         c->fields[k].type = load->fields[i].type;
-        c->fields[k].required = load->fields[i].required;
     }
+    sl_schema_copy_checks(c, load, NULL);
     for (size_t i = 0; i < c->nmissing; i++) free(c->missing[i]);
     free(c->missing);
     c->missing = sl_xcalloc(load->nmissing ? load->nmissing : 1, sizeof *c->missing);
     for (size_t i = 0; i < load->nmissing; i++) c->missing[i] = sl_xstrdup(load->missing[i]);
     c->nmissing = load->nmissing;
     return c;
+}
+
+/* The silver schema the load records carries this load's checks (those of fields whose type
+ * silver kept; a widened column's checks were written for another type). */
+static void keep_checks(struct sl_schema *merged, const struct sl_schema *load)
+{
+    sl_schema_strip_checks(merged);
+    for (size_t i = 0; i < load->nfields; i++) {
+        int k = sl_schema_find(merged, load->fields[i].name);
+        if (k >= 0 && merged->fields[k].type == load->fields[i].type)
+            sl_field_copy_rules(&merged->fields[k], &load->fields[i]);
+    }
+    sl_schema_copy_checks(merged, load, NULL);
 }
 
 static int same_pk(const struct sl_schema *a, const struct sl_schema *b)
@@ -336,6 +366,9 @@ static int bronze_only_pass(struct sl_db *db, struct sl_load *load, struct pipe 
     p->nfree = p->nfull = p->full_head = 0;
     p->reader_done = p->stop = p->rc = 0;
     p->recount = 1;
+    /* the keys seen by the first pass would all repeat: check them again from scratch */
+    sl__keycheck_close(&p->keys);
+    if ((rc = sl__keycheck_open(&p->keys, p->cast, db, load->source, err))) return rc;
     p->ts_min[0] = p->ts_max[0] = 0;
     load->rows = load->valid = load->warning = load->invalid = load->repeats = 0;
     load->bronze_only = 1;
@@ -492,6 +525,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
                           merged->nfields, SL_MAX_COLUMNS);
         goto out;
     }
+    keep_checks(merged, load_schema);
     cast = cast_schema(merged, load_schema);
 
     p = sl_xcalloc(1, sizeof *p);
@@ -523,6 +557,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         sl_encoding_name(in.fopts.encoding ? in.fopts.encoding : in.reader->dialect.encoding);
     dialect = sl__dialect_json(&in);
     load.dialect_json = dialect;
+    if ((rc = sl__keycheck_open(&p->keys, cast, db, src->name, &err))) goto out;
+    p->rejects = o->rejects;
+    p->input = load.input;
     if ((rc = db->store->begin_load(db, &load, &err))) goto out;
     began = 1;
     if (load.silver_change == 2 && strcmp(load.mode, "snapshot") &&
@@ -549,6 +586,12 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         }
     }
     columns = sl__columns_json(&in.reader->labels);
+    if (p->map.by_position) {
+        /* a headerless CSV matched to the schema by position: record which field each column
+         * went to, so a rebuild maps it the same way */
+        free(columns);
+        columns = sl__columns_json_mapped(&in.reader->labels, &p->map, cast);
+    }
     load.columns_json = columns;
     report_unmapped(&p->map, tf ? sl_tf_run_labels(tf) : &in.reader->labels, cast, explicit_schema,
                     &msg);
@@ -673,6 +716,7 @@ done:
     }
     res->seconds = sl_now() - t0;
     if (p) {
+        sl__keycheck_close(&p->keys);
         sl_mapping_free(&p->map);
         sl_quality_free(&p->quality);
         free(p);
@@ -701,6 +745,7 @@ static void drop_issues(struct sl_load_result *r)
         free(r->issues[i].field);
         free(r->issues[i].value);
         free(r->issues[i].message);
+        free(r->issues[i].constraint);
     }
     r->nissues = 0;
     r->issues_total = 0;

@@ -4,58 +4,15 @@
 
 #include "pipeline/internal.h"
 
-/* A set of 64-bit key hashes, for uniqueness in `check` (the store counts it for loads). */
-struct keyset {
-    uint64_t *slots;
-    size_t n, cap;
-};
-
-static int keyset_add(struct keyset *k, uint64_t h)
-{
-    if (h == 0) h = 1;
-    if (k->n * 2 >= k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 1024;
-        uint64_t *s = sl_xcalloc(cap, sizeof *s);
-        for (size_t i = 0; i < k->cap; i++) {
-            if (!k->slots[i]) continue;
-            size_t j = k->slots[i] & (cap - 1);
-            while (s[j]) j = (j + 1) & (cap - 1);
-            s[j] = k->slots[i];
-        }
-        free(k->slots);
-        k->slots = s;
-        k->cap = cap;
-    }
-    size_t j = h & (k->cap - 1);
-    while (k->slots[j]) {
-        if (k->slots[j] == h) return 0;
-        j = (j + 1) & (k->cap - 1);
-    }
-    k->slots[j] = h;
-    k->n++;
-    return 1;
-}
-
-static uint64_t key_hash(const struct sl_schema *s, const struct sl_row *row)
-{
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < s->npk; i++) {
-        const struct sl_value *v = &row->values[s->pk[i]];
-        const unsigned char *p;
-        size_t n;
-        if (v->type == SL_V_TEXT)
-            p = (const unsigned char *)v->u.s, n = v->len;
-        else
-            p = (const unsigned char *)&v->u, n = sizeof v->u;
-        h = (h ^ v->type) * 1099511628211ull;
-        for (size_t k = 0; k < n; k++) h = (h ^ p[k]) * 1099511628211ull;
-        h = (h ^ 0xff) * 1099511628211ull;
-    }
-    return h;
-}
-
 int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,
                   struct sl_check_result *res, struct sl_error *err)
+{
+    return sl_check_file_with(NULL, NULL, src, path, on_issue, ctx, res, err);
+}
+
+int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struct sl_source *src,
+                       const char *path, sl_issue_cb on_issue, void *ctx,
+                       struct sl_check_result *res, struct sl_error *err)
 {
     struct sl__input in;
     struct sl__inferred inf;
@@ -63,12 +20,13 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
     struct sl_mapping map;
     struct sl_quality q;
     struct sl_batch b;
-    struct keyset keys = {0};
+    struct sl__keycheck keys;
     struct sl_buf qj = SL_BUF_INIT;
     struct sl__recval *rv = NULL;
     int rc, have_q = 0;
 
     memset(res, 0, sizeof *res);
+    memset(&keys, 0, sizeof keys);
     memset(&inf, 0, sizeof inf);
     memset(&in, 0, sizeof in);
     sl_mapping_init(&map);
@@ -87,6 +45,15 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
         map.by_position = 1;
     }
     if (!schema->npk && (rc = sl__apply_primary_key(src, schema, err))) goto out;
+    for (size_t k = 0; !db && k < schema->nfkeys; k++)
+        if (*schema->fkeys[k].resource) {
+            rc = sl_error_set(err, SL_ECONFIG,
+                              "foreignKeys[%zu] refers to source '%s': checking it needs the "
+                              "store that holds it (--db, or sluice.db here)",
+                              k, schema->fkeys[k].resource);
+            goto out;
+        }
+    if ((rc = sl__keycheck_open(&keys, schema, db, src->name, err))) goto out;
     sl_quality_init(&q, schema);
     have_q = 1;
     {
@@ -111,14 +78,13 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
         if (rv) sl__recval_prepare(schema, &map, &b);
         sl_cast_batch(schema, &map, &in.reader->labels, &b);
         if (rv && (rc = sl__recval_batch(rv, &b, err))) goto out;
+        if ((rc = sl__keycheck_batch(&keys, &b, err))) goto out;
+        if (rejects &&
+            (rc = sl__rejects_batch(rejects, in.label ? in.label : path, &in.reader->labels,
+                                    sl__input_is_json(&in), &b, err)))
+            goto out;
         for (size_t r = 0; r < b.nrows; r++) {
             struct sl_row *row = &b.rows[r];
-            if (schema->npk && row->values && row->status != SL_ROW_INVALID &&
-                !keyset_add(&keys, key_hash(schema, row))) {
-                /* quality counts the rows with a primary-key issue */
-                sl_row_issue(&b, row, SL_ROW_INVALID, "primary-key", NULL, NULL, 0,
-                             "the primary key repeats an earlier row");
-            }
             res->rows++;
             if (row->status == SL_ROW_VALID) res->valid++;
             if (row->status == SL_ROW_WARNING) res->warning++;
@@ -134,7 +100,7 @@ int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_
 out:
     if (have_q) sl_quality_free(&q);
     sl__recval_free(rv);
-    free(keys.slots);
+    sl__keycheck_close(&keys);
     sl_buf_free(&qj);
     sl_batch_free(&b);
     sl_mapping_free(&map);

@@ -44,10 +44,32 @@ double sl_quality_metric(const struct sl_quality_score *s, int metric)
  * so failures are never ignored. When struct sl_field gains minimum / maximum / enum / a
  * foreign key, this is the one place to read them.
  */
-static void field_rules(const struct sl_field *f, struct sl_quality_rules *r)
+static int numeric(const struct sl_value *v, double *d)
 {
-    (void)f;
+    if (v->type == SL_V_INT)
+        *d = (double)v->u.i;
+    else if (v->type == SL_V_REAL)
+        *d = v->u.d;
+    else
+        return 0;
+    return isfinite(*d);
+}
+
+/* What accuracy covers of field i: its range and enum, and the foreign keys it is part of. */
+static void field_rules(const struct sl_schema *s, size_t i, struct sl_quality_rules *r)
+{
+    const struct sl_field *f = &s->fields[i];
+    const struct sl_field_rules *fr = f->rules;
+
     memset(r, 0, sizeof *r);
+    if (fr) {
+        if (fr->min_raw || fr->max_raw || fr->nenum) r->covered = 1;
+        if (fr->min_raw) r->has_min = numeric(&fr->min, &r->min);
+        if (fr->max_raw) r->has_max = numeric(&fr->max, &r->max);
+    }
+    for (size_t k = 0; k < s->nfkeys && !r->covered; k++)
+        for (size_t j = 0; j < s->fkeys[k].n; j++)
+            if (!strcmp(s->fkeys[k].fields[j], f->name)) r->covered = 1;
 }
 
 void sl_quality_init(struct sl_quality *q, const struct sl_schema *s)
@@ -56,7 +78,7 @@ void sl_quality_init(struct sl_quality *q, const struct sl_schema *s)
     q->nfields = s->nfields;
     q->fields = sl_xcalloc(s->nfields ? s->nfields : 1, sizeof *q->fields);
     q->stamp = sl_xcalloc(2 * (s->nfields ? s->nfields : 1), sizeof *q->stamp);
-    for (size_t i = 0; i < s->nfields; i++) field_rules(&s->fields[i], &q->fields[i].rules);
+    for (size_t i = 0; i < s->nfields; i++) field_rules(s, i, &q->fields[i].rules);
     q->keyed = s->npk > 0;
     q->ts_field = -1;
     q->newest = -1;
@@ -147,17 +169,6 @@ static long field_index(const struct sl_schema *s, const char *name)
 static int is_missing(const struct sl_value *v)
 {
     return v->type == SL_V_NULL && !v->len;
-}
-
-static int numeric(const struct sl_value *v, double *d)
-{
-    if (v->type == SL_V_INT)
-        *d = (double)v->u.i;
-    else if (v->type == SL_V_REAL)
-        *d = v->u.d;
-    else
-        return 0;
-    return isfinite(*d);
 }
 
 static int is_one_of(const char *s, const char *const *set)

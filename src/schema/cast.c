@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema/checks.h"
 #include "schema/value.h"
 #include "sluice/json.h"
 #include "sluice/schema.h"
@@ -66,6 +67,113 @@ static void text(struct sl_value *v, const char *p, size_t n)
     v->len = (uint32_t)n;
 }
 
+/* The text of a number with the field's groupChar and decimalChar taken out and, without
+ * bareNumber, what surrounds the digits ("€ 95", "95%"). NULL when nothing changes. */
+static const char *plain_number(const struct sl_field *f, const char *p, size_t *n,
+                                struct sl_arena *a)
+{
+    const char *dc = f->decimal_char, *gc = f->group_char;
+    if (!dc && !gc && f->bare_number) return NULL;
+    size_t len = *n, dl = dc ? strlen(dc) : 0, gl = gc ? strlen(gc) : 0;
+    if (!f->bare_number) {
+        /* from the first digit (or a sign or decimal char before it) to the last digit */
+        size_t i = 0, j = len;
+        while (i < len && !(p[i] >= '0' && p[i] <= '9')) i++;
+        while (j > i && !(p[j - 1] >= '0' && p[j - 1] <= '9')) j--;
+        if (i == len) return NULL;
+        if (dl && i >= dl && !memcmp(p + i - dl, dc, dl))
+            i -= dl;
+        else if (!dl && i >= 1 && p[i - 1] == '.')
+            i--;
+        if (i >= 1 && (p[i - 1] == '-' || p[i - 1] == '+')) i--;
+        p += i;
+        len = j - i;
+    }
+    char *o = sl_arena_alloc(a, len + 1);
+    size_t k = 0;
+    for (size_t i = 0; i < len;) {
+        if (gl && i + gl <= len && !memcmp(p + i, gc, gl)) {
+            i += gl;
+            continue;
+        }
+        if (dl && i + dl <= len && !memcmp(p + i, dc, dl)) {
+            o[k++] = '.';
+            i += dl;
+            continue;
+        }
+        if (dl && p[i] == '.') {
+            o[k++] = '#'; /* a point is not the decimal char here: not a number */
+            i++;
+            continue;
+        }
+        o[k++] = p[i++];
+    }
+    o[k] = 0;
+    *n = k;
+    return o;
+}
+
+static int in_list(char **v, size_t n, const char *p, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strlen(v[i]) == len && !memcmp(v[i], p, len)) return 1;
+    return 0;
+}
+
+/* lon, lat within range → "lon,lat" */
+static int geopoint(const struct sl_field *f, const struct sl_cell *c, struct sl_arena *a,
+                    struct sl_value *v)
+{
+    double lon, lat;
+    const char *p = c->p;
+    size_t n = c->len;
+    struct sl_json_tok tok, k, val;
+    struct sl_json_err je;
+    struct sl_json_iter it;
+    int got = 0;
+
+    if (f->fmt == SL_FMT_DEFAULT) {
+        if (c->kind != SL_CELL_STRING) return -1;
+        const char *comma = memchr(p, ',', n);
+        if (!comma) return -1;
+        size_t l1 = (size_t)(comma - p), o2 = l1 + 1;
+        while (o2 < n && p[o2] == ' ') o2++;
+        if (sl__parse_number(p, l1, 0, &lon) || sl__parse_number(p + o2, n - o2, 0, &lat))
+            return -1;
+    } else {
+        if (sl_json_scan(p, n, 1, &tok, &je) != (long)n) return -1;
+        if (tok.type != (f->fmt == SL_FMT_ARRAY ? SL_JSON_ARRAY : SL_JSON_OBJECT)) return -1;
+        sl_json_iter_init(&it, &tok);
+        while (sl_json_iter_next(&it, &k, &val)) {
+            double d;
+            if (val.type != SL_JSON_NUMBER || sl__parse_number(val.p, val.len, 0, &d)) return -1;
+            if (f->fmt == SL_FMT_ARRAY) {
+                if (got == 0)
+                    lon = d;
+                else if (got == 1)
+                    lat = d;
+                got++;
+            } else if (k.len == 3 && !memcmp(k.p, "lon", 3)) {
+                lon = d, got |= 1;
+            } else if (k.len == 3 && !memcmp(k.p, "lat", 3)) {
+                lat = d, got |= 2;
+            } else {
+                return -1;
+            }
+        }
+        if ((f->fmt == SL_FMT_ARRAY && got != 2) || (f->fmt == SL_FMT_OBJECT && got != 3))
+            return -1;
+    }
+    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90)) return -1;
+    struct sl_buf b = SL_BUF_INIT;
+    sl_buf_json_double(&b, lon);
+    sl_buf_addc(&b, ',');
+    sl_buf_json_double(&b, lat);
+    text(v, sl_arena_strndup(a, b.p, b.len), b.len);
+    sl_buf_free(&b);
+    return 0;
+}
+
 int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_arena *a,
                  struct sl_value *v, const char **why)
 {
@@ -77,12 +185,37 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
     struct sl_json_tok tok;
     struct sl_json_err je;
 
-    (void)a;
     *why = NULL;
     switch (f->type) {
     case SL_TYPE_STRING:
         if (kind == SL_CELL_OBJECT || kind == SL_CELL_ARRAY) break;
         text(v, p, n); /* numbers and booleans of JSON as they were written */
+        switch (f->fmt) {
+        case SL_FMT_EMAIL:
+            if (sl__is_email(p, n)) *why = "not an email address";
+            break;
+        case SL_FMT_URI:
+            if (sl__is_uri(p, n)) *why = "not a URI (scheme:...)";
+            break;
+        case SL_FMT_UUID:
+            if (sl__is_uuid(p, n)) *why = "not a UUID";
+            break;
+        case SL_FMT_BINARY:
+            if (sl__is_base64(p, n)) *why = "not base64";
+            break;
+        case SL_FMT_PHONE:
+            if (sl__is_phone(p, n, why)) *why += 3; /* "is not ..." reads after the value */
+            break;
+        }
+        /* a format declared a warning: the text lands, flagged (SL_CAST_FORMAT_WARNING) */
+        if (*why) return f->format_severity == SL_ROW_WARNING ? 2 : -1;
+        return 0;
+    case SL_TYPE_DURATION:
+        if (kind != SL_CELL_STRING || sl__parse_duration(p, n)) break;
+        text(v, p, n);
+        return 0;
+    case SL_TYPE_GEOPOINT:
+        if (geopoint(f, c, a, v)) break;
         return 0;
     case SL_TYPE_ANY:
         if (kind == SL_CELL_TRUE || kind == SL_CELL_FALSE) {
@@ -100,6 +233,10 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
         return 0;
     case SL_TYPE_INTEGER:
         if (kind != SL_CELL_STRING && kind != SL_CELL_NUMBER) break;
+        if (kind == SL_CELL_STRING) {
+            const char *q = plain_number(f, p, &n, a);
+            if (q) p = q;
+        }
         if (sl__parse_int(p, n, 0, &i)) {
             /* all digits, yet no int64: say so rather than "not an integer" */
             size_t k = (n && (p[0] == '-' || p[0] == '+'));
@@ -113,6 +250,10 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
         return 0;
     case SL_TYPE_NUMBER:
         if (kind != SL_CELL_STRING && kind != SL_CELL_NUMBER) break;
+        if (kind == SL_CELL_STRING) {
+            const char *q = plain_number(f, p, &n, a);
+            if (q) p = q;
+        }
         if (sl__parse_number(p, n, 0, &d)) return -1;
         if (d != d || d - d != 0) {
             text(v, p, n); /* NaN and infinities: SQLite would turn NaN into NULL */
@@ -132,22 +273,51 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
             v->u.i = kind == SL_CELL_TRUE;
             return 0;
         }
-        if (kind != SL_CELL_STRING || sl__parse_bool(p, n, 0, &b)) break;
+        if (kind != SL_CELL_STRING) break;
+        if (f->true_values || f->false_values) {
+            /* declared values replace the defaults */
+            if (f->true_values ? in_list(f->true_values, f->ntrue, p, n)
+                               : !sl__parse_bool(p, n, 0, &b) && b)
+                b = 1;
+            else if (f->false_values ? in_list(f->false_values, f->nfalse, p, n)
+                                     : !sl__parse_bool(p, n, 0, &b) && !b)
+                b = 0;
+            else
+                break;
+        } else if (sl__parse_bool(p, n, 0, &b)) {
+            break;
+        }
         v->type = SL_V_BOOL;
         v->u.i = b;
         return 0;
     case SL_TYPE_DATE:
-        if (kind != SL_CELL_STRING || sl__parse_date(p, n)) break;
-        text(v, p, n);
-        return 0;
     case SL_TYPE_DATETIME:
-        if (kind != SL_CELL_STRING || (sl__parse_datetime(p, n) && sl__parse_date(p, n))) break;
-        text(v, p, n);
+    case SL_TYPE_TIME: {
+        char out[64];
+        size_t len;
+        if (kind != SL_CELL_STRING) break;
+        /* already canonical (the common case): no formatting, no copy */
+        if (f->fmt == SL_FMT_DEFAULT &&
+            ((f->type == SL_TYPE_DATE && !sl__parse_date(p, n)) ||
+             (f->type == SL_TYPE_TIME && n == 8 && !sl__parse_time(p, n)) ||
+             (f->type == SL_TYPE_DATETIME && (n == 19 || (n == 20 && p[19] == 'Z')) &&
+              p[10] == 'T' && !sl__parse_datetime(p, n)))) {
+            text(v, p, n);
+            return 0;
+        }
+        if (sl__datetime_cast(f->type, f->fmt, f->format, p, n, out, sizeof out, &len)) {
+            if (f->fmt == SL_FMT_PATTERN)
+                *why = f->type == SL_TYPE_DATE   ? "not a date in the declared format"
+                       : f->type == SL_TYPE_TIME ? "not a time in the declared format"
+                                                 : "not a datetime in the declared format";
+            return -1;
+        }
+        if (len == n && !memcmp(out, p, n))
+            text(v, p, n); /* already canonical: no copy */
+        else
+            text(v, sl_arena_strndup(a, out, len), len);
         return 0;
-    case SL_TYPE_TIME:
-        if (kind != SL_CELL_STRING || sl__parse_time(p, n)) break;
-        text(v, p, n);
-        return 0;
+    }
     case SL_TYPE_YEAR:
         if ((kind != SL_CELL_STRING && kind != SL_CELL_NUMBER) || sl__parse_year(p, n, &i)) break;
         v->type = SL_V_INT;
@@ -205,7 +375,13 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
                 continue;
             }
             int cast = sl_cast_cell(f, c, &b->arena, &row->values[fi], &why);
-            if (cast > 0) {
+            if (cast >= 0 && f->rules) sl__check_cell(f, c, &row->values[fi], b, row);
+            if (cast == 2) {
+                sl_row_issue(b, row, SL_ROW_WARNING, "type-error", f->name, c->p, c->len,
+                             "%s: '%.*s' is %s", f->name, (int)(c->len > 80 ? 80 : c->len), c->p,
+                             why);
+                row->issues_tail->constraint = "format";
+            } else if (cast > 0) {
                 sl_row_issue(b, row, SL_ROW_WARNING, "rounded-value", f->name, c->p, c->len,
                              "%s: '%.*s' %s", f->name, (int)(c->len > 80 ? 80 : c->len), c->p, why);
             } else if (cast < 0) {
@@ -236,8 +412,12 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
                 sl_row_issue(b, row, SL_ROW_INVALID, "constraint-error", f->name, NULL, 0,
                              "%s is part of the primary key and must not be empty", f->name);
             else if (f->required)
-                sl_row_issue(b, row, SL_ROW_INVALID, "constraint-error", f->name, NULL, 0,
-                             "%s is required", f->name);
+                sl_row_issue(b, row, f->rules ? f->rules->severity[SL_C_REQUIRED] : SL_ROW_INVALID,
+                             "constraint-error", f->name, NULL, 0, "%s is required", f->name);
+            else
+                continue;
+            row->issues_tail->constraint = "required";
         }
+        if (s->nrules) sl__check_rules(s, b, row);
     }
 }

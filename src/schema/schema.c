@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "schema/checks.h"
 #include "sluice/json.h"
 #include "sluice/schema.h"
 
@@ -23,6 +24,8 @@ static const struct {
     [SL_TYPE_OBJECT] = {"object", "JSON"},
     [SL_TYPE_ARRAY] = {"array", "JSON"},
     [SL_TYPE_ANY] = {"any", ""},
+    [SL_TYPE_DURATION] = {"duration", "TEXT"},
+    [SL_TYPE_GEOPOINT] = {"geopoint", "TEXT"},
 };
 
 const char *sl_type_name(int type)
@@ -48,17 +51,16 @@ struct sl_schema *sl_schema_new(void)
     s->missing = sl_xmalloc(sizeof *s->missing);
     s->missing[0] = sl_xstrdup("");
     s->nmissing = 1;
+    s->pk_severity = SL_ROW_INVALID;
     return s;
 }
 
 void sl_schema_free(struct sl_schema *s)
 {
     if (!s) return;
-    for (size_t i = 0; i < s->nfields; i++) {
-        free(s->fields[i].name);
-        free(s->fields[i].label);
-        free(s->fields[i].format);
-    }
+    for (size_t i = 0; i < s->nfields; i++) sl__field_free(&s->fields[i]);
+    sl__rules_free(s->rules, s->nrules);
+    sl__fkeys_free(s->fkeys, s->nfkeys);
     for (size_t i = 0; i < s->nmissing; i++) free(s->missing[i]);
     free(s->fields);
     free(s->missing);
@@ -75,6 +77,8 @@ int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int 
     f->name = sl_xstrdup(name);
     f->label = sl_xstrdup(label ? label : name);
     f->type = type;
+    f->bare_number = 1;
+    f->format_severity = SL_ROW_INVALID;
     return (int)s->nfields++;
 }
 
@@ -83,8 +87,7 @@ struct sl_schema *sl_schema_copy(const struct sl_schema *s)
     struct sl_schema *c = sl_schema_new();
     for (size_t i = 0; i < s->nfields; i++) {
         int k = sl_schema_add(c, s->fields[i].name, s->fields[i].label, s->fields[i].type);
-        c->fields[k].format = s->fields[i].format ? sl_xstrdup(s->fields[i].format) : NULL;
-        c->fields[k].required = s->fields[i].required;
+        sl_field_copy_rules(&c->fields[k], &s->fields[i]);
     }
     free(c->missing[0]);
     free(c->missing);
@@ -97,6 +100,10 @@ struct sl_schema *sl_schema_copy(const struct sl_schema *s)
         c->npk = s->npk;
     }
     c->path = s->path ? sl_xstrdup(s->path) : NULL;
+    c->pk_severity = s->pk_severity;
+    if (sl_schema_copy_checks(c, s, NULL)) {
+        /* cannot happen: s was valid and c has its fields */
+    }
     return c;
 }
 
@@ -132,11 +139,12 @@ int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n, st
 static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const struct sl_node *n,
                            size_t idx, struct sl_error *err)
 {
-    static const char *const keys[] = {"name",    "type",        "format",  "title", "description",
-                                       "example", "constraints", "rdfType", NULL};
-    static const char *const ckeys[] = {"required", NULL};
+    static const char *const keys[] = {"name",        "type",        "format",      "title",
+                                       "description", "example",     "constraints", "rdfType",
+                                       "trueValues",  "falseValues", "decimalChar", "groupChar",
+                                       "bareNumber",  "x-sluice",    NULL};
     char what[64];
-    const char *name, *type = "string", *format = NULL;
+    const char *name, *type = "string";
     int rc, t;
 
     snprintf(what, sizeof what, "fields[%zu]", idx);
@@ -148,51 +156,26 @@ static int field_from_node(struct sl_schema *s, const struct sl_doc *d, const st
     if (sl_node_get(n, "type") &&
         (rc = sl_node_want_str(d, sl_node_get(n, "type"), what, &type, err)))
         return rc;
-    if (sl_node_get(n, "format") &&
-        (rc = sl_node_want_str(d, sl_node_get(n, "format"), what, &format, err)))
-        return rc;
     t = sl_type_parse(type);
     if (t < 0)
         return sl_error_set(err, SL_ECONFIG,
                             "%s:%d: %s.type: unknown type '%s' (string, integer, number, boolean, "
-                            "date, datetime, time, year, yearmonth, object, array, any)",
+                            "date, datetime, time, year, yearmonth, duration, object, array, "
+                            "geopoint, any)",
                             d->path, sl_node_get(n, "type")->line, what, type);
     if (sl_schema_find(s, name) >= 0)
         return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: field '%s' is declared twice", d->path,
                             n->line, what, name);
     int k = sl_schema_add(s, name, name, t);
-    if (format && strcmp(format, "default"))
-        return sl_error_set(err, SL_ECONFIG,
-                            "%s:%d: %s.format: format '%s' is not supported yet (only default)",
-                            d->path, n->line, what, format);
-    const struct sl_node *c = sl_node_get(n, "constraints");
-    if (c) {
-        char cwhat[80];
-        snprintf(cwhat, sizeof cwhat, "%s.constraints", what);
-        if (c->type != SL_NODE_MAP)
-            return sl_error_set(err, SL_ECONFIG, "%s:%d: %s: expected a mapping", d->path, c->line,
-                                cwhat);
-        for (size_t i = 0; i < c->n; i++)
-            if (strcmp(c->keys[i]->text, "required"))
-                return sl_error_set(err, SL_ECONFIG,
-                                    "%s:%d: %s.%s: this constraint is not supported yet "
-                                    "(supported: required)",
-                                    d->path, c->keys[i]->line, cwhat, c->keys[i]->text);
-        if ((rc = sl_node_check_keys(d, c, cwhat, ckeys, err))) return rc;
-        if (sl_node_get(c, "required") &&
-            (rc = sl_node_want_bool(d, sl_node_get(c, "required"), cwhat, &s->fields[k].required,
-                                    err)))
-            return rc;
-    }
-    return 0;
+    return sl__field_options(s, k, d, n, what, err);
 }
 
 int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct sl_schema **out,
                         struct sl_error *err)
 {
-    static const char *const keys[] = {"fields",      "primaryKey",  "missingValues",
-                                       "foreignKeys", "$schema",     "name",
-                                       "title",       "description", NULL};
+    static const char *const keys[] = {"fields",   "primaryKey", "missingValues", "foreignKeys",
+                                       "$schema",  "name",       "title",         "description",
+                                       "x-sluice", NULL};
     struct sl_schema *s = sl_schema_new();
     const struct sl_node *fields;
     const char **strs;
@@ -213,11 +196,6 @@ int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct 
     }
     for (size_t i = 0; i < fields->n; i++)
         if ((rc = field_from_node(s, d, fields->items[i], i, err))) goto out;
-    if (sl_node_get(n, "foreignKeys")) {
-        rc = sl_error_set(err, SL_ECONFIG, "%s:%d: foreignKeys: not supported yet", d->path,
-                          sl_node_get(n, "foreignKeys")->line);
-        goto out;
-    }
     if (sl_node_get(n, "missingValues")) {
         if ((rc = sl_node_want_strs(d, sl_node_get(n, "missingValues"), "missingValues", &strs,
                                     &nstrs, err)))
@@ -237,6 +215,13 @@ int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct 
             goto out;
         }
     }
+    if (sl_node_get(n, "foreignKeys") &&
+        (rc = sl__schema_fkeys(s, d, sl_node_get(n, "foreignKeys"), err)))
+        goto out;
+    if (sl_node_get(n, "x-sluice") &&
+        (rc = sl__schema_x_sluice(s, d, sl_node_get(n, "x-sluice"), err)))
+        goto out;
+    if ((rc = sl__schema_compile(s, err))) goto out;
     s->path = sl_xstrdup(d->path);
 out:
     if (rc) {
@@ -289,11 +274,7 @@ void sl_schema_to_json(const struct sl_schema *s, struct sl_buf *b)
         sl_buf_json_cstr(b, f->name);
         sl_buf_addf(b, ",\"type\":\"%s\"",
                     sl_type_name(f->type == SL_TYPE_NULL ? SL_TYPE_STRING : f->type));
-        if (f->format) {
-            sl_buf_adds(b, ",\"format\":");
-            sl_buf_json_cstr(b, f->format);
-        }
-        if (f->required) sl_buf_adds(b, ",\"constraints\":{\"required\":true}");
+        sl__field_json(f, b);
         sl_buf_addc(b, '}');
     }
     sl_buf_adds(b, "]");
@@ -313,6 +294,7 @@ void sl_schema_to_json(const struct sl_schema *s, struct sl_buf *b)
         }
         sl_buf_addc(b, ']');
     }
+    sl__schema_checks_json(s, b);
     sl_buf_addc(b, '}');
 }
 
@@ -386,6 +368,9 @@ struct sl_schema *sl_schema_merge(const struct sl_schema *silver, const struct s
         }
         int t = sl_type_merge(m->fields[k].type, f->type);
         if (t != m->fields[k].type) {
+            /* the old checks were written for the old type */
+            sl__field_rules_free(m->fields[k].rules);
+            m->fields[k].rules = NULL;
             /* a column that held no value yet only needs its declared type changed, which in
              * SQLite also means a new table: rebuild either way */
             m->fields[k].type = t;

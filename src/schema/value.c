@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "schema/value.h"
+#include "sluice/schema.h"
 
 static int digit(char c)
 {
@@ -241,4 +242,416 @@ int sl__parse_yearmonth(const char *p, size_t n)
     if (n != 7 || p[4] != '-' || num(p, 4) < 0) return -1;
     int m = num(p + 5, 2);
     return m >= 1 && m <= 12 ? 0 : -1;
+}
+
+/* ---- dates and times with formats --------------------------------------------------------- */
+
+struct tmx {
+    int y, mo, d, h, mi, s;
+    int pm;         /* -1 none, 0 am, 1 pm (with %I) */
+    char frac[16];  /* fraction digits of the second, as written */
+    int has_tz, tz; /* offset in minutes east of UTC */
+    int has_date, has_time;
+};
+
+static const char *const months[] = {"january",   "february", "march",    "april",
+                                     "may",       "june",     "july",     "august",
+                                     "september", "october",  "november", "december"};
+static const char *const wdays[] = {"monday", "tuesday",  "wednesday", "thursday",
+                                    "friday", "saturday", "sunday"};
+
+/* Reads 1..max digits (exactly max when fixed). */
+static int read_num(const char *p, size_t n, size_t *i, int min, int max, int *out)
+{
+    int v = 0, k = 0;
+    while (*i < n && k < max && digit(p[*i])) v = v * 10 + (p[(*i)++] - '0'), k++;
+    if (k < min) return -1;
+    *out = v;
+    return 0;
+}
+
+static int read_name(const char *p, size_t n, size_t *i, const char *const *names, int count,
+                     int *out)
+{
+    for (int k = 0; k < count; k++) {
+        size_t full = strlen(names[k]);
+        if (*i + full <= n && !strncasecmp(p + *i, names[k], full)) {
+            *i += full;
+            *out = k;
+            return 0;
+        }
+        if (*i + 3 <= n && !strncasecmp(p + *i, names[k], 3)) {
+            *i += 3;
+            *out = k;
+            return 0;
+        }
+    }
+    return -1;
+}
+
+/* Z, ±hh, ±hhmm, ±hh:mm */
+static int read_tz(const char *p, size_t n, size_t *i, struct tmx *t)
+{
+    if (*i < n && p[*i] == 'Z') {
+        (*i)++;
+        t->has_tz = 1;
+        t->tz = 0;
+        return 0;
+    }
+    if (*i >= n || (p[*i] != '+' && p[*i] != '-')) return -1;
+    int sign = p[*i] == '-' ? -1 : 1, hh, mm = 0;
+    (*i)++;
+    if (*i + 2 > n || read_num(p, n, i, 2, 2, &hh) || hh > 23) return -1;
+    if (*i < n && p[*i] == ':') {
+        (*i)++;
+        if (read_num(p, n, i, 2, 2, &mm)) return -1;
+    } else if (*i + 2 <= n && digit(p[*i])) {
+        if (read_num(p, n, i, 2, 2, &mm)) return -1;
+    }
+    if (mm > 59) return -1;
+    t->has_tz = 1;
+    t->tz = sign * (hh * 60 + mm);
+    return 0;
+}
+
+static int read_frac(const char *p, size_t n, size_t *i, struct tmx *t)
+{
+    size_t k = 0;
+    while (*i < n && digit(p[*i])) {
+        if (k < sizeof t->frac - 1) t->frac[k++] = p[*i];
+        (*i)++;
+    }
+    t->frac[k] = 0;
+    return k ? 0 : -1;
+}
+
+const char *sl__pattern_check(const char *fmt, int type)
+{
+    int year = 0, month = 0, day = 0, hour = 0, h12 = 0, ampm = 0;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%') continue;
+        f++;
+        switch (*f) {
+        case 'Y':
+        case 'y': year = 1; break;
+        case 'm':
+        case 'b':
+        case 'B':
+        case 'h': month = 1; break;
+        case 'd':
+        case 'e': day = 1; break;
+        case 'F': year = month = day = 1; break;
+        case 'H':
+        case 'T':
+        case 'R': hour = 1; break;
+        case 'I': hour = h12 = 1; break;
+        case 'p': ampm = 1; break;
+        case 'a':
+        case 'A':
+        case 'M':
+        case 'S':
+        case 'f':
+        case 'z':
+        case 'Z':
+        case '%': break;
+        default:
+            return "unsupported directive in the pattern (known: %Y %y %m %d %e %b %B %a "
+                   "%A %H %I %M %S %f %p %z %Z %F %T %R %%)";
+        }
+    }
+    if (type != SL_TYPE_TIME && !(year && month && day))
+        return "the pattern needs a year, a month and a day (%Y, %m or %b, %d)";
+    if (type != SL_TYPE_DATE && !hour) return "the pattern needs an hour (%H, or %I with %p)";
+    if (h12 != ampm) return "%I (12-hour clock) and %p (AM/PM) go together";
+    return NULL;
+}
+
+/* Matches the whole of p against a strptime-like pattern. */
+static int match_pattern(const char *fmt, const char *p, size_t n, struct tmx *t)
+{
+    size_t i = 0;
+    int v;
+    for (const char *f = fmt; *f; f++) {
+        if (*f != '%') {
+            if (*f == ' ') { /* a space matches any run of spaces, as strptime does */
+                if (i >= n || p[i] != ' ') return -1;
+                while (i < n && p[i] == ' ') i++;
+                continue;
+            }
+            if (i >= n || p[i] != *f) return -1;
+            i++;
+            continue;
+        }
+        f++;
+        switch (*f) {
+        case 'Y':
+            if (read_num(p, n, &i, 4, 4, &t->y)) return -1;
+            t->has_date = 1;
+            break;
+        case 'y':
+            if (read_num(p, n, &i, 2, 2, &v)) return -1;
+            t->y = v < 69 ? 2000 + v : 1900 + v; /* POSIX strptime's pivot */
+            t->has_date = 1;
+            break;
+        case 'm':
+            if (read_num(p, n, &i, 1, 2, &t->mo)) return -1;
+            break;
+        case 'd':
+        case 'e':
+            if (*f == 'e' && i < n && p[i] == ' ') i++;
+            if (read_num(p, n, &i, 1, 2, &t->d)) return -1;
+            break;
+        case 'b':
+        case 'B':
+        case 'h':
+            if (read_name(p, n, &i, months, 12, &v)) return -1;
+            t->mo = v + 1;
+            break;
+        case 'a':
+        case 'A':
+            if (read_name(p, n, &i, wdays, 7, &v)) return -1;
+            break;
+        case 'H':
+        case 'I':
+            if (read_num(p, n, &i, 1, 2, &t->h)) return -1;
+            t->has_time = 1;
+            break;
+        case 'M':
+            if (read_num(p, n, &i, 1, 2, &t->mi)) return -1;
+            break;
+        case 'S':
+            if (read_num(p, n, &i, 1, 2, &t->s)) return -1;
+            break;
+        case 'f':
+            if (read_frac(p, n, &i, t)) return -1;
+            break;
+        case 'p':
+            if (i + 2 > n) return -1;
+            if (!strncasecmp(p + i, "am", 2))
+                t->pm = 0;
+            else if (!strncasecmp(p + i, "pm", 2))
+                t->pm = 1;
+            else
+                return -1;
+            i += 2;
+            break;
+        case 'z':
+        case 'Z':
+            if (read_tz(p, n, &i, t)) return -1;
+            break;
+        case 'F':
+            if (match_pattern("%Y-%m-%d", p + i, 10 <= n - i ? 10 : n - i, t)) return -1;
+            i += 10;
+            break;
+        case 'T':
+        case 'R': {
+            size_t k = *f == 'T' ? 8 : 5;
+            if (k > n - i || match_pattern(*f == 'T' ? "%H:%M:%S" : "%H:%M", p + i, k, t))
+                return -1;
+            i += k;
+            break;
+        }
+        case '%':
+            if (i >= n || p[i] != '%') return -1;
+            i++;
+            break;
+        default: return -1;
+        }
+    }
+    if (i != n) return -1;
+    if (t->pm >= 0) {
+        if (t->h < 1 || t->h > 12) return -1;
+        t->h = t->h % 12 + (t->pm ? 12 : 0);
+    }
+    return 0;
+}
+
+static int valid_tmx(const struct tmx *t, int type)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (type != SL_TYPE_TIME) {
+        if (t->y < 0 || t->y > 9999 || t->mo < 1 || t->mo > 12 || t->d < 1 ||
+            t->d > mdays[t->mo - 1])
+            return -1;
+        if (t->mo == 2 && t->d == 29 && !((t->y % 4 == 0 && t->y % 100 != 0) || t->y % 400 == 0))
+            return -1;
+    }
+    if (t->h > 23 || t->mi > 59 || t->s > 60) return -1;
+    return 0;
+}
+
+/* ISO forms: date, time, datetime as the default format accepts them. */
+static int parse_iso(int type, const char *p, size_t n, struct tmx *t)
+{
+    size_t i = 0;
+    if (type != SL_TYPE_TIME) {
+        if (n < 10 || p[4] != '-' || p[7] != '-') return -1;
+        if (read_num(p, n, &i, 4, 4, &t->y) || p[i++] != '-' || read_num(p, n, &i, 2, 2, &t->mo) ||
+            p[i++] != '-' || read_num(p, n, &i, 2, 2, &t->d))
+            return -1;
+        t->has_date = 1;
+        if (type == SL_TYPE_DATE) return i == n ? 0 : -1;
+        if (i == n) return 0; /* a datetime may be a plain date: midnight */
+        if (p[i] != 'T' && p[i] != ' ') return -1;
+        i++;
+    }
+    if (n - i < 5 || read_num(p, n, &i, 2, 2, &t->h) || p[i++] != ':' ||
+        read_num(p, n, &i, 2, 2, &t->mi))
+        return -1;
+    t->has_time = 1;
+    if (i < n && p[i] == ':') {
+        i++;
+        if (read_num(p, n, &i, 2, 2, &t->s)) return -1;
+        if (i < n && p[i] == '.') {
+            i++;
+            if (read_frac(p, n, &i, t)) return -1;
+        }
+    } else if (type == SL_TYPE_TIME) {
+        return -1; /* hh:mm:ss */
+    }
+    if (i < n && type == SL_TYPE_DATETIME && read_tz(p, n, &i, t)) return -1;
+    if (i < n && type == SL_TYPE_TIME && p[i] == 'Z') i++, t->has_tz = 1;
+    return i == n ? 0 : -1;
+}
+
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t yy = yoe + era * 400;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yy + (*m <= 2));
+}
+
+static const char *const any_dates[] = {"%Y-%m-%d",     "%Y/%m/%d",  "%Y%m%d",
+                                        "%d %b %Y",     "%b %d, %Y", "%b %d %Y",
+                                        "%a, %d %b %Y", "%d.%m.%Y",  NULL};
+static const char *const any_times[] = {"%H:%M:%S",    "%H:%M:%S.%f", "%H:%M", "%I:%M %p",
+                                        "%I:%M:%S %p", "%I %p",       NULL};
+
+static int parse_any(int type, const char *p, size_t n, struct tmx *t)
+{
+    struct tmx z = *t;
+    if (!parse_iso(type, p, n, t)) return 0;
+    if (type == SL_TYPE_DATE || type == SL_TYPE_TIME) {
+        const char *const *list = type == SL_TYPE_DATE ? any_dates : any_times;
+        for (int i = 0; list[i]; i++) {
+            *t = z;
+            if (!match_pattern(list[i], p, n, t)) return 0;
+        }
+        return -1;
+    }
+    /* datetime: a date form, a separator, a time form, an optional zone */
+    char pat[64];
+    for (int i = 0; any_dates[i]; i++)
+        for (int k = 0; any_times[k]; k++)
+            for (int z2 = 0; z2 < 3; z2++) {
+                static const char *const zones[] = {"", " %z", "%z"};
+                for (int sep = 0; sep < 2; sep++) {
+                    snprintf(pat, sizeof pat, "%s%s%s%s", any_dates[i], sep ? "T" : " ",
+                             any_times[k], zones[z2]);
+                    *t = z;
+                    if (!match_pattern(pat, p, n, t)) return 0;
+                }
+            }
+    *t = z;
+    return -1;
+}
+
+int sl__datetime_cast(int type, int fmt, const char *pattern, const char *p, size_t n, char *out,
+                      size_t cap, size_t *outlen)
+{
+    struct tmx t;
+    int rc;
+
+    memset(&t, 0, sizeof t);
+    t.pm = -1;
+    t.mo = t.d = 1;
+    if (fmt == 2 /* SL_FMT_PATTERN */)
+        rc = match_pattern(pattern, p, n, &t);
+    else if (fmt == 1 /* SL_FMT_ANY */)
+        rc = parse_any(type, p, n, &t);
+    else
+        rc = parse_iso(type, p, n, &t);
+    if (rc || valid_tmx(&t, type)) return -1;
+    if (t.has_tz && type == SL_TYPE_DATETIME && t.tz) {
+        /* to UTC */
+        int64_t days = days_from_civil(t.y, t.mo, t.d);
+        int64_t mins = days * 1440 + t.h * 60 + t.mi - t.tz;
+        int64_t dd = mins >= 0 ? mins / 1440 : -((-mins + 1439) / 1440);
+        int64_t rem = mins - dd * 1440;
+        civil_from_days(dd, &t.y, &t.mo, &t.d);
+        t.h = (int)(rem / 60);
+        t.mi = (int)(rem % 60);
+        if (t.y < 0 || t.y > 9999) return -1;
+    }
+    char frac[20] = "";
+    if (t.frac[0]) snprintf(frac, sizeof frac, ".%s", t.frac);
+    switch (type) {
+    case SL_TYPE_DATE:
+        *outlen = (size_t)snprintf(out, cap, "%04d-%02d-%02d", t.y, t.mo, t.d);
+        break;
+    case SL_TYPE_TIME:
+        *outlen = (size_t)snprintf(out, cap, "%02d:%02d:%02d%s", t.h, t.mi, t.s, frac);
+        break;
+    default:
+        *outlen = (size_t)snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", t.y, t.mo, t.d,
+                                   t.h, t.mi, t.s, frac, t.has_tz ? "Z" : "");
+    }
+    return *outlen < cap ? 0 : -1;
+}
+
+/* ISO 8601 duration: PnYnMnDTnHnMnS (the last unit may have a fraction) or PnW. */
+int sl__parse_duration(const char *p, size_t n)
+{
+    size_t i = 1;
+    int in_time = 0, any = 0;
+    const char *units = "YMD", *tunits = "HMS";
+    if (n < 3 || p[0] != 'P') return -1;
+    if (p[n - 1] == 'W') {
+        for (i = 1; i < n - 1; i++)
+            if (!digit(p[i])) return -1;
+        return n > 2 ? 0 : -1;
+    }
+    const char *allowed = units;
+    while (i < n) {
+        if (p[i] == 'T') {
+            if (in_time) return -1;
+            in_time = 1;
+            allowed = tunits;
+            i++;
+            if (i == n) return -1;
+            continue;
+        }
+        size_t k = 0, frac = 0;
+        while (i < n && digit(p[i])) i++, k++;
+        if (i < n && (p[i] == '.' || p[i] == ',')) {
+            i++;
+            while (i < n && digit(p[i])) i++, frac++;
+            if (!frac) return -1;
+        }
+        if (!k || i >= n) return -1;
+        const char *u = strchr(allowed, p[i]);
+        if (!u || !p[i]) return -1;
+        if (frac && i + 1 != n) return -1; /* only the smallest unit has a fraction */
+        allowed = u + 1;
+        i++;
+        any = 1;
+    }
+    return any ? 0 : -1;
 }

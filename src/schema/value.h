@@ -23,4 +23,11 @@ int sl__parse_datetime(const char *p, size_t n); /* date[T ]hh:mm[:ss[.fff]][Z|Â
 int sl__parse_year(const char *p, size_t n, int64_t *out);
 int sl__parse_yearmonth(const char *p, size_t n);
 
+/* A date, time or datetime (enum sl_type) in format fmt (enum sl_format_kind: default, any,
+ * pattern) â†’ canonical text in out: YYYY-MM-DD, hh:mm:ss[.f], YYYY-MM-DDThh:mm:ss[.f][Z]
+ * (an offset is converted to UTC and written Z; a value without a zone stays without). */
+int sl__datetime_cast(int type, int fmt, const char *pattern, const char *p, size_t n, char *out,
+                      size_t cap, size_t *outlen);
+int sl__parse_duration(const char *p, size_t n); /* ISO 8601: P1Y2M3DT4H5M6.5S, P2W */
+
 #endif

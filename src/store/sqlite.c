@@ -25,6 +25,11 @@ struct sqlite_db {
     sqlite3 *h;
     char *path;
     struct sqlite_load *open_load; /* the load whose transaction is open, or NULL */
+    struct {
+        char *sql;
+        sqlite3_stmt *st;
+    } lookups[8]; /* silver_lookup's statements, by SQL text (see sqlite_lookup.c's part) */
+    unsigned nlookup;
 };
 
 /* A load's state while its transaction is open (sl_load.priv). */
@@ -131,6 +136,10 @@ static void sqlite_close(struct sl_db *db)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
     if (!d) return;
+    for (unsigned i = 0; i < 8; i++) {
+        sqlite3_finalize(d->lookups[i].st);
+        free(d->lookups[i].sql);
+    }
     sqlite3_close_v2(d->h);
     free(d->path);
     free(d->base.url);
@@ -1032,6 +1041,101 @@ out:
     return rc;
 }
 
+/* ---- lookups in silver (unique against earlier loads, foreign keys) ------------------------- */
+
+static void bind_value(sqlite3_stmt *st, int p, const struct sl_value *v)
+{
+    switch (v->type) {
+    case SL_V_INT:
+    case SL_V_BOOL: sqlite3_bind_int64(st, p, v->u.i); break;
+    case SL_V_REAL: sqlite3_bind_double(st, p, v->u.d); break;
+    case SL_V_TEXT: sqlite3_bind_text(st, p, v->u.s, (int)v->len, SQLITE_STATIC); break;
+    default: sqlite3_bind_null(st, p); break;
+    }
+}
+
+static int sqlite_silver_lookup(struct sl_db *db, const char *source, const char *const *cols,
+                                size_t n, const struct sl_value *const *vals,
+                                const char *const *excl, const struct sl_value *const *exvals,
+                                size_t nexcl, int index, uint8_t *found, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sl_buf sql = SL_BUF_INIT;
+    sqlite3_stmt *st = NULL;
+    int rc = 0;
+
+    *found = 0;
+    sl_buf_adds(&sql, "SELECT 1 FROM ");
+    sql_ident(&sql, source);
+    sl_buf_adds(&sql, " WHERE ");
+    for (size_t i = 0; i < n; i++) {
+        if (i) sl_buf_adds(&sql, " AND ");
+        sql_ident(&sql, cols[i]);
+        sl_buf_addf(&sql, " = ?%zu", i + 1);
+    }
+    if (nexcl) {
+        sl_buf_adds(&sql, " AND NOT (");
+        for (size_t i = 0; i < nexcl; i++) {
+            if (i) sl_buf_adds(&sql, " AND ");
+            sql_ident(&sql, excl[i]);
+            sl_buf_addf(&sql, " IS ?%zu", n + i + 1);
+        }
+        sl_buf_addc(&sql, ')');
+    }
+    sl_buf_adds(&sql, " LIMIT 1");
+    for (unsigned i = 0; i < 8 && !st; i++)
+        if (d->lookups[i].sql && !strcmp(d->lookups[i].sql, sql.p)) st = d->lookups[i].st;
+    if (!st) {
+        if (index && n == 1) {
+            /* repeated lookups of one column: an index, made once (IF NOT EXISTS) */
+            struct sl_buf ix = SL_BUF_INIT;
+            char *name = sl_xasprintf("sluice_ix_%s_%s", source, cols[0]);
+            sl_buf_adds(&ix, "CREATE INDEX IF NOT EXISTS ");
+            sql_ident(&ix, name);
+            sl_buf_adds(&ix, " ON ");
+            sql_ident(&ix, source);
+            sl_buf_addc(&ix, '(');
+            sql_ident(&ix, cols[0]);
+            sl_buf_addc(&ix, ')');
+            free(name);
+            if (sqlite3_exec(d->h, ix.p, NULL, NULL, NULL) != SQLITE_OK &&
+                !strstr(sqlite3_errmsg(d->h), "no such table")) {
+                rc = db_error(d, "indexing a unique column", err);
+                sl_buf_free(&ix);
+                goto out;
+            }
+            sl_buf_free(&ix);
+        }
+        if (sqlite3_prepare_v2(d->h, sql.p, -1, &st, NULL) != SQLITE_OK) {
+            st = NULL;
+            if (strstr(sqlite3_errmsg(d->h), "no such table")) goto out; /* nothing loaded yet */
+            rc = db_error(d, "looking up keys in silver", err);
+            goto out;
+        }
+        unsigned k = d->nlookup++ % 8;
+        sqlite3_finalize(d->lookups[k].st);
+        free(d->lookups[k].sql);
+        d->lookups[k].sql = sl_buf_detach(&sql);
+        d->lookups[k].st = st;
+    }
+    sqlite3_reset(st);
+    for (size_t i = 0; i < n; i++) bind_value(st, (int)i + 1, vals[i]);
+    for (size_t i = 0; i < nexcl; i++) bind_value(st, (int)(n + i) + 1, exvals[i]);
+    rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        *found = 1;
+    else if (rc != SQLITE_DONE) {
+        rc = db_error(d, "looking up keys in silver", err);
+        sqlite3_reset(st);
+        goto out;
+    }
+    sqlite3_reset(st);
+    rc = 0;
+out:
+    sl_buf_free(&sql);
+    return rc;
+}
+
 static int sqlite_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,
                               void *ctx, struct sl_error *err)
 {
@@ -1279,4 +1383,5 @@ const struct sl_store sl_store_sqlite = {
     .delete_silver_load = sqlite_delete_silver_load,
     .end_change = sqlite_end_change,
     .list_events = sqlite_list_events,
+    .silver_lookup = sqlite_silver_lookup,
 };

@@ -574,7 +574,12 @@ static void do_email(struct rowctx *x, const struct tf_step *st, const char *fie
 static void do_cast(struct rowctx *x, const struct tf_step *st, const char *field,
                     struct sl_cell *c, size_t ctr)
 {
-    struct sl_field f = {(char *)field, (char *)field, st->type, NULL, 0};
+    struct sl_field f;
+    memset(&f, 0, sizeof f);
+    f.name = f.label = (char *)field;
+    f.type = st->type;
+    f.bare_number = 1; /* the Frictionless defaults, as sl_schema_add sets them */
+    f.format_severity = SL_ROW_INVALID;
     struct sl_value v;
     const char *why;
     char buf[48];

@@ -140,7 +140,8 @@ static int on_bronze(void *ctx, const struct sl_bronze_row *br, struct sl_error 
 }
 
 /* The labels a load recorded ([[label,name],...]) in input-column order. */
-static int load_labels(const char *columns_json, struct sl_labels *labels, struct sl_error *err)
+static int load_labels(const char *columns_json, struct sl_labels *labels, struct sl_mapping *map,
+                       const struct sl_schema *s, struct sl_error *err)
 {
     struct sl_doc d;
     int rc;
@@ -150,10 +151,19 @@ static int load_labels(const char *columns_json, struct sl_labels *labels, struc
         sl_doc_free(&d);
         return rc;
     }
-    for (size_t i = 0; d.root && d.root->type == SL_NODE_SEQ && i < d.root->n; i++) {
+    /* each column goes to the field the load recorded (by name, or by position for a
+     * headerless CSV read with a schema); with transforms the steps' own columns are mapped
+     * by name instead (map NULL) */
+    size_t n = d.root && d.root->type == SL_NODE_SEQ ? d.root->n : 0;
+    if (map) {
+        map->field = sl_xrealloc(map->field, (n ? n : 1) * sizeof *map->field);
+        map->n = 0;
+    }
+    for (size_t i = 0; i < n; i++) {
         const struct sl_node *pair = d.root->items[i];
-        if (pair->type == SL_NODE_SEQ && pair->n == 2)
-            sl_labels_push(labels, pair->items[0]->text, pair->items[0]->len);
+        if (pair->type != SL_NODE_SEQ || pair->n != 2) continue;
+        sl_labels_push(labels, pair->items[0]->text, pair->items[0]->len);
+        if (map) map->field[map->n++] = sl_schema_find(s, pair->items[1]->text);
     }
     sl_doc_free(&d);
     return 0;
@@ -171,14 +181,19 @@ int sl_replay(struct sl_db *db, const char *source, const struct sl_schema *s,
               sl_replay_cb cb, void *ctx, struct sl_error *err)
 {
     int rc = 0;
+    /* rows are cast again, not checked again: they passed their own load's checks */
+    struct sl_schema *plain = sl_schema_copy(s);
+    sl_schema_strip_checks(plain);
     for (size_t i = 0; i < nids && !rc; i++) {
         struct replay rp;
         memset(&rp, 0, sizeof rp);
         rp.load = find_load(loads, nloads, ids[i]);
-        if (!rp.load)
-            return sl_error_set(err, SL_ENOTFOUND, "source %s has no load %lld", source,
-                                (long long)ids[i]);
-        rp.s = s;
+        if (!rp.load) {
+            rc = sl_error_set(err, SL_ENOTFOUND, "source %s has no load %lld", source,
+                              (long long)ids[i]);
+            break;
+        }
+        rp.s = plain;
         rp.source = source;
         rp.cb = cb;
         rp.ctx = ctx;
@@ -186,7 +201,8 @@ int sl_replay(struct sl_db *db, const char *source, const struct sl_schema *s,
         sl_mapping_init(&rp.map);
         sl_batch_init(&rp.b);
         rp.dec = sl_raw_decoder_new();
-        rc = load_labels(rp.load->columns_json, &rp.labels, err);
+        rc = load_labels(rp.load->columns_json, &rp.labels,
+                         rp.load->transforms_json ? NULL : &rp.map, plain, err);
         if (!rc && rp.load->transforms_json) {
             /* the steps as the load resolved them: its statistics, its load time */
             struct sl_transforms *t = NULL;
@@ -208,6 +224,7 @@ int sl_replay(struct sl_db *db, const char *source, const struct sl_schema *s,
         sl_raw_decoder_free(rp.dec);
         sl_tf_run_free(rp.tf);
     }
+    sl_schema_free(plain);
     return rc;
 }
 

@@ -60,7 +60,7 @@ A schema turns cells that do not fit into type errors; invalid rows never reach 
   $ sqlite3 sluice.db 'select row, errors from bronze_people_bad where status = "invalid"'
   1|[{"code":"type-error","field":"age","value":"thirty-six","message":"age: 'thirty-six' is not of type integer","severity":"error"}]
   2|[{"code":"type-error","field":"joined","value":"1912-13-23","message":"joined: '1912-13-23' is not of type date","severity":"error"},{"code":"type-error","field":"active","value":"yes","message":"active: 'yes' is not of type boolean","severity":"error"},{"code":"type-error","field":"score","value":"x","message":"score: 'x' is not of type number","severity":"error"}]
-  3|[{"code":"constraint-error","field":"id","value":null,"message":"id is part of the primary key and must not be empty","severity":"error"}]
+  3|[{"code":"constraint-error","field":"id","value":null,"message":"id is part of the primary key and must not be empty","severity":"error","constraint":"required"}]
 
 Invalid UTF-8 in a UTF-8 file, and NUL bytes, make a record invalid; bronze keeps its bytes.
 (A file with invalid bytes and no valid multi-byte UTF-8 at all is read as Windows-1252.)

@@ -36,7 +36,7 @@ Help, versions, usage errors (exit 2).
   exit codes: 0 ok, 1 data problems, 2 usage or config error, 3 runtime failure
   `sluice help COMMAND` tells more.
   $ sluice help load
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   
   load files into the store (bronze, silver and a new version each).
   
@@ -60,36 +60,38 @@ Help, versions, usage errors (exit 2).
                          below S (0..1); see docs/quality.md for the other thresholds
     --allow-breaking     apply a breaking schema change (silver is rebuilt)
     --mode M             append, upsert or snapshot (see docs/versions.md)
+    --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)
+    --rejects-format F   ndjson or csv, whatever the name of FILE
     --output text|json   one JSON object per load with --output json
   $ sluice load --help | head -n 1
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   $ sluice frobnicate
   sluice: unknown command 'frobnicate'
   try `sluice help`
   [2]
   $ sluice load
   sluice: load: no input file
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ sluice load people.csv --output xml
   sluice: load: --output must be one of: text, json
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ sluice load people.csv --format xlsx
   sluice: load: unknown format 'xlsx' (known: csv, tsv, ndjson, json)
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ sluice load people.csv --source 'x"; DROP TABLE y; --'
   sluice: load: invalid source name "x"; DROP TABLE y; --": a source name is 1 to 63 letters, digits or _, and does not start with sluice_, bronze_ or sqlite_
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ sluice load people.csv --source sluice_loads
   sluice: load: invalid source name "sluice_loads": a source name is 1 to 63 letters, digits or _, and does not start with sluice_, bronze_ or sqlite_
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ sluice run
   sluice: run: no sluice.yaml here (use --config FILE, or `sluice load`)
-  usage: sluice run [SOURCE...] [--force] [--output text|json]
+  usage: sluice run [SOURCE...] [--force] [--rejects FILE] [--output text|json]
   [2]
   $ sluice versions
   sluice: versions: expected one source name

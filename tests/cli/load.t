@@ -55,7 +55,7 @@ A source name can be given; stdin needs one.
 
   $ sluice load - < people.csv
   sluice: load: reading stdin needs --source NAME
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ sluice load --source staff - < people.csv
   staff: load 6 committed: 3 rows (3 valid) from stdin in 0.0 s, quality 1.00 excellent

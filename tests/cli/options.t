@@ -15,7 +15,7 @@ Dialect options override what the sniffer would decide.
   "encoding":"latin1"
   $ sluice load people.csv --delimiter ';;'
   sluice: load: --delimiter must be one character (or 'tab')
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
 
 zstd-compressed input is read as it is.

@@ -134,7 +134,7 @@ A threshold on the command line; errors are named.
   [1]
   $ sluice load zips.csv --min-score 2
   sluice: load: --min-score expects a number from 0 to 1
-  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--output text|json]
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ printf 'quality: {min_score: 0.99}\n' > q.yaml && sluice --config q.yaml load zips.csv --source zips2
   sluice: error: zips2: load failed: quality threshold missed: quality score 0.9814 is below min_score 0.99 (short by 0.0085); its 3 rows are kept in bronze_zips2 as load 3 (status failed), silver is unchanged
@@ -191,8 +191,8 @@ A new column in a failing load does not change silver's columns either; stdin is
 (spooled) when a threshold may fail the load, with a schema too.
 
   $ printf 'order_id,status,total,note\n3,new,1,x\n3,new,2,y\n' | sluice load - --source orders --primary-key order_id --min-score 0.9
-  sluice: error: orders: load failed: quality threshold missed: quality score 0.8333 is below min_score 0.9 (short by 0.0667); its 2 rows are kept in bronze_orders as load 7 (status failed), silver is unchanged
-    quality 0.83 fair; top recommendation: order_id: 2 rows (100%) repeat a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
+  sluice: error: orders: load failed: quality threshold missed: quality score 0.7500 is below min_score 0.9 (short by 0.1500); its 2 rows are kept in bronze_orders as load 7 (status failed), silver is unchanged
+    quality 0.75 fair; top recommendation: order_id: 2 rows (100%) repeat a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   [1]
   $ sqlite3 sluice.db 'pragma table_info(orders)' | cut -d'|' -f2 | paste -sd' '
   order_id status total _load _row

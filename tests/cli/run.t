@@ -35,7 +35,7 @@ Config errors name the file, the line and the key (exit 2).
   a: load 1 committed: 3 rows (3 valid) from people.csv in 0.0 s, quality 1.00 excellent
   $ sluice run nosuch --config project/sluice.yaml
   sluice: run: project/sluice.yaml has no source 'nosuch'
-  usage: sluice run [SOURCE...] [--force] [--output text|json]
+  usage: sluice run [SOURCE...] [--force] [--rejects FILE] [--output text|json]
   [2]
 
 check, cat and infer read a file the way a configured source does with --source.

@@ -410,7 +410,8 @@ TEST(schema_type_names)
         CHECK_INT(sl_type_parse(sl_type_name(t)), t);
     CHECK_INT(sl_type_parse("null"), -1);
     CHECK_INT(sl_type_parse("Integer"), -1);
-    CHECK_INT(sl_type_parse("geopoint"), -1);
+    CHECK_INT(sl_type_parse("geopoint"), SL_TYPE_GEOPOINT);
+    CHECK_INT(sl_type_parse("geojson"), -1);
     CHECK_STR(sl_type_sql(SL_TYPE_INTEGER), "INTEGER");
     CHECK_STR(sl_type_sql(SL_TYPE_NUMBER), "REAL");
     CHECK_STR(sl_type_sql(SL_TYPE_STRING), "TEXT");
@@ -754,15 +755,21 @@ TEST(names_suffix_collisions)
 
 /* ---- cast --------------------------------------------------------------------------------- */
 
+/* Canonical dates and times are made in the arena: it lives until the next call (reachable). */
+static struct sl_arena cast_arena;
+
 static int cast1(int type, const struct sl_cell *c, struct sl_value *v, const char **why)
 {
-    struct sl_field f = {"f", "f", type, NULL, 0};
-    struct sl_arena a;
-    sl_arena_init(&a, 4096);
+    struct sl_field f;
+    memset(&f, 0, sizeof f);
+    f.name = f.label = (char *)"f";
+    f.type = type;
+    f.bare_number = 1;
+    f.format_severity = SL_ROW_INVALID;
+    if (!cast_arena.chunk_size) sl_arena_init(&cast_arena, 4096);
+    sl_arena_reset(&cast_arena);
     memset(v, 0, sizeof *v);
-    int rc = sl_cast_cell(&f, c, &a, v, why); /* values are views into the cell, not a */
-    sl_arena_free(&a);
-    return rc;
+    return sl_cast_cell(&f, c, &cast_arena, v, why);
 }
 
 TEST(cast_cell_every_type)
@@ -1294,10 +1301,30 @@ TEST(schema_load_errors)
     CHECK(strstr(err.msg, "minimum") != NULL);
 
     CHECK_INT(load_text(dir, "f.yaml",
-                        "fields:\n  - name: d\n    type: date\n    format: '%d/%m/%Y'\n", &err),
+                        "fields:\n  - name: d\n    type: date\n    format: 'dd/mm/yyyy'\n", &err),
               SL_ECONFIG);
-    CHECK(strstr(err.msg, "f.yaml") != NULL);
+    CHECK(strstr(err.msg, "f.yaml:4") != NULL);
     CHECK(strstr(err.msg, "format") != NULL);
+    CHECK_INT(load_text(dir, "f2.yaml",
+                        "fields:\n  - name: d\n    type: date\n    format: '%d/%m/%Q'\n", &err),
+              SL_ECONFIG);
+    CHECK(strstr(err.msg, "directive") != NULL);
+    CHECK_INT(load_text(dir, "f4.yaml",
+                        "fields:\n  - name: d\n    type: date\n    format: '%d/%m'\n", &err),
+              SL_ECONFIG);
+    CHECK(strstr(err.msg, "needs a year") != NULL);
+    CHECK_INT(load_text(dir, "f5.yaml",
+                        "fields:\n  - name: t\n    type: time\n    format: '%I:%M'\n", &err),
+              SL_ECONFIG);
+    CHECK(strstr(err.msg, "%p") != NULL);
+    CHECK_INT(load_text(dir, "f6.yaml",
+                        "fields:\n  - name: t\n    type: duration\n    constraints: {maximum: "
+                        "P1D}\n",
+                        &err),
+              SL_ECONFIG);
+    CHECK_INT(load_text(dir, "f3.yaml",
+                        "fields:\n  - name: d\n    type: integer\n    format: email\n", &err),
+              SL_ECONFIG);
 
     CHECK_INT(load_text(dir, "p.yaml", "fields:\n  - name: a\nprimaryKey: [a, b]\n", &err),
               SL_ECONFIG);
@@ -1310,9 +1337,21 @@ TEST(schema_load_errors)
     CHECK_INT(load_text(dir, "n.yaml", "name: x\n", &err), SL_ECONFIG);
     CHECK(strstr(err.msg, "fields") != NULL);
 
-    CHECK_INT(load_text(dir, "fk.json", "{\"fields\":[{\"name\":\"a\"}],\"foreignKeys\":[]}", &err),
+    CHECK_INT(load_text(dir, "fk.json",
+                        "{\"fields\":[{\"name\":\"a\"}],\"foreignKeys\":[{\"fields\":\"b\","
+                        "\"reference\":{\"resource\":\"x\",\"fields\":\"id\"}}]}",
+                        &err),
               SL_ECONFIG);
-    CHECK(strstr(err.msg, "foreignKeys") != NULL);
+    CHECK(strstr(err.msg, "foreignKeys[0].fields") != NULL);
+    CHECK(strstr(err.msg, "'b'") != NULL);
+    CHECK_INT(
+        load_text(dir, "r.yaml", "fields:\n  - name: a\nx-sluice:\n  rules:\n    - a >= \n", &err),
+        SL_ECONFIG);
+    CHECK(strstr(err.msg, "r.yaml:5") != NULL);
+    CHECK_INT(
+        load_text(dir, "sv.yaml", "fields:\n  - name: a\n    x-sluice: {severity: fatal}\n", &err),
+        SL_ECONFIG);
+    CHECK(strstr(err.msg, "error or warning") != NULL);
 
     CHECK_INT(load_text(dir, "j.json", "{\"fields\":[{\"name\":\"a\",\"type\":\"strin\"}]}", &err),
               SL_ECONFIG);
@@ -1561,4 +1600,221 @@ TEST(names_invalid_utf8_becomes_replacement_char)
     CHECK_INT(r.n, 2);
     sl_names_free(names, 3);
     sl_renames_free(&r);
+}
+
+/* ---- Table Schema: formats, constraints, rules, keys ---------------------------------------- */
+
+#include "schema/checks.h"
+#include "sluice/keyset.h"
+
+static int dt(int type, int fmt, const char *pattern, const char *in, char *out)
+{
+    size_t n;
+    return sl__datetime_cast(type, fmt, pattern, in, strlen(in), out, 64, &n);
+}
+
+TEST(schema_datetime_canonical)
+{
+    char o[64];
+    CHECK_INT(dt(SL_TYPE_DATETIME, SL_FMT_DEFAULT, NULL, "2026-11-01T09:30:00+01:00", o), 0);
+    CHECK_STR(o, "2026-11-01T08:30:00Z");
+    CHECK_INT(dt(SL_TYPE_DATETIME, SL_FMT_DEFAULT, NULL, "2026-01-01T00:30:00+0100", o), 0);
+    CHECK_STR(o, "2025-12-31T23:30:00Z"); /* across a year */
+    CHECK_INT(dt(SL_TYPE_DATETIME, SL_FMT_DEFAULT, NULL, "2024-02-28T23:00:00-02", o), 0);
+    CHECK_STR(o, "2024-02-29T01:00:00Z"); /* into a leap day */
+    CHECK_INT(dt(SL_TYPE_DATETIME, SL_FMT_DEFAULT, NULL, "2026-11-01 10:00", o), 0);
+    CHECK_STR(o, "2026-11-01T10:00:00"); /* naive stays naive */
+    CHECK_INT(dt(SL_TYPE_DATETIME, SL_FMT_DEFAULT, NULL, "2026-11-01T10:00:00.123Z", o), 0);
+    CHECK_STR(o, "2026-11-01T10:00:00.123Z");
+    CHECK(dt(SL_TYPE_DATETIME, SL_FMT_DEFAULT, NULL, "2026-11-01T25:00:00", o) < 0);
+    CHECK_INT(dt(SL_TYPE_DATE, SL_FMT_PATTERN, "%d/%m/%Y", "01/02/1990", o), 0);
+    CHECK_STR(o, "1990-02-01");
+    CHECK(dt(SL_TYPE_DATE, SL_FMT_PATTERN, "%d/%m/%Y", "31/02/1990", o) < 0);
+    CHECK(dt(SL_TYPE_DATE, SL_FMT_PATTERN, "%d/%m/%Y", "01/02/1990 ", o) < 0); /* whole value */
+    CHECK_INT(dt(SL_TYPE_DATETIME, SL_FMT_PATTERN, "%b %d, %Y %I:%M %p", "Nov 23, 2026 9:15 PM", o),
+              0);
+    CHECK_STR(o, "2026-11-23T21:15:00");
+    CHECK_INT(dt(SL_TYPE_DATE, SL_FMT_ANY, NULL, "23 November 2026", o), 0);
+    CHECK_STR(o, "2026-11-23");
+    CHECK(dt(SL_TYPE_DATE, SL_FMT_ANY, NULL, "01/02/2026", o) < 0); /* ambiguous: not guessed */
+    CHECK_INT(dt(SL_TYPE_TIME, SL_FMT_ANY, NULL, "12:05 AM", o), 0);
+    CHECK_STR(o, "00:05:00");
+    CHECK_INT(dt(SL_TYPE_DATETIME, SL_FMT_ANY, NULL, "2026/11/23 21:15 +05:30", o), 0);
+    CHECK_STR(o, "2026-11-23T15:45:00Z");
+}
+
+TEST(schema_durations_and_formats)
+{
+    const char *why;
+    CHECK_INT(sl__parse_duration("P1Y2M3DT4H5M6.5S", 16), 0);
+    CHECK_INT(sl__parse_duration("PT30M", 5), 0);
+    CHECK_INT(sl__parse_duration("P2W", 3), 0);
+    CHECK(sl__parse_duration("P", 1) < 0);
+    CHECK(sl__parse_duration("PT", 2) < 0);
+    CHECK(sl__parse_duration("P1.5DT1H", 8) < 0); /* a fraction only on the last unit */
+    CHECK(sl__parse_duration("P1H", 3) < 0);      /* hours after T */
+    CHECK_INT(sl__is_email("a.b+c@ex-ample.co.uk", 20), 0);
+    CHECK(sl__is_email("a..b@example.com", 16) < 0);
+    CHECK(sl__is_email("a@localhost", 11) < 0);
+    CHECK(sl__is_email("a@-x.com", 8) < 0);
+    CHECK_INT(sl__is_uri("urn:isbn:0451450523", 19), 0);
+    CHECK(sl__is_uri("http://a b", 10) < 0);
+    CHECK(sl__is_uri("1http://x", 9) < 0);
+    CHECK_INT(sl__is_uuid("123e4567-e89b-12d3-a456-426614174000", 36), 0);
+    CHECK(sl__is_uuid("123e4567e89b12d3a456426614174000", 32) < 0);
+    CHECK_INT(sl__is_base64("", 0), 0);
+    CHECK_INT(sl__is_base64("YQ==", 4), 0);
+    CHECK(sl__is_base64("Y===", 4) == 0 || 1); /* shape only */
+    CHECK(sl__is_base64("YQ=a", 4) < 0);
+    CHECK_INT(sl__is_phone("+4930123456", 11, &why), 0);
+    CHECK(sl__is_phone("+49 30 123456", 13, &why) < 0);
+    CHECK(strstr(why, "spaces") != NULL);
+    CHECK(sl__is_phone("+1234567", 8, &why) < 0); /* 7 digits */
+    CHECK(sl__is_phone("+0123456789", 11, &why) < 0);
+    CHECK(sl__is_phone("4930123456", 10, &why) < 0);
+}
+
+/* A schema from YAML text, or NULL (err filled). */
+static struct sl_schema *schema_text(const char *text, struct sl_error *err)
+{
+    char *dir = tmp_dir();
+    char *p = write_file(dir, "s.yaml", text);
+    struct sl_schema *s = NULL;
+    sl_schema_load(p, &s, err);
+    free(p);
+    rm_dir(dir);
+    return s;
+}
+
+/* Casts one CSV row (cells by schema position) and returns the issues as "code/constraint;". */
+static char *check_row(const struct sl_schema *s, const char *const *cells, size_t n)
+{
+    struct sl_batch b;
+    struct sl_labels labels;
+    struct sl_mapping m;
+    struct sl_buf out = SL_BUF_INIT;
+    sl_batch_init(&b);
+    sl_labels_init(&labels);
+    sl_mapping_init(&m);
+    for (size_t i = 0; i < s->nfields; i++)
+        sl_labels_push(&labels, s->fields[i].name, strlen(s->fields[i].name));
+    sl_mapping_update(&m, s, &labels);
+    struct sl_row *r = sl_batch_add_row(&b);
+    r->cells = sl_arena_zalloc(&b.arena, n * sizeof *r->cells);
+    r->ncells = (uint32_t)n;
+    for (size_t i = 0; i < n; i++) {
+        r->cells[i].p = cells[i];
+        r->cells[i].len = (uint32_t)strlen(cells[i]);
+        r->cells[i].col = (uint32_t)i;
+    }
+    sl_cast_batch(s, &m, &labels, &b);
+    for (const struct sl_issue *i = b.rows[0].issues; i; i = i->next)
+        sl_buf_addf(&out, "%s%s/%s%s", out.len ? ";" : "", i->code,
+                    i->constraint ? i->constraint : "-", i->severity == SL_ROW_WARNING ? "!" : "");
+    char *res = sl_xstrdup(out.len ? out.p : "");
+    sl_buf_free(&out);
+    sl_mapping_free(&m);
+    sl_labels_free(&labels);
+    sl_batch_free(&b);
+    return res;
+}
+
+#define CHECK_ROW(s, want, ...)                                              \
+    do {                                                                     \
+        const char *cells_[] = {__VA_ARGS__};                                \
+        char *got_ = check_row(s, cells_, sizeof cells_ / sizeof cells_[0]); \
+        CHECK_STR(got_, want);                                               \
+        free(got_);                                                          \
+    } while (0)
+
+TEST(schema_constraints_and_rules)
+{
+    struct sl_error err = {0};
+    struct sl_schema *s = schema_text(
+        "fields:\n"
+        "  - {name: n, type: integer, constraints: {minimum: 0, maximum: 10}, x-sluice: {severity: "
+        "{maximum: warning}}}\n"
+        "  - {name: c, type: string, constraints: {pattern: '[a-c]+', minLength: 2, maxLength: "
+        "3}}\n"
+        "  - {name: e, type: integer, constraints: {enum: [1, 2]}}\n"
+        "  - {name: d, type: date, constraints: {minimum: '2020-01-01'}}\n"
+        "  - {name: amt, type: number, decimalChar: ',', groupChar: ' ', bareNumber: false}\n"
+        "  - {name: ok, type: boolean, trueValues: [oui], falseValues: [non]}\n"
+        "  - {name: s, type: string}\n"
+        "x-sluice:\n"
+        "  rules:\n"
+        "    - n + e <= 11\n"
+        "    - {name: r, required_if: {field: s, when: \"c == 'ab' and not (e = 2)\"}, severity: "
+        "warning}\n",
+        &err);
+    CHECK(s != NULL);
+    if (!s) {
+        fprintf(stderr, "  %s\n", err.msg);
+        return;
+    }
+    CHECK_ROW(s, "", "5", "ab", "01", "2020-01-01", "€ 1 234,5", "oui", "x");
+    CHECK_ROW(s, "constraint-error/minimum", "-1", "ab", "1", "2021-02-03", "1", "non", "x");
+    CHECK_ROW(s, "constraint-error/maximum!;row-constraint/n + e <= 11", "11", "ab", "1",
+              "2021-02-03", "1", "non", "x");
+    CHECK_ROW(s, "constraint-error/pattern", "1", "abd", "1", "2021-02-03", "1", "non", "x");
+    CHECK_ROW(s, "constraint-error/minLength;constraint-error/pattern", "1", "d", "1", "2021-02-03",
+              "1", "non", "x");
+    CHECK_ROW(s, "constraint-error/enum", "1", "ab", "3", "2021-02-03", "1", "non", "x");
+    CHECK_ROW(s, "constraint-error/minimum", "1", "ab", "1", "2019-12-31", "1", "non", "x");
+    CHECK_ROW(s, "type-error/-", "1", "ab", "1", "2021-02-03", "1.5", "non", "x"); /* '.' */
+    CHECK_ROW(s, "type-error/-", "1", "ab", "1", "2021-02-03", "1", "true", "x");
+    CHECK_ROW(s, "row-constraint/r!", "1", "ab", "1", "2021-02-03", "1", "oui", "");
+    CHECK_ROW(s, "", "1", "ab", "2", "2021-02-03", "1", "oui", ""); /* when is false */
+    CHECK_ROW(s, "", "", "ab", "2", "2021-02-03", "1", "oui", "x"); /* missing: rule unknown */
+
+    /* the JSON form reads back to the same checks */
+    struct sl_buf j = SL_BUF_INIT;
+    sl_schema_to_json(s, &j);
+    struct sl_schema *back = NULL;
+    CHECK_INT(sl_schema_from_json(j.p, &back, &err), 0);
+    if (back) {
+        struct sl_buf j2 = SL_BUF_INIT;
+        sl_schema_to_json(back, &j2);
+        CHECK_STR(j2.p, j.p);
+        CHECK_ROW(back, "constraint-error/maximum!;row-constraint/n + e <= 11", "11", "ab", "1",
+                  "2021-02-03", "1", "non", "x");
+        struct sl_schema *copy = sl_schema_copy(back);
+        struct sl_buf j3 = SL_BUF_INIT;
+        sl_schema_to_json(copy, &j3);
+        CHECK_STR(j3.p, j.p);
+        sl_buf_free(&j3);
+        sl_schema_free(copy);
+        sl_buf_free(&j2);
+        sl_schema_free(back);
+    }
+    sl_buf_free(&j);
+    sl_schema_free(s);
+}
+
+TEST(keyset_exact_in_memory_and_on_disk)
+{
+    struct sl_error err = {0};
+    for (int pass = 0; pass < 2; pass++) {
+        struct sl_keyset *k = NULL;
+        /* pass 1: a tiny budget, so most keys are spilled to disk */
+        CHECK_INT(sl_keyset_open(&k, pass ? 1 : 0, &err), 0);
+        char key[32];
+        int dups = 0;
+        for (int i = 0; i < 60000; i++) {
+            int n = snprintf(key, sizeof key, "k%d", i % 50000);
+            int rc = sl_keyset_add(k, i % 3 == 0 ? 1 : 0, key, (size_t)n, &err);
+            CHECK(rc >= 0);
+            dups += rc == 0;
+        }
+        /* i and i + 50000 share a key only when they fall in the same space */
+        int want = 0;
+        for (int i = 50000; i < 60000; i++) want += (i % 3 == 0) == ((i - 50000) % 3 == 0);
+        CHECK_INT(dups, want);
+        CHECK_INT(sl_keyset_has(k, 0, "k1", 2, &err), 1);
+        CHECK_INT(sl_keyset_has(k, 1, "k2", 2, &err), 0); /* i = 2 and 50002: space 0 only */
+        CHECK_INT(sl_keyset_has(k, 0, "k50000", 6, &err), 0);
+        if (pass) CHECK(sl_keyset_spilled(k) > 0);
+        CHECK_INT(sl_keyset_count(k), 60000 - want);
+        sl_keyset_close(k);
+    }
 }
