@@ -21,7 +21,11 @@
 struct pipe {
     struct sl__input *in;
     const struct sl_schema *cast; /* types to cast to, field order of silver */
-    struct sl__recval *recval;    /* a JSON Schema that validates whole records, or NULL */
+    /* silver's own types (checks stripped), for the fields whose silver column is wider than
+     * this load's type: widened[k] is set for them, else widened is NULL */
+    const struct sl_schema *silver;
+    const unsigned char *widened;
+    struct sl__recval *recval; /* a JSON Schema that validates whole records, or NULL */
     struct sl_mapping map;
     struct sl_quality quality;
     struct sl_tf_run *tf; /* the source's transforms, or NULL */
@@ -98,6 +102,29 @@ static void track_time_range(struct pipe *p, const struct sl_batch *b)
     }
 }
 
+/*
+ * A column silver keeps wider than this load's type (a string column, a load of numbers):
+ * the row was checked with the load's type, but silver gets the value a rebuild from bronze
+ * gives, the cell cast to silver's type ("1.50" stays "1.50", not 1.5). Silver stays a pure
+ * function of bronze.
+ */
+static void store_as_silver(struct pipe *p, struct sl_batch *b)
+{
+    for (size_t r = 0; r < b->nrows; r++) {
+        struct sl_row *row = &b->rows[r];
+        if (!row->values || row->status == SL_ROW_INVALID) continue;
+        for (uint32_t j = 0; j < row->ncells; j++) {
+            const struct sl_cell *c = &row->cells[j];
+            int32_t k = c->col < p->map.n ? p->map.field[c->col] : -1;
+            struct sl_value v;
+            const char *why;
+            if (k < 0 || !p->widened[k] || row->values[k].type == SL_V_NULL) continue;
+            if (sl_cast_cell(&p->silver->fields[k], c, &b->arena, &v, &why) >= 0)
+                row->values[k] = v;
+        }
+    }
+}
+
 static void *reader_main(void *arg)
 {
     struct pipe *p = arg;
@@ -130,6 +157,7 @@ static void *reader_main(void *arg)
         sl_mapping_update(&p->map, p->cast, labels);
         if (p->recval) sl__recval_prepare(p->cast, &p->map, b);
         sl_cast_batch(p->cast, &p->map, labels, b);
+        if (p->widened) store_as_silver(p, b);
         if (p->recval && (rc = sl__recval_batch(p->recval, b, &p->err)) < 0) {
             give_free(p, b);
             break;
@@ -411,6 +439,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct sl__inferred inf;
     struct sl_source_state st;
     struct sl_schema *explicit_schema = NULL, *load_schema = NULL, *merged = NULL, *cast = NULL;
+    struct sl_schema *silver = NULL;
+    unsigned char *widened = NULL;
     struct sl__recval *recval = NULL;
     struct sl_load load;
     struct pipe *p = NULL;
@@ -527,10 +557,21 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     }
     keep_checks(merged, load_schema);
     cast = cast_schema(merged, load_schema);
+    for (size_t i = 0; i < cast->nfields; i++)
+        if (cast->fields[i].type != merged->fields[i].type) {
+            if (!widened) {
+                widened = sl_xcalloc(cast->nfields, 1);
+                silver = sl_schema_copy(merged);
+                sl_schema_strip_checks(silver);
+            }
+            widened[i] = 1;
+        }
 
     p = sl_xcalloc(1, sizeof *p);
     p->in = &in;
     p->cast = cast;
+    p->silver = silver;
+    p->widened = widened;
     p->tf = tf;
     p->recval = recval;
     p->ts_field = -1;
@@ -729,6 +770,8 @@ done:
     sl_schema_free(load_schema);
     sl_schema_free(merged);
     sl_schema_free(cast);
+    sl_schema_free(silver);
+    free(widened);
     sl_buf_free(&msg);
     sl_buf_free(&qjson);
     sl_buf_free(&thr);

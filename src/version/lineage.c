@@ -99,10 +99,13 @@ static int graph_source(struct sl_db *db, const char *source, int format, struct
             sl_buf_json_cstr(out, l->format);
             sl_buf_adds(out, ",\"mode\":");
             sl_buf_json_cstr(out, sl_load_mode(l, NULL));
-            sl_buf_addf(out,
-                        ",\"schema_version\":%d,\"rows\":%lld,\"valid\":%lld,\"invalid\":%lld}",
+            sl_buf_addf(out, ",\"schema_version\":%d,\"rows\":%lld,\"valid\":%lld,\"invalid\":%lld",
                         ver[i], (long long)l->rows, (long long)(l->valid + l->warning),
                         (long long)l->invalid);
+            /* the transform steps as the load resolved them, and the values each changed */
+            sl_buf_adds(out, ",\"transforms\":");
+            sl_buf_adds(out, l->transforms_json ? l->transforms_json : "null");
+            sl_buf_adds(out, "}");
         }
         sl_buf_adds(out, "]}");
         goto out;
@@ -116,6 +119,8 @@ static int graph_source(struct sl_db *db, const char *source, int format, struct
                         (long long)l->id, l->active ? "active" : "inactive",
                         l->mode ? l->mode : "-", ver[i], (long long)l->rows, l->input,
                         l->sha256 ? l->sha256 : "");
+            if (l->transforms_json)
+                sl_buf_addf(out, "        transforms: %s\n", l->transforms_json);
         }
         goto out;
     }

@@ -14,6 +14,11 @@ Text: trim, collapse_whitespace, upper, lower.
   3|Grace Hopper|grace.hopper(at)navy.mil|arlington|US
   4|Edsger Dijkstra||nuenen|
 
+The lineage of a source shows each load's transforms as resolved, with the values they changed.
+
+  $ cd transforms && sluice lineage people | grep -c 'transforms: {"steps":\[{"trim"'
+  1
+
 normalize_email: trimmed, domain lowercased, local part kept; a value that is not an address
 is a warning (severity: warning by default) and lands empty.
 

@@ -82,7 +82,7 @@ The lineage graph: input -> load -> bronze -> silver, as text, JSON, DOT and Mer
        <- load 1 [active, upsert, schema v1, 2 rows] <- orders_1.csv (a4328aca7227)
        <- load 2 [active, upsert, schema v1, 2 rows] <- orders_2.csv (e4cbc5ec7f7a)
   $ sluice lineage orders --output json
-  {"sources":[{"source":"orders","silver":"orders","bronze":"bronze_orders","loads":[{"load":1,"active":true,"input":"orders_1.csv","sha256":"a4328aca72272027e9b5fc82e658e14a6e21ee4542717b5d3b8c177093047cac","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0},{"load":2,"active":true,"input":"orders_2.csv","sha256":"e4cbc5ec7f7aeda302ee4347cfb8dad6349cb4674d2fa86a28111c7705604a83","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0}]}]}
+  {"sources":[{"source":"orders","silver":"orders","bronze":"bronze_orders","loads":[{"load":1,"active":true,"input":"orders_1.csv","sha256":"a4328aca72272027e9b5fc82e658e14a6e21ee4542717b5d3b8c177093047cac","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0,"transforms":null},{"load":2,"active":true,"input":"orders_2.csv","sha256":"e4cbc5ec7f7aeda302ee4347cfb8dad6349cb4674d2fa86a28111c7705604a83","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0,"transforms":null}]}]}
   $ sluice lineage --output dot
   digraph lineage {
     rankdir=LR;
@@ -242,3 +242,17 @@ A breaking schema change (a field removed, a type narrowed, a field made require
     change: breaking (field score removed)
     id                   integer, primary key
     name                 string
+
+Silver stays what a rebuild from bronze gives after a column was widened: once `price` is
+text, a later load of numbers keeps them as written (`1.50`, not `1.5`).
+
+  $ printf 'sku,price\na,n/a\n' > prices_1.csv && printf 'sku,price\nb,1.50\nc,+2\n' > prices_2.csv
+  $ sluice --quiet load prices_1.csv --source prices && sluice --quiet load prices_2.csv --source prices
+  $ sqlite3 sluice.db 'select sku, price, typeof(price) from prices order by sku'
+  a|n/a|text
+  b|1.50|text
+  c|+2|text
+  $ sluice --quiet rebuild prices && sqlite3 sluice.db 'select sku, price, typeof(price) from prices order by sku'
+  a|n/a|text
+  b|1.50|text
+  c|+2|text
