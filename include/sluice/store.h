@@ -84,7 +84,8 @@ struct sl_bronze_row {
 typedef int (*sl_bronze_cb)(void *ctx, const struct sl_bronze_row *r, struct sl_error *err);
 
 struct sl_store {
-    const char *scheme; /* "sqlite", "postgresql" */
+    const char *scheme;       /* "sqlite", "postgresql" */
+    const char *bronze_table; /* printf format of a source's bronze table: "bronze_%s" */
     /* Opens (creating if needed) and brings the catalog up to date (migrations). */
     int (*open)(const char *url, struct sl_db **out, struct sl_error *err);
     void (*close)(struct sl_db *db);
@@ -130,6 +131,7 @@ struct sl_store {
 };
 
 extern const struct sl_store sl_store_sqlite;
+extern const struct sl_store sl_store_postgres;
 
 /* "sqlite:PATH", a plain path, or "postgresql://..." → the store that serves it. */
 int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);

@@ -50,7 +50,8 @@ int cli_config(struct cli *c, const struct sl_config **out);
 struct sl_db *cli_open_db(struct cli *c, int *exit_code);
 
 /* Output of one load: text (people) or one JSON object per line. */
-void print_load_result(const struct sl_load_result *r, int json, int quiet);
+void print_load_result(const struct sl_load_result *r, int json, int quiet,
+                       const char *bronze_table);
 int exit_code_merge(int a, int b);
 /* Loads every path of paths as src, prints each outcome, merges exit codes into *rc and counts
  * loads into *nloads. Stops early on SIGINT/SIGTERM. */

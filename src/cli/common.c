@@ -84,7 +84,7 @@ void cli_load_paths(struct cli *c, struct sl_db *db, const struct sl_source *src
     for (size_t i = 0; i < paths->n && !sl_interrupted; i++) {
         struct sl_load_result res;
         sl_load_file(db, src, paths->v[i], lo, &res);
-        print_load_result(&res, json, c->quiet);
+        print_load_result(&res, json, c->quiet, db->store->bronze_table);
         *rc = exit_code_merge(*rc, res.exit_code);
         (*nloads)++;
         sl_load_result_free(&res);
@@ -184,7 +184,8 @@ static void json_load_result(const struct sl_load_result *r)
     sl_buf_free(&b);
 }
 
-void print_load_result(const struct sl_load_result *r, int json, int quiet)
+void print_load_result(const struct sl_load_result *r, int json, int quiet,
+                       const char *bronze_table)
 {
     if (json) {
         json_load_result(r);
@@ -216,8 +217,11 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet)
     }
     if (r->issues_total > (int64_t)r->nissues)
         printf("  ... and %lld more\n", (long long)(r->issues_total - (int64_t)r->nissues));
-    if (r->invalid)
-        printf("  rejected rows are kept in bronze_%s with status 'invalid'\n", r->source);
+    if (r->invalid) {
+        printf("  rejected rows are kept in ");
+        printf(bronze_table ? bronze_table : "bronze_%s", r->source);
+        printf(" with status 'invalid'\n");
+    }
     if (r->message) printf("  note: %s\n", r->message);
 }
 

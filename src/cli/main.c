@@ -152,7 +152,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 static int cmd_version(struct cli *c, int argc, char **argv)
 {
     (void)c, (void)argc, (void)argv;
-    printf("sluice %s (SQLite store)\n", SL_VERSION);
+    printf("sluice %s (SQLite and PostgreSQL stores)\n", SL_VERSION);
     return EXIT_OK;
 }
 

@@ -15,7 +15,8 @@
 struct migration {
     int version;
     const char *name;
-    const char *sql;
+    const char *sql;    /* SQLite */
+    const char *pg_sql; /* PostgreSQL (the catalog in schema sluice) */
 };
 
 static const struct migration migrations[] = {
@@ -70,7 +71,58 @@ static const struct migration migrations[] = {
      "  finished TEXT,\n"
      "  seconds REAL,\n"
      "  sluice_version TEXT NOT NULL);\n"
-     "CREATE INDEX sluice_loads_source_sha256 ON sluice_loads(source, sha256);\n"},
+     "CREATE INDEX sluice_loads_source_sha256 ON sluice_loads(source, sha256);\n",
+     "CREATE TABLE sluice.sources(\n"
+     "  name TEXT PRIMARY KEY,\n"
+     "  silver TEXT NOT NULL,\n"
+     "  bronze TEXT NOT NULL,\n"
+     "  schema TEXT NOT NULL,\n"
+     "  timestamp_field TEXT,\n"
+     "  created TEXT NOT NULL,\n"
+     "  updated TEXT NOT NULL);\n"
+     "CREATE TABLE sluice.runs(\n"
+     "  run BIGSERIAL PRIMARY KEY,\n"
+     "  command TEXT NOT NULL,\n"
+     "  status TEXT NOT NULL,\n"
+     "  started TEXT NOT NULL,\n"
+     "  finished TEXT,\n"
+     "  loads BIGINT NOT NULL DEFAULT 0,\n"
+     "  sluice_version TEXT NOT NULL,\n"
+     "  host TEXT,\n"
+     "  pid BIGINT);\n"
+     "CREATE TABLE sluice.loads(\n"
+     "  load BIGSERIAL PRIMARY KEY,\n"
+     "  source TEXT NOT NULL,\n"
+     "  run BIGINT,\n"
+     "  status TEXT NOT NULL CHECK(status IN ('committed','skipped','failed')),\n"
+     "  active INTEGER NOT NULL DEFAULT 0,\n"
+     "  input TEXT NOT NULL,\n"
+     "  input_size BIGINT,\n"
+     "  sha256 TEXT,\n"
+     "  format TEXT,\n"
+     "  compression TEXT,\n"
+     "  encoding TEXT,\n"
+     "  dialect TEXT,\n"
+     "  columns TEXT,\n"
+     "  schema TEXT,\n"
+     "  timestamp_field TEXT,\n"
+     "  rows BIGINT NOT NULL DEFAULT 0,\n"
+     "  valid BIGINT NOT NULL DEFAULT 0,\n"
+     "  warning BIGINT NOT NULL DEFAULT 0,\n"
+     "  invalid BIGINT NOT NULL DEFAULT 0,\n"
+     "  repeats BIGINT NOT NULL DEFAULT 0,\n"
+     "  bronze_first BIGINT,\n"
+     "  bronze_last BIGINT,\n"
+     "  ts_min TEXT,\n"
+     "  ts_max TEXT,\n"
+     "  quality TEXT,\n"
+     "  duplicate_of BIGINT,\n"
+     "  message TEXT,\n"
+     "  started TEXT NOT NULL,\n"
+     "  finished TEXT,\n"
+     "  seconds DOUBLE PRECISION,\n"
+     "  sluice_version TEXT NOT NULL);\n"
+     "CREATE INDEX loads_source_sha256 ON sluice.loads(source, sha256);\n"},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -78,6 +130,20 @@ static const struct migration migrations[] = {
 int sl__migrations_latest(void)
 {
     return migrations[NMIGRATIONS - 1].version;
+}
+
+size_t sl__migrations_count(void)
+{
+    return NMIGRATIONS;
+}
+
+int sl__migration_get(size_t i, int dialect, int *version, const char **name, const char **sql)
+{
+    if (i >= NMIGRATIONS) return -1;
+    *version = migrations[i].version;
+    *name = migrations[i].name;
+    *sql = dialect == SL__DIALECT_PG ? migrations[i].pg_sql : migrations[i].sql;
+    return 0;
 }
 
 static void checksum(const char *sql, char hex[65])

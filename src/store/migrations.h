@@ -9,6 +9,12 @@
 
 #include "sluice/core.h"
 
+/* One ordered list of migrations serves every store: each has its SQL per dialect. */
+enum { SL__DIALECT_SQLITE = 0, SL__DIALECT_PG = 1 };
+size_t sl__migrations_count(void);
+/* The i-th migration (0-based) in the given dialect; -1 past the end. */
+int sl__migration_get(size_t i, int dialect, int *version, const char **name, const char **sql);
+
 /* The highest schema version this sluice knows. */
 int sl__migrations_latest(void);
 

@@ -1082,6 +1082,7 @@ out:
 
 const struct sl_store sl_store_sqlite = {
     .scheme = "sqlite",
+    .bronze_table = "bronze_%s",
     .open = sqlite_open,
     .close = sqlite_close,
     .source_state = sqlite_source_state,

@@ -1,7 +1,7 @@
 Help, versions, usage errors (exit 2).
 
   $ sluice --version
-  sluice 0.1.0 (SQLite store)
+  sluice 0.1.0 (SQLite and PostgreSQL stores)
   $ sluice help
   usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] COMMAND [ARGS]
   
@@ -82,6 +82,6 @@ Help, versions, usage errors (exit 2).
   sluice: versions: expected one source name
   usage: sluice versions SOURCE [--all] [--output text|json]
   [2]
-  $ sluice --db postgresql://localhost/x versions people
-  sluice: the PostgreSQL store is not built yet
-  [2]
+  $ sluice --db 'postgresql://127.0.0.1:1/x?connect_retries=2&retry_backoff=10' versions people
+  sluice: postgresql://127.0.0.1:1/x: cannot connect to PostgreSQL after 3 attempts: connection to server at "127.0.0.1", port 1 failed: Connection refused
+  [3]
