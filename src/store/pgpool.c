@@ -69,6 +69,18 @@ static void sleep_ms(int ms)
     }
 }
 
+/* Worth another attempt: the server cannot be reached, or is starting, stopping or full. A
+ * server's refusal (no such database, authentication) will not change by waiting. */
+static int retryable(const char *why)
+{
+    static const char *const transient[] = {"starting up", "shutting down", "too many clients",
+                                            "in recovery", "not yet accepting"};
+    if (!strstr(why, "FATAL:")) return 1;
+    for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++)
+        if (strstr(why, transient[i])) return 1;
+    return 0;
+}
+
 /* One connection, with retries: backoff doubles from backoff_ms up to backoff_max_ms, each
  * wait a random 50-100% of it (jitter, so that many clients do not retry in step). */
 static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
@@ -76,7 +88,10 @@ static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
     int wait = p->o.backoff_ms;
     char why[512] = "";
 
+    int tries = 0;
+
     for (int attempt = 0;; attempt++) {
+        tries++;
         PGconn *c = PQconnectdb(p->conninfo);
         if (c && PQstatus(c) == CONNECTION_OK) {
             PGresult *r;
@@ -99,7 +114,7 @@ static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
             first_line(c ? PQerrorMessage(c) : "out of memory", why, sizeof why);
         }
         PQfinish(c);
-        if (attempt >= p->o.connect_retries || sl_interrupted) break;
+        if (attempt >= p->o.connect_retries || sl_interrupted || !retryable(why)) break;
         pthread_mutex_lock(&p->mu);
         p->st.retries++;
         int jittered = wait / 2 + (int)(rand_r(&p->seed) % (unsigned)(wait / 2 + 1));
@@ -110,8 +125,12 @@ static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
     pthread_mutex_lock(&p->mu);
     p->st.failures++;
     pthread_mutex_unlock(&p->mu);
-    sl_error_set(err, SL_EDB, "cannot connect to PostgreSQL after %d attempts: %s",
-                 p->o.connect_retries + 1, why[0] ? why : "unknown error");
+    if (tries > 1)
+        sl_error_set(err, SL_EDB, "cannot connect to PostgreSQL after %d attempts: %s", tries,
+                     why[0] ? why : "unknown error");
+    else
+        sl_error_set(err, SL_EDB, "cannot connect to PostgreSQL: %s",
+                     why[0] ? why : "unknown error");
     return NULL;
 }
 
