@@ -69,6 +69,12 @@ static void sleep_ms(int ms)
     }
 }
 
+static void quiet_notices(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
 /* Worth another attempt: the server cannot be reached, or is starting, stopping or full. A
  * server's refusal (no such database, authentication) will not change by waiting. */
 static int retryable(const char *why)
@@ -95,6 +101,9 @@ static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
         PGconn *c = PQconnectdb(p->conninfo);
         if (c && PQstatus(c) == CONNECTION_OK) {
             PGresult *r;
+            /* the server's notices and warnings ("terminating connection ...") are not ours
+             * to print; errors come back with the statement that failed */
+            PQsetNoticeProcessor(c, quiet_notices, NULL);
             char sql[160];
             snprintf(sql, sizeof sql,
                      "SET TIME ZONE 'UTC'; SET statement_timeout = %d; "

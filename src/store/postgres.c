@@ -99,10 +99,11 @@ static int pg_error(struct pg_db *d, PGresult *r, const char *doing, struct sl_e
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     int rc;
 
-    if (PQstatus(d->c) == CONNECTION_BAD)
-        m = sl_xasprintf("the connection to the server was lost (%s)",
-                         primary ? primary : PQerrorMessage(d->c));
-    else
+    if (PQstatus(d->c) == CONNECTION_BAD) {
+        char *why = msg_line(primary ? primary : PQerrorMessage(d->c));
+        m = sl_xasprintf("the connection to the server was lost (%s)", why);
+        free(why);
+    } else
         m = msg_line(primary ? primary : PQerrorMessage(d->c));
     for (char *p = m; *p; p++)
         if (*p == '\n') *p = ' ';
