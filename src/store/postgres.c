@@ -36,6 +36,7 @@ struct pg_db {
     char *where;  /* the URL without password and parameters, for messages */
     char *silver; /* schema of silver tables */
     char *locked; /* the source whose advisory lock this session holds, or NULL */
+    int gin;      /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
     struct pg_load *open_load;
 };
 
@@ -400,6 +401,14 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
                                   d->where);
             free(d->silver);
             d->silver = sl_xstrdup(v);
+        } else if (!strcmp(kv, "bronze_gin")) {
+            if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
+                d->gin = 1;
+            else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0"))
+                d->gin = 0;
+            else
+                rc = sl_error_set(err, SL_ECONFIG, "%s: bronze_gin=%s: expected on or off",
+                                  d->where, v);
         } else if (!strcmp(kv, "pool_size")) {
             rc = int_param(d->where, kv, v, &o->size, err);
         } else if (!strcmp(kv, "statement_timeout")) {
@@ -497,6 +506,7 @@ static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
     d->base.store = &sl_store_postgres;
     d->base.url = sl_xstrdup(url);
     d->silver = sl_xstrdup("public");
+    d->gin = 1;
     rc = parse_url(d, url, &o, &conninfo, err);
     if (rc < 0) goto out;
     d->pool = sl_pg_pool_new(conninfo, &o);
@@ -742,9 +752,13 @@ static int create_bronze(struct pg_db *d, const char *source, struct sl_error *e
     /* only rows without a timestamp: a new month's partition need not scan it */
     sl_buf_adds(&sql, " PARTITION OF ");
     sl_buf_adds(&sql, name.p);
-    sl_buf_adds(&sql, " (CHECK (source_timestamp IS NULL)) DEFAULT; CREATE INDEX ON ");
-    sl_buf_adds(&sql, name.p);
-    sl_buf_adds(&sql, " USING gin (raw_data jsonb_path_ops); CREATE INDEX ON ");
+    sl_buf_adds(&sql, " (CHECK (source_timestamp IS NULL)) DEFAULT; ");
+    if (d->gin) {
+        sl_buf_adds(&sql, "CREATE INDEX ON ");
+        sl_buf_adds(&sql, name.p);
+        sl_buf_adds(&sql, " USING gin (raw_data jsonb_path_ops); ");
+    }
+    sl_buf_adds(&sql, "CREATE INDEX ON ");
     sl_buf_adds(&sql, name.p);
     sl_buf_adds(&sql, " (source_timestamp); CREATE INDEX ON ");
     sl_buf_adds(&sql, name.p);
