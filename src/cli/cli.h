@@ -17,6 +17,7 @@ struct cli {
     int quiet;
     int progress;   /* stderr is a terminal and not --quiet */
     int must_exist; /* cli_open_db: a SQLite file that does not exist is an error */
+    int no_migrate; /* cli_open_db: leave the catalog as it is (sluice migrate) */
     char *db_owned;
 };
 

@@ -61,7 +61,7 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
             return NULL;
         }
     }
-    if (sl_store_open(url, &db, &err)) {
+    if (sl_store_open_flags(url, c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0, &db, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         *exit_code = sl_exit_code(err.code);
         return NULL;

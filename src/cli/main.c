@@ -16,6 +16,7 @@ int cmd_check(struct cli *c, int argc, char **argv);
 int cmd_cat(struct cli *c, int argc, char **argv);
 int cmd_infer(struct cli *c, int argc, char **argv);
 int cmd_versions(struct cli *c, int argc, char **argv);
+int cmd_migrate(struct cli *c, int argc, char **argv);
 static int cmd_help(struct cli *c, int argc, char **argv);
 static int cmd_version(struct cli *c, int argc, char **argv);
 
@@ -88,6 +89,12 @@ const struct command commands[] = {
      "\n"
      "  --all                also list the skipped attempts\n"
      "  --output text|json\n"},
+    {"migrate", cmd_migrate, "sluice migrate status|up|down N",
+     "show or change the version of sluice's own tables (the catalog)",
+     "  Every command brings the catalog up to date when it opens the store; migrate is for\n"
+     "  operators. status lists the migrations this sluice knows and the ones the database\n"
+     "  has applied; up applies the missing ones; down N undoes the applied ones above\n"
+     "  version N (down 0 removes the catalog; bronze and silver tables stay).\n"},
     {"help", cmd_help, "sluice help [COMMAND]", "show help for sluice or a command", ""},
     {"version", cmd_version, "sluice version", "print the version", ""},
     {NULL, NULL, NULL, NULL, NULL}};

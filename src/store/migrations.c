@@ -17,6 +17,8 @@ struct migration {
     const char *name;
     const char *sql;    /* SQLite */
     const char *pg_sql; /* PostgreSQL (the catalog in schema sluice) */
+    /* `sluice migrate down`: what undoes it, per dialect (not part of the checksum) */
+    const char *down_sql, *pg_down_sql;
 };
 
 static const struct migration migrations[] = {
@@ -122,7 +124,9 @@ static const struct migration migrations[] = {
      "  finished TEXT,\n"
      "  seconds DOUBLE PRECISION,\n"
      "  sluice_version TEXT NOT NULL);\n"
-     "CREATE INDEX loads_source_sha256 ON sluice.loads(source, sha256);\n"},
+     "CREATE INDEX loads_source_sha256 ON sluice.loads(source, sha256);\n",
+     "DROP TABLE sluice_loads; DROP TABLE sluice_runs; DROP TABLE sluice_sources;",
+     "DROP TABLE sluice.loads; DROP TABLE sluice.runs; DROP TABLE sluice.sources;"},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])
@@ -136,6 +140,14 @@ size_t sl__migrations_count(void)
 {
     return NMIGRATIONS;
 }
+
+const char *sl__migration_down(size_t i, int dialect)
+{
+    if (i >= NMIGRATIONS) return NULL;
+    return dialect == SL__DIALECT_PG ? migrations[i].pg_down_sql : migrations[i].down_sql;
+}
+
+int sl__open_flags; /* set by sl_store_open_flags around a store's open */
 
 int sl__migration_get(size_t i, int dialect, int *version, const char **name, const char **sql)
 {
@@ -296,4 +308,101 @@ int sl__migrate(sqlite3 *h, const char *path, struct sl_error *err)
 out:
     if (in_tx) sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
     return rc;
+}
+
+int sl__migrations_list(sqlite3 *h, const char *path, struct sl_migration_info **out, size_t *n,
+                        struct sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    struct sl_migration_info *v;
+    size_t len = NMIGRATIONS, cap = NMIGRATIONS + 8;
+    int rc = 0, s;
+
+    v = sl_xcalloc(cap, sizeof *v);
+    for (size_t i = 0; i < NMIGRATIONS; i++) {
+        v[i].version = migrations[i].version;
+        v[i].name = sl_xstrdup(migrations[i].name);
+        v[i].known = 1;
+    }
+    if (sqlite3_prepare_v2(h,
+                           "SELECT version, name, checksum, applied_at FROM sluice_migrations "
+                           "ORDER BY version",
+                           -1, &st, NULL) != SQLITE_OK) {
+        /* no table: nothing applied yet */
+        if (strstr(sqlite3_errmsg(h), "no such table")) goto done;
+        rc = db_error(h, path, "reading sluice_migrations", err);
+        goto done;
+    }
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        int version = sqlite3_column_int(st, 0);
+        const char *sum = (const char *)sqlite3_column_text(st, 2);
+        const char *at = (const char *)sqlite3_column_text(st, 3);
+        const struct migration *m = find(version);
+        struct sl_migration_info *mi;
+        if (m) {
+            char want[65];
+            mi = &v[m - migrations];
+            checksum(m->sql, want);
+            mi->changed = !sum || strcmp(sum, want);
+        } else {
+            if (len == cap) v = sl_xrealloc(v, (cap *= 2) * sizeof *v);
+            mi = &v[len++];
+            memset(mi, 0, sizeof *mi);
+            mi->version = version;
+            mi->name = sl_xstrdup((const char *)sqlite3_column_text(st, 1));
+        }
+        mi->applied = 1;
+        mi->applied_at = at ? sl_xstrdup(at) : NULL;
+    }
+    if (s != SQLITE_DONE) rc = db_error(h, path, "reading sluice_migrations", err);
+done:
+    sqlite3_finalize(st);
+    *out = v;
+    *n = len;
+    return rc;
+}
+
+int sl__migrate_down(sqlite3 *h, const char *path, int target, struct sl_error *err)
+{
+    struct sl_migration_info *v = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (sqlite3_exec(h, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(h, path, "starting the migration", err);
+    rc = sl__migrations_list(h, path, &v, &n, err);
+    for (size_t k = n; rc == 0 && k-- > 0;) {
+        const struct migration *m;
+        char *msg = NULL, sql[96];
+        if (!v[k].applied || v[k].version <= target) continue;
+        if (!v[k].known || !(m = find(v[k].version))) {
+            rc = sl_error_set(err, SL_EDB,
+                              "%s: migration %d is unknown to this sluice: cannot undo it", path,
+                              v[k].version);
+            break;
+        }
+        if (sqlite3_exec(h, m->down_sql, NULL, NULL, &msg) != SQLITE_OK) {
+            rc = sl_error_set(err, SL_EDB, "%s: undoing migration %d (%s): %s", path, m->version,
+                              m->name, msg ? msg : sqlite3_errmsg(h));
+            sqlite3_free(msg);
+            break;
+        }
+        snprintf(sql, sizeof sql, "DELETE FROM sluice_migrations WHERE version = %d", m->version);
+        if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+            rc = db_error(h, path, "recording the migration", err);
+    }
+    sl_migration_infos_free(v, n);
+    if (rc == 0 && sqlite3_exec(h, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        rc = db_error(h, path, "committing the migration", err);
+    if (rc < 0 && !sqlite3_get_autocommit(h)) sqlite3_exec(h, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
+}
+
+void sl_migration_infos_free(struct sl_migration_info *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        free(v[i].name);
+        free(v[i].applied_at);
+    }
+    free(v);
 }

@@ -26,7 +26,7 @@
 #include "store/migrations.h"
 
 /* pg_advisory_lock(LOCK_CLASS, hashtext(source)): "slce" */
-#define LOCK_CLASS 1936483173
+#define LOCK_CLASS   1936483173
 #define LOCK_MIGRATE 1
 
 struct pg_db {
@@ -283,8 +283,8 @@ static int ts_utc(const char *p, size_t n, char out[48], char month[8])
     size_t at = 10;
     char frac[8] = "";
 
-    if (digits(p, n, 0, 4, &y) || n < 10 || p[4] != '-' || digits(p, n, 5, 2, &mo) ||
-        p[7] != '-' || digits(p, n, 8, 2, &da))
+    if (digits(p, n, 0, 4, &y) || n < 10 || p[4] != '-' || digits(p, n, 5, 2, &mo) || p[7] != '-' ||
+        digits(p, n, 8, 2, &da))
         return -1;
     if (mo < 1 || mo > 12 || da < 1 || da > 31) return -1;
     if (at < n && (p[at] == 'T' || p[at] == 't' || p[at] == ' ')) {
@@ -328,8 +328,7 @@ static int ts_utc(const char *p, size_t n, char out[48], char month[8])
     civil_from_days(days, &yy, &m2, &d2);
     if (yy < 1 || yy > 9999) return -1;
     snprintf(out, 48, "%04lld-%02d-%02d %02d:%02d:%02d%s%s+00", (long long)yy, m2, d2,
-             (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60), frac[0] ? "." : "",
-             frac);
+             (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60), frac[0] ? "." : "", frac);
     snprintf(month, 8, "%04lld-%02d", (long long)yy, m2);
     return 0;
 }
@@ -385,8 +384,8 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
             }
         }
         if (at && colon && colon < at)
-            d->where = sl_xasprintf("%.*s:***%.*s", (int)(colon - url), url,
-                                    (int)(url + end - at), at);
+            d->where =
+                sl_xasprintf("%.*s:***%.*s", (int)(colon - url), url, (int)(url + end - at), at);
         else
             d->where = sl_xstrndup(url, end);
     }
@@ -443,9 +442,15 @@ static int pg_migrate(struct pg_db *d, struct sl_error *err)
               "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
               "preparing the catalog", err);
     if (rc < 0) goto out;
-    rc = q(d, "SELECT version, name, checksum FROM sluice.migrations ORDER BY version", 0, NULL,
-           &r, "reading sluice.migrations", err);
+    rc = q(d, "SELECT version, name, checksum FROM sluice.migrations ORDER BY version", 0, NULL, &r,
+           "reading sluice.migrations", err);
     if (rc < 0) goto out;
+    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
+        if (atoi(PQgetvalue(r, k, 0)) > latest)
+            rc = sl_error_set(err, SL_EDB,
+                              "%s: this database was written by a newer sluice (schema version "
+                              "%s; this sluice knows up to %d)",
+                              d->where, PQgetvalue(r, k, 0), latest);
     for (size_t i = 0; i < n && rc == 0; i++) {
         int version, found = 0;
         const char *name, *sql;
@@ -474,12 +479,6 @@ static int pg_migrate(struct pg_db *d, struct sl_error *err)
                "VALUES($1, $2, $3, $4)",
                4, p, NULL, "recording a migration", err);
     }
-    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
-        if (atoi(PQgetvalue(r, k, 0)) > latest)
-            rc = sl_error_set(err, SL_EDB,
-                              "%s: this database was written by a newer sluice (schema version "
-                              "%s; this sluice knows up to %d)",
-                              d->where, PQgetvalue(r, k, 0), latest);
     if (rc == 0) {
         struct sl_buf sql = SL_BUF_INIT;
         sl_buf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
@@ -516,7 +515,7 @@ static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
         rc = SL_EDB;
         goto out;
     }
-    rc = pg_migrate(d, err);
+    if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE)) rc = pg_migrate(d, err);
 out:
     free(conninfo);
     if (rc < 0)
@@ -551,8 +550,8 @@ static void unlock_source(struct pg_db *d)
     if (!d->locked) return;
     if (PQstatus(d->c) == CONNECTION_OK) {
         const char *p[] = {d->locked};
-        PQclear(PQexecParams(d->c, "SELECT pg_advisory_unlock(1936483173, hashtext($1))", 1,
-                             NULL, p, NULL, NULL, 0));
+        PQclear(PQexecParams(d->c, "SELECT pg_advisory_unlock(1936483173, hashtext($1))", 1, NULL,
+                             p, NULL, NULL, 0));
     }
     free(d->locked);
     d->locked = NULL;
@@ -796,8 +795,8 @@ static int ensure_month(struct pg_db *d, struct pg_load *L, const char *source, 
     sl_buf_adds(&sql, " PARTITION OF ");
     bronze_ident(&sql, source);
     sl_buf_addf(&sql,
-                " FOR VALUES FROM ('%04d-%02d-01 00:00:00+00') TO ('%04d-%02d-01 00:00:00+00')",
-                y, m, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+                " FOR VALUES FROM ('%04d-%02d-01 00:00:00+00') TO ('%04d-%02d-01 00:00:00+00')", y,
+                m, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
     rc = exec(d, sql.p, "creating a bronze partition", err);
     sl_buf_free(&sql);
     if (rc < 0) return rc;
@@ -1020,8 +1019,7 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
                             d->where);
     if ((rc = sl_source_name_check(load->source, err))) return rc;
     if (!load->schema)
-        return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->where,
-                            load->source);
+        return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->where, load->source);
     if ((rc = ensure_conn(d, err))) return rc;
     if ((rc = lock_source(d, load->source, err))) return rc;
     if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
@@ -1034,8 +1032,7 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     sl_time_iso(sl_now(), now, sizeof now);
     bronze_ident(&bronze, load->source);
     {
-        const char *p[] = {load->source, bronze.p, sl_buf_str(&schema), nz(load->timestamp),
-                           now};
+        const char *p[] = {load->source, bronze.p, sl_buf_str(&schema), nz(load->timestamp), now};
         rc = q(d,
                "INSERT INTO sluice.sources(name, silver, bronze, schema, timestamp_field, "
                "created, updated) VALUES($1, $1, $2, $3, $4, $5, $5) ON CONFLICT(name) DO "
@@ -1073,8 +1070,7 @@ static void issues_json(struct sl_buf *b, const struct sl_issue *i)
 }
 
 /* One bronze row as a COPY text line; month gets the row's partition ("" for the default). */
-static void bronze_line(struct pg_load *L, int64_t load_id, const struct sl_row *r,
-                        char month[8])
+static void bronze_line(struct pg_load *L, int64_t load_id, const struct sl_row *r, char month[8])
 {
     struct sl_buf *b = &L->copy_bronze;
     int status = r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID;
@@ -1270,8 +1266,7 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
            15, p, NULL, "recording the load", err);
     free_load_state(d, load);
     if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
-    if (rc < 0 && PQstatus(d->c) == CONNECTION_OK &&
-        PQtransactionStatus(d->c) != PQTRANS_IDLE)
+    if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         PQclear(PQexec(d->c, "ROLLBACK"));
     unlock_source(d);
     return rc;
@@ -1305,8 +1300,8 @@ static int pg_record_load(struct sl_db *db, struct sl_load *load, struct sl_erro
 
 /* ---- listing and reading back -------------------------------------------------------------- */
 
-static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_info **out,
-                         size_t *n, struct sl_error *err)
+static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_info **out, size_t *n,
+                         struct sl_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
     const char *p[] = {source};
@@ -1438,9 +1433,109 @@ static int pg_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl
     }
     PQclear(r);
     if (rc == 0) rc = exec(d, "CLOSE sluice_scan", "reading bronze", err);
-    if (own_tx && PQstatus(d->c) == CONNECTION_OK) PQclear(PQexec(d->c, rc ? "ROLLBACK" : "COMMIT"));
+    if (own_tx && PQstatus(d->c) == CONNECTION_OK)
+        PQclear(PQexec(d->c, rc ? "ROLLBACK" : "COMMIT"));
     sl_buf_free(&sql);
     sl_buf_free(&raw);
+    return rc;
+}
+
+/* ---- sluice migrate ------------------------------------------------------------------------ */
+
+static int pg_migrations(struct sl_db *db, struct sl_migration_info **out, size_t *n,
+                         struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    size_t known = sl__migrations_count(), len = known;
+    struct sl_migration_info *v = sl_xcalloc(known + 1, sizeof *v);
+    PGresult *r = NULL;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < known; i++) {
+        const char *name, *sql;
+        sl__migration_get(i, SL__DIALECT_PG, &v[i].version, &name, &sql);
+        v[i].name = sl_xstrdup(name);
+        v[i].known = 1;
+    }
+    rc = relation_exists(d, "sluice.migrations", err);
+    if (rc > 0)
+        rc = q(d,
+               "SELECT version, name, checksum, applied_at FROM sluice.migrations "
+               "ORDER BY version",
+               0, NULL, &r, "reading sluice.migrations", err);
+    for (int k = 0; rc == 0 && r && k < PQntuples(r); k++) {
+        int version = atoi(PQgetvalue(r, k, 0)), found = 0;
+        struct sl_migration_info *mi = NULL;
+        for (size_t i = 0; i < known && !found; i++) {
+            const char *name, *sql;
+            char sum[65];
+            if (v[i].version != version) continue;
+            found = 1;
+            mi = &v[i];
+            sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+            sl_sha256_hex(sql, strlen(sql), sum);
+            mi->changed = strcmp(sum, PQgetvalue(r, k, 2)) != 0;
+        }
+        if (!found) {
+            v = sl_xrealloc(v, (len + 1) * sizeof *v);
+            mi = &v[len++];
+            memset(mi, 0, sizeof *mi);
+            mi->version = version;
+            mi->name = get_str(r, k, 1);
+        }
+        mi->applied = 1;
+        mi->applied_at = get_str(r, k, 3);
+    }
+    PQclear(r);
+    if (rc < 0) {
+        sl_migration_infos_free(v, len);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return 0;
+}
+
+static int pg_migrate_to(struct sl_db *db, int target, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct sl_migration_info *v = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (target < 0) return pg_migrate(d, err);
+    rc = exec(d, "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1)", "starting the migration",
+              err);
+    if (rc == 0) rc = pg_migrations(db, &v, &n, err);
+    for (size_t k = n; rc == 0 && k-- > 0;) {
+        char vs[16];
+        const char *p[] = {vs}, *down = NULL;
+        if (!v[k].applied || v[k].version <= target) continue;
+        for (size_t i = 0; i < sl__migrations_count() && v[k].known; i++) {
+            int version;
+            const char *name, *sql;
+            sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+            if (version == v[k].version) down = sl__migration_down(i, SL__DIALECT_PG);
+        }
+        if (!down) {
+            rc = sl_error_set(err, SL_EDB,
+                              "%s: migration %d is unknown to this sluice: cannot "
+                              "undo it",
+                              d->where, v[k].version);
+            break;
+        }
+        rc = exec(d, down, "undoing a migration", err);
+        snprintf(vs, sizeof vs, "%d", v[k].version);
+        if (rc == 0)
+            rc = q(d, "DELETE FROM sluice.migrations WHERE version = $1", 1, p, NULL,
+                   "recording the migration", err);
+    }
+    sl_migration_infos_free(v, n);
+    if (rc == 0) rc = exec(d, "COMMIT", "committing the migration", err);
+    if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        PQclear(PQexec(d->c, "ROLLBACK"));
     return rc;
 }
 
@@ -1470,4 +1565,6 @@ const struct sl_store sl_store_postgres = {
     .list_loads = pg_list_loads,
     .list_sources = pg_list_sources,
     .bronze_scan = pg_bronze_scan,
+    .migrations = pg_migrations,
+    .migrate = pg_migrate_to,
 };

@@ -14,6 +14,7 @@ Help, versions, usage errors (exit 2).
     cat       print the records of a file as NDJSON or CSV
     infer     print the Frictionless Table Schema of a file, inferred from all of it
     versions  list the loads (versions) of a source
+    migrate   show or change the version of sluice's own tables (the catalog)
     help      show help for sluice or a command
     version   print the version
   
