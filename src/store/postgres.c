@@ -730,8 +730,7 @@ static int lock_source(struct pg_db *d, const char *source, struct sl_error *err
            "locking the source", err);
     if (rc < 0) return rc;
     if (strcmp(PQgetvalue(r, 0, 0), "t")) {
-        fprintf(stderr, "%s: waiting for another load of this source to finish\n", source);
-        fflush(stderr);
+        sl_log(SL_LOG_INFO, "%s: waiting for another load of this source to finish", source);
         PQclear(r);
         r = NULL;
         rc = q(d, "SELECT pg_advisory_lock(1936483173, hashtext($1))", 1, p, NULL,

@@ -75,6 +75,12 @@ st=0
 [ $st = 2 ] || fail "a hostile source name: exit $st"
 grep -q 'invalid source name' err.txt || fail "no message for a hostile source name: $(cat err.txt)"
 expect "select to_regclass('public.y') is not null" t
+# a file whose name is SQL: the source name is mapped (and shown), nothing else happens
+cp hostile.csv 'x"; DROP TABLE y; --.csv'
+"$bin" load 'x"; DROP TABLE y; --.csv' >mapped.txt
+grep -q '^x_DROP_TABLE_y: load [0-9]* committed' mapped.txt || fail "mapped name not shown: $(cat mapped.txt)"
+expect 'select "x""; DROP TABLE y; --" from "x_DROP_TABLE_y"' boom
+expect "select to_regclass('public.y') is not null" t
 echo "hostile identifiers: ok"
 
 # bytes that are not UTF-8, and NUL: kept as bytes
