@@ -147,7 +147,7 @@ const char *sl__migration_down(size_t i, int dialect)
     return dialect == SL__DIALECT_PG ? migrations[i].pg_down_sql : migrations[i].down_sql;
 }
 
-int sl__open_flags; /* set by sl_store_open_flags around a store's open */
+_Thread_local int sl__open_flags; /* set by sl_store_open_flags around a store's open */
 
 int sl__migration_get(size_t i, int dialect, int *version, const char **name, const char **sql)
 {

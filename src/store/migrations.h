@@ -19,7 +19,7 @@ int sl__migration_get(size_t i, int dialect, int *version, const char **name, co
 /* What undoes the i-th migration, in the dialect. */
 const char *sl__migration_down(size_t i, int dialect);
 /* SL_STORE_OPEN_* flags of the open in progress (sl_store_open_flags sets them). */
-extern int sl__open_flags;
+extern _Thread_local int sl__open_flags;
 
 /* The highest schema version this sluice knows. */
 int sl__migrations_latest(void);
