@@ -931,7 +931,7 @@ static int create_bronze(struct pg_db *d, const char *source, struct sl_error *e
     }
     sl_buf_adds(&sql, "CREATE INDEX ON ");
     sl_buf_adds(&sql, name.p);
-    sl_buf_adds(&sql, " (source_timestamp); CREATE INDEX ON ");
+    sl_buf_adds(&sql, " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
     sl_buf_adds(&sql, name.p);
     sl_buf_adds(&sql, " (load_id, row_num); CREATE VIEW ");
     {
@@ -1030,7 +1030,8 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
         bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
         sl_buf_adds(&sql, "CREATE INDEX ON ");
         sl_buf_adds(&sql, name.p);
-        sl_buf_adds(&sql, " (source_timestamp); CREATE INDEX ON ");
+        sl_buf_adds(&sql,
+                    " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
         sl_buf_adds(&sql, name.p);
         sl_buf_adds(&sql, " (load_id, row_num); ALTER TABLE ");
         bronze_ident(&sql, L->source);
