@@ -103,9 +103,20 @@ struct sl_version_event {
     char *reason;  /* --reason; may be NULL */
 };
 void sl_version_events_free(struct sl_version_event *v, size_t n);
+/* A catalog migration as `sluice migrate status` shows it. */
+struct sl_migration_info {
+    int version;
+    char *name;
+    int known;        /* this sluice has it */
+    int applied;      /* the database has it */
+    int changed;      /* applied, but its checksum differs from this sluice's */
+    char *applied_at; /* NULL if not applied */
+};
+void sl_migration_infos_free(struct sl_migration_info *v, size_t n);
 
 struct sl_store {
-    const char *scheme; /* "sqlite", "postgresql" */
+    const char *scheme;       /* "sqlite", "postgresql" */
+    const char *bronze_table; /* printf format of a source's bronze table: "bronze_%s" */
     /* Opens (creating if needed) and brings the catalog up to date (migrations). */
     int (*open)(const char *url, struct sl_db **out, struct sl_error *err);
     void (*close)(struct sl_db *db);
@@ -189,12 +200,21 @@ struct sl_store {
     /* Every recorded event of source (NULL: all sources), oldest first. */
     int (*list_events)(struct sl_db *db, const char *source, struct sl_version_event **out,
                        size_t *n, struct sl_error *err);
+    /* Catalog migrations (`sluice migrate`): the known and the applied ones, by version. */
+    int (*migrations)(struct sl_db *db, struct sl_migration_info **out, size_t *n,
+                      struct sl_error *err);
+    /* target < 0: apply every missing migration; else undo the applied ones above target. */
+    int (*migrate)(struct sl_db *db, int target, struct sl_error *err);
 };
 
 extern const struct sl_store sl_store_sqlite;
+extern const struct sl_store sl_store_postgres;
 
 /* "sqlite:PATH", a plain path, or "postgresql://..." → the store that serves it. */
 int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);
+/* SL_STORE_OPEN_NO_MIGRATE: open without bringing the catalog up to date (sluice migrate). */
+enum { SL_STORE_OPEN_NO_MIGRATE = 1 };
+int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err);
 void sl_store_close(struct sl_db *db);
 
 /* Source names become table names: letters, digits and _ (1..63 bytes), not starting with

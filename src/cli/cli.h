@@ -17,6 +17,7 @@ struct cli {
     int quiet;
     int progress;   /* stderr is a terminal and not --quiet */
     int must_exist; /* cli_open_db: a SQLite file that does not exist is an error */
+    int no_migrate; /* cli_open_db: leave the catalog as it is (sluice migrate) */
     char *db_owned;
 };
 
@@ -50,7 +51,8 @@ int cli_config(struct cli *c, const struct sl_config **out);
 struct sl_db *cli_open_db(struct cli *c, int *exit_code);
 
 /* Output of one load: text (people) or one JSON object per line. */
-void print_load_result(const struct sl_load_result *r, int json, int quiet);
+void print_load_result(const struct sl_load_result *r, int json, int quiet,
+                       const char *bronze_table);
 int exit_code_merge(int a, int b);
 /* Loads every path of paths as src, prints each outcome, merges exit codes into *rc and counts
  * loads into *nloads. Stops early on SIGINT/SIGTERM. */

@@ -61,7 +61,7 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
             return NULL;
         }
     }
-    if (sl_store_open(url, &db, &err)) {
+    if (sl_store_open_flags(url, c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0, &db, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         *exit_code = sl_exit_code(err.code);
         return NULL;
@@ -118,7 +118,7 @@ void cli_load_paths(struct cli *c, struct sl_db *db, const struct sl_source *src
         sl_load_file(db, src, paths->v[i], lo, &res);
         openlineage(c, db, strcmp(res.status, "failed") ? "COMPLETE" : "FAIL", run_id, src,
                     paths->v[i], &res);
-        print_load_result(&res, json, c->quiet);
+        print_load_result(&res, json, c->quiet, db->store->bronze_table);
         *rc = exit_code_merge(*rc, res.exit_code);
         (*nloads)++;
         sl_load_result_free(&res);
@@ -233,7 +233,8 @@ static void json_load_result(const struct sl_load_result *r)
     sl_buf_free(&b);
 }
 
-void print_load_result(const struct sl_load_result *r, int json, int quiet)
+void print_load_result(const struct sl_load_result *r, int json, int quiet,
+                       const char *bronze_table)
 {
     if (json) {
         json_load_result(r);
@@ -276,8 +277,11 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet)
     }
     if (r->issues_total > (int64_t)r->nissues)
         printf("  ... and %lld more\n", (long long)(r->issues_total - (int64_t)r->nissues));
-    if (r->invalid)
-        printf("  rejected rows are kept in bronze_%s with status 'invalid'\n", r->source);
+    if (r->invalid) {
+        printf("  rejected rows are kept in ");
+        printf(bronze_table ? bronze_table : "bronze_%s", r->source);
+        printf(" with status 'invalid'\n");
+    }
     if (r->message) printf("  note: %s\n", r->message);
     if (r->recommendation) printf("  recommendation: %s\n", r->recommendation);
 }

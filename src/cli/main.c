@@ -25,6 +25,7 @@ int cmd_history(struct cli *c, int argc, char **argv);
 int cmd_diff(struct cli *c, int argc, char **argv);
 int cmd_lineage(struct cli *c, int argc, char **argv);
 int cmd_schema(struct cli *c, int argc, char **argv);
+int cmd_migrate(struct cli *c, int argc, char **argv);
 static int cmd_help(struct cli *c, int argc, char **argv);
 static int cmd_version(struct cli *c, int argc, char **argv);
 
@@ -173,6 +174,12 @@ const struct command commands[] = {
      "\n"
      "  --history            every version\n"
      "  --output text|json|yaml\n"},
+    {"migrate", cmd_migrate, "sluice migrate status|up|down N",
+     "show or change the version of sluice's own tables (the catalog)",
+     "  Every command brings the catalog up to date when it opens the store; migrate is for\n"
+     "  operators. status lists the migrations this sluice knows and the ones the database\n"
+     "  has applied; up applies the missing ones; down N undoes the applied ones above\n"
+     "  version N (down 0 removes the catalog; bronze and silver tables stay).\n"},
     {"help", cmd_help, "sluice help [COMMAND]", "show help for sluice or a command", ""},
     {"version", cmd_version, "sluice version", "print the version", ""},
     {NULL, NULL, NULL, NULL, NULL}};
@@ -237,7 +244,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 static int cmd_version(struct cli *c, int argc, char **argv)
 {
     (void)c, (void)argc, (void)argv;
-    printf("sluice %s (SQLite store)\n", SL_VERSION);
+    printf("sluice %s (SQLite and PostgreSQL stores)\n", SL_VERSION);
     return EXIT_OK;
 }
 

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "sluice/store.h"
+#include "store/migrations.h"
 
 static const struct {
     const char *scheme;
@@ -16,8 +17,8 @@ static const struct {
     const char *missing;          /* why, when store is NULL */
 } stores[] = {
     {"sqlite", &sl_store_sqlite, NULL},
-    {"postgresql", NULL, "the PostgreSQL store is not built yet"},
-    {"postgres", NULL, "the PostgreSQL store is not built yet"},
+    {"postgresql", &sl_store_postgres, NULL},
+    {"postgres", &sl_store_postgres, NULL},
 };
 
 /* Length of "scheme" in "scheme:rest", or 0 when url has no scheme (a plain path). */
@@ -46,8 +47,18 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err)
     }
     /* "a:b.db" is a legal file name; "x://..." is certainly a URL */
     if (!strncmp(url + n, "://", 3))
-        return sl_error_set(err, SL_ECONFIG, "%s: unknown store (known: sqlite:PATH)", url);
+        return sl_error_set(err, SL_ECONFIG,
+                            "%s: unknown store (known: sqlite:PATH, postgresql://...)", url);
     return sl_store_sqlite.open(url, out, err);
+}
+
+int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err)
+{
+    int rc;
+    sl__open_flags = flags;
+    rc = sl_store_open(url, out, err);
+    sl__open_flags = 0;
+    return rc;
 }
 
 void sl_store_close(struct sl_db *db)

@@ -190,7 +190,7 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
               "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
               NULL, err);
     if (rc < 0) goto out;
-    rc = sl__migrate(d->h, d->path, err);
+    if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE)) rc = sl__migrate(d->h, d->path, err);
 out:
     if (rc < 0)
         sqlite_close(&d->base);
@@ -1360,8 +1360,23 @@ out:
     return rc;
 }
 
+static int sqlite_migrations(struct sl_db *db, struct sl_migration_info **out, size_t *n,
+                             struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    return sl__migrations_list(d->h, d->path, out, n, err);
+}
+
+static int sqlite_migrate(struct sl_db *db, int target, struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    if (target < 0) return sl__migrate(d->h, d->path, err);
+    return sl__migrate_down(d->h, d->path, target, err);
+}
+
 const struct sl_store sl_store_sqlite = {
     .scheme = "sqlite",
+    .bronze_table = "bronze_%s",
     .open = sqlite_open,
     .close = sqlite_close,
     .source_state = sqlite_source_state,
@@ -1384,4 +1399,6 @@ const struct sl_store sl_store_sqlite = {
     .end_change = sqlite_end_change,
     .list_events = sqlite_list_events,
     .silver_lookup = sqlite_silver_lookup,
+    .migrations = sqlite_migrations,
+    .migrate = sqlite_migrate,
 };

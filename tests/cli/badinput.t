@@ -6,7 +6,7 @@ Records that cannot be read are kept in bronze as invalid, counted, and give exi
     line 4 (record 3): missing-cell: the row has 1 cells, the header 2: no cell for column 2
     line 5 (record 4): blank-row: the row is blank
     line 6 (record 5): format-error: unterminated quoted field starting at line 6
-    rejected rows are kept in bronze_ragged with status 'invalid'
+    rejected rows are kept in bronze[._]ragged with status 'invalid' (re)
     recommendation: id: 66.7% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db 'select row, line, status, errors from bronze_ragged'
@@ -53,7 +53,7 @@ A schema turns cells that do not fit into type errors; invalid rows never reach 
     line 3 (record 2): type-error: active: 'yes' is not of type boolean
     line 3 (record 2): type-error: score: 'x' is not of type number
     line 4 (record 3): constraint-error: id is part of the primary key and must not be empty
-    rejected rows are kept in bronze_people_bad with status 'invalid'
+    rejected rows are kept in bronze[._]people_bad with status 'invalid' (re)
     recommendation: id: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db 'select id, name from people_bad'
@@ -69,7 +69,7 @@ Invalid UTF-8 in a UTF-8 file, and NUL bytes, make a record invalid; bronze keep
   enc: load 9 committed: 4 rows (2 valid, 2 rejected) from enc.csv in 0.0 s, quality 0.83 fair
     line 3 (record 2): encoding-error: invalid UTF-8 at byte 6 of the record
     line 4 (record 3): encoding-error: NUL byte in the record
-    rejected rows are kept in bronze_enc with status 'invalid'
+    rejected rows are kept in bronze[._]enc with status 'invalid' (re)
     recommendation: id: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db "select row, status, typeof(raw), hex(raw) from bronze_enc where status = 'invalid'"

@@ -1,7 +1,7 @@
 Help, versions, usage errors (exit 2).
 
   $ sluice --version
-  sluice 0.1.0 (SQLite store)
+  sluice 0.1.0 (SQLite and PostgreSQL stores)
   $ sluice help
   usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] COMMAND [ARGS]
   
@@ -23,6 +23,7 @@ Help, versions, usage errors (exit 2).
     diff       what changed in silver between the states after V1 and after V2
     lineage    where data came from: inputs, loads, bronze, silver; or one row's history
     schema     the source's schema and its versions
+    migrate    show or change the version of sluice's own tables (the catalog)
     help       show help for sluice or a command
     version    print the version
   
@@ -97,6 +98,6 @@ Help, versions, usage errors (exit 2).
   sluice: versions: expected one source name
   usage: sluice versions SOURCE [--all] [--output text|json]
   [2]
-  $ sluice --db postgresql://localhost/x versions people
-  sluice: the PostgreSQL store is not built yet
-  [2]
+  $ sluice --db 'postgresql://127.0.0.1:1/x?connect_retries=2&retry_backoff=10' versions people
+  sluice: postgresql://127.0.0.1:1/x: cannot connect to PostgreSQL after 3 attempts: connection to server at "127.0.0.1", port 1 failed: Connection refused
+  [3]

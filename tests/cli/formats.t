@@ -3,7 +3,7 @@ NDJSON: nested values are kept as JSON text; a broken line is kept in bronze as 
   $ sluice load events.ndjson
   events: load 1 committed: 4 rows (3 valid, 1 rejected) from events.ndjson in 0.0 s, quality 0.89 good
     line 3 (record 3): format-error: invalid JSON at column 51: unexpected end of input
-    rejected rows are kept in bronze_events with status 'invalid'
+    rejected rows are kept in bronze[._]events with status 'invalid' (re)
     recommendation: tags: 75.0% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db 'select id, kind, at, meta, tags from events'

@@ -32,7 +32,7 @@ Config errors name the file, the line and the key (exit 2).
   sluice: env.yaml:3: sources.a.input: environment variable NOPE is not set
   [2]
   $ printf 'NOPE=people.csv\n' > .env && printf 'store: sqlite:env.db\nsources:\n  a:\n    input: ${NOPE}\n' > env.yaml && sluice --config env.yaml run
-  a: load 1 committed: 3 rows (3 valid) from people.csv in 0.0 s, quality 1.00 excellent
+  a: load [0-9]+ committed: 3 rows \(3 valid\) from people.csv in 0.0 s, quality 1.00 excellent (re)
   $ sluice run nosuch --config project/sluice.yaml
   sluice: run: project/sluice.yaml has no source 'nosuch'
   usage: sluice run [SOURCE...] [--force] [--rejects FILE] [--output text|json]

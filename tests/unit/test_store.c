@@ -5,6 +5,7 @@
 
 #include <sqlite3.h>
 
+#include "sluice/pgpool.h"
 #include "sluice/sluice.h"
 #include "sluice/store.h"
 #include "store/migrations.h"
@@ -186,9 +187,19 @@ TEST(store_open_by_url)
     char *path = temp_db();
     char *url = sl_xasprintf("sqlite:%s", path);
 
-    CHECK_INT(sl_store_open("postgresql://localhost/x", &db, &err), SL_ECONFIG);
-    CHECK_STR(err.msg, "the PostgreSQL store is not built yet");
+    /* nothing listens on port 1: refused, and no retries asked for */
+    CHECK_INT(sl_store_open("postgresql://127.0.0.1:1/x?connect_retries=0", &db, &err), SL_EDB);
+    CHECK_STR(err.msg, "postgresql://127.0.0.1:1/x: cannot connect to PostgreSQL: connection to "
+                       "server at \"127.0.0.1\", port 1 failed: Connection refused");
     CHECK(db == NULL);
+    CHECK_INT(sl_store_open("postgresql://u:secret@127.0.0.1:1/x?connect_retries=1&retry_backoff=1",
+                            &db, &err),
+              SL_EDB);
+    CHECK(strstr(err.msg, "postgresql://u:***@127.0.0.1:1/x: cannot connect to PostgreSQL after 2 "
+                          "attempts") == err.msg);
+    CHECK(!strstr(err.msg, "secret"));
+    CHECK_INT(sl_store_open("postgresql://127.0.0.1:1/x?pool_size=many", &db, &err), SL_ECONFIG);
+    CHECK_STR(err.msg, "postgresql://127.0.0.1:1/x: pool_size=many: expected a number");
     CHECK_INT(sl_store_open("kafka://x", &db, &err), SL_ECONFIG);
     CHECK_INT(sl_store_open(url, &db, &err), 0);
     CHECK(db && db->store == &sl_store_sqlite);
@@ -807,4 +818,85 @@ TEST(sqlite_change_flags_events_and_silver)
     sl_schema_free(s);
     sl_store_close(db);
     remove_db(path);
+}
+
+/* The PostgreSQL store on the test server (tests/run exports SLUICE_PG_URL): the pool's
+ * counters as a server would read them. */
+TEST(pg_pool_stats)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_pg_pool_stats st;
+    const char *url = getenv("SLUICE_PG_URL");
+
+    if (!url || !*url) {
+        CHECK(!"SLUICE_PG_URL is not set: run the unit tests through tests/run (make test), "
+               "which starts a PostgreSQL server");
+        return;
+    }
+    CHECK_INT(sl_store_open(url, &db, &err), 0);
+    if (!db) return;
+    CHECK(db->store == &sl_store_postgres);
+    CHECK_INT(sl_store_pg_pool_stats(db, &st), 0);
+    CHECK_INT(st.size, 4);
+    CHECK_INT(st.open, 1);
+    CHECK_INT(st.in_use, 1); /* the store's connection */
+    CHECK_INT(st.connects, 1);
+    CHECK_INT(st.failures, 0);
+    sl_store_close(db);
+    CHECK_INT(sl_store_open("sluice.db.notpg", &db, &err), 0);
+    CHECK_INT(sl_store_pg_pool_stats(db, &st), -1);
+    sl_store_close(db);
+    unlink("sluice.db.notpg");
+    unlink("sluice.db.notpg-wal");
+    unlink("sluice.db.notpg-shm");
+}
+
+/* The pool on its own: the bound, waiting for a free connection, retries counted. */
+TEST(pg_pool_bound_and_retries)
+{
+    struct sl_error err = {0};
+    struct sl_pg_pool_opts o = {.size = 1,
+                                .acquire_timeout_ms = 50,
+                                .connect_retries = 2,
+                                .backoff_ms = 1,
+                                .backoff_max_ms = 2};
+    struct sl_pg_pool_stats st;
+    struct sl_pg_pool *p;
+    struct pg_conn *a, *b;
+    const char *host = getenv("PGHOST");
+    char *ci;
+
+    if (!host || !*host) {
+        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+        return;
+    }
+    ci = sl_xasprintf("host=%s dbname=postgres", host);
+    p = sl_pg_pool_new(ci, &o);
+    a = sl_pg_pool_acquire(p, &err);
+    CHECK(a != NULL);
+    b = sl_pg_pool_acquire(p, &err); /* the only connection is taken */
+    CHECK(b == NULL);
+    CHECK_STR(err.msg, "no free PostgreSQL connection after 50 ms (pool size 1)");
+    sl_pg_pool_release(p, a, 0);
+    b = sl_pg_pool_acquire(p, &err); /* the idle one again */
+    CHECK(b == a);
+    sl_pg_pool_stats(p, &st);
+    CHECK_INT(st.waits, 1);
+    CHECK_INT(st.connects, 1);
+    CHECK_INT(st.in_use, 1);
+    sl_pg_pool_release(p, b, 1); /* broken: closed */
+    sl_pg_pool_stats(p, &st);
+    CHECK_INT(st.open, 0);
+    CHECK_INT(st.failures, 1);
+    sl_pg_pool_free(p);
+    free(ci);
+
+    p = sl_pg_pool_new("host=127.0.0.1 port=1 dbname=x", &o);
+    CHECK(sl_pg_pool_acquire(p, &err) == NULL);
+    sl_pg_pool_stats(p, &st);
+    CHECK_INT(st.retries, 2);
+    CHECK_INT(st.failures, 1);
+    CHECK(strstr(err.msg, "cannot connect to PostgreSQL after 3 attempts: ") == err.msg);
+    sl_pg_pool_free(p);
 }

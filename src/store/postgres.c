@@ -1,0 +1,1867 @@
+/*
+ * The PostgreSQL store: the catalog in schema sluice, bronze in schema bronze (one table per
+ * source, range-partitioned by month of the source timestamp), silver as a typed table per
+ * source in a configurable schema (public by default). docs/storage.md describes the layout.
+ *
+ * A load is one transaction on one connection from the pool. Rows go in with COPY ... FROM
+ * STDIN (text format), one COPY per table per batch; keyed sources COPY into a temporary
+ * staging table and upsert from it with INSERT ... ON CONFLICT. Loads of one source are
+ * serialized with a session advisory lock taken when the load looks at the source's state (so
+ * that a second process waits, then finds the input loaded) and released when the load ends.
+ *
+ * Identifiers are always double-quoted; values always travel as parameters or COPY data.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "sluice/pgpool.h"
+#include "sluice/stream.h"
+#include "sluice/store.h"
+#include "store/migrations.h"
+
+/* pg_advisory_lock(LOCK_CLASS, hashtext(source)): "slce" */
+#define LOCK_CLASS   1936483173
+#define LOCK_MIGRATE 1
+
+struct pg_db {
+    struct sl_db base;
+    struct sl_pg_pool *pool;
+    PGconn *c;
+    char *where;  /* the URL without password and parameters, for messages */
+    char *silver; /* schema of silver tables */
+    char *locked; /* the source whose advisory lock this session holds, or NULL */
+    int gin;      /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
+    struct pg_load *open_load;
+};
+
+/* A load's state while its transaction is open (sl_load.priv). */
+/* A bronze partition a load writes to. One that this load creates is a standalone table until
+ * the load commits: its rows go in without the B-tree indexes, which are built once at the end
+ * (a sorted build), and it is then attached to bronze.NAME, its CHECK constraint sparing the
+ * scan. Measured on 1M rows: COPY with identity and both B-trees maintained 17.9 s, plain 7.0 s. */
+struct part {
+    char key[8]; /* "2026-01", or "" for the default partition */
+    int is_new;
+    struct sl_buf copy; /* this batch's rows for it */
+};
+
+struct pg_load {
+    int ts_field; /* schema field of the source timestamp, -1 if none */
+    int keyed;
+    struct part *parts; /* bronze partitions this load writes to */
+    size_t nparts, capparts;
+    const char *source;
+    struct sl_buf copy_bronze, copy_silver, sql_silver, sql_silver_bin, sql_upsert, err;
+    size_t nfields;
+    int *types; /* silver column types (enum sl_type) */
+};
+
+/* ---- helpers -------------------------------------------------------------------------- */
+
+static void sql_ident(struct sl_buf *b, const char *name)
+{
+    sl_buf_addc(b, '"');
+    for (const char *p = name; *p; p++) {
+        if (*p == '"') sl_buf_addc(b, '"');
+        sl_buf_addc(b, *p);
+    }
+    sl_buf_addc(b, '"');
+}
+
+static void bronze_ident(struct sl_buf *b, const char *source)
+{
+    sl_buf_adds(b, "bronze.");
+    sql_ident(b, source);
+}
+
+/* bronze."source@suffix": partitions and the like, which cannot collide with a source name */
+static void bronze_sub_ident(struct sl_buf *b, const char *source, const char *suffix)
+{
+    char *name = sl_xasprintf("%s@%s", source, suffix);
+    sl_buf_adds(b, "bronze.");
+    sql_ident(b, name);
+    free(name);
+}
+
+static void silver_ident(struct pg_db *d, struct sl_buf *b, const char *source)
+{
+    sql_ident(b, d->silver);
+    sl_buf_addc(b, '.');
+    sql_ident(b, source);
+}
+
+/* The first line of a libpq message, without its trailing newline. */
+static char *msg_line(const char *m)
+{
+    size_t n = 0;
+    if (!m) m = "";
+    if (!strncmp(m, "ERROR:  ", 8)) m += 8;
+    while (m[n] && m[n] != '\n') n++;
+    return sl_xstrndup(m, n);
+}
+
+static int pg_error(struct pg_db *d, PGresult *r, const char *doing, struct sl_error *err)
+{
+    char *m;
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    int rc;
+
+    if (PQstatus(d->c) == CONNECTION_BAD) {
+        char *why = msg_line(primary ? primary : PQerrorMessage(d->c));
+        m = sl_xasprintf("the connection to the server was lost (%s)", why);
+        free(why);
+    } else
+        m = msg_line(primary ? primary : PQerrorMessage(d->c));
+    for (char *p = m; *p; p++)
+        if (*p == '\n') *p = ' ';
+    {
+        size_t n = strlen(m);
+        while (n && (m[n - 1] == ' ' || m[n - 1] == '\n')) m[--n] = 0;
+    }
+    rc = sl_error_set(err, SL_EDB, "%s: %s: %s", d->where, doing, m);
+    free(m);
+    return rc;
+}
+
+/* Runs sql with text parameters; *out gets the result when rows are wanted. */
+static int q(struct pg_db *d, const char *sql, int n, const char *const *params, PGresult **out,
+             const char *doing, struct sl_error *err)
+{
+    PGresult *r = n ? PQexecParams(d->c, sql, n, NULL, params, NULL, NULL, 0) : PQexec(d->c, sql);
+    ExecStatusType s = PQresultStatus(r);
+    int rc = 0;
+
+    if (out) *out = NULL;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+        rc = pg_error(d, r, doing, err);
+        PQclear(r);
+        return rc;
+    }
+    if (out)
+        *out = r;
+    else
+        PQclear(r);
+    return 0;
+}
+
+static int exec(struct pg_db *d, const char *sql, const char *doing, struct sl_error *err)
+{
+    return q(d, sql, 0, NULL, NULL, doing, err);
+}
+
+static char *get_str(PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? NULL : sl_xstrdup(PQgetvalue(r, row, col));
+}
+
+static int64_t get_i64(PGresult *r, int row, int col, int64_t null)
+{
+    return PQgetisnull(r, row, col) ? null : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static const char *nz(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+/* COPY sql FROM STDIN with data. */
+static int copy_in(struct pg_db *d, const char *sql, const char *data, size_t len,
+                   const char *doing, struct sl_error *err)
+{
+    PGresult *r = PQexec(d->c, sql);
+    int rc = 0;
+
+    if (PQresultStatus(r) != PGRES_COPY_IN) {
+        rc = pg_error(d, r, doing, err);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    /* libpq sends large buffers in pieces itself */
+    if ((len && PQputCopyData(d->c, data, (int)len) != 1) || PQputCopyEnd(d->c, NULL) != 1)
+        rc = pg_error(d, NULL, doing, err);
+    while ((r = PQgetResult(d->c))) {
+        if (!rc && PQresultStatus(r) != PGRES_COMMAND_OK) rc = pg_error(d, r, doing, err);
+        PQclear(r);
+    }
+    return rc;
+}
+
+/* ---- COPY text format ---------------------------------------------------------------------- */
+
+static void copy_text(struct sl_buf *b, const char *p, size_t n)
+{
+    size_t start = 0;
+    sl_buf_grow(b, n + 8);
+    for (size_t i = 0; i < n; i++) {
+        char e;
+        switch (p[i]) {
+        case '\\': e = '\\'; break;
+        case '\t': e = 't'; break;
+        case '\n': e = 'n'; break;
+        case '\r': e = 'r'; break;
+        default: continue;
+        }
+        sl_buf_add(b, p + start, i - start);
+        sl_buf_addc(b, '\\');
+        sl_buf_addc(b, e);
+        start = i + 1;
+    }
+    sl_buf_add(b, p + start, n - start);
+}
+
+static void copy_i64(struct sl_buf *b, int64_t v)
+{
+    char t[24];
+    int n = snprintf(t, sizeof t, "%lld", (long long)v);
+    sl_buf_add(b, t, (size_t)n);
+}
+
+static void copy_bytea(struct sl_buf *b, const unsigned char *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    sl_buf_grow(b, 2 * n + 4);
+    sl_buf_add(b, "\\\\x", 3);
+    for (size_t i = 0; i < n; i++) {
+        b->p[b->len++] = hex[p[i] >> 4];
+        b->p[b->len++] = hex[p[i] & 15];
+    }
+}
+
+/* Can PostgreSQL's jsonb hold this JSON text? Not \u0000 nor a lone surrogate escape. */
+static int jsonb_safe(const char *p, size_t n)
+{
+    for (const char *e = p + n; (p = memchr(p, '\\', (size_t)(e - p))); p += 2) {
+        if (p + 1 >= e) return 1;
+        if (p[1] != 'u' || p + 6 > e) continue;
+        if (!memcmp(p + 2, "0000", 4)) return 0;
+        if ((p[2] == 'd' || p[2] == 'D') && strchr("89abAB", p[3]) && p[3]) return 0;
+    }
+    return 1;
+}
+
+/* ---- source timestamps ----------------------------------------------------------------------- */
+
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
+{
+    z += 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static int digits(const char *p, size_t n, size_t at, size_t k, int *out)
+{
+    int v = 0;
+    if (at + k > n) return -1;
+    for (size_t i = 0; i < k; i++) {
+        if (p[at + i] < '0' || p[at + i] > '9') return -1;
+        v = v * 10 + (p[at + i] - '0');
+    }
+    *out = v;
+    return 0;
+}
+
+/*
+ * An ISO 8601 date or date-time (date[T ]hh:mm[:ss[.fff]][Z|±hh[:mm]]) as the UTC instant
+ * "YYYY-MM-DD HH:MM:SS[.ffffff]+00" and its month "YYYY-MM". Anything else: -1 (the row goes
+ * to the default partition). Computing the instant here, not in the server, makes the month
+ * of the partition and the value that is routed to it agree.
+ */
+static int ts_parse(const char *p, size_t n, int64_t *secs, int *usec, char frac[8])
+{
+    int y, mo, da, h = 0, mi = 0, s = 0, off = 0;
+    size_t at = 10;
+
+    frac[0] = 0;
+    *usec = 0;
+    if (digits(p, n, 0, 4, &y) || n < 10 || p[4] != '-' || digits(p, n, 5, 2, &mo) || p[7] != '-' ||
+        digits(p, n, 8, 2, &da))
+        return -1;
+    if (mo < 1 || mo > 12 || da < 1 || da > 31) return -1;
+    if (at < n && (p[at] == 'T' || p[at] == 't' || p[at] == ' ')) {
+        if (digits(p, n, at + 1, 2, &h) || at + 3 >= n || p[at + 3] != ':' ||
+            digits(p, n, at + 4, 2, &mi))
+            return -1;
+        at += 6;
+        if (at < n && p[at] == ':') {
+            if (digits(p, n, at + 1, 2, &s)) return -1;
+            at += 3;
+            if (at < n && (p[at] == '.' || p[at] == ',')) {
+                size_t k = 0;
+                at++;
+                while (at < n && p[at] >= '0' && p[at] <= '9') {
+                    if (k < 6) frac[k++] = p[at];
+                    at++;
+                }
+                frac[k] = 0;
+                for (size_t i = 0; i < 6; i++) *usec = *usec * 10 + (i < k ? frac[i] - '0' : 0);
+            }
+        }
+        if (h > 24 || mi > 59 || s > 60) return -1;
+    }
+    if (at < n && (p[at] == 'Z' || p[at] == 'z')) {
+        at++;
+    } else if (at < n && (p[at] == '+' || p[at] == '-')) {
+        int oh, om = 0, sign = p[at] == '-' ? -1 : 1;
+        if (digits(p, n, at + 1, 2, &oh)) return -1;
+        at += 3;
+        if (at < n && p[at] == ':') at++;
+        if (at < n) {
+            if (digits(p, n, at, 2, &om)) return -1;
+            at += 2;
+        }
+        off = sign * (oh * 60 + om);
+    }
+    if (at != n) return -1;
+    *secs = days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 + s - (int64_t)off * 60;
+    return 0;
+}
+
+static int ts_utc(const char *p, size_t n, char out[48], char month[8])
+{
+    int64_t t, days, rest, yy;
+    int usec, m2, d2;
+    char frac[8];
+
+    if (ts_parse(p, n, &t, &usec, frac)) return -1;
+    days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    rest = t - days * 86400;
+    civil_from_days(days, &yy, &m2, &d2);
+    if (yy < 1 || yy > 9999) return -1;
+    snprintf(out, 48, "%04lld-%02d-%02d %02d:%02d:%02d%s%s+00", (long long)yy, m2, d2,
+             (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60), frac[0] ? "." : "", frac);
+    snprintf(month, 8, "%04lld-%02d", (long long)yy, m2);
+    return 0;
+}
+
+/* ---- COPY binary format (silver) ---------------------------------------------------------- */
+
+/*
+ * Silver travels in COPY's binary format: measured on 1M rows of 6 typed columns, the server
+ * takes ~35% less time for it than for text (no number or date parsing). Bronze stays text:
+ * jsonb parses its JSON text either way, and there binary measured the same.
+ */
+#define PG_EPOCH_DAYS 10957 /* 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01 */
+
+static void be16(struct sl_buf *b, uint16_t v)
+{
+    char t[2] = {(char)(v >> 8), (char)v};
+    sl_buf_add(b, t, 2);
+}
+
+static void be32(struct sl_buf *b, uint32_t v)
+{
+    char t[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
+    sl_buf_add(b, t, 4);
+}
+
+static void be64(struct sl_buf *b, uint64_t v)
+{
+    be32(b, (uint32_t)(v >> 32));
+    be32(b, (uint32_t)v);
+}
+
+static void bin_i64(struct sl_buf *b, int64_t v)
+{
+    be32(b, 8);
+    be64(b, (uint64_t)v);
+}
+
+static void bin_f64(struct sl_buf *b, double d)
+{
+    uint64_t u;
+    memcpy(&u, &d, 8);
+    be32(b, 8);
+    be64(b, u);
+}
+
+static void bin_text(struct sl_buf *b, const char *p, size_t n)
+{
+    be32(b, (uint32_t)n);
+    sl_buf_add(b, p, n);
+}
+
+/* hh:mm[:ss[.ffffff]] as microseconds since midnight, or -1 */
+static int64_t time_usec(const char *p, size_t n)
+{
+    int h, m, s = 0;
+    int64_t us = 0;
+    size_t at = 5;
+    if (digits(p, n, 0, 2, &h) || n < 5 || p[2] != ':' || digits(p, n, 3, 2, &m)) return -1;
+    if (at < n && p[at] == ':') {
+        if (digits(p, n, at + 1, 2, &s)) return -1;
+        at += 3;
+        if (at < n && p[at] == '.') {
+            int k = 0;
+            for (at++; at < n && p[at] >= '0' && p[at] <= '9'; at++)
+                if (k < 6) us = us * 10 + (p[at] - '0'), k++;
+            for (; k < 6; k++) us *= 10;
+        }
+    }
+    if (at != n || h > 24 || m > 59 || s > 60) return -1;
+    return ((int64_t)h * 3600 + m * 60 + s) * 1000000 + us;
+}
+
+/* One value for a column of PostgreSQL type col (enum sl_type of the silver field); -1 when
+ * this value cannot be said in binary (the batch then goes as text, which the server parses). */
+static int bin_value(struct sl_buf *b, int col, const struct sl_value *v)
+{
+    char t[40];
+    int64_t secs;
+    int usec;
+
+    if (!v || v->type == SL_V_NULL) {
+        be32(b, 0xffffffffu);
+        return 0;
+    }
+    switch (col) {
+    case SL_TYPE_INTEGER:
+    case SL_TYPE_YEAR:
+        if (v->type != SL_V_INT) return -1;
+        bin_i64(b, v->u.i);
+        return 0;
+    case SL_TYPE_NUMBER:
+        if (v->type == SL_V_INT) {
+            bin_f64(b, (double)v->u.i);
+            return 0;
+        }
+        if (v->type != SL_V_REAL) return -1; /* NaN and infinities arrive as text */
+        bin_f64(b, v->u.d);
+        return 0;
+    case SL_TYPE_BOOLEAN:
+        if (v->type != SL_V_BOOL && v->type != SL_V_INT) return -1;
+        be32(b, 1);
+        sl_buf_addc(b, v->u.i ? 1 : 0);
+        return 0;
+    case SL_TYPE_DATE: {
+        int y, m, d;
+        if (v->type != SL_V_TEXT || v->len != 10 || digits(v->u.s, 10, 0, 4, &y) ||
+            digits(v->u.s, 10, 5, 2, &m) || digits(v->u.s, 10, 8, 2, &d))
+            return -1;
+        be32(b, 4);
+        be32(b, (uint32_t)(int32_t)(days_from_civil(y, m, d) - PG_EPOCH_DAYS));
+        return 0;
+    }
+    case SL_TYPE_DATETIME:
+        if (v->type != SL_V_TEXT || ts_parse(v->u.s, v->len, &secs, &usec, t)) return -1;
+        bin_i64(b, (secs - (int64_t)PG_EPOCH_DAYS * 86400) * 1000000 + usec);
+        return 0;
+    case SL_TYPE_TIME: {
+        int64_t us;
+        if (v->type != SL_V_TEXT || (us = time_usec(v->u.s, v->len)) < 0) return -1;
+        bin_i64(b, us);
+        return 0;
+    }
+    case SL_TYPE_OBJECT:
+    case SL_TYPE_ARRAY:
+        if (v->type != SL_V_TEXT || !jsonb_safe(v->u.s, v->len)) return -1;
+        be32(b, v->len + 1);
+        sl_buf_addc(b, 1); /* jsonb's binary format: version 1, then the JSON text */
+        sl_buf_add(b, v->u.s, v->len);
+        return 0;
+    default: /* TEXT */
+        switch (v->type) {
+        case SL_V_TEXT:
+            if (memchr(v->u.s, 0, v->len)) return -1;
+            bin_text(b, v->u.s, v->len);
+            return 0;
+        case SL_V_INT: {
+            int k = snprintf(t, sizeof t, "%lld", (long long)v->u.i);
+            bin_text(b, t, (size_t)k);
+            return 0;
+        }
+        case SL_V_BOOL: bin_text(b, v->u.i ? "true" : "false", v->u.i ? 4 : 5); return 0;
+        case SL_V_REAL: {
+            struct sl_buf n = SL_BUF_INIT;
+            sl_buf_json_double(&n, v->u.d);
+            bin_text(b, n.p, n.len);
+            sl_buf_free(&n);
+            return 0;
+        }
+        default: return -1;
+        }
+    }
+}
+
+/* ---- open / close ------------------------------------------------------------------------ */
+
+static void pg_close(struct sl_db *db)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    if (!d) return;
+    if (d->c) sl_pg_pool_release(d->pool, d->c, 0);
+    sl_pg_pool_free(d->pool);
+    free(d->where);
+    free(d->silver);
+    free(d->locked);
+    free(d->base.url);
+    free(d);
+}
+
+static int int_param(const char *url, const char *key, const char *v, int *out,
+                     struct sl_error *err)
+{
+    char *end;
+    long n = strtol(v, &end, 10);
+    if (!*v || *end || n < 0 || n > 100000000)
+        return sl_error_set(err, SL_ECONFIG, "%s: %s=%s: expected a number", url, key, v);
+    *out = (int)n;
+    return 0;
+}
+
+/*
+ * Splits the URL's query parameters: sluice's own (silver_schema, pool_size,
+ * statement_timeout, connect_retries, retry_backoff) set d and o; the others stay for libpq.
+ */
+static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o, char **conninfo,
+                     struct sl_error *err)
+{
+    const char *qm = strchr(url, '?');
+    struct sl_buf ci = SL_BUF_INIT;
+    char *params = qm ? sl_xstrdup(qm + 1) : NULL, *save = NULL;
+    int rc = 0, has_timeout = 0, nparams = 0;
+
+    /* postgres:// is libpq's too; "where" hides the password */
+    sl_buf_add(&ci, url, qm ? (size_t)(qm - url) : strlen(url));
+    {
+        const char *s = strstr(url, "://"), *at = NULL, *colon = NULL;
+        size_t end = qm ? (size_t)(qm - url) : strlen(url);
+        if (s) {
+            s += 3;
+            for (const char *p = s; p < url + end && *p != '/'; p++) {
+                if (*p == '@') at = p;
+                if (*p == ':' && !at && !colon) colon = p;
+            }
+        }
+        if (at && colon && colon < at)
+            d->where =
+                sl_xasprintf("%.*s:***%.*s", (int)(colon - url), url, (int)(url + end - at), at);
+        else
+            d->where = sl_xstrndup(url, end);
+    }
+    for (char *kv = params ? strtok_r(params, "&", &save) : NULL; kv && !rc;
+         kv = strtok_r(NULL, "&", &save)) {
+        char *eq = strchr(kv, '=');
+        const char *v = eq ? eq + 1 : "";
+        if (eq) *eq = 0;
+        if (!strcmp(kv, "silver_schema")) {
+            if (!*v || strlen(v) > 63)
+                rc = sl_error_set(err, SL_ECONFIG, "%s: silver_schema: 1 to 63 characters",
+                                  d->where);
+            free(d->silver);
+            d->silver = sl_xstrdup(v);
+        } else if (!strcmp(kv, "bronze_gin")) {
+            if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
+                d->gin = 1;
+            else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0"))
+                d->gin = 0;
+            else
+                rc = sl_error_set(err, SL_ECONFIG, "%s: bronze_gin=%s: expected on or off",
+                                  d->where, v);
+        } else if (!strcmp(kv, "pool_size")) {
+            rc = int_param(d->where, kv, v, &o->size, err);
+        } else if (!strcmp(kv, "statement_timeout")) {
+            rc = int_param(d->where, kv, v, &o->statement_timeout_ms, err);
+        } else if (!strcmp(kv, "connect_retries")) {
+            rc = int_param(d->where, kv, v, &o->connect_retries, err);
+        } else if (!strcmp(kv, "retry_backoff")) {
+            rc = int_param(d->where, kv, v, &o->backoff_ms, err);
+        } else {
+            if (!strcmp(kv, "connect_timeout")) has_timeout = 1;
+            sl_buf_addf(&ci, "%c%s=%s", nparams++ ? '&' : '?', kv, v);
+        }
+    }
+    if (!has_timeout) sl_buf_addf(&ci, "%cconnect_timeout=10", nparams++ ? '&' : '?');
+    sl_buf_adds(&ci, "&client_encoding=UTF8&application_name=sluice");
+    free(params);
+    *conninfo = sl_buf_detach(&ci);
+    return rc;
+}
+
+/* Reads the applied migrations; checks checksums and versions. */
+static int pg_migrate(struct pg_db *d, struct sl_error *err)
+{
+    PGresult *r = NULL;
+    size_t n = sl__migrations_count();
+    int rc, latest = sl__migrations_latest();
+
+    rc = exec(d,
+              "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1); "
+              "CREATE SCHEMA IF NOT EXISTS sluice; CREATE SCHEMA IF NOT EXISTS bronze; "
+              "CREATE TABLE IF NOT EXISTS sluice.migrations(version INTEGER PRIMARY KEY, "
+              "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+              "preparing the catalog", err);
+    if (rc < 0) goto out;
+    rc = q(d, "SELECT version, name, checksum FROM sluice.migrations ORDER BY version", 0, NULL, &r,
+           "reading sluice.migrations", err);
+    if (rc < 0) goto out;
+    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
+        if (atoi(PQgetvalue(r, k, 0)) > latest)
+            rc = sl_error_set(err, SL_EDB,
+                              "%s: this database was written by a newer sluice (schema version "
+                              "%s; this sluice knows up to %d)",
+                              d->where, PQgetvalue(r, k, 0), latest);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int version, found = 0;
+        const char *name, *sql;
+        char sum[65], vs[16], now[40];
+        sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+        sl_sha256_hex(sql, strlen(sql), sum);
+        for (int k = 0; k < PQntuples(r) && !found; k++) {
+            if (atoi(PQgetvalue(r, k, 0)) != version) continue;
+            found = 1;
+            if (strcmp(PQgetvalue(r, k, 2), sum))
+                rc = sl_error_set(err, SL_EDB,
+                                  "%s: migration %d (%s) was changed after it was applied",
+                                  d->where, version, name);
+        }
+        if (found || rc) continue;
+        rc = exec(d, sql, "applying a catalog migration", err);
+        if (rc < 0) {
+            sl_error_prefix(err, "migration %d (%s)", version, name);
+            break;
+        }
+        snprintf(vs, sizeof vs, "%d", version);
+        sl_time_iso(sl_now(), now, sizeof now);
+        const char *p[] = {vs, name, sum, now};
+        rc = q(d,
+               "INSERT INTO sluice.migrations(version, name, checksum, applied_at) "
+               "VALUES($1, $2, $3, $4)",
+               4, p, NULL, "recording a migration", err);
+    }
+    if (rc == 0) {
+        struct sl_buf sql = SL_BUF_INIT;
+        sl_buf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+        sql_ident(&sql, d->silver);
+        /* a schema that exists but we may not create in: fine as long as tables can be made */
+        if (strcmp(d->silver, "public")) rc = exec(d, sql.p, "creating the silver schema", err);
+        sl_buf_free(&sql);
+    }
+    if (rc == 0) rc = exec(d, "COMMIT", "committing the catalog migration", err);
+out:
+    PQclear(r);
+    if (rc < 0 && PQtransactionStatus(d->c) != PQTRANS_IDLE) PQclear(PQexec(d->c, "ROLLBACK"));
+    return rc;
+}
+
+static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
+{
+    struct pg_db *d = sl_xcalloc(1, sizeof *d);
+    struct sl_pg_pool_opts o = {.size = 4, .connect_retries = 5, .backoff_ms = 200};
+    char *conninfo = NULL;
+    int rc;
+
+    *out = NULL;
+    d->base.store = &sl_store_postgres;
+    d->base.url = sl_xstrdup(url);
+    d->silver = sl_xstrdup("public");
+    d->gin = 1;
+    rc = parse_url(d, url, &o, &conninfo, err);
+    if (rc < 0) goto out;
+    d->pool = sl_pg_pool_new(conninfo, &o);
+    d->c = sl_pg_pool_acquire(d->pool, err);
+    if (!d->c) {
+        sl_error_prefix(err, "%s", d->where);
+        rc = SL_EDB;
+        goto out;
+    }
+    if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE)) rc = pg_migrate(d, err);
+out:
+    free(conninfo);
+    if (rc < 0)
+        pg_close(&d->base);
+    else
+        *out = &d->base;
+    return rc;
+}
+
+/* Between loads a lost connection is replaced (the pool retries with backoff); inside a
+ * load's transaction it is not: that load fails. */
+static int ensure_conn(struct pg_db *d, struct sl_error *err)
+{
+    if (d->c && PQstatus(d->c) == CONNECTION_OK) return 0;
+    if (d->open_load)
+        return sl_error_set(err, SL_EDB, "%s: the connection to the server was lost", d->where);
+    if (d->c) sl_pg_pool_release(d->pool, d->c, 1);
+    free(d->locked); /* a session lock dies with its session */
+    d->locked = NULL;
+    d->c = sl_pg_pool_acquire(d->pool, err);
+    if (!d->c) {
+        sl_error_prefix(err, "%s", d->where);
+        return SL_EDB;
+    }
+    return 0;
+}
+
+/* ---- the per-source lock ------------------------------------------------------------------- */
+
+static void unlock_source(struct pg_db *d)
+{
+    if (!d->locked) return;
+    if (PQstatus(d->c) == CONNECTION_OK) {
+        const char *p[] = {d->locked};
+        PQclear(PQexecParams(d->c, "SELECT pg_advisory_unlock(1936483173, hashtext($1))", 1, NULL,
+                             p, NULL, NULL, 0));
+    }
+    free(d->locked);
+    d->locked = NULL;
+}
+
+static int lock_source(struct pg_db *d, const char *source, struct sl_error *err)
+{
+    const char *p[] = {source};
+    PGresult *r = NULL;
+    int rc;
+
+    if (d->locked && !strcmp(d->locked, source)) return 0;
+    unlock_source(d);
+    rc = q(d, "SELECT pg_try_advisory_lock(1936483173, hashtext($1))", 1, p, &r,
+           "locking the source", err);
+    if (rc < 0) return rc;
+    if (strcmp(PQgetvalue(r, 0, 0), "t")) {
+        sl_log(SL_LOG_INFO, "%s: waiting for another load of this source to finish", source);
+        PQclear(r);
+        r = NULL;
+        rc = q(d, "SELECT pg_advisory_lock(1936483173, hashtext($1))", 1, p, NULL,
+               "waiting for the source's lock", err);
+        if (rc < 0) return rc;
+    }
+    PQclear(r);
+    d->locked = sl_xstrdup(source);
+    return 0;
+}
+
+/* ---- catalog queries -------------------------------------------------------------------- */
+
+static int pg_source_state(struct sl_db *db, const char *source, struct sl_source_state *out,
+                           struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    const char *p[] = {source};
+    PGresult *r = NULL;
+    int rc;
+
+    memset(out, 0, sizeof *out);
+    if ((rc = ensure_conn(d, err))) return rc;
+    /* Loads of one source take turns from here to their end: the second one waits, then sees
+     * what the first one committed. */
+    if ((rc = lock_source(d, source, err))) return rc;
+    rc = q(d, "SELECT schema, timestamp_field FROM sluice.sources WHERE name = $1", 1, p, &r,
+           "reading sluice.sources", err);
+    if (rc < 0) return rc;
+    if (PQntuples(r) == 1) {
+        out->exists = 1;
+        out->timestamp = get_str(r, 0, 1);
+        rc = sl_schema_from_json(PQgetvalue(r, 0, 0), &out->schema, err);
+        if (rc < 0) {
+            sl_error_prefix(err, "%s: the catalog's schema of source %s", d->where, source);
+            sl_source_state_free(out);
+        }
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_find_input(struct sl_db *db, const char *source, const char *sha256, int64_t *load,
+                         struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    const char *p[] = {source, sha256};
+    PGresult *r;
+    int rc;
+
+    *load = 0;
+    rc = q(d,
+           "SELECT load FROM sluice.loads WHERE source = $1 AND sha256 = $2 AND "
+           "status = 'committed' ORDER BY load LIMIT 1",
+           2, p, &r, "looking up the input", err);
+    if (rc < 0) return rc;
+    if (PQntuples(r)) *load = get_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_has_input_size(struct sl_db *db, const char *source, int64_t size,
+                             struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    char sz[24];
+    const char *p[] = {source, sz};
+    PGresult *r;
+    int rc;
+
+    snprintf(sz, sizeof sz, "%lld", (long long)size);
+    rc = q(d,
+           "SELECT 1 FROM sluice.loads WHERE source = $1 AND input_size = $2 AND "
+           "status = 'committed' LIMIT 1",
+           2, p, &r, "looking up the input", err);
+    if (rc < 0) return rc;
+    rc = PQntuples(r) > 0;
+    PQclear(r);
+    return rc;
+}
+
+static int pg_begin_run(struct sl_db *db, const char *command, int64_t *run, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    char now[40], host[256], pid[24];
+    const char *p[5];
+    PGresult *r;
+    int rc;
+
+    *run = 0;
+    if ((rc = ensure_conn(d, err))) return rc;
+    if (gethostname(host, sizeof host) != 0) host[0] = 0;
+    host[sizeof host - 1] = 0;
+    sl_time_iso(sl_now(), now, sizeof now);
+    snprintf(pid, sizeof pid, "%lld", (long long)getpid());
+    p[0] = command ? command : "";
+    p[1] = now;
+    p[2] = SL_VERSION;
+    p[3] = nz(host);
+    p[4] = pid;
+    rc = q(d,
+           "INSERT INTO sluice.runs(command, status, started, sluice_version, host, pid) "
+           "VALUES($1, 'running', $2, $3, $4, $5) RETURNING run",
+           5, p, &r, "recording the run", err);
+    if (rc < 0) return rc;
+    *run = get_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_end_run(struct sl_db *db, int64_t run, const char *status, int64_t loads,
+                      struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    char now[40], n[24], id[24];
+    const char *p[4];
+    int rc;
+
+    if ((rc = ensure_conn(d, err))) return rc;
+    sl_time_iso(sl_now(), now, sizeof now);
+    snprintf(n, sizeof n, "%lld", (long long)loads);
+    snprintf(id, sizeof id, "%lld", (long long)run);
+    p[0] = status ? status : "done";
+    p[1] = now;
+    p[2] = n;
+    p[3] = id;
+    return q(d, "UPDATE sluice.runs SET status = $1, finished = $2, loads = $3 WHERE run = $4", 4,
+             p, NULL, "recording the end of the run", err);
+}
+
+/* ---- loads: tables ------------------------------------------------------------------------ */
+
+static const char *pg_type(int type)
+{
+    switch (type) {
+    case SL_TYPE_BOOLEAN: return "BOOLEAN";
+    case SL_TYPE_INTEGER:
+    case SL_TYPE_YEAR: return "BIGINT";
+    case SL_TYPE_NUMBER: return "DOUBLE PRECISION";
+    case SL_TYPE_DATE: return "DATE";
+    case SL_TYPE_DATETIME: return "TIMESTAMPTZ";
+    case SL_TYPE_TIME: return "TIME";
+    case SL_TYPE_OBJECT:
+    case SL_TYPE_ARRAY: return "JSONB";
+    default: return "TEXT";
+    }
+}
+
+static int relation_exists(struct pg_db *d, const char *qualified, struct sl_error *err)
+{
+    const char *p[] = {qualified};
+    PGresult *r;
+    int rc = q(d, "SELECT to_regclass($1) IS NOT NULL", 1, p, &r, "reading the tables", err);
+    if (rc < 0) return rc;
+    rc = !strcmp(PQgetvalue(r, 0, 0), "t");
+    PQclear(r);
+    return rc;
+}
+
+static int create_bronze(struct pg_db *d, const char *source, struct sl_error *err)
+{
+    struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT;
+    int rc;
+
+    bronze_ident(&name, source);
+    rc = relation_exists(d, name.p, err);
+    if (rc != 0) goto out; /* exists (1), or an error */
+    sl_buf_adds(&sql, "CREATE TABLE ");
+    sl_buf_adds(&sql, name.p);
+    /* raw_id: load_id * 2^32 + row_num, unique without a sequence (a sequence's nextval per
+     * row cost ~40% of a plain COPY) */
+    sl_buf_adds(&sql, "(raw_id BIGINT NOT NULL, load_id BIGINT NOT NULL, "
+                      "row_num BIGINT NOT NULL, line BIGINT, byte_offset BIGINT, "
+                      "source_timestamp TIMESTAMPTZ, validation_status TEXT NOT NULL "
+                      "CHECK (validation_status IN ('valid','warning','invalid')), errors JSONB, "
+                      "raw_data JSONB, raw_bytes BYTEA, "
+                      "ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()) "
+                      "PARTITION BY RANGE (source_timestamp); ");
+    if (d->gin) {
+        /* A load's new keys go to the GIN pending list (a cheap append) and autovacuum merges
+         * them later: measured on 1M bronze rows, COPY took 46 s with a GIN index merged as
+         * rows arrive, 13 s with the large pending list, 8 s without the index. */
+        sl_buf_adds(&sql, "CREATE INDEX ON ");
+        sl_buf_adds(&sql, name.p);
+        sl_buf_adds(&sql, " USING gin (raw_data jsonb_path_ops) WITH (fastupdate = on, "
+                          "gin_pending_list_limit = 2097151); ");
+    }
+    sl_buf_adds(&sql, "CREATE INDEX ON ");
+    sl_buf_adds(&sql, name.p);
+    sl_buf_adds(&sql, " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
+    sl_buf_adds(&sql, name.p);
+    sl_buf_adds(&sql, " (load_id, row_num); CREATE VIEW ");
+    {
+        char *v = sl_xasprintf("%s_detail", source);
+        sl_buf_adds(&sql, "bronze.");
+        sql_ident(&sql, v);
+        free(v);
+    }
+    sl_buf_adds(&sql, " AS SELECT b.*, l.source, l.run, l.input, l.input_size, l.sha256, "
+                      "l.format, l.compression, l.encoding, l.started AS load_started, "
+                      "l.finished AS load_finished, l.seconds AS load_seconds, "
+                      "l.sluice_version FROM ");
+    sl_buf_adds(&sql, name.p);
+    sl_buf_adds(&sql, " b JOIN sluice.loads l ON l.load = b.load_id");
+    rc = exec(d, sql.p, "creating the bronze table", err);
+out:
+    sl_buf_free(&sql);
+    sl_buf_free(&name);
+    return rc < 0 ? rc : 0;
+}
+
+static void part_bounds(struct sl_buf *b, const char *key)
+{
+    int y = atoi(key), m = atoi(key + 5);
+    sl_buf_addf(b, "'%04d-%02d-01 00:00:00+00'", y, m);
+    sl_buf_adds(b, " AND source_timestamp < ");
+    sl_buf_addf(b, "'%04d-%02d-01 00:00:00+00'", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+}
+
+/* The partition for key ("YYYY-MM" or "" for rows without a timestamp): its index in L->parts.
+ * One that does not exist yet is created standalone (attached at commit, attach_parts). */
+static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, struct sl_error *err)
+{
+    struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT;
+    struct part *pt;
+    int rc;
+
+    for (size_t i = 0; i < L->nparts; i++)
+        if (!strcmp(L->parts[i].key, key)) return (long)i;
+    bronze_sub_ident(&name, L->source, key[0] ? key : "default");
+    rc = relation_exists(d, name.p, err);
+    if (rc < 0) goto out;
+    if (rc == 0) {
+        sl_buf_adds(&sql, "CREATE TABLE ");
+        sl_buf_adds(&sql, name.p);
+        sl_buf_adds(&sql, " (LIKE ");
+        bronze_ident(&sql, L->source);
+        sl_buf_adds(&sql, " INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CHECK (");
+        if (key[0]) {
+            sl_buf_adds(&sql, "source_timestamp IS NOT NULL AND source_timestamp >= ");
+            part_bounds(&sql, key);
+        } else {
+            /* only rows without a timestamp: adding a month need not scan it either */
+            sl_buf_adds(&sql, "source_timestamp IS NULL");
+        }
+        sl_buf_adds(&sql, "))");
+        if (d->gin) {
+            /* A load's keys go to the GIN pending list (a cheap append) and autovacuum merges
+             * them later: measured on 1M bronze rows, COPY took 46 s with the GIN index
+             * merged as rows arrive, 13 s with the large pending list, 8 s without it. */
+            sl_buf_adds(&sql, "; CREATE INDEX ON ");
+            sl_buf_adds(&sql, name.p);
+            sl_buf_adds(&sql, " USING gin (raw_data jsonb_path_ops) WITH (fastupdate = on, "
+                              "gin_pending_list_limit = 2097151)");
+        }
+        rc = exec(d, sql.p, "creating a bronze partition", err);
+        if (rc < 0) goto out;
+    }
+    if (L->nparts == L->capparts) {
+        L->capparts = L->capparts ? 2 * L->capparts : 8;
+        L->parts = sl_xrealloc(L->parts, L->capparts * sizeof *L->parts);
+    }
+    pt = &L->parts[L->nparts];
+    memset(pt, 0, sizeof *pt);
+    snprintf(pt->key, sizeof pt->key, "%s", key);
+    pt->is_new = rc == 0;
+    pt->copy = (struct sl_buf)SL_BUF_INIT;
+    rc = (int)L->nparts++;
+out:
+    sl_buf_free(&sql);
+    sl_buf_free(&name);
+    return rc;
+}
+
+/* At commit: the B-tree indexes of the partitions this load created, then ATTACH. */
+static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err)
+{
+    struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT;
+    int rc = 0;
+
+    for (size_t i = 0; i < L->nparts && rc == 0; i++) {
+        const struct part *pt = &L->parts[i];
+        if (!pt->is_new) continue;
+        sl_buf_reset(&sql);
+        sl_buf_reset(&name);
+        bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
+        sl_buf_adds(&sql, "CREATE INDEX ON ");
+        sl_buf_adds(&sql, name.p);
+        sl_buf_adds(&sql,
+                    " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
+        sl_buf_adds(&sql, name.p);
+        sl_buf_adds(&sql, " (load_id, row_num); ALTER TABLE ");
+        bronze_ident(&sql, L->source);
+        sl_buf_adds(&sql, " ATTACH PARTITION ");
+        sl_buf_adds(&sql, name.p);
+        if (pt->key[0]) {
+            int y = atoi(pt->key), m = atoi(pt->key + 5);
+            sl_buf_addf(&sql,
+                        " FOR VALUES FROM ('%04d-%02d-01 00:00:00+00') TO "
+                        "('%04d-%02d-01 00:00:00+00')",
+                        y, m, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
+        } else {
+            sl_buf_adds(&sql, " DEFAULT");
+        }
+        rc = exec(d, sql.p, "attaching a bronze partition", err);
+    }
+    sl_buf_free(&sql);
+    sl_buf_free(&name);
+    return rc;
+}
+
+static void silver_columns(struct sl_buf *b, const struct sl_schema *s)
+{
+    for (size_t i = 0; i < s->nfields; i++) {
+        sql_ident(b, s->fields[i].name);
+        sl_buf_adds(b, ", ");
+    }
+    sl_buf_adds(b, "\"_load\", \"_row\"");
+}
+
+static void pk_columns(struct sl_buf *b, const struct sl_schema *s)
+{
+    for (size_t i = 0; i < s->npk; i++) {
+        if (i) sl_buf_adds(b, ", ");
+        sql_ident(b, s->fields[s->pk[i]].name);
+    }
+}
+
+static int create_silver(struct pg_db *d, struct sl_load *load, struct sl_error *err)
+{
+    const struct sl_schema *s = load->schema;
+    struct sl_buf sql = SL_BUF_INIT;
+    int rc = 0;
+
+    if (load->silver_change == 2) {
+        sl_buf_adds(&sql, "DROP TABLE IF EXISTS ");
+        silver_ident(d, &sql, load->source);
+        sl_buf_adds(&sql, "; ");
+    }
+    sl_buf_adds(&sql, "CREATE TABLE IF NOT EXISTS ");
+    silver_ident(d, &sql, load->source);
+    sl_buf_addc(&sql, '(');
+    for (size_t i = 0; i < s->nfields; i++) {
+        sql_ident(&sql, s->fields[i].name);
+        sl_buf_addf(&sql, " %s, ", pg_type(s->fields[i].type));
+    }
+    sl_buf_adds(&sql, "\"_load\" BIGINT NOT NULL, \"_row\" BIGINT NOT NULL");
+    if (s->npk) {
+        sl_buf_adds(&sql, ", PRIMARY KEY(");
+        pk_columns(&sql, s);
+        sl_buf_addc(&sql, ')');
+    }
+    sl_buf_addc(&sql, ')');
+    if (load->silver_change == 1) {
+        for (size_t i = 0; i < s->nfields; i++) {
+            sl_buf_adds(&sql, "; ALTER TABLE ");
+            silver_ident(d, &sql, load->source);
+            sl_buf_adds(&sql, " ADD COLUMN IF NOT EXISTS ");
+            sql_ident(&sql, s->fields[i].name);
+            sl_buf_addf(&sql, " %s", pg_type(s->fields[i].type));
+        }
+    }
+    rc = exec(d, sql.p, "creating the silver table", err);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+/* Statements of the load: COPY into silver (or the staging table) and the upsert. */
+static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L,
+                        struct sl_error *err)
+{
+    const struct sl_schema *s = load->schema;
+    struct sl_buf sql = SL_BUF_INIT;
+    int rc = 0;
+
+    L->nfields = s->nfields;
+    L->keyed = s->npk > 0;
+    L->ts_field = load->timestamp ? sl_schema_find(s, load->timestamp) : -1;
+    L->source = load->source;
+    sl_buf_reset(&L->sql_silver);
+    sl_buf_adds(&L->sql_silver, "COPY ");
+    if (L->keyed) {
+        /* staging: a temporary table (no WAL), dropped with the transaction */
+        sl_buf_adds(&sql, "CREATE TEMPORARY TABLE sluice_stage (LIKE ");
+        silver_ident(d, &sql, load->source);
+        sl_buf_adds(&sql, ") ON COMMIT DROP");
+        rc = exec(d, sql.p, "creating the staging table", err);
+        sl_buf_adds(&L->sql_silver, "sluice_stage");
+    } else {
+        silver_ident(d, &L->sql_silver, load->source);
+    }
+    sl_buf_addc(&L->sql_silver, '(');
+    silver_columns(&L->sql_silver, s);
+    sl_buf_adds(&L->sql_silver, ") FROM STDIN");
+    sl_buf_reset(&L->sql_silver_bin);
+    sl_buf_adds(&L->sql_silver_bin, L->sql_silver.p);
+    sl_buf_adds(&L->sql_silver_bin, " WITH (FORMAT binary)");
+    free(L->types);
+    L->types = sl_xcalloc(s->nfields ? s->nfields : 1, sizeof *L->types);
+    for (size_t i = 0; i < s->nfields; i++) L->types[i] = s->fields[i].type;
+
+    if (L->keyed) {
+        struct sl_buf *u = &L->sql_upsert;
+        sl_buf_reset(u);
+        sl_buf_adds(u, "WITH up AS (INSERT INTO ");
+        silver_ident(d, u, load->source);
+        sl_buf_addc(u, '(');
+        silver_columns(u, s);
+        sl_buf_adds(u, ") SELECT DISTINCT ON (");
+        pk_columns(u, s);
+        sl_buf_addc(u, ')');
+        silver_columns(u, s);
+        sl_buf_adds(u, " FROM sluice_stage ORDER BY ");
+        pk_columns(u, s);
+        sl_buf_adds(u, ", \"_load\" DESC, \"_row\" DESC ON CONFLICT (");
+        pk_columns(u, s);
+        sl_buf_adds(u, ") DO UPDATE SET ");
+        for (size_t i = 0; i < s->nfields; i++) {
+            int pk = 0;
+            for (size_t k = 0; k < s->npk; k++) pk |= (size_t)s->pk[k] == i;
+            if (pk) continue;
+            sql_ident(u, s->fields[i].name);
+            sl_buf_adds(u, " = excluded.");
+            sql_ident(u, s->fields[i].name);
+            sl_buf_adds(u, ", ");
+        }
+        sl_buf_adds(u, "\"_load\" = excluded.\"_load\", \"_row\" = excluded.\"_row\" "
+                       "RETURNING (xmax = 0) AS inserted) "
+                       "SELECT count(*) FILTER (WHERE inserted) FROM up");
+    }
+    sl_buf_free(&sql);
+    return rc;
+}
+
+static void free_load_state(struct pg_db *d, struct sl_load *load)
+{
+    struct pg_load *L = load->priv;
+    if (!L) return;
+    for (size_t i = 0; i < L->nparts; i++) sl_buf_free(&L->parts[i].copy);
+    free(L->parts);
+    sl_buf_free(&L->copy_bronze);
+    sl_buf_free(&L->copy_silver);
+    sl_buf_free(&L->sql_silver);
+    sl_buf_free(&L->sql_silver_bin);
+    sl_buf_free(&L->sql_upsert);
+    free(L->types);
+    sl_buf_free(&L->err);
+    free(L);
+    load->priv = NULL;
+    if (d->open_load == L) d->open_load = NULL;
+}
+
+static int insert_load_row(struct pg_db *d, struct sl_load *load, const char *status, int active,
+                           const char *schema_json, struct sl_error *err)
+{
+    char started[40], finished[40], run[24], size[24], rows[24], valid[24], warning[24],
+        invalid[24], repeats[24], dup[24], secs[40];
+    const char *p[28];
+    PGresult *r;
+    int rc, done = active == 0;
+
+    if (load->started <= 0) load->started = sl_now();
+    sl_time_iso(load->started, started, sizeof started);
+    if (done) {
+        if (load->finished <= 0) load->finished = sl_now();
+        sl_time_iso(load->finished, finished, sizeof finished);
+        snprintf(secs, sizeof secs, "%.17g", load->finished - load->started);
+    }
+    snprintf(run, sizeof run, "%lld", (long long)load->run);
+    snprintf(size, sizeof size, "%lld", (long long)load->input_size);
+    snprintf(rows, sizeof rows, "%lld", (long long)load->rows);
+    snprintf(valid, sizeof valid, "%lld", (long long)load->valid);
+    snprintf(warning, sizeof warning, "%lld", (long long)load->warning);
+    snprintf(invalid, sizeof invalid, "%lld", (long long)load->invalid);
+    snprintf(repeats, sizeof repeats, "%lld", (long long)load->repeats);
+    snprintf(dup, sizeof dup, "%lld", (long long)load->duplicate_of);
+    p[0] = load->source;
+    p[1] = load->run > 0 ? run : NULL;
+    p[2] = status;
+    p[3] = active ? "1" : "0";
+    p[4] = load->input ? load->input : "";
+    p[5] = load->input_size >= 0 ? size : NULL;
+    p[6] = nz(load->sha256);
+    p[7] = nz(load->format);
+    p[8] = nz(load->compression);
+    p[9] = nz(load->encoding);
+    p[10] = nz(load->dialect_json);
+    p[11] = nz(load->columns_json);
+    p[12] = nz(schema_json);
+    p[13] = nz(load->timestamp);
+    p[14] = rows;
+    p[15] = valid;
+    p[16] = warning;
+    p[17] = invalid;
+    p[18] = repeats;
+    p[19] = load->duplicate_of > 0 ? dup : NULL;
+    p[20] = nz(load->message);
+    p[21] = nz(load->quality_json);
+    p[22] = started;
+    p[23] = done ? finished : NULL;
+    p[24] = done ? secs : NULL;
+    p[25] = SL_VERSION;
+    p[26] = nz(load->ts_min);
+    p[27] = nz(load->ts_max);
+    rc = q(d,
+           "INSERT INTO sluice.loads(source, run, status, active, input, input_size, "
+           "sha256, format, compression, encoding, dialect, columns, schema, "
+           "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
+           "quality, started, finished, seconds, sluice_version, ts_min, ts_max) "
+           "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+           "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) RETURNING load",
+           28, p, &r, "recording the load", err);
+    if (rc < 0) return rc;
+    load->id = get_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct pg_load *L;
+    struct sl_buf schema = SL_BUF_INIT, bronze = SL_BUF_INIT;
+    char now[40];
+    int rc;
+
+    if (d->open_load)
+        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
+                            d->where);
+    if ((rc = sl_source_name_check(load->source, err))) return rc;
+    if (!load->schema)
+        return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->where, load->source);
+    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = lock_source(d, load->source, err))) return rc;
+    if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
+
+    L = sl_xcalloc(1, sizeof *L);
+    load->priv = L;
+    d->open_load = L;
+    load->repeats = 0;
+    sl_schema_to_json(load->schema, &schema);
+    sl_time_iso(sl_now(), now, sizeof now);
+    bronze_ident(&bronze, load->source);
+    {
+        const char *p[] = {load->source, bronze.p, sl_buf_str(&schema), nz(load->timestamp), now};
+        rc = q(d,
+               "INSERT INTO sluice.sources(name, silver, bronze, schema, timestamp_field, "
+               "created, updated) VALUES($1, $1, $2, $3, $4, $5, $5) ON CONFLICT(name) DO "
+               "UPDATE SET schema = excluded.schema, timestamp_field = excluded.timestamp_field, "
+               "updated = excluded.updated",
+               5, p, NULL, "recording the source", err);
+    }
+    if (rc == 0) rc = create_bronze(d, load->source, err);
+    if (rc == 0) rc = create_silver(d, load, err);
+    if (rc == 0) rc = insert_load_row(d, load, "committed", 1, sl_buf_str(&schema), err);
+    if (rc == 0) rc = prepare_load(d, load, L, err);
+    sl_buf_free(&schema);
+    sl_buf_free(&bronze);
+    if (rc < 0) {
+        free_load_state(d, load);
+        if (PQstatus(d->c) == CONNECTION_OK) PQclear(PQexec(d->c, "ROLLBACK"));
+    }
+    return rc;
+}
+
+/* ---- loads: rows (the hot path) ------------------------------------------------------------ */
+
+static const char *const row_status[] = {"valid", "warning", "invalid"};
+
+static void issues_json(struct sl_buf *b, const struct sl_issue *i)
+{
+    sl_buf_reset(b);
+    sl_buf_addc(b, '[');
+    for (; i; i = i->next) {
+        sl_buf_addc(b, '{');
+        sl_issue_json_members(b, i);
+        sl_buf_adds(b, i->next ? "}," : "}");
+    }
+    sl_buf_addc(b, ']');
+}
+
+/* The partition key of a row: "YYYY-MM" of its source timestamp (ts gets the UTC value), or
+ * "" when it has none. */
+static void row_part(const struct pg_load *L, const struct sl_row *r, char ts[48], char key[8])
+{
+    key[0] = 0;
+    ts[0] = 0;
+    if (L->ts_field >= 0 && r->values && r->values[L->ts_field].type == SL_V_TEXT &&
+        ts_utc(r->values[L->ts_field].u.s, r->values[L->ts_field].len, ts, key) != 0) {
+        key[0] = 0;
+        ts[0] = 0;
+    }
+}
+
+/* One bronze row as a COPY text line. */
+static void bronze_line(struct pg_load *L, struct sl_buf *b, int64_t load_id,
+                        const struct sl_row *r, const char *ts)
+{
+    int status = r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID;
+
+    copy_i64(b, load_id * 4294967296LL + r->num);
+    sl_buf_addc(b, '\t');
+    copy_i64(b, load_id);
+    sl_buf_addc(b, '\t');
+    copy_i64(b, r->num);
+    sl_buf_addc(b, '\t');
+    if (r->line > 0)
+        copy_i64(b, r->line);
+    else
+        sl_buf_add(b, "\\N", 2);
+    sl_buf_addc(b, '\t');
+    copy_i64(b, r->offset);
+    sl_buf_addc(b, '\t');
+    if (ts[0])
+        sl_buf_adds(b, ts);
+    else
+        sl_buf_add(b, "\\N", 2);
+    sl_buf_addc(b, '\t');
+    sl_buf_adds(b, row_status[status]);
+    sl_buf_addc(b, '\t');
+    if (r->issues) {
+        issues_json(&L->err, r->issues);
+        copy_text(b, L->err.p, L->err.len);
+    } else {
+        sl_buf_add(b, "\\N", 2);
+    }
+    sl_buf_addc(b, '\t');
+    /* raw_data: JSON records and text that could not be parsed (as a JSON string);
+     * raw_bytes: what jsonb cannot hold as received (bytes that are not UTF-8, \u0000) */
+    if (!r->raw) {
+        sl_buf_adds(b, "\\N\t\\N");
+    } else if (r->raw_kind == SL_RAW_JSON && jsonb_safe(r->raw, r->raw_len)) {
+        copy_text(b, r->raw, r->raw_len);
+        sl_buf_adds(b, "\t\\N");
+    } else if (r->raw_kind == SL_RAW_TEXT && !memchr(r->raw, 0, r->raw_len)) {
+        sl_buf_reset(&L->err);
+        sl_buf_json_str(&L->err, r->raw, r->raw_len);
+        copy_text(b, L->err.p, L->err.len);
+        sl_buf_adds(b, "\t\\N");
+    } else {
+        sl_buf_adds(b, "\\N\t");
+        copy_bytea(b, (const unsigned char *)r->raw, r->raw_len);
+    }
+    sl_buf_addc(b, '\n');
+}
+
+static void silver_line(struct sl_buf *b, const struct sl_row *r, size_t n, int64_t load_id)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct sl_value *v = r->values ? &r->values[i] : NULL;
+        if (!v) {
+            sl_buf_add(b, "\\N\t", 3);
+            continue;
+        }
+        switch (v->type) {
+        case SL_V_INT: copy_i64(b, v->u.i); break;
+        /* the same text as in binary: "true" also reads as a boolean, and the shortest
+         * exact form of a double reads back as the same double */
+        case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
+        case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
+        case SL_V_TEXT: copy_text(b, v->u.s, v->len); break;
+        default: sl_buf_add(b, "\\N", 2); break;
+        }
+        sl_buf_addc(b, '\t');
+    }
+    copy_i64(b, load_id);
+    sl_buf_addc(b, '\t');
+    copy_i64(b, r->num);
+    sl_buf_addc(b, '\n');
+}
+
+static int not_open(struct pg_db *d, struct sl_error *err)
+{
+    return sl_error_set(err, SL_EINVAL, "%s: no load is open", d->where);
+}
+
+/* Silver for the rows of b that are not invalid; keyed: through the staging table. */
+static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *source,
+                             int64_t load_id, const struct sl_batch *b, int64_t *repeats,
+                             struct sl_error *err)
+{
+    int64_t staged = 0;
+    PGresult *r;
+    int rc;
+
+    const char *sql = L->sql_silver_bin.p;
+    struct sl_buf *c = &L->copy_silver;
+    int bin = 1;
+
+    (void)source;
+    sl_buf_reset(c);
+    sl_buf_add(c, "PGCOPY\n\377\r\n\0", 11);
+    be32(c, 0); /* flags */
+    be32(c, 0); /* header extension */
+    for (size_t i = 0; i < b->nrows && bin; i++) {
+        const struct sl_row *row = &b->rows[i];
+        if (row->status == SL_ROW_INVALID) continue;
+        be16(c, (uint16_t)(L->nfields + 2));
+        for (size_t k = 0; k < L->nfields && bin; k++)
+            bin = bin_value(c, L->types[k], row->values ? &row->values[k] : NULL) == 0;
+        bin_i64(c, load_id);
+        bin_i64(c, row->num);
+        staged++;
+    }
+    if (bin) {
+        be16(c, 0xffff);
+    } else {
+        /* a value binary cannot say: this batch goes as text */
+        sql = L->sql_silver.p;
+        staged = 0;
+        sl_buf_reset(c);
+        for (size_t i = 0; i < b->nrows; i++) {
+            if (b->rows[i].status == SL_ROW_INVALID) continue;
+            silver_line(c, &b->rows[i], L->nfields, load_id);
+            staged++;
+        }
+    }
+    if (!staged) return 0;
+    rc = copy_in(d, sql, c->p, c->len, "writing silver", err);
+    if (rc < 0 || !L->keyed) return rc;
+    rc = q(d, L->sql_upsert.p, 0, NULL, &r, "upserting silver", err);
+    if (rc < 0) return rc;
+    /* rows that did not insert a new key replaced a row: repeats, as in SQLite */
+    *repeats += staged - get_i64(r, 0, 0, 0);
+    PQclear(r);
+    return exec(d, "TRUNCATE sluice_stage", "emptying the staging table", err);
+}
+
+static int pg_write(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
+                    struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct pg_load *L = load->priv;
+    struct sl_buf sql = SL_BUF_INIT;
+    int rc = 0;
+
+    if (!L) return not_open(d, err);
+    for (size_t i = 0; i < L->nparts; i++) sl_buf_reset(&L->parts[i].copy);
+    for (size_t i = 0; i < b->nrows && rc == 0; i++) {
+        char ts[48], key[8];
+        long k;
+        row_part(L, &b->rows[i], ts, key);
+        if ((k = ensure_part(d, L, key, err)) < 0) {
+            rc = (int)k;
+            break;
+        }
+        bronze_line(L, &L->parts[k].copy, load->id, &b->rows[i], ts);
+    }
+    /* straight into each partition: no routing, and new ones have no B-trees yet */
+    for (size_t i = 0; i < L->nparts && rc == 0; i++) {
+        if (!L->parts[i].copy.len) continue;
+        sl_buf_reset(&sql);
+        sl_buf_adds(&sql, "COPY ");
+        bronze_sub_ident(&sql, load->source, L->parts[i].key[0] ? L->parts[i].key : "default");
+        sl_buf_adds(&sql, "(raw_id, load_id, row_num, line, byte_offset, source_timestamp, "
+                          "validation_status, errors, raw_data, raw_bytes) FROM STDIN");
+        rc = copy_in(d, sql.p, L->parts[i].copy.p, L->parts[i].copy.len, "writing bronze", err);
+    }
+    if (rc == 0) rc = write_silver_rows(d, L, load->source, load->id, b, &load->repeats, err);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+static int pg_write_silver(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
+                           struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct pg_load *L = load->priv ? load->priv : d->open_load;
+    int64_t repeats = 0;
+
+    if (!L) return not_open(d, err);
+    return write_silver_rows(d, L, load->source, load->id, b, &repeats, err);
+}
+
+/* ---- loads: end ---------------------------------------------------------------------------- */
+
+static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct pg_load *L = load->priv;
+    char finished[40], rows[24], valid[24], warning[24], invalid[24], repeats[24], size[24],
+        secs[40], id[24];
+    const char *p[15];
+    int rc;
+
+    if (!L) return not_open(d, err);
+    if (load->finished <= 0) load->finished = sl_now();
+    sl_time_iso(load->finished, finished, sizeof finished);
+    snprintf(rows, sizeof rows, "%lld", (long long)load->rows);
+    snprintf(valid, sizeof valid, "%lld", (long long)load->valid);
+    snprintf(warning, sizeof warning, "%lld", (long long)load->warning);
+    snprintf(invalid, sizeof invalid, "%lld", (long long)load->invalid);
+    snprintf(repeats, sizeof repeats, "%lld", (long long)load->repeats);
+    snprintf(size, sizeof size, "%lld", (long long)load->input_size);
+    snprintf(secs, sizeof secs, "%.17g", load->finished - load->started);
+    snprintf(id, sizeof id, "%lld", (long long)load->id);
+    p[0] = rows;
+    p[1] = valid;
+    p[2] = warning;
+    p[3] = invalid;
+    p[4] = repeats;
+    p[5] = nz(load->sha256);
+    p[6] = load->input_size >= 0 ? size : NULL;
+    p[7] = nz(load->ts_min);
+    p[8] = nz(load->ts_max);
+    p[9] = nz(load->quality_json);
+    p[10] = finished;
+    p[11] = secs;
+    p[12] = nz(load->message);
+    p[13] = id;
+    p[14] = nz(load->columns_json);
+    rc = attach_parts(d, L, err);
+    if (rc == 0)
+        rc = q(d,
+               "UPDATE sluice.loads SET rows = $1, valid = $2, warning = $3, invalid = $4, "
+               "repeats = $5, sha256 = $6, input_size = coalesce($7, input_size), ts_min = $8, "
+               "ts_max = $9, quality = $10, finished = $11, seconds = $12, message = $13, "
+               "columns = coalesce($15, columns) WHERE load = $14",
+               15, p, NULL, "recording the load", err);
+    free_load_state(d, load);
+    if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
+    if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        PQclear(PQexec(d->c, "ROLLBACK"));
+    unlock_source(d);
+    return rc;
+}
+
+static int pg_abort_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    int rc = 0;
+
+    free_load_state(d, load);
+    if (PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        rc = exec(d, "ROLLBACK", "rolling back the load", err);
+    unlock_source(d);
+    return rc;
+}
+
+static int pg_record_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct sl_buf schema = SL_BUF_INIT;
+    int rc;
+
+    if ((rc = ensure_conn(d, err))) return rc;
+    if (load->schema) sl_schema_to_json(load->schema, &schema);
+    rc = insert_load_row(d, load, load->status ? load->status : "failed", 0, schema.p, err);
+    sl_buf_free(&schema);
+    unlock_source(d);
+    return rc;
+}
+
+/* ---- listing and reading back -------------------------------------------------------------- */
+
+static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_info **out, size_t *n,
+                         struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    const char *p[] = {source};
+    struct sl_load_info *v;
+    PGresult *r;
+    int rc, nr;
+
+    *out = NULL;
+    *n = 0;
+    if ((rc = ensure_conn(d, err))) return rc;
+    rc = q(d,
+           "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
+           "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
+           "quality, columns, schema, sluice_version FROM sluice.loads "
+           "WHERE $1::text IS NULL OR source = $1 ORDER BY load",
+           1, p, &r, "listing loads", err);
+    if (rc < 0) return rc;
+    nr = PQntuples(r);
+    v = sl_xcalloc(nr ? (size_t)nr : 1, sizeof *v);
+    for (int i = 0; i < nr; i++) {
+        struct sl_load_info *li = &v[i];
+        li->id = get_i64(r, i, 0, 0);
+        li->run = get_i64(r, i, 1, 0);
+        li->status = get_str(r, i, 2);
+        li->active = (int)get_i64(r, i, 3, 0);
+        li->input = get_str(r, i, 4);
+        li->sha256 = get_str(r, i, 5);
+        li->format = get_str(r, i, 6);
+        li->input_size = get_i64(r, i, 7, -1);
+        li->rows = get_i64(r, i, 8, 0);
+        li->valid = get_i64(r, i, 9, 0);
+        li->warning = get_i64(r, i, 10, 0);
+        li->invalid = get_i64(r, i, 11, 0);
+        li->duplicate_of = get_i64(r, i, 12, 0);
+        li->started = get_str(r, i, 13);
+        li->finished = get_str(r, i, 14);
+        li->seconds = PQgetisnull(r, i, 15) ? 0 : strtod(PQgetvalue(r, i, 15), NULL);
+        li->message = get_str(r, i, 16);
+        li->quality_json = get_str(r, i, 17);
+        li->columns_json = get_str(r, i, 18);
+        li->schema_json = get_str(r, i, 19);
+        li->sluice_version = get_str(r, i, 20);
+    }
+    PQclear(r);
+    *out = v;
+    *n = (size_t)nr;
+    return 0;
+}
+
+static int pg_list_sources(struct sl_db *db, char ***names, size_t *n, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    PGresult *r;
+    char **v;
+    int rc, nr;
+
+    *names = NULL;
+    *n = 0;
+    if ((rc = ensure_conn(d, err))) return rc;
+    rc = q(d, "SELECT name FROM sluice.sources ORDER BY name COLLATE \"C\"", 0, NULL, &r,
+           "listing sources", err);
+    if (rc < 0) return rc;
+    nr = PQntuples(r);
+    v = sl_xcalloc(nr ? (size_t)nr : 1, sizeof *v);
+    for (int i = 0; i < nr; i++) v[i] = get_str(r, i, 0);
+    PQclear(r);
+    *names = v;
+    *n = (size_t)nr;
+    return 0;
+}
+
+static int unhex(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
+}
+
+/* Bronze rows of a load, in input order, through a cursor (bounded memory; the callback may
+ * use the connection between fetches). raw is what the rebuild decodes: the JSON record. */
+static int pg_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,
+                          void *ctx, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct sl_buf sql = SL_BUF_INIT, raw = SL_BUF_INIT;
+    char id[24];
+    const char *p[] = {id};
+    PGresult *r = NULL;
+    int rc, own_tx = 0;
+
+    if ((rc = ensure_conn(d, err))) return rc;
+    snprintf(id, sizeof id, "%lld", (long long)load);
+    if (PQtransactionStatus(d->c) == PQTRANS_IDLE) {
+        if ((rc = exec(d, "BEGIN", "reading bronze", err))) return rc;
+        own_tx = 1;
+    }
+    sl_buf_adds(&sql, "DECLARE sluice_scan NO SCROLL CURSOR FOR SELECT row_num, line, "
+                      "byte_offset, raw_data::text, raw_bytes, validation_status FROM ");
+    bronze_ident(&sql, source);
+    sl_buf_adds(&sql, " WHERE load_id = $1 AND validation_status <> 'invalid' ORDER BY row_num");
+    rc = q(d, sql.p, 1, p, NULL, "reading bronze", err);
+    while (rc == 0) {
+        int nr;
+        rc = q(d, "FETCH 10000 FROM sluice_scan", 0, NULL, &r, "reading bronze", err);
+        if (rc < 0) break;
+        nr = PQntuples(r);
+        if (nr == 0) break;
+        for (int i = 0; i < nr && rc == 0; i++) {
+            struct sl_bronze_row br;
+            br.load = load;
+            br.num = get_i64(r, i, 0, 0);
+            br.line = get_i64(r, i, 1, 0);
+            br.offset = get_i64(r, i, 2, 0);
+            br.status = PQgetvalue(r, i, 5);
+            if (!PQgetisnull(r, i, 3)) {
+                br.raw = PQgetvalue(r, i, 3);
+                br.raw_len = (size_t)PQgetlength(r, i, 3);
+            } else {
+                const char *h = PQgetvalue(r, i, 4);
+                size_t hl = (size_t)PQgetlength(r, i, 4);
+                sl_buf_reset(&raw);
+                for (size_t k = 2; k + 1 < hl; k += 2)
+                    sl_buf_addc(&raw, (char)(unhex(h[k]) << 4 | unhex(h[k + 1])));
+                br.raw = sl_buf_str(&raw);
+                br.raw_len = raw.len;
+            }
+            rc = cb(ctx, &br, err);
+        }
+        PQclear(r);
+        r = NULL;
+    }
+    PQclear(r);
+    if (rc == 0) rc = exec(d, "CLOSE sluice_scan", "reading bronze", err);
+    if (own_tx && PQstatus(d->c) == CONNECTION_OK)
+        PQclear(PQexec(d->c, rc ? "ROLLBACK" : "COMMIT"));
+    sl_buf_free(&sql);
+    sl_buf_free(&raw);
+    return rc;
+}
+
+/* ---- sluice migrate ------------------------------------------------------------------------ */
+
+static int pg_migrations(struct sl_db *db, struct sl_migration_info **out, size_t *n,
+                         struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    size_t known = sl__migrations_count(), len = known;
+    struct sl_migration_info *v = sl_xcalloc(known + 1, sizeof *v);
+    PGresult *r = NULL;
+    int rc;
+
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < known; i++) {
+        const char *name, *sql;
+        sl__migration_get(i, SL__DIALECT_PG, &v[i].version, &name, &sql);
+        v[i].name = sl_xstrdup(name);
+        v[i].known = 1;
+    }
+    rc = relation_exists(d, "sluice.migrations", err);
+    if (rc > 0)
+        rc = q(d,
+               "SELECT version, name, checksum, applied_at FROM sluice.migrations "
+               "ORDER BY version",
+               0, NULL, &r, "reading sluice.migrations", err);
+    for (int k = 0; rc == 0 && r && k < PQntuples(r); k++) {
+        int version = atoi(PQgetvalue(r, k, 0)), found = 0;
+        struct sl_migration_info *mi = NULL;
+        for (size_t i = 0; i < known && !found; i++) {
+            const char *name, *sql;
+            char sum[65];
+            if (v[i].version != version) continue;
+            found = 1;
+            mi = &v[i];
+            sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+            sl_sha256_hex(sql, strlen(sql), sum);
+            mi->changed = strcmp(sum, PQgetvalue(r, k, 2)) != 0;
+        }
+        if (!found) {
+            v = sl_xrealloc(v, (len + 1) * sizeof *v);
+            mi = &v[len++];
+            memset(mi, 0, sizeof *mi);
+            mi->version = version;
+            mi->name = get_str(r, k, 1);
+        }
+        mi->applied = 1;
+        mi->applied_at = get_str(r, k, 3);
+    }
+    PQclear(r);
+    if (rc < 0) {
+        sl_migration_infos_free(v, len);
+        return rc;
+    }
+    *out = v;
+    *n = len;
+    return 0;
+}
+
+static int pg_migrate_to(struct sl_db *db, int target, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct sl_migration_info *v = NULL;
+    size_t n = 0;
+    int rc;
+
+    if (target < 0) return pg_migrate(d, err);
+    rc = exec(d, "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1)", "starting the migration",
+              err);
+    if (rc == 0) rc = pg_migrations(db, &v, &n, err);
+    for (size_t k = n; rc == 0 && k-- > 0;) {
+        char vs[16];
+        const char *p[] = {vs}, *down = NULL;
+        if (!v[k].applied || v[k].version <= target) continue;
+        for (size_t i = 0; i < sl__migrations_count() && v[k].known; i++) {
+            int version;
+            const char *name, *sql;
+            sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+            if (version == v[k].version) down = sl__migration_down(i, SL__DIALECT_PG);
+        }
+        if (!down) {
+            rc = sl_error_set(err, SL_EDB,
+                              "%s: migration %d is unknown to this sluice: cannot "
+                              "undo it",
+                              d->where, v[k].version);
+            break;
+        }
+        rc = exec(d, down, "undoing a migration", err);
+        snprintf(vs, sizeof vs, "%d", v[k].version);
+        if (rc == 0)
+            rc = q(d, "DELETE FROM sluice.migrations WHERE version = $1", 1, p, NULL,
+                   "recording the migration", err);
+    }
+    sl_migration_infos_free(v, n);
+    if (rc == 0) rc = exec(d, "COMMIT", "committing the migration", err);
+    if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        PQclear(PQexec(d->c, "ROLLBACK"));
+    return rc;
+}
+
+int sl_store_pg_pool_stats(struct sl_db *db, struct sl_pg_pool_stats *out)
+{
+    if (!db || db->store != &sl_store_postgres) return -1;
+    sl_pg_pool_stats(((struct pg_db *)db)->pool, out);
+    return 0;
+}
+
+const struct sl_store sl_store_postgres = {
+    .scheme = "postgresql",
+    .bronze_table = "bronze.%s",
+    .open = pg_open,
+    .close = pg_close,
+    .source_state = pg_source_state,
+    .find_input = pg_find_input,
+    .has_input_size = pg_has_input_size,
+    .begin_run = pg_begin_run,
+    .end_run = pg_end_run,
+    .begin_load = pg_begin_load,
+    .write = pg_write,
+    .write_silver = pg_write_silver,
+    .commit_load = pg_commit_load,
+    .abort_load = pg_abort_load,
+    .record_load = pg_record_load,
+    .list_loads = pg_list_loads,
+    .list_sources = pg_list_sources,
+    .bronze_scan = pg_bronze_scan,
+    .migrations = pg_migrations,
+    .migrate = pg_migrate_to,
+};

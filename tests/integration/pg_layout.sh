@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The PostgreSQL layout: bronze partitioned by month of the source timestamp (partitions made
+# on demand across a year boundary, rows without a timestamp in the default partition, offsets
+# converted to UTC), the catalog in schema sluice, the detail view, typed silver, keyed upserts
+# counting repeats, a widening rebuild from bronze, hostile column names quoted, bytes that
+# jsonb cannot hold kept in raw_bytes, and a silver schema other than public.
+#
+# env: SLUICE (binary under test), PGHOST/PGUSER (the test server tests/run starts).
+set -euo pipefail
+bin=${SLUICE:?}
+: "${PGHOST:?PGHOST must name the test PostgreSQL server}"
+tmp=$(mktemp -d)
+db=layout_$$
+trap 'rm -rf "$tmp"; psql -XqAt -d postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true' EXIT
+cd "$tmp"
+psql -XqAt -d postgres -c "CREATE DATABASE $db"
+export SLUICE_DB="postgresql:///$db"
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+q() { psql -XqAt -d "$db" -c "$1"; }
+expect() { # sql expected
+    local got
+    got=$(q "$1")
+    [ "$got" = "$2" ] || fail "$1: expected [$2], got [$got]"
+}
+
+printf 'id,at,v\n1,2025-12-31T23:30:00Z,a\n2,2025-12-31T23:30:00-01:00,b\n3,,c\n4,2026-02-01,d\n5,not a time,e\n' >ev.csv
+"$bin" load ev.csv --timestamp at --source ev
+expect "select string_agg(c.relname, ',' order by c.relname) from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'bronze.ev'::regclass" \
+    'ev@2025-12,ev@2026-01,ev@2026-02,ev@default'
+expect 'select row_num from bronze."ev@2025-12"' 1
+expect 'select row_num from bronze."ev@2026-01"' 2
+expect 'select string_agg(row_num::text, $$,$$ order by row_num) from bronze."ev@default"' '3,5'
+expect "select to_char(source_timestamp, 'YYYY-MM-DD HH24:MI') from bronze.ev where row_num = 2" '2026-01-01 00:30'
+expect "select raw_data->>1 from bronze.ev where row_num = 1" '2025-12-31T23:30:00Z'
+expect "select count(*) from bronze.ev_detail where input = 'ev.csv' and sha256 is not null" 5
+expect "select status, rows, valid from sluice.loads where source = 'ev'" 'committed|5|5'
+expect "select count(*) from pg_indexes where schemaname = 'bronze' and tablename = 'ev'" 3
+echo "partitions across a year boundary and the default partition: ok"
+
+# typed silver
+printf 'id,n,x,ok,d\n1,10,1.5,true,2024-01-02\n2,20,2.25,false,2024-03-04\n' >typed.csv
+"$bin" load typed.csv --quiet
+expect "select string_agg(column_name || ':' || data_type, ',' order by ordinal_position) from information_schema.columns where table_schema = 'public' and table_name = 'typed'" \
+    'id:bigint,n:bigint,x:double precision,ok:boolean,d:date,_load:bigint,_row:bigint'
+expect 'select sum(n), sum(x) from typed where ok' '10|1.5'
+
+# dates, times and date-times travel in COPY's binary format: the values must survive it
+printf 'id,t,at,d\n1,10:20:30.5,2024-01-02T03:04:05.123456+02:00,2024-02-29\n2,23:59:59,2024-01-02,1999-12-31\n' >types.csv
+"$bin" load types.csv --quiet
+expect "select id, t, to_char(at, 'YYYY-MM-DD HH24:MI:SS.US'), d from types order by id" \
+    $'1|10:20:30.5|2024-01-02 01:04:05.123456|2024-02-29\n2|23:59:59|2024-01-02 00:00:00.000000|1999-12-31'
+
+# keyed: upsert, repeats counted, then a widening rebuild from bronze
+printf 'order_id,status,total\n1,new,10\n2,new,20\n2,paid,20\n' >orders.csv
+"$bin" load orders.csv --primary-key order_id --output json >o1.json
+grep -q '1 rows (33.3%) repeat a primary key' o1.json || fail "repeats not counted: $(cat o1.json)"
+expect 'select order_id, status, total from orders order by order_id' $'1|new|10\n2|paid|20'
+printf 'order_id,status,total\n3,new,12.5\n1,shipped,11\n' >orders2.csv
+"$bin" load orders2.csv --source orders --quiet
+expect "select order_id, status, total, _load - (select min(load) from sluice.loads where source = 'orders') + 1 from orders order by order_id" $'1|shipped|11|2\n2|paid|20|1\n3|new|12.5|2'
+expect "select data_type from information_schema.columns where table_name = 'orders' and column_name = 'total'" 'double precision'
+echo "keyed upsert, repeats and a widening rebuild: ok"
+
+# hostile names: a column name that is SQL is quoted; a source name that is SQL is refused
+printf 'id,"x""; DROP TABLE y; --"\n1,boom\n' >hostile.csv
+q 'CREATE TABLE y(a int)'
+"$bin" load hostile.csv --quiet
+expect 'select "x""; DROP TABLE y; --" from hostile' boom
+expect "select to_regclass('public.y') is not null" t
+st=0
+"$bin" load hostile.csv --source 'x"; DROP TABLE y; --' 2>err.txt || st=$?
+[ $st = 2 ] || fail "a hostile source name: exit $st"
+grep -q 'invalid source name' err.txt || fail "no message for a hostile source name: $(cat err.txt)"
+expect "select to_regclass('public.y') is not null" t
+# a file whose name is SQL: the source name is mapped (and shown), nothing else happens
+cp hostile.csv 'x"; DROP TABLE y; --.csv'
+"$bin" load 'x"; DROP TABLE y; --.csv' >mapped.txt
+grep -q '^x_DROP_TABLE_y: load [0-9]* committed' mapped.txt || fail "mapped name not shown: $(cat mapped.txt)"
+expect 'select "x""; DROP TABLE y; --" from "x_DROP_TABLE_y"' boom
+expect "select to_regclass('public.y') is not null" t
+echo "hostile identifiers: ok"
+
+# bytes that are not UTF-8, and NUL: kept as bytes
+printf 'id,name\n1,caf\303\251\n2,bad\377\n3,nul\000x\n4,ok\n' >enc.csv
+"$bin" load enc.csv --quiet || true
+expect "select string_agg(encode(raw_bytes, 'hex'), ',' order by row_num) from bronze.enc where validation_status = 'invalid'" \
+    '322c626164ff,332c6e756c0078'
+expect "select name from enc order by id" $'caf\303\251\nok'
+echo "raw bytes: ok"
+
+# silver in another schema
+printf 'a\n1\n' >s.csv
+SLUICE_DB="postgresql:///$db?silver_schema=lake" "$bin" load s.csv --quiet
+expect 'select a from lake.s' 1
+echo "pg_layout: ok"
