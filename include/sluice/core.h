@@ -138,6 +138,10 @@ void sl_log(enum sl_log_level level, const char *fmt, ...) __attribute__((format
 double sl_now(void);
 /* ISO-8601 UTC with milliseconds: 2026-11-23T13:05:00.123Z (buf >= 32). */
 char *sl_time_iso(double t, char *buf, size_t n);
+/* Proleptic Gregorian calendar: days since 1970-01-01 of a date (m 1..12, d 1..31), and back.
+ * Exact for any year an int64_t day count holds (H. Hinnant's algorithms). */
+int64_t sl_days_from_civil(int64_t y, int m, int d);
+void sl_civil_from_days(int64_t days, int64_t *y, int *m, int *d);
 /* Monotonic seconds for rates and ETAs (not frozen by SLUICE_NOW). */
 double sl_mono(void);
 

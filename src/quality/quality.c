@@ -108,16 +108,6 @@ void sl_quality_free(struct sl_quality *q)
 
 /* ---- counting ----------------------------------------------------------------------------- */
 
-static int days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int era = (y >= 0 ? y : y - 399) / 400;
-    int yoe = y - era * 400;
-    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /* An ISO-8601 date or date-time (as the schema step keeps it) → epoch seconds; -1 if not one.
  * A time without zone is taken as UTC (timestamps are normalized to UTC by the transforms). */
 static int parse_ts(const char *p, size_t n, double *out)
@@ -154,7 +144,7 @@ static int parse_ts(const char *p, size_t n, double *out)
     } else if (*t) {
         return -1;
     }
-    *out = days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec - off;
+    *out = (double)sl_days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec - off;
     return 0;
 }
 

@@ -514,30 +514,6 @@ static int parse_iso(int type, const char *p, size_t n, struct tmx *t)
     return i == n ? 0 : -1;
 }
 
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = yoe + era * 400;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = (int)(yy + (*m <= 2));
-}
-
 static const char *const any_dates[] = {"%Y-%m-%d",     "%Y/%m/%d",  "%Y%m%d",
                                         "%d %b %Y",     "%b %d, %Y", "%b %d %Y",
                                         "%a, %d %b %Y", "%d.%m.%Y",  NULL};
@@ -591,11 +567,13 @@ int sl__datetime_cast(int type, int fmt, const char *pattern, const char *p, siz
     if (rc || valid_tmx(&t, type)) return -1;
     if (t.has_tz && type == SL_TYPE_DATETIME && t.tz) {
         /* to UTC */
-        int64_t days = days_from_civil(t.y, t.mo, t.d);
+        int64_t days = sl_days_from_civil(t.y, t.mo, t.d);
         int64_t mins = days * 1440 + t.h * 60 + t.mi - t.tz;
         int64_t dd = mins >= 0 ? mins / 1440 : -((-mins + 1439) / 1440);
         int64_t rem = mins - dd * 1440;
-        civil_from_days(dd, &t.y, &t.mo, &t.d);
+        int64_t yy;
+        sl_civil_from_days(dd, &yy, &t.mo, &t.d);
+        t.y = (int)yy;
         t.h = (int)(rem / 60);
         t.mi = (int)(rem % 60);
         if (t.y < 0 || t.y > 9999) return -1;

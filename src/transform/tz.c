@@ -32,29 +32,6 @@ struct sl_tz {
     struct rule start, end;
 };
 
-static int64_t days_from_civil(int64_t y, unsigned m, unsigned d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, unsigned *m, unsigned *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    *d = doy - (153 * mp + 2) / 5 + 1;
-    *m = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int64_t)yoe + era * 400 + (*m <= 2);
-}
-
 static int is_leap(int64_t y)
 {
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
@@ -144,7 +121,7 @@ static int64_t rule_local(const struct rule *r, int64_t y)
 {
     int64_t day;
     if (r->kind == 'M') {
-        int64_t first = days_from_civil(y, (unsigned)r->m, 1);
+        int64_t first = sl_days_from_civil(y, r->m, 1);
         int wd = (int)((first + 4) % 7); /* 1970-01-01 was a Thursday (4) */
         if (wd < 0) wd += 7;
         int64_t d = first + (r->d - wd + 7) % 7 + (int64_t)(r->w - 1) * 7;
@@ -152,9 +129,9 @@ static int64_t rule_local(const struct rule *r, int64_t y)
         while (d > last) d -= 7;
         day = d;
     } else if (r->kind == 'J') {
-        day = days_from_civil(y, 1, 1) + r->n - 1 + (is_leap(y) && r->n >= 60);
+        day = sl_days_from_civil(y, 1, 1) + r->n - 1 + (is_leap(y) && r->n >= 60);
     } else {
-        day = days_from_civil(y, 1, 1) + r->n;
+        day = sl_days_from_civil(y, 1, 1) + r->n;
     }
     return day * 86400 + r->time;
 }
@@ -163,8 +140,8 @@ static int32_t footer_offset(const struct sl_tz *z, int64_t t)
 {
     if (!z->has_dst) return z->std_off;
     int64_t y;
-    unsigned m, d;
-    civil_from_days((t + z->std_off) / 86400 - ((t + z->std_off) % 86400 < 0), &y, &m, &d);
+    int m, d;
+    sl_civil_from_days((t + z->std_off) / 86400 - ((t + z->std_off) % 86400 < 0), &y, &m, &d);
     /* start is given in standard local time, end in daylight local time */
     int64_t start = rule_local(&z->start, y) - z->std_off;
     int64_t end = rule_local(&z->end, y) - z->dst_off;
@@ -512,23 +489,26 @@ int sl_ts_parse(const char *fmt, const char *p, size_t n, struct sl_ts *o)
         s > 60)
         return -1;
     if (s == 60) s = 59; /* a leap second lands on the second before it */
-    o->t = days_from_civil(Y, (unsigned)M, (unsigned)D) * 86400 + h * 3600 + mi * 60 + s;
+    o->t = sl_days_from_civil(Y, M, D) * 86400 + h * 3600 + mi * 60 + s;
     return 0;
 }
 
 int sl_ts_format(int64_t t, const char *frac, char *buf, size_t cap)
 {
     int64_t days = t / 86400, secs = t % 86400, y;
-    unsigned m, d;
+    int m, d;
     if (secs < 0) secs += 86400, days--;
-    civil_from_days(days, &y, &m, &d);
+    sl_civil_from_days(days, &y, &m, &d);
     if (y < 0 || y > 9999) return -1;
     /* by hand: snprintf was the largest cost of a timestamp step */
     size_t nf = frac ? strlen(frac) : 0;
     if (cap < 22 + nf) return -1;
-    unsigned v[6] = {
-        (unsigned)y,          m, d, (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60),
-        (unsigned)(secs % 60)};
+    unsigned v[6] = {(unsigned)y,
+                     (unsigned)m,
+                     (unsigned)d,
+                     (unsigned)(secs / 3600),
+                     (unsigned)(secs / 60 % 60),
+                     (unsigned)(secs % 60)};
     char *p = buf;
     *p++ = (char)('0' + v[0] / 1000), *p++ = (char)('0' + v[0] / 100 % 10);
     *p++ = (char)('0' + v[0] / 10 % 10), *p++ = (char)('0' + v[0] % 10);
