@@ -431,6 +431,22 @@ static int known_input(struct sl_db *db, const char *sha, struct sl_load *load,
     return 1;
 }
 
+/* The result of a load whose catalog row was committed (status "committed" unless changed). */
+static void committed_result(struct sl_load_result *res, const struct sl_load *load, struct pipe *p,
+                             const struct sl_schema *cast, const char *qjson)
+{
+    res->status = "committed";
+    res->load = load->id;
+    memcpy(res->sha256, load->sha256, sizeof res->sha256);
+    res->rows = load->rows;
+    res->valid = load->valid;
+    res->warning = load->warning;
+    res->invalid = load->invalid;
+    res->quality_json = sl_xstrdup(qjson);
+    sl_quality_compute(&p->quality, &res->quality);
+    res->recommendation = first_recommendation(&p->quality, cast);
+}
+
 void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *path,
                   const struct sl_load_opts *o, struct sl_load_result *res)
 {
@@ -673,16 +689,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         load.finished = sl_now();
         if ((rc = db->store->commit_load(db, &load, &err))) goto out;
         began = 0;
+        committed_result(res, &load, p, cast, qjson.p);
         res->status = "failed";
-        res->load = load.id;
-        memcpy(res->sha256, load.sha256, sizeof res->sha256);
-        res->rows = load.rows;
-        res->valid = load.valid;
-        res->warning = load.warning;
-        res->invalid = load.invalid;
-        res->quality_json = sl_xstrdup(qjson.p);
-        sl_quality_compute(&p->quality, &res->quality);
-        res->recommendation = first_recommendation(&p->quality, cast);
         res->message = sl_xasprintf("quality threshold missed: %s", thr.p);
         res->exit_code = 1;
         goto done;
@@ -691,16 +699,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     load.finished = sl_now();
     if ((rc = db->store->commit_load(db, &load, &err))) goto out;
     began = 0;
-    res->status = "committed";
-    res->load = load.id;
-    memcpy(res->sha256, load.sha256, sizeof res->sha256);
-    res->rows = load.rows;
-    res->valid = load.valid;
-    res->warning = load.warning;
-    res->invalid = load.invalid;
-    res->quality_json = sl_xstrdup(qjson.p);
-    sl_quality_compute(&p->quality, &res->quality);
-    res->recommendation = first_recommendation(&p->quality, cast);
+    committed_result(res, &load, p, cast, qjson.p);
     res->message = msg.len ? sl_xstrdup(msg.p) : NULL;
     res->exit_code = load.invalid ? 1 : 0;
     if (tf) {
