@@ -875,10 +875,20 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
     const struct sl_format_opts *opts = &r->base.opts;
     struct sl_dialect *dl = &r->base.dialect;
 
-    ssize_t n = sl_stream_peek(in, HEAD_MAX, &p, err);
-    if (n < 0) {
-        rc = (int)n;
-        goto out;
+    /* The head must hold the first line whole (a wide header can be longer than HEAD_MAX):
+     * look further, up to max_record, or the header would be read as a record of no columns. */
+    size_t window = HEAD_MAX, limit = opts->max_record ? opts->max_record : SL_DEFAULT_MAX_RECORD;
+    ssize_t n;
+    for (;;) {
+        n = sl_stream_peek(in, window, &p, err);
+        if (n < 0) {
+            rc = (int)n;
+            goto out;
+        }
+        if ((size_t)n < window || window > limit || memchr(p, '\n', (size_t)n) ||
+            memchr(p, '\r', (size_t)n))
+            break;
+        window = window * 4 > limit ? limit + 1 : window * 4;
     }
     size_t skip = 0;
     if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
@@ -886,7 +896,7 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
         dl->bom = 1;
         r->bom_pending = 1;
     }
-    head_init(&h, p + skip, (size_t)n - skip, (size_t)n < HEAD_MAX);
+    head_init(&h, p + skip, (size_t)n - skip, (size_t)n < window);
 
     /* newline: the first one seen */
     strcpy(dl->newline, "\n");
