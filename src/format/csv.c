@@ -17,6 +17,7 @@
 #define HEAD_MAX      (64u << 10) /* bytes of the head the sniffer looks at */
 #define SNIFF_RECORDS 100         /* records of the head used to pick the delimiter and header */
 #define RAW_PREFIX    1024        /* what bronze keeps of a record over max_record */
+#define BATCH_ROWS    16384       /* rows a batch holds at most */
 
 /* ---- the record scanner ----------------------------------------------------------------- */
 
@@ -488,7 +489,9 @@ static void start_skip(struct csv_reader *r, struct sl_batch *b, size_t start, i
 static void parse_records(struct csv_reader *r, struct sl_batch *b, size_t *pos, int64_t off0)
 {
     size_t p = *pos;
-    while (p < b->len) {
+    /* rows per batch are bounded too, not only bytes: a million blank lines are a million
+     * rows in a few bytes each */
+    while (p < b->len && b->nrows < BATCH_ROWS) {
         struct scan sc;
         int st = scan_record(&r->lx, b->buf, p, b->len, r->eof, &r->fields, &sc);
         if (st == SCAN_MORE) break;
