@@ -5,6 +5,7 @@
 #
 #   build/sluice, build/libsluice.a        release build (-O2)
 #   build/asan/...                          tests: -fsanitize=address,undefined
+#   build/fuzz/fuzz_*                       libFuzzer targets (clang), tests/fuzz/
 #
 # BUILD=dir puts the build somewhere else (parallel work trees, helpers). V=1 shows commands.
 
@@ -25,8 +26,8 @@ REL_CFLAGS  = -O2 -g $(BASE_CFLAGS)
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(BASE_CFLAGS)
 
-.PHONY: all deps demo test bench unit build-release build-asan run-tests format check-format clean \
-        conformance
+.PHONY: all deps demo test bench unit build-release build-asan build-fuzz fuzz run-tests format \
+        check-format clean conformance
 
 all: deps
 	@$(MAKE) --no-print-directory build-release
@@ -39,8 +40,14 @@ demo: deps
 	@examples/wearable/demo.sh $(BUILD)/sluice
 
 test: deps
-	@$(MAKE) --no-print-directory build-release build-asan
+	@$(MAKE) --no-print-directory build-release build-asan build-fuzz
 	@tests/run $(BUILD)
+
+# every libFuzzer target for FUZZ_SECONDS each, one after another (docs/robustness.md)
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	@$(MAKE) --no-print-directory build-fuzz
+	@nice -n 19 tests/fuzz/run $(BUILD) $(FUZZ_SECONDS)
 
 bench: deps
 	@$(MAKE) --no-print-directory build-release
@@ -69,7 +76,7 @@ clean:
 
 # ---- below: only reached through the sub-make, after deps -------------------------------------
 
-ifneq ($(filter build-release build-asan $(BUILD)/%,$(MAKECMDGOALS)),)
+ifneq ($(filter build-release build-asan build-fuzz $(BUILD)/%,$(MAKECMDGOALS)),)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 endif
@@ -110,6 +117,32 @@ $(BUILD)/run-jsonschema: $(BUILD)/obj/tests/conformance/run-jsonschema.o $(BUILD
 $(BUILD)/asan/run-jsonschema: $(BUILD)/asan/obj/tests/conformance/run-jsonschema.o $(BUILD)/asan/libsluice.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+
+# ---- fuzzing: the library again, built by clang with coverage for libFuzzer ----------------
+# One target per parser or decoder, each with a seed corpus under tests/fuzz/corpus/<target>/.
+FUZZ_TARGETS := csv ndjson json config tableschema jsonschema cast stream raw
+FUZZ_CC      := clang
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+                -Wno-unknown-warning-option $(BASE_CFLAGS)
+FUZZ_OBJ     := $(LIB_SRC:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_BIN     := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+
+build-fuzz: $(FUZZ_BIN)
+.SECONDARY: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o)
+
+$(BUILD)/fuzz/libsluice.a: $(FUZZ_OBJ)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: $(BUILD)/fuzz/obj/tests/fuzz/fuzz_%.o $(BUILD)/fuzz/libsluice.a
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -pthread -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (fuzz)"
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -12,11 +12,15 @@
 
 #include "sluice/core.h"
 
+/* max_bytes of a spooled input when none is given: what the temporary file may take */
+#define SL_DEFAULT_MAX_SPOOLED ((int64_t)1 << 30)
+
 struct sl_stream_opts {
     int64_t max_bytes; /* decompressed bytes allowed, 0 = no limit */
     double max_ratio;  /* decompressed/compressed allowed once past 64 MiB; 0 = 1000 */
     int spool;         /* not a regular file (stdin, FIFO, device): keep a copy in an unlinked
-                        * temp file so sl_stream_rewind works */
+                        * temp file so sl_stream_rewind works; max_bytes 0 then means
+                        * SL_DEFAULT_MAX_SPOOLED */
     const char *label; /* name for messages (defaults to the path; "stdin" for "-") */
 };
 

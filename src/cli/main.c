@@ -296,6 +296,9 @@ int main(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* over a file-size limit (ulimit -f) a write fails with EFBIG and the load rolls back with a
+     * message, instead of the process being killed mid-write */
+    signal(SIGXFSZ, SIG_IGN);
     /* global options up to the command; getopt must not permute past it */
     opterr = 0;
     while ((opt = getopt_long(argc, argv, "+qh", opts, NULL)) != -1) {

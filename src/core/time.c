@@ -98,6 +98,8 @@ int64_t sl_parse_size(const char *s)
     if (!isdigit((unsigned char)*s)) return -1;
     v = strtod(s, &end);
     while (isspace((unsigned char)*end)) end++;
+    /* "1e999999" or "9e18 TiB": not a size int64 holds (the cast would be undefined) */
+    if (!(v >= 0 && v < 9.2e18)) return -1;
     if (!*end || !strcasecmp(end, "b")) return (int64_t)v;
     static const struct {
         const char *name;
@@ -107,6 +109,7 @@ int64_t sl_parse_size(const char *s)
                  {"g", 1e9},  {"gb", 1e9},  {"gib", 1073741824.0},
                  {"t", 1e12}, {"tb", 1e12}, {"tib", 1099511627776.0}};
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (!strcasecmp(end, units[i].name)) return (int64_t)(v * units[i].mult);
+        if (!strcasecmp(end, units[i].name))
+            return v * units[i].mult < 9.2e18 ? (int64_t)(v * units[i].mult) : -1;
     return -1;
 }

@@ -17,6 +17,7 @@
 #define HEAD_MAX      (64u << 10) /* bytes of the head the sniffer looks at */
 #define SNIFF_RECORDS 100         /* records of the head used to pick the delimiter and header */
 #define RAW_PREFIX    1024        /* what bronze keeps of a record over max_record */
+#define BATCH_ROWS    16384       /* rows a batch holds at most */
 
 /* ---- the record scanner ----------------------------------------------------------------- */
 
@@ -488,7 +489,9 @@ static void start_skip(struct csv_reader *r, struct sl_batch *b, size_t start, i
 static void parse_records(struct csv_reader *r, struct sl_batch *b, size_t *pos, int64_t off0)
 {
     size_t p = *pos;
-    while (p < b->len) {
+    /* rows per batch are bounded too, not only bytes: a million blank lines are a million
+     * rows in a few bytes each */
+    while (p < b->len && b->nrows < BATCH_ROWS) {
         struct scan sc;
         int st = scan_record(&r->lx, b->buf, p, b->len, r->eof, &r->fields, &sc);
         if (st == SCAN_MORE) break;
@@ -875,10 +878,20 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
     const struct sl_format_opts *opts = &r->base.opts;
     struct sl_dialect *dl = &r->base.dialect;
 
-    ssize_t n = sl_stream_peek(in, HEAD_MAX, &p, err);
-    if (n < 0) {
-        rc = (int)n;
-        goto out;
+    /* The head must hold the first line whole (a wide header can be longer than HEAD_MAX):
+     * look further, up to max_record, or the header would be read as a record of no columns. */
+    size_t window = HEAD_MAX, limit = opts->max_record ? opts->max_record : SL_DEFAULT_MAX_RECORD;
+    ssize_t n;
+    for (;;) {
+        n = sl_stream_peek(in, window, &p, err);
+        if (n < 0) {
+            rc = (int)n;
+            goto out;
+        }
+        if ((size_t)n < window || window > limit || memchr(p, '\n', (size_t)n) ||
+            memchr(p, '\r', (size_t)n))
+            break;
+        window = window * 4 > limit ? limit + 1 : window * 4;
     }
     size_t skip = 0;
     if (n >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) {
@@ -886,7 +899,7 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
         dl->bom = 1;
         r->bom_pending = 1;
     }
-    head_init(&h, p + skip, (size_t)n - skip, (size_t)n < HEAD_MAX);
+    head_init(&h, p + skip, (size_t)n - skip, (size_t)n < window);
 
     /* newline: the first one seen */
     strcpy(dl->newline, "\n");

@@ -14,6 +14,8 @@
 #include "format/json_record.h"
 #include "sluice/format.h"
 
+#define BATCH_ROWS 16384 /* rows a batch holds at most (as csv.c) */
+
 enum json_state {
     J_START,  /* before the top-level value */
     J_FIRST,  /* after '[': an element or ']' */
@@ -300,7 +302,8 @@ static void keep_carry(struct json_reader *r, struct jbuf *jb, size_t pos)
     sl_buf_add(&r->carry, jb->b->buf + pos, n);
 }
 
-/* Parses what b holds from *ppos on. 0 = ran out of input, < 0 = stream error. */
+/* Parses what b holds from *ppos on. 0 = ran out of input, 2 = the batch is full (BATCH_ROWS),
+ * < 0 = stream error. */
 static int json_parse(struct json_reader *r, struct jbuf *jb, size_t *ppos, size_t limit,
                       struct sl_error *err)
 {
@@ -309,6 +312,10 @@ static int json_parse(struct json_reader *r, struct jbuf *jb, size_t *ppos, size
     int rc = 0;
 
     while (r->state != J_DONE) {
+        if (b->nrows >= BATCH_ROWS) { /* a full batch: the rest waits for the next one */
+            rc = 2;
+            break;
+        }
         if (r->state == J_SKIP) {
             long end = resync_scan(&r->skip, b->buf, pos, b->len);
             if (end < 0) {
@@ -416,6 +423,10 @@ static int json_next(struct sl_reader *base, struct sl_batch *b, struct sl_error
             }
         }
         if ((rc = json_parse(r, &jb, &pos, limit, err)) < 0) return rc;
+        if (rc == 2) {
+            keep_carry(r, &jb, pos);
+            break;
+        }
         if (r->eof || r->state == J_DONE) {
             if (r->eof && r->state != J_DONE && r->state != J_AFTER && r->state != J_START &&
                 r->state != J_SKIP) {

@@ -13,6 +13,8 @@
 #include "format/json_record.h"
 #include "sluice/format.h"
 
+#define BATCH_ROWS 16384 /* rows a batch holds at most (as csv.c) */
+
 /* ---- object records (shared with json.c) --------------------------------------------------- */
 
 static void jrec_push(struct sl__jrec *jr, const struct sl_json_tok *k, const struct sl_json_tok *v)
@@ -306,6 +308,7 @@ static int ndjson_next(struct sl_reader *base, struct sl_batch *b, struct sl_err
     struct ndjson_reader *r = (struct ndjson_reader *)base;
     size_t pos = 0, scanned = 0, want;
     int64_t buf_off = r->off; /* stream offset of b->buf[0] */
+    int full = 0;
 
     if (r->done) return 0;
     sl_batch_reserve(b, r->carry.len + r->chunk);
@@ -344,6 +347,10 @@ static int ndjson_next(struct sl_reader *base, struct sl_batch *b, struct sl_err
                 r->base.lines++;
                 continue;
             }
+            if (b->nrows >= BATCH_ROWS) { /* rows are bounded too: "1\n" a million times */
+                full = 1;
+                break;
+            }
             nl = memchr(b->buf + scanned, '\n', b->len - scanned);
             if (!nl) {
                 scanned = b->len;
@@ -352,6 +359,10 @@ static int ndjson_next(struct sl_reader *base, struct sl_batch *b, struct sl_err
             size_t e = (size_t)(nl - b->buf);
             ndjson_line(r, b, b->buf + pos, e - pos, buf_off + (int64_t)pos);
             pos = scanned = e + 1;
+        }
+        if (full) {
+            sl_buf_add(&r->carry, b->buf + pos, b->len - pos);
+            break;
         }
         if (r->eof) {
             if (pos < b->len && !r->skipping)

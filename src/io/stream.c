@@ -45,6 +45,7 @@ struct sl_stream {
     int spool_fd;   /* stdin copy for rewind, -1 when none */
     int from_spool; /* reads now come from spool_fd (after a rewind) */
     int64_t max_bytes;
+    int max_spooled_default; /* max_bytes is SL_DEFAULT_MAX_SPOOLED, not the user's */
     double max_ratio;
 
     const struct decoder *dec;
@@ -582,6 +583,11 @@ int sl_stream_open(const char *path, const struct sl_stream_opts *o, struct sl_s
     } else if (o && o->spool) {
         /* stdin, a FIFO, a device: what is read is kept so the input can be read again */
         if ((rc = spool_create(s, err)) < 0) goto out;
+        /* an endless source (/dev/zero, a stuck producer) must not fill the disk */
+        if (s->max_bytes <= 0) {
+            s->max_bytes = SL_DEFAULT_MAX_SPOOLED;
+            s->max_spooled_default = 1;
+        }
     }
     rc = stream_start(s, err);
 out:
@@ -625,6 +631,15 @@ static ssize_t fail(struct sl_stream *s, ssize_t rc, struct sl_error *err)
 static ssize_t deliver(struct sl_stream *s, ssize_t got, struct sl_error *err)
 {
     s->out_bytes += got;
+    if (s->max_bytes > 0 && s->out_bytes > s->max_bytes && s->max_spooled_default)
+        return fail(s,
+                    sl_error_set(err, SL_ELIMIT,
+                                 "%s: input is larger than %lld bytes, the default limit for an "
+                                 "input that is not a regular file (it is kept in a temporary "
+                                 "file to be read twice); set max_input_size (--max-input-size) "
+                                 "to allow more",
+                                 s->label, (long long)s->max_bytes),
+                    err);
     if (s->max_bytes > 0 && s->out_bytes > s->max_bytes)
         return fail(s,
                     sl_error_set(err, SL_ELIMIT,

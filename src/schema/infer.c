@@ -10,7 +10,7 @@
 
 struct sl_infer {
     int *types;
-    size_t n;
+    size_t n, cap;
     int json;
 };
 
@@ -105,7 +105,10 @@ void sl_infer_batch(struct sl_infer *inf, const struct sl_batch *b)
             const struct sl_cell *c = &row->cells[k];
             if (c->col >= inf->n) {
                 size_t n = c->col + 1;
-                inf->types = sl_xrealloc(inf->types, n * sizeof *inf->types);
+                if (n > inf->cap) { /* doubling: a wide header is not n reallocations */
+                    inf->cap = n > 2 * inf->cap ? n : 2 * inf->cap;
+                    inf->types = sl_xrealloc(inf->types, inf->cap * sizeof *inf->types);
+                }
                 memset(inf->types + inf->n, 0, (n - inf->n) * sizeof *inf->types);
                 inf->n = n;
             }

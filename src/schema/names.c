@@ -1,5 +1,6 @@
 /* Input labels → column names that work in SQL, with every change reported. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +11,34 @@
 /* Columns sluice adds to every silver table. */
 static const char *const reserved[] = {"_load", "_row", NULL};
 
-static int taken(char **names, size_t n, const char *name)
+/* The names given so far, hashed case-insensitively (as SQL compares them): a header of
+ * 100 000 columns must not take n² comparisons. */
+struct nameset {
+    uint32_t *slots; /* index+1 into names, 0 = empty */
+    size_t mask;
+};
+
+static size_t name_hash(const char *s)
 {
-    for (size_t i = 0; i < n; i++)
-        if (names[i] && !strcasecmp(names[i], name)) return 1;
+    size_t h = 1469598103934665603u;
+    for (; *s; s++) h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211u;
+    return h;
+}
+
+static int taken(const struct nameset *set, char **names, const char *name)
+{
+    for (size_t i = name_hash(name) & set->mask; set->slots[i]; i = (i + 1) & set->mask)
+        if (!strcasecmp(names[set->slots[i] - 1], name)) return 1;
     for (int i = 0; reserved[i]; i++)
         if (!strcasecmp(reserved[i], name)) return 1;
     return 0;
+}
+
+static void nameset_add(struct nameset *set, char **names, size_t idx)
+{
+    size_t i = name_hash(names[idx]) & set->mask;
+    while (set->slots[i]) i = (i + 1) & set->mask;
+    set->slots[i] = (uint32_t)idx + 1;
 }
 
 /* Trims, turns runs of control characters into one space, and invalid UTF-8 into U+FFFD: a
@@ -60,17 +82,22 @@ static char *clean(const char *label)
 char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r)
 {
     char **names = sl_xcalloc(n ? n : 1, sizeof *names);
+    struct nameset set;
+    size_t nslots = 16;
 
+    while (nslots < 2 * n) nslots *= 2;
+    set.slots = sl_xcalloc(nslots, sizeof *set.slots);
+    set.mask = nslots - 1;
     for (size_t i = 0; i < n; i++) {
         char *name = clean(labels[i]);
         if (!*name) {
             free(name);
             name = sl_xasprintf("field_%zu", i + 1);
         }
-        if (taken(names, i, name)) {
+        if (taken(&set, names, name)) {
             for (int k = 2;; k++) {
                 char *alt = sl_xasprintf("%s_%d", name, k);
-                if (!taken(names, i, alt)) {
+                if (!taken(&set, names, alt)) {
                     free(name);
                     name = alt;
                     break;
@@ -79,6 +106,7 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
             }
         }
         names[i] = name;
+        nameset_add(&set, names, i);
         if (r && strcmp(name, labels[i])) {
             r->v = sl_xrealloc(r->v, (r->n + 1) * sizeof *r->v);
             r->v[r->n].col = i;
@@ -87,6 +115,7 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
             r->n++;
         }
     }
+    free(set.slots);
     return names;
 }
 

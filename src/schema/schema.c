@@ -71,7 +71,10 @@ void sl_schema_free(struct sl_schema *s)
 
 int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int type)
 {
-    s->fields = sl_xrealloc(s->fields, (s->nfields + 1) * sizeof *s->fields);
+    /* the capacity is nfields rounded up to a power of two (fields only grow here): adding
+     * 100 000 fields one by one must not copy the array 100 000 times */
+    if ((s->nfields & (s->nfields - 1)) == 0)
+        s->fields = sl_xrealloc(s->fields, (s->nfields ? 2 * s->nfields : 1) * sizeof *s->fields);
     struct sl_field *f = &s->fields[s->nfields];
     memset(f, 0, sizeof *f);
     f->name = sl_xstrdup(name);

@@ -70,7 +70,13 @@ int sl__number_exact(const char *p, size_t n, double d)
     }
     /* more than 17 significant digits never print back from a double */
     if (nonzero_end > 17) return 0;
-    if (i < n) exp10 += atoi(p + i + 1);
+    if (i < n) { /* p is not NUL-terminated: parse the exponent within n, clamped */
+        size_t k = i + 1;
+        int neg = k < n && p[k] == '-', e = 0;
+        if (k < n && (p[k] == '-' || p[k] == '+')) k++;
+        for (; k < n && digit(p[k]); k++) e = e < 100000 ? e * 10 + (p[k] - '0') : e;
+        exp10 += neg ? -e : e;
+    }
     while (w > 0 && want[w - 1] == '0') w--;
     want[w] = 0;
     wexp = exp10;

@@ -72,6 +72,13 @@ static void bronze_ident(struct sl_buf *b, const char *source)
 
 static int db_error(struct sqlite_db *d, const char *doing, struct sl_error *err)
 {
+    /* an I/O error says what the system said: "disk I/O error" alone does not tell a full disk
+     * (ENOSPC) or a file-size limit (EFBIG) from a broken one */
+    int e = sqlite3_system_errno(d->h);
+    int ec = sqlite3_extended_errcode(d->h);
+    if (e && ((ec & 0xff) == SQLITE_IOERR || (ec & 0xff) == SQLITE_FULL))
+        return sl_error_set(err, SL_EDB, "%s: %s%s%s (%s)", d->path, doing ? doing : "",
+                            doing ? ": " : "", sqlite3_errmsg(d->h), strerror(e));
     if (doing) return sl_error_set(err, SL_EDB, "%s: %s: %s", d->path, doing, sqlite3_errmsg(d->h));
     return sl_error_set(err, SL_EDB, "%s: %s", d->path, sqlite3_errmsg(d->h));
 }

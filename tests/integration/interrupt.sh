@@ -66,6 +66,26 @@ interrupt TERM 0.5
 interrupt INT 0.15
 interrupt TERM 0.15
 
+# `sluice run` too: SIGTERM mid-run rolls the load back, exit 3
+printf 'sources:\n  big:\n    input: big.csv\n' >sluice.yaml
+"$bin" --db sqlite:db_run run big >out 2>err &
+pid=$!
+sleep 0.5
+kill -s TERM "$pid" 2>/dev/null || true
+st=0
+wait "$pid" || st=$?
+pid=
+[ "$st" = 3 ] || fail "SIGTERM of run: exit $st, not 3; stderr: $(cat err)"
+grep -q 'rolled back' err || fail "SIGTERM of run: stderr does not say 'rolled back': $(cat err)"
+[ "$(q db_run 'pragma integrity_check')" = ok ] || fail "SIGTERM of run: integrity_check failed"
+if has_table db_run big; then
+    [ "$(q db_run 'select count(*) from big')" = 0 ] || fail "SIGTERM of run: rows in silver"
+fi
+[ "$(q db_run "select count(*) from sluice_loads where status='committed'")" = 0 ] ||
+    fail "SIGTERM of run: a committed load"
+echo "SIGTERM of run after 0.5s: exit 3, '$(tail -n 1 err)'"
+rm sluice.yaml
+
 # after an interrupted load, the same file loads normally (a failed load is not "already loaded")
 db=db_INT_0.5
 st=0

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# Crash safety on SQLite: kill -9 a load of a ~60 MB CSV at several points (while types are
-# inferred, while rows are written, around the commit); after each kill the database must be
-# intact and hold either the whole load (committed, every row) or none of it. Then a load to
-# completion commits once, a repeat is skipped, and silver matches a clean load's content.
+# Crash safety: `sluice load` and `sluice run` of a ~17 MB CSV are killed with SIGKILL at random
+# moments (fixed seed) over the whole length of a load — while types are inferred, while rows
+# are written, around the commit. After each kill: the store opens and is intact, the load is
+# either committed whole (every row in silver and bronze) or not at all (nothing in silver or
+# bronze, no committed load in the catalog). Then the same input loads to completion exactly
+# once, a repeat is skipped, and silver's content equals a clean load's.
 #
-# env: SLUICE_RELEASE (release binary). Only outcomes are asserted; the delays only vary where
-# the kill lands.
+# env: SLUICE_RELEASE (release binary); SLUICE_TEST_DB_URL (the store, default a SQLite file in
+# the test's directory; a postgresql:// URL runs the same checks through psql); KILLS (how many
+# kills, default 12); SEED (default 20261123). Only outcomes are asserted; the delays only vary
+# where the kill lands.
 set -euo pipefail
 
 bin=${SLUICE_RELEASE:?SLUICE_RELEASE must name the release sluice binary}
@@ -22,119 +26,160 @@ fail() {
     echo "FAIL: $*" >&2
     exit 1
 }
-q() { sqlite3 "$1" "$2"; }
-has_table() { [ "$(q "$1" "select count(*) from sqlite_master where type='table' and name='$2'")" = 1 ]; }
 
-n=1500000
+url=${SLUICE_TEST_DB_URL:-sqlite:$tmp/kill.db}
+kills=${KILLS:-12}
+seed=${SEED:-20261123}
+# Every run uses its own sources (kill_<pid>_<gen>, kill_<pid>_clean), so a shared PostgreSQL
+# database can be used again.
+tag=kill_$$
+
+# ---- the store: queries and table names per scheme --------------------------------------
+case $url in
+sqlite:*)
+    db=${url#sqlite:}
+    q() { sqlite3 "$db" "$1"; }
+    silver_t() { echo "\"$1\""; }
+    bronze_t() { echo "\"bronze_$1\""; }
+    loads_t=sluice_loads
+    has_table() { [ "$(q "select count(*) from sqlite_master where type='table' and name='$1'")" = 1 ]; }
+    intact() { [ ! -e "$db" ] || [ "$(q 'pragma integrity_check')" = ok ]; }
+    ;;
+postgres://* | postgresql://*)
+    q() { psql "$url" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+    silver_t() { echo "public.\"$1\""; }
+    bronze_t() { echo "bronze.\"$1\""; }
+    loads_t=sluice.loads
+    has_table() { [ "$(q "select count(*) from pg_tables where tablename='${1#bronze_}'")" != 0 ]; }
+    intact() { q 'select 1' >/dev/null; }
+    ;;
+*) fail "SLUICE_TEST_DB_URL: unknown scheme in $url" ;;
+esac
+count() { # rows of a table, 0 when it does not exist (yet)
+    local t=$1 name=$2
+    if has_table "$name"; then q "select count(*) from $t"; else echo 0; fi
+}
+loads() { # status:count of a source's loads, e.g. "committed:1 failed:2"
+    has_table "${loads_t#sluice.}" || return 0
+    q "select status || ':' || count(*) from $loads_t where source = '$1' group by status order by status" | tr '\n' ' '
+}
+
+n=400000
 awk -v n=$n 'BEGIN {
     print "id,name,amount,day"
     for (i = 1; i <= n; i++)
         printf "%d,name_%d_xyz,%d.%02d,2024-%02d-%02d\n", i, i, i % 100000, i % 100, i % 12 + 1, i % 28 + 1
 }' >big.csv
-echo "generated big.csv: $n rows, $(wc -c <big.csv) bytes"
+echo "generated big.csv: $n rows, $(wc -c <big.csv) bytes; store $url"
 
-# The state of db after a kill: intact, and the load either all there or not there at all.
+# a config with one source per generation, for `sluice run`
+{
+    echo "store: $url"
+    echo "sources:"
+    for g in $(seq 0 $((kills + 1))); do
+        printf '  %s_%d:\n    input: big.csv\n' "$tag" "$g"
+    done
+} >sluice.yaml
+
+# silver's content, _load aside (a clean load has other load ids)
+content() {
+    q "select quote(id) || '|' || quote(name) || '|' || quote(amount) || '|' || quote(day)
+            || '|' || _row from $(silver_t "$1") order by _row" | sha256sum | cut -c1-64
+}
+
+# The clean reference, timed: the kills are spread over this duration.
+t0=$(date +%s.%N)
+"$bin" --db "$url" load big.csv --source "${tag}_clean" --quiet >/dev/null 2>clean.err ||
+    fail "the clean load failed: $(cat clean.err)"
+t1=$(date +%s.%N)
+clean_secs=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
+clean=$(content "${tag}_clean")
+echo "clean load: ${clean_secs}s, silver content $clean"
+
+# The state of source s after a kill: intact, the load all there or not there at all.
 # Prints "committed" or "none".
 check_state() {
-    local db=$1 ic committed rows valid silver bronze
-    [ -e "$db" ] || {
-        echo "none"
-        return 0
-    }
-    ic=$(q "$db" 'pragma integrity_check') || fail "sqlite3 cannot open $db after the kill"
-    [ "$ic" = ok ] || fail "integrity_check after the kill: $ic"
+    local s=$1 committed silver bronze rows valid
+    intact || fail "the store is not intact after the kill"
     committed=0
-    if has_table "$db" sluice_loads; then
-        committed=$(q "$db" "select count(*) from sluice_loads where status='committed'")
+    if has_table "${loads_t#sluice.}"; then
+        committed=$(q "select count(*) from $loads_t where source='$s' and status='committed'")
     fi
-    silver=0
-    if has_table "$db" big; then silver=$(q "$db" 'select count(*) from big'); fi
-    bronze=0
-    if has_table "$db" bronze_big; then bronze=$(q "$db" 'select count(*) from bronze_big'); fi
+    silver=$(count "$(silver_t "$s")" "$s")
+    bronze=$(count "$(bronze_t "$s")" "bronze_$s")
     case $committed in
     0)
-        [ "$silver" = 0 ] || fail "no committed load, but silver big has $silver rows"
-        [ "$bronze" = 0 ] || fail "no committed load, but bronze_big has $bronze rows"
-        echo "none"
+        [ "$silver" = 0 ] || fail "$s: no committed load, but silver has $silver rows"
+        [ "$bronze" = 0 ] || fail "$s: no committed load, but bronze has $bronze rows"
+        echo none
         ;;
     1)
-        IFS='|' read -r rows valid < <(q "$db" \
-            "select rows, valid from sluice_loads where status='committed'")
+        IFS='|' read -r rows valid < <(q "select rows, valid from $loads_t
+                                          where source='$s' and status='committed'")
         { [ "$rows" = $n ] && [ "$valid" = $n ]; } ||
-            fail "a committed load with rows=$rows valid=$valid, the file has $n"
-        [ "$silver" = $n ] || fail "committed load, but silver big has $silver rows, not $n"
-        [ "$bronze" = $n ] || fail "committed load, but bronze_big has $bronze rows, not $n"
-        echo "committed"
+            fail "$s: a committed load with rows=$rows valid=$valid, the file has $n"
+        [ "$silver" = $n ] || fail "$s: committed load, but silver has $silver rows, not $n"
+        [ "$bronze" = $n ] || fail "$s: committed load, but bronze has $bronze rows, not $n"
+        echo committed
         ;;
-    *) fail "$committed committed loads after one interrupted load" ;;
+    *) fail "$s: $committed committed loads of one input" ;;
     esac
 }
 
-# Fixed seed; one delay in each of six slots from 0.3 s to 2.1 s (the last ones land around the
-# commit and the checkpoint on a fast machine, still in the writing on a slow one).
-mapfile -t delays < <(awk 'BEGIN { srand(20261123); for (i = 0; i < 6; i++) printf "%.2f\n", 0.3 + i * 0.3 + rand() * 0.3 }')
+# Kill moments: uniform over the clean load's duration (the last ones land around the commit),
+# from a fixed seed.
+mapfile -t delays < <(awk -v k="$kills" -v d="$clean_secs" -v seed="$seed" \
+    'BEGIN { srand(seed); for (i = 0; i < k; i++) printf "%.3f\n", 0.02 + rand() * d }')
 
-catalog() { # the loads by status, e.g. "committed:1 failed:2", for the log
-    if [ -e "$1" ] && has_table "$1" sluice_loads; then
-        q "$1" "select group_concat(status || ':' || c, ' ') from
-                (select status, count(*) as c from sluice_loads group by status)"
-    fi
-}
-
-db=db
 gen=0
+i=0
 for d in "${delays[@]}"; do
-    "$bin" load big.csv --db "sqlite:$db" >load.out 2>load.err &
+    src=${tag}_$gen
+    if [ $((i % 2)) = 0 ]; then
+        cmd=(load big.csv --source "$src")
+    else
+        cmd=(run "$src")
+    fi
+    i=$((i + 1))
+    "$bin" --db "$url" "${cmd[@]}" >cmd.out 2>cmd.err &
     pid=$!
     sleep "$d"
-    wal=$(stat -c %s "$db-wal" 2>/dev/null || echo 0)
     kill -9 "$pid" 2>/dev/null || true
     st=0
     { wait "$pid"; } 2>/dev/null || st=$?
     pid=
-    state=$(check_state "$db")
-    echo "kill -9 after ${d}s (WAL then $wal bytes): exit status $st; after: integrity ok," \
-        "load $state; catalog [$(catalog "$db")]"
+    state=$(check_state "$src")
+    echo "kill -9 of '${cmd[0]}' after ${d}s: exit status $st; store intact; load $state;" \
+        "catalog [$(loads "$src")]"
     if [ "$st" = 0 ] && [ "$state" != committed ]; then
-        fail "the load exited 0 but nothing is committed: $(cat load.out load.err)"
+        fail "the ${cmd[0]} exited 0 but nothing is committed: $(cat cmd.out cmd.err)"
     fi
     if [ "$state" = committed ]; then
-        # a load that got to commit before the kill: go on crashing loads into a fresh database
-        gen=$((gen + 1))
-        db=db$gen
+        [ "$(content "$src")" = "$clean" ] || fail "$src: committed before the kill, but silver differs from the clean load"
+        gen=$((gen + 1)) # go on crashing loads of a new source
     fi
 done
 
-# Now to completion, into the database that saw the kills (or a fresh one after a commit).
+# Now to completion: the source that saw the last kills loads the input exactly once.
+src=${tag}_$gen
 st=0
-"$bin" load big.csv --db "sqlite:$db" --output json >load.json 2>load.err || st=$?
-[ $st = 0 ] || fail "the full load exited $st: $(cat load.err)"
-grep -q '"status":"committed"' load.json || fail "the full load did not commit: $(cat load.json)"
-[ "$(check_state "$db")" = committed ] || fail "after the full load nothing is committed"
-[ "$(q "$db" "select count(*) from sluice_loads where status='committed'")" = 1 ] ||
-    fail "the full load is not committed exactly once"
-echo "full load: committed once, $n rows, silver $(q "$db" 'select count(*) from big') rows"
+"$bin" --db "$url" run "$src" --output json >full.json 2>full.err || st=$?
+[ $st = 0 ] || fail "the full run exited $st: $(cat full.err)"
+grep -q '"status":"committed"' full.json || fail "the full run did not commit: $(cat full.json)"
+[ "$(check_state "$src")" = committed ] || fail "after the full run nothing is committed"
+echo "full run of $src: committed once, catalog [$(loads "$src")]"
 
 st=0
-"$bin" load big.csv --db "sqlite:$db" --output json >again.json 2>again.err || st=$?
+"$bin" --db "$url" load big.csv --source "$src" --output json >again.json 2>again.err || st=$?
 [ $st = 0 ] || fail "loading the same file again exited $st: $(cat again.err)"
 grep -q '"status":"skipped"' again.json || fail "the same file again was not skipped: $(cat again.json)"
-[ "$(q "$db" "select count(*) from sluice_loads where status='skipped'")" = 1 ] ||
-    fail "no 'skipped' load in the catalog"
-[ "$(q "$db" "select count(*) from sluice_loads where status='committed'")" = 1 ] ||
-    fail "the repeat added a committed load"
-[ "$(q "$db" 'select count(*) from big')" = $n ] || fail "the repeat changed silver"
+[ "$(check_state "$src")" = committed ] || fail "the repeat changed what is committed"
 echo "the same file again: skipped, silver unchanged"
 
-# Content: the same as a clean load into a fresh database (_load may differ, the rest may not).
-content() {
-    q "$1" "select quote(id) || '|' || quote(name) || '|' || quote(amount) || '|' || quote(day)
-            || '|' || _row from big order by _row" | sha256sum | cut -c1-64
-}
-"$bin" load big.csv --db sqlite:clean.db --quiet >/dev/null 2>clean.err ||
-    fail "the clean load failed: $(cat clean.err)"
-a=$(content "$db")
-b=$(content clean.db)
-[ "$a" = "$b" ] || fail "silver after the kills ($a) differs from a clean load ($b)"
+a=$(content "$src")
+[ "$a" = "$clean" ] || fail "silver after the kills ($a) differs from a clean load ($clean)"
 echo "silver content after the kills = clean load: $a"
+if [ "${url#sqlite:}" != "$url" ]; then
+    [ "$(q 'pragma integrity_check')" = ok ] || fail "integrity_check at the end"
+fi
 echo "kill_midload: ok"

@@ -74,4 +74,7 @@ TEST(parse_size_units)
     CHECK_INT(sl_parse_size("16 MB"), 16000000);
     CHECK_INT(sl_parse_size("1024"), 1024);
     CHECK_INT(sl_parse_size("lots"), -1);
+    /* found by fuzz_cast: out of the int64 range was an undefined cast */
+    CHECK_INT(sl_parse_size("1e999999"), -1);
+    CHECK_INT(sl_parse_size("9000000 TiB"), -1);
 }

@@ -622,3 +622,29 @@ TEST(format_encoding_names)
     CHECK_INT(sl_encoding_parse("cp1252"), SL_ENC_CP1252);
     CHECK_INT(sl_encoding_parse("ebcdic"), -1);
 }
+
+/* A header longer than the sniffer's 64 KiB head (30 000 columns): it was read as a record of
+ * no columns and every column was dropped; now the head grows until the first line is whole. */
+TEST(csv_header_longer_than_the_head)
+{
+    struct sl_buf in = SL_BUF_INIT;
+    struct sl_format_opts o;
+    struct result res;
+    const size_t ncol = 30000;
+
+    for (size_t i = 0; i < ncol; i++) sl_buf_addf(&in, "%scolumn_%zu", i ? "," : "", i);
+    sl_buf_addc(&in, '\n');
+    for (size_t i = 0; i < ncol; i++) sl_buf_addf(&in, "%s%zu", i ? "," : "", i);
+    sl_buf_addc(&in, '\n');
+    CHECK(in.len > 2 * (64u << 10));
+    opts_default(&o);
+    run_fmt(&sl_format_csv, in.p, in.len, &o, &res);
+    CHECK_INT(res.rc, 0);
+    CHECK_INT(res.d.header, 1);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_INT(res.records, 1);
+    CHECK(!strncmp(sl_buf_str(&res.labels), "column_0|column_1|", 18));
+    CHECK(strstr(sl_buf_str(&res.labels), "|column_29999") != NULL);
+    result_free(&res);
+    sl_buf_free(&in);
+}
