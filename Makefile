@@ -120,7 +120,7 @@ $(BUILD)/asan/run-jsonschema: $(BUILD)/asan/obj/tests/conformance/run-jsonschema
 
 # ---- fuzzing: the library again, built by clang with coverage for libFuzzer ----------------
 # One target per parser or decoder, each with a seed corpus under tests/fuzz/corpus/<target>/.
-FUZZ_TARGETS := csv ndjson json config tableschema jsonschema cast stream raw
+FUZZ_TARGETS := csv ndjson json config tableschema jsonschema transform cast stream raw
 FUZZ_CC      := clang
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_CFLAGS   = -O1 -g -fno-omit-frame-pointer $(FUZZ_SAN) -fsanitize=fuzzer-no-link \

@@ -100,15 +100,15 @@ static int parse_footer(struct sl_tz *z, const char *s)
 {
     const char *p = tz_name(s);
     int32_t off;
-    if (!p || !(p = tz_secs(p, &off))) return -1;
-    z->std_off = -off; /* POSIX offsets are west of UTC */
+    if (!p || !(p = tz_secs(p, &off)) || off < -89999 || off > 89999) return -1;
+    z->std_off = -off; /* POSIX offsets are west of UTC, at most 24:59:59 */
     z->has_footer = 1;
     if (!*p) return 0;
     if (!(p = tz_name(p))) return -1;
     z->has_dst = 1;
     z->dst_off = z->std_off + 3600;
     if (*p && *p != ',') {
-        if (!(p = tz_secs(p, &off))) return -1;
+        if (!(p = tz_secs(p, &off)) || off < -89999 || off > 89999) return -1;
         z->dst_off = -off;
     }
     if (*p != ',' || !(p = tz_rule(p + 1, &z->start))) return -1;
@@ -192,7 +192,11 @@ static int parse_tzif(struct sl_tz *z, const unsigned char *p, size_t n)
         p += timecnt;
         z->ntypes = (size_t)typecnt;
         z->utoff = sl_xcalloc(z->ntypes, sizeof *z->utoff);
-        for (size_t i = 0; i < z->ntypes; i++) z->utoff[i] = (int32_t)be(p + i * 6, 4);
+        for (size_t i = 0; i < z->ntypes; i++) {
+            z->utoff[i] = (int32_t)be(p + i * 6, 4);
+            /* RFC 8536: UT offsets lie in [-89999, 93599] (under 25/26 hours) */
+            if (z->utoff[i] < -89999 || z->utoff[i] > 93599) return -1;
+        }
         z->type0 = z->utoff[0];
         p += body - (size_t)(timecnt * tsize + timecnt);
         if (tsize == 8 && end - p > 2 && *p == '\n') {

@@ -44,8 +44,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     /* no retriever: every remote reference must fail cleanly when the schema is loaded */
     if (sl_jsonschema_new(schema.root, "file:///fuzz.schema.json", &o, &js, &err) == 0) {
-        int rc = sl_jsonschema_validate(js, have_inst ? inst.root : schema.root, on_error, NULL,
-                                        &err);
+        int rc =
+            sl_jsonschema_validate(js, have_inst ? inst.root : schema.root, on_error, NULL, &err);
         FUZZ_CHECK(rc >= 0 || err.msg[0]);
         sl_jsonschema_free(js);
     } else {
