@@ -44,14 +44,21 @@ sqlite:*)
     loads_t=sluice_loads
     has_table() { [ "$(q "select count(*) from sqlite_master where type='table' and name='$1'")" = 1 ]; }
     intact() { [ ! -e "$db" ] || [ "$(q 'pragma integrity_check')" = ok ]; }
+    row_text="quote(id) || '|' || quote(name) || '|' || quote(amount) || '|' || quote(day)"
     ;;
 postgres://* | postgresql://*)
     q() { psql "$url" -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
     silver_t() { echo "public.\"$1\""; }
     bronze_t() { echo "bronze.\"$1\""; }
     loads_t=sluice.loads
-    has_table() { [ "$(q "select count(*) from pg_tables where tablename='${1#bronze_}'")" != 0 ]; }
+    has_table() { # silver in public, bronze_X is X in schema bronze, sluice_loads in sluice
+        local schema=public name=$1
+        case $1 in bronze_*) schema=bronze name=${1#bronze_} ;; loads) schema=sluice ;; esac
+        [ "$(q "select count(*) from pg_tables where schemaname='$schema' and tablename='$name'")" != 0 ]
+    }
     intact() { q 'select 1' >/dev/null; }
+    row_text="concat_ws('|', quote_nullable(id), quote_nullable(name), quote_nullable(amount),
+                        quote_nullable(day))"
     ;;
 *) fail "SLUICE_TEST_DB_URL: unknown scheme in $url" ;;
 esac
@@ -83,8 +90,8 @@ echo "generated big.csv: $n rows, $(wc -c <big.csv) bytes; store $url"
 
 # silver's content, _load aside (a clean load has other load ids)
 content() {
-    q "select quote(id) || '|' || quote(name) || '|' || quote(amount) || '|' || quote(day)
-            || '|' || _row from $(silver_t "$1") order by _row" | sha256sum | cut -c1-64
+    q "select $row_text || '|' || _row from $(silver_t "$1") order by _row" | sha256sum |
+        cut -c1-64
 }
 
 # The clean reference, timed: the kills are spread over this duration.
