@@ -668,7 +668,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         }
         sl_buf_addf(&thr, "; its %lld rows are kept in ", (long long)load.rows);
         sl_buf_addf(&thr, db->store->bronze_table, src->name);
-        sl_buf_addf(&thr, " as load %lld (status failed), silver is unchanged", (long long)load.id);
+        sl_buf_addf(&thr, " as load %lld (status failed), silver is unchanged",
+                    (long long)load.id);
         load.message = thr.p;
         load.finished = sl_now();
         if ((rc = db->store->commit_load(db, &load, &err))) goto out;
