@@ -55,7 +55,18 @@ struct pg_db {
     } lstmts[8];
     unsigned nlstmts;
     PGconn *lconn;
+    /* answers of lookups in other sources than the open load's (their silver does not change
+     * while it is open): statement and parameters → found, bounded, emptied when full */
+    struct lookup_memo {
+        uint64_t hash;
+        char *key; /* NULL: a free slot */
+        size_t len;
+        uint8_t found;
+    } * memo;
+    size_t nmemo;
 };
+
+#define MEMO_SLOTS 131072 /* a power of 2; at most half of it used */
 
 /* A load's state while its transaction is open (sl_load.priv). */
 /* A bronze partition a load writes to. One that this load creates is a standalone table until
@@ -132,8 +143,15 @@ static int pg_error(struct pg_db *d, PGresult *r, const char *doing, struct sl_e
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     int rc;
 
-    if (PQstatus(d->c) == CONNECTION_BAD) {
-        char *why = msg_line(primary ? primary : PQerrorMessage(d->c));
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *text = primary ? primary : PQerrorMessage(d->c);
+    /* libpq may notice the lost connection only at the next read: its own message (no
+     * SQLSTATE) or the server's shutdown (57P0x) says it first */
+    if (PQstatus(d->c) == CONNECTION_BAD || (state && !strncmp(state, "57P0", 4)) ||
+        (!state && text &&
+         (strstr(text, "server closed the connection") ||
+          strstr(text, "no connection to the server")))) {
+        char *why = msg_line(text);
         m = sl_xasprintf("the connection to the server was lost (%s)", why);
         free(why);
     } else
@@ -1789,8 +1807,35 @@ static int pg_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl
 
 /* ---- lookups in silver (unique against earlier loads, foreign keys) ------------------------- */
 
+static void memo_reset(struct pg_db *d)
+{
+    for (size_t i = 0; d->memo && i < MEMO_SLOTS; i++) free(d->memo[i].key);
+    free(d->memo);
+    d->memo = NULL;
+    d->nmemo = 0;
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of key (found or free). */
+static struct lookup_memo *memo_slot(struct pg_db *d, const char *key, size_t len, uint64_t h)
+{
+    size_t i = (size_t)h & (MEMO_SLOTS - 1);
+    if (!d->memo) d->memo = sl_xcalloc(MEMO_SLOTS, sizeof *d->memo);
+    for (;; i = (i + 1) & (MEMO_SLOTS - 1)) {
+        struct lookup_memo *m = &d->memo[i];
+        if (!m->key || (m->hash == h && m->len == len && !memcmp(m->key, key, len))) return m;
+    }
+}
+
 static void lookup_tables_reset(struct pg_db *d)
 {
+    memo_reset(d);
     for (unsigned i = 0; i < 4; i++) {
         struct lookup_table *t = &d->ltables[i];
         for (int k = 0; k < t->n; k++) {
@@ -2005,7 +2050,9 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
 {
     struct pg_db *d = (struct pg_db *)db;
     struct lookup_table *t;
-    struct sl_buf sql = SL_BUF_INIT, *pv = NULL;
+    struct sl_buf sql = SL_BUF_INIT, *pv = NULL, memo_key = SL_BUF_INIT;
+    struct lookup_memo *memo = NULL;
+    uint64_t memo_hash = 0;
     const char **params = NULL;
     const char *name = NULL;
     size_t np = 0, total = n + nexcl;
@@ -2077,6 +2124,25 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
         sl_buf_addc(&sql, ')');
     }
     sl_buf_adds(&sql, " LIMIT 1");
+    /* a source other than the open load's: its answers are remembered (foreign keys repeat
+     * their values; one round trip per distinct value, not per row) */
+    if (!nexcl &&
+        !(d->open_load && d->open_load->source && !strcmp(d->open_load->source, source))) {
+        sl_buf_reset(&memo_key);
+        sl_buf_add(&memo_key, sql.p, sql.len + 1);
+        for (size_t i = 0; i < np; i++) {
+            size_t len = params[i] ? strlen(params[i]) : 0;
+            sl_buf_add(&memo_key, params[i] ? "v" : "n", 1);
+            sl_buf_add(&memo_key, &len, sizeof len);
+            if (len) sl_buf_add(&memo_key, params[i], len);
+        }
+        memo_hash = fnv1a(memo_key.p, memo_key.len);
+        memo = memo_slot(d, memo_key.p, memo_key.len, memo_hash);
+        if (memo->key) {
+            *found = memo->found;
+            goto out;
+        }
+    }
     for (unsigned i = 0; i < 8 && !name; i++)
         if (d->lstmts[i].sql && !strcmp(d->lstmts[i].sql, sql.p)) name = d->lstmts[i].name;
     if (!name) {
@@ -2123,7 +2189,19 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
         goto out;
     }
     *found = PQntuples(r) > 0;
+    if (memo) {
+        if (d->nmemo >= MEMO_SLOTS / 2) {
+            memo_reset(d);
+            memo = memo_slot(d, memo_key.p, memo_key.len, memo_hash);
+        }
+        memo->hash = memo_hash;
+        memo->len = memo_key.len;
+        memo->key = sl_buf_detach(&memo_key);
+        memo->found = *found;
+        d->nmemo++;
+    }
 out:
+    sl_buf_free(&memo_key);
     PQclear(r);
     for (size_t i = 0; i < total; i++) sl_buf_free(&pv[i]);
     free(pv);
