@@ -41,7 +41,7 @@ struct pg_db {
     int gin;      /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
     struct pg_load *open_load;
     /* silver_lookup: column types of looked-up tables (reset when a load or change starts or
-     * ends) and prepared statements by SQL text (per connection) */
+     * ends) and the statements used meanwhile (each made its index once) */
     struct lookup_table {
         char *source;
         int exists;
@@ -50,11 +50,16 @@ struct pg_db {
     } ltables[4];
     unsigned nltables;
     struct {
-        char *sql;
-        char name[16];
+        char *sql; /* statements used since the load began (each made its index once) */
     } lstmts[8];
     unsigned nlstmts;
-    PGconn *lconn;
+    /* lookups in other sources than the open load's: prepared statements, per connection */
+    struct {
+        char *sql;
+        char name[24];
+    } pstmts[8];
+    unsigned npstmts;
+    PGconn *pconn;
     /* answers of lookups in other sources than the open load's (their silver does not change
      * while it is open): statement and parameters → found, bounded, emptied when full */
     struct lookup_memo {
@@ -550,7 +555,7 @@ static void pg_close(struct sl_db *db)
     struct pg_db *d = (struct pg_db *)db;
     if (!d) return;
     lookup_tables_reset(d);
-    lookup_stmts_reset(d);
+    for (unsigned i = 0; i < 8; i++) free(d->pstmts[i].sql);
     if (d->c) sl_pg_pool_release(d->pool, d->c, 0);
     sl_pg_pool_free(d->pool);
     free(d->where);
@@ -1836,6 +1841,7 @@ static struct lookup_memo *memo_slot(struct pg_db *d, const char *key, size_t le
 static void lookup_tables_reset(struct pg_db *d)
 {
     memo_reset(d);
+    lookup_stmts_reset(d);
     for (unsigned i = 0; i < 4; i++) {
         struct lookup_table *t = &d->ltables[i];
         for (int k = 0; k < t->n; k++) {
@@ -1855,7 +1861,6 @@ static void lookup_stmts_reset(struct pg_db *d)
         free(d->lstmts[i].sql);
         d->lstmts[i].sql = NULL;
     }
-    d->lconn = d->c;
 }
 
 /* The silver table of source: its columns and their types (pg_type.typname), cached. */
@@ -2054,14 +2059,14 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
     struct lookup_memo *memo = NULL;
     uint64_t memo_hash = 0;
     const char **params = NULL;
-    const char *name = NULL;
+    int seen = 0,
+        own = d->open_load && d->open_load->source && !strcmp(d->open_load->source, source);
     size_t np = 0, total = n + nexcl;
     int rc, excluded = nexcl > 0;
     PGresult *r = NULL;
 
     *found = 0;
     if ((rc = ensure_conn(d, err))) return rc;
-    if (d->lconn != d->c) lookup_stmts_reset(d);
     if ((rc = lookup_table(d, source, &t, err))) return rc;
     if (!t->exists) return 0; /* nothing loaded yet */
     pv = sl_xcalloc(total ? total : 1, sizeof *pv);
@@ -2126,8 +2131,7 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
     sl_buf_adds(&sql, " LIMIT 1");
     /* a source other than the open load's: its answers are remembered (foreign keys repeat
      * their values; one round trip per distinct value, not per row) */
-    if (!nexcl &&
-        !(d->open_load && d->open_load->source && !strcmp(d->open_load->source, source))) {
+    if (!nexcl && !own) {
         sl_buf_reset(&memo_key);
         sl_buf_add(&memo_key, sql.p, sql.len + 1);
         for (size_t i = 0; i < np; i++) {
@@ -2143,9 +2147,9 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
             goto out;
         }
     }
-    for (unsigned i = 0; i < 8 && !name; i++)
-        if (d->lstmts[i].sql && !strcmp(d->lstmts[i].sql, sql.p)) name = d->lstmts[i].name;
-    if (!name) {
+    for (unsigned i = 0; i < 8 && !seen; i++)
+        seen = d->lstmts[i].sql && !strcmp(d->lstmts[i].sql, sql.p);
+    if (!seen) {
         unsigned k = d->nlstmts++ % 8;
         if (index && n == 1) {
             /* repeated lookups of one column: an index, made once (IF NOT EXISTS) */
@@ -2163,27 +2167,48 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
             sl_buf_free(&ix);
             if (rc < 0) goto out;
         }
-        if (d->lstmts[k].sql) {
-            struct sl_buf dealloc = SL_BUF_INIT;
-            sl_buf_addf(&dealloc, "DEALLOCATE %s", d->lstmts[k].name);
-            rc = exec(d, dealloc.p, "looking up keys in silver", err);
-            sl_buf_free(&dealloc);
-            free(d->lstmts[k].sql);
-            d->lstmts[k].sql = NULL;
-            if (rc < 0) goto out;
-        }
-        snprintf(d->lstmts[k].name, sizeof d->lstmts[k].name, "sluice_lookup%u", k);
-        r = PQprepare(d->c, d->lstmts[k].name, sql.p, (int)np, NULL);
-        if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-            rc = pg_error(d, r, "looking up keys in silver", err);
-            goto out;
-        }
-        PQclear(r);
-        r = NULL;
-        d->lstmts[k].sql = sl_buf_detach(&sql);
-        name = d->lstmts[k].name;
+        free(d->lstmts[k].sql);
+        d->lstmts[k].sql = sl_xstrdup(sql.p);
     }
-    r = PQexecPrepared(d->c, name, (int)np, params, NULL, NULL, 0);
+    /* The open load's source: not a prepared statement. Its table has no statistics, and a
+     * generic plan made while it was small would scan it for every row (measured: 50,000
+     * rows with a unique field took 102 s); a statement planned each time sees its size.
+     * Other sources do not change meanwhile: prepared (less time per lookup). */
+    if (own)
+        r = PQexecParams(d->c, sql.p, (int)np, NULL, params, NULL, NULL, 0);
+    else {
+        const char *name = NULL;
+        if (d->pconn != d->c) {
+            for (unsigned i = 0; i < 8; i++) {
+                free(d->pstmts[i].sql);
+                d->pstmts[i].sql = NULL;
+            }
+            d->pconn = d->c;
+        }
+        for (unsigned i = 0; i < 8 && !name; i++)
+            if (d->pstmts[i].sql && !strcmp(d->pstmts[i].sql, sql.p)) name = d->pstmts[i].name;
+        if (!name) {
+            unsigned k = d->npstmts % 8;
+            if (d->pstmts[k].sql) {
+                char dealloc[48];
+                snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", d->pstmts[k].name);
+                free(d->pstmts[k].sql);
+                d->pstmts[k].sql = NULL;
+                if ((rc = exec(d, dealloc, "looking up keys in silver", err))) goto out;
+            }
+            /* names never repeat on a connection: a statement outlives a rolled-back load */
+            snprintf(d->pstmts[k].name, sizeof d->pstmts[k].name, "sluice_lookup_%u", d->npstmts++);
+            r = PQprepare(d->c, d->pstmts[k].name, sql.p, (int)np, NULL);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                rc = pg_error(d, r, "looking up keys in silver", err);
+                goto out;
+            }
+            PQclear(r);
+            d->pstmts[k].sql = sl_xstrdup(sql.p);
+            name = d->pstmts[k].name;
+        }
+        r = PQexecPrepared(d->c, name, (int)np, params, NULL, NULL, 0);
+    }
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
         rc = pg_error(d, r, "looking up keys in silver", err);
         goto out;
