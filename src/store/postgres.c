@@ -12,6 +12,8 @@
  * Identifiers are always double-quoted; values always travel as parameters or COPY data.
  */
 #include <ctype.h>
+#include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,7 +40,38 @@ struct pg_db {
     char *locked; /* the source whose advisory lock this session holds, or NULL */
     int gin;      /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
     struct pg_load *open_load;
+    /* silver_lookup: column types of looked-up tables (reset when a load or change starts or
+     * ends) and the statements used meanwhile (each made its index once) */
+    struct lookup_table {
+        char *source;
+        int exists;
+        int n;
+        char **names, **types;
+    } ltables[4];
+    unsigned nltables;
+    struct {
+        char *sql; /* statements used since the load began (each made its index once) */
+    } lstmts[8];
+    unsigned nlstmts;
+    /* lookups in other sources than the open load's: prepared statements, per connection */
+    struct {
+        char *sql;
+        char name[24];
+    } pstmts[8];
+    unsigned npstmts;
+    PGconn *pconn;
+    /* answers of lookups in other sources than the open load's (their silver does not change
+     * while it is open): statement and parameters → found, bounded, emptied when full */
+    struct lookup_memo {
+        uint64_t hash;
+        char *key; /* NULL: a free slot */
+        size_t len;
+        uint8_t found;
+    } * memo;
+    size_t nmemo;
 };
+
+#define MEMO_SLOTS 131072 /* a power of 2; at most half of it used */
 
 /* A load's state while its transaction is open (sl_load.priv). */
 /* A bronze partition a load writes to. One that this load creates is a standalone table until
@@ -61,6 +94,9 @@ struct pg_load {
     size_t nfields;
     int *types; /* silver column types (enum sl_type) */
 };
+
+static void lookup_tables_reset(struct pg_db *d);
+static void lookup_stmts_reset(struct pg_db *d);
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
@@ -112,8 +148,15 @@ static int pg_error(struct pg_db *d, PGresult *r, const char *doing, struct sl_e
     const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
     int rc;
 
-    if (PQstatus(d->c) == CONNECTION_BAD) {
-        char *why = msg_line(primary ? primary : PQerrorMessage(d->c));
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *text = primary ? primary : PQerrorMessage(d->c);
+    /* libpq may notice the lost connection only at the next read: its own message (no
+     * SQLSTATE) or the server's shutdown (57P0x) says it first */
+    if (PQstatus(d->c) == CONNECTION_BAD || (state && !strncmp(state, "57P0", 4)) ||
+        (!state && text &&
+         (strstr(text, "server closed the connection") ||
+          strstr(text, "no connection to the server")))) {
+        char *why = msg_line(text);
         m = sl_xasprintf("the connection to the server was lost (%s)", why);
         free(why);
     } else
@@ -511,6 +554,8 @@ static void pg_close(struct sl_db *db)
 {
     struct pg_db *d = (struct pg_db *)db;
     if (!d) return;
+    lookup_tables_reset(d);
+    for (unsigned i = 0; i < 8; i++) free(d->pstmts[i].sql);
     if (d->c) sl_pg_pool_release(d->pool, d->c, 0);
     sl_pg_pool_free(d->pool);
     free(d->where);
@@ -1121,6 +1166,7 @@ static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L
     L->keyed = s->npk > 0;
     L->ts_field = load->timestamp ? sl_schema_find(s, load->timestamp) : -1;
     L->source = load->source;
+    if (load->bronze_only) return 0; /* a failed load: silver is not touched */
     sl_buf_reset(&L->sql_silver);
     sl_buf_adds(&L->sql_silver, "COPY ");
     if (L->keyed) {
@@ -1198,8 +1244,8 @@ static int insert_load_row(struct pg_db *d, struct sl_load *load, const char *st
                            const char *schema_json, struct sl_error *err)
 {
     char started[40], finished[40], run[24], size[24], rows[24], valid[24], warning[24],
-        invalid[24], repeats[24], dup[24], secs[40];
-    const char *p[28];
+        invalid[24], repeats[24], dup[24], secs[40], id[24];
+    const char *p[31];
     PGresult *r;
     int rc, done = active == 0;
 
@@ -1246,14 +1292,24 @@ static int insert_load_row(struct pg_db *d, struct sl_load *load, const char *st
     p[25] = SL_VERSION;
     p[26] = nz(load->ts_min);
     p[27] = nz(load->ts_max);
+    p[28] = nz(load->transforms_json);
+    p[29] = nz(load->mode);
+    /* A load whose transaction was rolled back and that is recorded again (a failed load's
+     * bronze-only pass, a failure recorded after the abort) keeps its id, as in SQLite: the
+     * sequence never hands that id out again, and its row went with the rollback. */
+    snprintf(id, sizeof id, "%lld", (long long)load->id);
+    p[30] = load->id > 0 ? id : NULL;
     rc = q(d,
-           "INSERT INTO sluice.loads(source, run, status, active, input, input_size, "
+           "INSERT INTO sluice.loads(load, source, run, status, active, input, input_size, "
            "sha256, format, compression, encoding, dialect, columns, schema, "
            "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
-           "quality, started, finished, seconds, sluice_version, ts_min, ts_max) "
-           "VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-           "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28) RETURNING load",
-           28, p, &r, "recording the load", err);
+           "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms, "
+           "mode) "
+           "VALUES(coalesce($31::bigint, nextval(pg_get_serial_sequence('sluice.loads', "
+           "'load'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
+           "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) "
+           "RETURNING load",
+           31, p, &r, "recording the load", err);
     if (rc < 0) return rc;
     load->id = get_i64(r, 0, 0, 0);
     PQclear(r);
@@ -1278,6 +1334,7 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     if ((rc = lock_source(d, load->source, err))) return rc;
     if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
 
+    lookup_tables_reset(d);
     L = sl_xcalloc(1, sizeof *L);
     load->priv = L;
     d->open_load = L;
@@ -1285,6 +1342,14 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     sl_schema_to_json(load->schema, &schema);
     sl_time_iso(sl_now(), now, sizeof now);
     bronze_ident(&bronze, load->source);
+    if (load->bronze_only) {
+        /* a load that failed its quality thresholds: bronze and its catalog row only; the
+         * source's schema and silver stay as they were */
+        rc = create_bronze(d, load->source, err);
+        if (rc == 0) rc = insert_load_row(d, load, "failed", 0, sl_buf_str(&schema), err);
+        if (rc == 0) rc = prepare_load(d, load, L, err);
+        goto out;
+    }
     {
         const char *p[] = {load->source, bronze.p, sl_buf_str(&schema), nz(load->timestamp), now};
         rc = q(d,
@@ -1298,6 +1363,7 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     if (rc == 0) rc = create_silver(d, load, err);
     if (rc == 0) rc = insert_load_row(d, load, "committed", 1, sl_buf_str(&schema), err);
     if (rc == 0) rc = prepare_load(d, load, L, err);
+out:
     sl_buf_free(&schema);
     sl_buf_free(&bronze);
     if (rc < 0) {
@@ -1500,7 +1566,8 @@ static int pg_write(struct sl_db *db, struct sl_load *load, const struct sl_batc
                           "validation_status, errors, raw_data, raw_bytes) FROM STDIN");
         rc = copy_in(d, sql.p, L->parts[i].copy.p, L->parts[i].copy.len, "writing bronze", err);
     }
-    if (rc == 0) rc = write_silver_rows(d, L, load->source, load->id, b, &load->repeats, err);
+    if (rc == 0 && !load->bronze_only)
+        rc = write_silver_rows(d, L, load->source, load->id, b, &load->repeats, err);
     sl_buf_free(&sql);
     return rc;
 }
@@ -1524,7 +1591,7 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     struct pg_load *L = load->priv;
     char finished[40], rows[24], valid[24], warning[24], invalid[24], repeats[24], size[24],
         secs[40], id[24];
-    const char *p[15];
+    const char *p[16];
     int rc;
 
     if (!L) return not_open(d, err);
@@ -1553,15 +1620,18 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     p[12] = nz(load->message);
     p[13] = id;
     p[14] = nz(load->columns_json);
+    p[15] = nz(load->transforms_json);
     rc = attach_parts(d, L, err);
     if (rc == 0)
         rc = q(d,
                "UPDATE sluice.loads SET rows = $1, valid = $2, warning = $3, invalid = $4, "
                "repeats = $5, sha256 = $6, input_size = coalesce($7, input_size), ts_min = $8, "
                "ts_max = $9, quality = $10, finished = $11, seconds = $12, message = $13, "
-               "columns = coalesce($15, columns) WHERE load = $14",
-               15, p, NULL, "recording the load", err);
+               "columns = coalesce($15, columns), transforms = coalesce($16, transforms) "
+               "WHERE load = $14",
+               16, p, NULL, "recording the load", err);
     free_load_state(d, load);
+    lookup_tables_reset(d);
     if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
     if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         PQclear(PQexec(d->c, "ROLLBACK"));
@@ -1575,6 +1645,7 @@ static int pg_abort_load(struct sl_db *db, struct sl_load *load, struct sl_error
     int rc = 0;
 
     free_load_state(d, load);
+    lookup_tables_reset(d);
     if (PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         rc = exec(d, "ROLLBACK", "rolling back the load", err);
     unlock_source(d);
@@ -1612,7 +1683,7 @@ static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_in
     rc = q(d,
            "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
            "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
-           "quality, columns, schema, sluice_version FROM sluice.loads "
+           "quality, columns, schema, sluice_version, transforms, mode FROM sluice.loads "
            "WHERE $1::text IS NULL OR source = $1 ORDER BY load",
            1, p, &r, "listing loads", err);
     if (rc < 0) return rc;
@@ -1641,6 +1712,8 @@ static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_in
         li->columns_json = get_str(r, i, 18);
         li->schema_json = get_str(r, i, 19);
         li->sluice_version = get_str(r, i, 20);
+        li->transforms_json = get_str(r, i, 21);
+        li->mode = get_str(r, i, 22);
     }
     PQclear(r);
     *out = v;
@@ -1735,6 +1808,583 @@ static int pg_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl
     sl_buf_free(&sql);
     sl_buf_free(&raw);
     return rc;
+}
+
+/* ---- lookups in silver (unique against earlier loads, foreign keys) ------------------------- */
+
+static void memo_reset(struct pg_db *d)
+{
+    for (size_t i = 0; d->memo && i < MEMO_SLOTS; i++) free(d->memo[i].key);
+    free(d->memo);
+    d->memo = NULL;
+    d->nmemo = 0;
+}
+
+static uint64_t fnv1a(const char *p, size_t n)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot of key (found or free). */
+static struct lookup_memo *memo_slot(struct pg_db *d, const char *key, size_t len, uint64_t h)
+{
+    size_t i = (size_t)h & (MEMO_SLOTS - 1);
+    if (!d->memo) d->memo = sl_xcalloc(MEMO_SLOTS, sizeof *d->memo);
+    for (;; i = (i + 1) & (MEMO_SLOTS - 1)) {
+        struct lookup_memo *m = &d->memo[i];
+        if (!m->key || (m->hash == h && m->len == len && !memcmp(m->key, key, len))) return m;
+    }
+}
+
+static void lookup_tables_reset(struct pg_db *d)
+{
+    memo_reset(d);
+    lookup_stmts_reset(d);
+    for (unsigned i = 0; i < 4; i++) {
+        struct lookup_table *t = &d->ltables[i];
+        for (int k = 0; k < t->n; k++) {
+            free(t->names[k]);
+            free(t->types[k]);
+        }
+        free(t->names);
+        free(t->types);
+        free(t->source);
+        memset(t, 0, sizeof *t);
+    }
+}
+
+static void lookup_stmts_reset(struct pg_db *d)
+{
+    for (unsigned i = 0; i < 8; i++) {
+        free(d->lstmts[i].sql);
+        d->lstmts[i].sql = NULL;
+    }
+}
+
+/* The silver table of source: its columns and their types (pg_type.typname), cached. */
+static int lookup_table(struct pg_db *d, const char *source, struct lookup_table **out,
+                        struct sl_error *err)
+{
+    struct sl_buf name = SL_BUF_INIT;
+    struct lookup_table *t;
+    PGresult *r;
+    int rc;
+
+    for (unsigned i = 0; i < 4; i++)
+        if (d->ltables[i].source && !strcmp(d->ltables[i].source, source)) {
+            *out = &d->ltables[i];
+            return 0;
+        }
+    silver_ident(d, &name, source);
+    {
+        const char *p[] = {name.p};
+        rc = q(d,
+               "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = "
+               "a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT "
+               "a.attisdropped ORDER BY a.attnum",
+               1, p, &r, "looking up keys in silver", err);
+    }
+    sl_buf_free(&name);
+    if (rc < 0) return rc;
+    t = &d->ltables[d->nltables++ % 4];
+    for (int k = 0; k < t->n; k++) {
+        free(t->names[k]);
+        free(t->types[k]);
+    }
+    free(t->names);
+    free(t->types);
+    free(t->source);
+    t->source = sl_xstrdup(source);
+    t->n = PQntuples(r);
+    t->exists = t->n > 0;
+    t->names = sl_xcalloc(t->n ? (size_t)t->n : 1, sizeof *t->names);
+    t->types = sl_xcalloc(t->n ? (size_t)t->n : 1, sizeof *t->types);
+    for (int k = 0; k < t->n; k++) {
+        t->names[k] = get_str(r, k, 0);
+        t->types[k] = get_str(r, k, 1);
+    }
+    PQclear(r);
+    *out = t;
+    return 0;
+}
+
+/* A whole integer in text ("-12"), as PostgreSQL's int8 input reads it. */
+static int int_text(const char *p, size_t n)
+{
+    size_t i = p && n && (p[0] == '-' || p[0] == '+');
+    if (i >= n || n > 20) return 0;
+    for (; i < n; i++)
+        if (p[i] < '0' || p[i] > '9') return 0;
+    return 1;
+}
+
+/*
+ * Value v as the text of a parameter compared with a column of PostgreSQL type `type`; *cast
+ * gets the cast to put on the parameter. 1: the value can be compared (out, or NULL param for
+ * SQL NULL), 0: it cannot equal any value of the column (a comparison would fail in the
+ * server and end the open load's transaction, so it is decided here).
+ */
+static int lookup_param(const char *type, const struct sl_value *v, struct sl_buf *out,
+                        const char **cast)
+{
+    char t[48], m[8];
+    sl_buf_reset(out);
+    *cast = "";
+    if (!v || v->type == SL_V_NULL) return 1;
+    if (!strcmp(type, "int8") || !strcmp(type, "int4") || !strcmp(type, "int2")) {
+        *cast = "::int8";
+        if (v->type == SL_V_INT) {
+            sl_buf_addf(out, "%lld", (long long)v->u.i);
+            return 1;
+        }
+        if (v->type == SL_V_REAL && v->u.d == (double)(int64_t)v->u.d && v->u.d > -9.2e18 &&
+            v->u.d < 9.2e18) {
+            sl_buf_addf(out, "%lld", (long long)(int64_t)v->u.d);
+            return 1;
+        }
+        if (v->type == SL_V_TEXT && int_text(v->u.s, v->len)) {
+            char *end;
+            char *s = sl_xstrndup(v->u.s, v->len);
+            long long k = strtoll(s, &end, 10);
+            int ok = !*end && k != LLONG_MAX && k != LLONG_MIN;
+            free(s);
+            if (!ok) return 0;
+            sl_buf_addf(out, "%lld", k);
+            return 1;
+        }
+        return 0;
+    }
+    if (!strcmp(type, "float8") || !strcmp(type, "float4")) {
+        *cast = "::float8";
+        if (v->type == SL_V_INT) {
+            sl_buf_addf(out, "%lld", (long long)v->u.i);
+            return 1;
+        }
+        if (v->type == SL_V_REAL) {
+            if (isnan(v->u.d))
+                sl_buf_adds(out, "NaN");
+            else if (isinf(v->u.d))
+                sl_buf_adds(out, v->u.d > 0 ? "Infinity" : "-Infinity");
+            else
+                sl_buf_json_double(out, v->u.d);
+            return 1;
+        }
+        if (v->type == SL_V_TEXT && v->len && v->len < 64) {
+            char *end, *s = sl_xstrndup(v->u.s, v->len);
+            double x = strtod(s, &end);
+            int ok = !*end && !isspace((unsigned char)s[0]);
+            free(s);
+            if (!ok) return 0;
+            sl_buf_json_double(out, x);
+            return isfinite(x);
+        }
+        return 0;
+    }
+    if (!strcmp(type, "bool")) {
+        *cast = "::bool";
+        if ((v->type == SL_V_BOOL || v->type == SL_V_INT) && (v->u.i == 0 || v->u.i == 1)) {
+            sl_buf_adds(out, v->u.i ? "true" : "false");
+            return 1;
+        }
+        return 0;
+    }
+    if (!strcmp(type, "date")) {
+        int y, mo, da, m2, d2;
+        int64_t yy;
+        *cast = "::date";
+        if (v->type != SL_V_TEXT || v->len != 10 || digits(v->u.s, 10, 0, 4, &y) ||
+            v->u.s[4] != '-' || digits(v->u.s, 10, 5, 2, &mo) || v->u.s[7] != '-' ||
+            digits(v->u.s, 10, 8, 2, &da) || mo < 1 || mo > 12 || da < 1 || da > 31 || y < 1)
+            return 0;
+        civil_from_days(days_from_civil(y, mo, da), &yy, &m2, &d2);
+        if (yy != y || m2 != mo || d2 != da) return 0; /* 2024-02-31 */
+        sl_buf_add(out, v->u.s, v->len);
+        return 1;
+    }
+    if (!strcmp(type, "timestamptz") || !strcmp(type, "timestamp")) {
+        *cast = !strcmp(type, "timestamp") ? "::timestamptz::timestamp" : "::timestamptz";
+        if (v->type != SL_V_TEXT || ts_utc(v->u.s, v->len, t, m)) return 0;
+        sl_buf_adds(out, t);
+        return 1;
+    }
+    if (!strcmp(type, "time")) {
+        int64_t us;
+        *cast = "::time";
+        if (v->type != SL_V_TEXT || (us = time_usec(v->u.s, v->len)) < 0 || us > 86400LL * 1000000)
+            return 0;
+        sl_buf_add(out, v->u.s, v->len);
+        return 1;
+    }
+    if (!strcmp(type, "jsonb")) {
+        *cast = "::jsonb";
+        if (v->type != SL_V_TEXT || !jsonb_safe(v->u.s, v->len) || !v->len ||
+            !strchr("{[", v->u.s[0]))
+            return 0;
+        sl_buf_add(out, v->u.s, v->len);
+        return 1;
+    }
+    /* text, and any other type: compared as text (the column side is cast when not text) */
+    switch (v->type) {
+    case SL_V_TEXT:
+        if (memchr(v->u.s, 0, v->len)) return 0;
+        sl_buf_add(out, v->u.s, v->len);
+        return 1;
+    case SL_V_INT: sl_buf_addf(out, "%lld", (long long)v->u.i); return 1;
+    case SL_V_BOOL: sl_buf_adds(out, v->u.i ? "true" : "false"); return 1;
+    case SL_V_REAL: sl_buf_json_double(out, v->u.d); return 1;
+    default: return 0;
+    }
+}
+
+static int known_type(const char *type)
+{
+    static const char *const k[] = {"int8", "int4",        "int2",      "float8", "float4",
+                                    "bool", "date",        "timestamp", "time",   "jsonb",
+                                    "text", "timestamptz", NULL};
+    for (int i = 0; k[i]; i++)
+        if (!strcmp(type, k[i])) return 1;
+    return 0;
+}
+
+static int pg_silver_lookup(struct sl_db *db, const char *source, const char *const *cols, size_t n,
+                            const struct sl_value *const *vals, const char *const *excl,
+                            const struct sl_value *const *exvals, size_t nexcl, int index,
+                            uint8_t *found, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct lookup_table *t;
+    struct sl_buf sql = SL_BUF_INIT, *pv = NULL, memo_key = SL_BUF_INIT;
+    struct lookup_memo *memo = NULL;
+    uint64_t memo_hash = 0;
+    const char **params = NULL;
+    int seen = 0,
+        own = d->open_load && d->open_load->source && !strcmp(d->open_load->source, source);
+    size_t np = 0, total = n + nexcl;
+    int rc, excluded = nexcl > 0;
+    PGresult *r = NULL;
+
+    *found = 0;
+    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = lookup_table(d, source, &t, err))) return rc;
+    if (!t->exists) return 0; /* nothing loaded yet */
+    pv = sl_xcalloc(total ? total : 1, sizeof *pv);
+    params = sl_xcalloc(total ? total : 1, sizeof *params);
+    sl_buf_adds(&sql, "SELECT 1 FROM ");
+    silver_ident(d, &sql, source);
+    sl_buf_adds(&sql, " WHERE ");
+    /* first the columns that must equal, then the ones that must not all equal */
+    for (size_t i = 0; i < total; i++) {
+        const char *col = i < n ? cols[i] : excl[i - n];
+        const struct sl_value *v = i < n ? vals[i] : exvals[i - n];
+        const char *type = NULL, *cast;
+        int ok;
+        for (int k = 0; k < t->n && !type; k++)
+            if (!strcmp(t->names[k], col)) type = t->types[k];
+        if (!type) {
+            rc = sl_error_set(err, SL_EDB, "%s: looking up keys in silver: %s has no column %s",
+                              d->where, source, col);
+            goto out;
+        }
+        ok = lookup_param(type, v, &pv[np], &cast);
+        if (!ok) {
+            if (i < n) goto out; /* a value no row can have: not found */
+            excluded = 0;        /* cannot be this row's key: no exclusion */
+            continue;
+        }
+        if (i == n)
+            sl_buf_adds(&sql, " AND NOT (");
+        else if (i > 0)
+            sl_buf_adds(&sql, " AND ");
+        if (!known_type(type)) sl_buf_adds(&sql, "CAST(");
+        sql_ident(&sql, col);
+        if (!known_type(type)) sl_buf_adds(&sql, " AS text)");
+        params[np] = v && v->type != SL_V_NULL ? sl_buf_str(&pv[np]) : NULL;
+        np++;
+        sl_buf_addf(&sql, i < n ? " = $%zu%s" : " IS NOT DISTINCT FROM $%zu%s", np,
+                    known_type(type) ? cast : "::text");
+    }
+    if (nexcl && !excluded) {
+        /* drop the exclusion: rebuild the statement with the equal columns only */
+        sl_buf_reset(&sql);
+        sl_buf_adds(&sql, "SELECT 1 FROM ");
+        silver_ident(d, &sql, source);
+        sl_buf_adds(&sql, " WHERE ");
+        np = 0;
+        for (size_t i = 0; i < n; i++) {
+            const char *type = NULL, *cast;
+            for (int k = 0; k < t->n && !type; k++)
+                if (!strcmp(t->names[k], cols[i])) type = t->types[k];
+            lookup_param(type, vals[i], &pv[np], &cast);
+            if (i) sl_buf_adds(&sql, " AND ");
+            if (!known_type(type)) sl_buf_adds(&sql, "CAST(");
+            sql_ident(&sql, cols[i]);
+            if (!known_type(type)) sl_buf_adds(&sql, " AS text)");
+            params[np] = vals[i] && vals[i]->type != SL_V_NULL ? sl_buf_str(&pv[np]) : NULL;
+            np++;
+            sl_buf_addf(&sql, " = $%zu%s", np, known_type(type) ? cast : "::text");
+        }
+    } else if (nexcl) {
+        sl_buf_addc(&sql, ')');
+    }
+    sl_buf_adds(&sql, " LIMIT 1");
+    /* a source other than the open load's: its answers are remembered (foreign keys repeat
+     * their values; one round trip per distinct value, not per row) */
+    if (!nexcl && !own) {
+        sl_buf_reset(&memo_key);
+        sl_buf_add(&memo_key, sql.p, sql.len + 1);
+        for (size_t i = 0; i < np; i++) {
+            size_t len = params[i] ? strlen(params[i]) : 0;
+            sl_buf_add(&memo_key, params[i] ? "v" : "n", 1);
+            sl_buf_add(&memo_key, &len, sizeof len);
+            if (len) sl_buf_add(&memo_key, params[i], len);
+        }
+        memo_hash = fnv1a(memo_key.p, memo_key.len);
+        memo = memo_slot(d, memo_key.p, memo_key.len, memo_hash);
+        if (memo->key) {
+            *found = memo->found;
+            goto out;
+        }
+    }
+    for (unsigned i = 0; i < 8 && !seen; i++)
+        seen = d->lstmts[i].sql && !strcmp(d->lstmts[i].sql, sql.p);
+    if (!seen) {
+        unsigned k = d->nlstmts++ % 8;
+        if (index && n == 1) {
+            /* repeated lookups of one column: an index, made once (IF NOT EXISTS) */
+            struct sl_buf ix = SL_BUF_INIT;
+            char *iname = sl_xasprintf("sluice_ix_%s_%s", source, cols[0]);
+            sl_buf_adds(&ix, "CREATE INDEX IF NOT EXISTS ");
+            sql_ident(&ix, iname);
+            sl_buf_adds(&ix, " ON ");
+            silver_ident(d, &ix, source);
+            sl_buf_addc(&ix, '(');
+            sql_ident(&ix, cols[0]);
+            sl_buf_addc(&ix, ')');
+            free(iname);
+            rc = exec(d, ix.p, "indexing a unique column", err);
+            sl_buf_free(&ix);
+            if (rc < 0) goto out;
+        }
+        free(d->lstmts[k].sql);
+        d->lstmts[k].sql = sl_xstrdup(sql.p);
+    }
+    /* The open load's source: not a prepared statement. Its table has no statistics, and a
+     * generic plan made while it was small would scan it for every row (measured: 50,000
+     * rows with a unique field took 102 s); a statement planned each time sees its size.
+     * Other sources do not change meanwhile: prepared (less time per lookup). */
+    if (own)
+        r = PQexecParams(d->c, sql.p, (int)np, NULL, params, NULL, NULL, 0);
+    else {
+        const char *name = NULL;
+        if (d->pconn != d->c) {
+            for (unsigned i = 0; i < 8; i++) {
+                free(d->pstmts[i].sql);
+                d->pstmts[i].sql = NULL;
+            }
+            d->pconn = d->c;
+        }
+        for (unsigned i = 0; i < 8 && !name; i++)
+            if (d->pstmts[i].sql && !strcmp(d->pstmts[i].sql, sql.p)) name = d->pstmts[i].name;
+        if (!name) {
+            unsigned k = d->npstmts % 8;
+            if (d->pstmts[k].sql) {
+                char dealloc[48];
+                snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", d->pstmts[k].name);
+                free(d->pstmts[k].sql);
+                d->pstmts[k].sql = NULL;
+                if ((rc = exec(d, dealloc, "looking up keys in silver", err))) goto out;
+            }
+            /* names never repeat on a connection: a statement outlives a rolled-back load */
+            snprintf(d->pstmts[k].name, sizeof d->pstmts[k].name, "sluice_lookup_%u", d->npstmts++);
+            r = PQprepare(d->c, d->pstmts[k].name, sql.p, (int)np, NULL);
+            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+                rc = pg_error(d, r, "looking up keys in silver", err);
+                goto out;
+            }
+            PQclear(r);
+            d->pstmts[k].sql = sl_xstrdup(sql.p);
+            name = d->pstmts[k].name;
+        }
+        r = PQexecPrepared(d->c, name, (int)np, params, NULL, NULL, 0);
+    }
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = pg_error(d, r, "looking up keys in silver", err);
+        goto out;
+    }
+    *found = PQntuples(r) > 0;
+    if (memo) {
+        if (d->nmemo >= MEMO_SLOTS / 2) {
+            memo_reset(d);
+            memo = memo_slot(d, memo_key.p, memo_key.len, memo_hash);
+        }
+        memo->hash = memo_hash;
+        memo->len = memo_key.len;
+        memo->key = sl_buf_detach(&memo_key);
+        memo->found = *found;
+        d->nmemo++;
+    }
+out:
+    sl_buf_free(&memo_key);
+    PQclear(r);
+    for (size_t i = 0; i < total; i++) sl_buf_free(&pv[i]);
+    free(pv);
+    free(params);
+    sl_buf_free(&sql);
+    return rc;
+}
+
+/* ---- changes: active flags and rebuilds ------------------------------------------------- */
+
+static int pg_begin_change(struct sl_db *db, struct sl_load *change, int empty_silver,
+                           struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct pg_load *L;
+    struct sl_load tmp;
+    int rc;
+
+    if (d->open_load)
+        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
+                            d->where);
+    if ((rc = sl_source_name_check(change->source, err))) return rc;
+    if (!change->schema)
+        return sl_error_set(err, SL_EINVAL, "%s: change of %s has no schema", d->where,
+                            change->source);
+    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = lock_source(d, change->source, err))) return rc;
+    if ((rc = exec(d, "BEGIN", "starting the change", err))) return rc;
+    lookup_tables_reset(d);
+    L = sl_xcalloc(1, sizeof *L);
+    change->priv = L;
+    d->open_load = L;
+    tmp = *change;
+    tmp.silver_change = empty_silver ? 2 : 0;
+    tmp.bronze_only = 0;
+    rc = create_bronze(d, change->source, err);
+    if (rc == 0) rc = create_silver(d, &tmp, err);
+    if (rc == 0) rc = prepare_load(d, &tmp, L, err);
+    return rc;
+}
+
+static int pg_set_active(struct sl_db *db, struct sl_load *change, int64_t load, int active,
+                         const struct sl_version_event *ev, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    char id[24], now[40];
+    PGresult *r;
+    int rc;
+
+    if (!change->priv) return not_open(d, err);
+    snprintf(id, sizeof id, "%lld", (long long)load);
+    {
+        const char *p[] = {active ? "1" : "0", id, change->source};
+        rc = q(d,
+               "UPDATE sluice.loads SET active = $1 WHERE load = $2 AND source = $3 AND "
+               "status = 'committed'",
+               3, p, &r, "changing the active flag", err);
+    }
+    if (rc < 0) return rc;
+    rc = strcmp(PQcmdTuples(r), "1");
+    PQclear(r);
+    if (rc)
+        return sl_error_set(err, SL_ENOTFOUND, "%s: source %s has no committed load %lld", d->where,
+                            change->source, (long long)load);
+    sl_time_iso(sl_now(), now, sizeof now);
+    {
+        const char *p[] = {change->source,
+                           id,
+                           active ? "activate" : "deactivate",
+                           ev && ev->command ? ev->command : "",
+                           ev ? ev->who : NULL,
+                           now,
+                           ev ? ev->reason : NULL};
+        return q(d,
+                 "INSERT INTO sluice.version_events(source, load, action, command, who, at, "
+                 "reason) VALUES($1, $2, $3, $4, $5, $6, $7)",
+                 7, p, NULL, "recording the change", err);
+    }
+}
+
+static int pg_delete_silver_load(struct sl_db *db, struct sl_load *change, int64_t load,
+                                 int64_t *deleted, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct sl_buf sql = SL_BUF_INIT;
+    char id[24];
+    const char *p[] = {id};
+    PGresult *r;
+    int rc;
+
+    if (!change->priv) return not_open(d, err);
+    snprintf(id, sizeof id, "%lld", (long long)load);
+    sl_buf_adds(&sql, "DELETE FROM ");
+    silver_ident(d, &sql, change->source);
+    sl_buf_adds(&sql, " WHERE \"_load\" = $1");
+    rc = q(d, sql.p, 1, p, &r, "deleting silver rows", err);
+    sl_buf_free(&sql);
+    if (rc < 0) return rc;
+    if (deleted) *deleted = strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return 0;
+}
+
+static int pg_end_change(struct sl_db *db, struct sl_load *change, int commit, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    int rc = 0, open = change->priv != NULL;
+
+    free_load_state(d, change);
+    lookup_tables_reset(d);
+    if (!d->c || PQstatus(d->c) != CONNECTION_OK || PQtransactionStatus(d->c) == PQTRANS_IDLE) {
+        unlock_source(d);
+        if (!commit) return 0;
+        if (open && d->c && PQstatus(d->c) != CONNECTION_OK)
+            return sl_error_set(err, SL_EDB, "%s: the connection to the server was lost", d->where);
+        return not_open(d, err);
+    }
+    if (commit) rc = exec(d, "COMMIT", "committing the change", err);
+    if ((!commit || rc < 0) && PQstatus(d->c) == CONNECTION_OK &&
+        PQtransactionStatus(d->c) != PQTRANS_IDLE)
+        PQclear(PQexec(d->c, "ROLLBACK"));
+    unlock_source(d);
+    return rc;
+}
+
+static int pg_list_events(struct sl_db *db, const char *source, struct sl_version_event **out,
+                          size_t *n, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    const char *p[] = {source};
+    struct sl_version_event *v;
+    PGresult *r;
+    int rc, nr;
+
+    *out = NULL;
+    *n = 0;
+    if ((rc = ensure_conn(d, err))) return rc;
+    rc = q(d,
+           "SELECT event, load, source, action, command, who, at, reason FROM "
+           "sluice.version_events WHERE $1::text IS NULL OR source = $1 ORDER BY event",
+           1, p, &r, "listing version events", err);
+    if (rc < 0) return rc;
+    nr = PQntuples(r);
+    v = sl_xcalloc(nr ? (size_t)nr : 1, sizeof *v);
+    for (int i = 0; i < nr; i++) {
+        v[i].id = get_i64(r, i, 0, 0);
+        v[i].load = get_i64(r, i, 1, 0);
+        v[i].source = get_str(r, i, 2);
+        v[i].action = get_str(r, i, 3);
+        v[i].command = get_str(r, i, 4);
+        v[i].who = get_str(r, i, 5);
+        v[i].at = get_str(r, i, 6);
+        v[i].reason = get_str(r, i, 7);
+    }
+    PQclear(r);
+    *out = v;
+    *n = (size_t)nr;
+    return 0;
 }
 
 /* ---- sluice migrate ------------------------------------------------------------------------ */
@@ -1862,6 +2512,12 @@ const struct sl_store sl_store_postgres = {
     .list_loads = pg_list_loads,
     .list_sources = pg_list_sources,
     .bronze_scan = pg_bronze_scan,
+    .begin_change = pg_begin_change,
+    .set_active = pg_set_active,
+    .delete_silver_load = pg_delete_silver_load,
+    .end_change = pg_end_change,
+    .list_events = pg_list_events,
+    .silver_lookup = pg_silver_lookup,
     .migrations = pg_migrations,
     .migrate = pg_migrate_to,
 };

@@ -45,7 +45,7 @@ top-level property (integer, number, string, boolean; objects and arrays as JSON
     line 3 (record 3): json-schema: /ship_to/country: string is 3 characters, longer than 2
     line 3 (record 3): json-schema: /coupon: property 'coupon' is not allowed (additionalProperties is false)
     line 4 (record 4): json-schema: expected object, got array
-    rejected rows are kept in bronze_orders with status 'invalid'
+    rejected rows are kept in bronze[_.]orders with status 'invalid' (re)
     note: columns not in the schema, kept in bronze only: 'coupon'
     recommendation: placed_at: 60.0% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
@@ -63,8 +63,8 @@ top-level property (integer, number, string, boolean; objects and arrays as JSON
 
 A source in sluice.yaml takes a JSON Schema as its schema: too.
 
-  $ printf 'sources:\n  orders:\n    input: orders.ndjson\n    schema: orders.schema.json\n' > sluice.yaml
-  $ rm sluice.db && sluice run orders --output json | grep -o '"rows":[0-9]*,"valid":[0-9]*,"warning":[0-9]*,"invalid":[0-9]*'
+  $ printf 'sources:\n  orders_cfg:\n    input: orders.ndjson\n    schema: orders.schema.json\n' > sluice.yaml
+  $ sluice run orders_cfg --output json | grep -o '"rows":[0-9]*,"valid":[0-9]*,"warning":[0-9]*,"invalid":[0-9]*'
   "rows":5,"valid":2,"warning":0,"invalid":3
 
 draft-07: items as an array, additionalItems, dependencies, definitions.

@@ -22,7 +22,7 @@ stale record.
   watch-2,2026-11-23T09:00:00Z,
   watch-3,2026-10-01T09:00:00Z,64
   $ cd quality && sluice run
-  sluice: error: hr: load failed: quality threshold missed: completeness 0.8888 is below min_completeness 0.95 (short by 0.0611); its 3 rows are kept in bronze_hr as load 7 (status failed), silver is unchanged
+  sluice: error: hr: load failed: quality threshold missed: completeness 0\.8888 is below min_completeness 0\.95 \(short by 0\.0611\); its 3 rows are kept in bronze[_.]hr as load 7 \(status failed\), silver is unchanged (re)
     quality 0.92 good; top recommendation: bpm: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
   hr: load 1 committed: 10 rows (10 valid) from hr-1.csv in 0.0 s, quality 1.00 excellent
   hr: load 2 committed: 11 rows (11 valid) from hr-2.csv in 0.0 s, quality 1.00 excellent
@@ -39,7 +39,7 @@ stale record.
   4     committed yes    append          10        10        0        0 excellent  2026-11-23T12:00:00.000Z hr-4.csv
   5     committed yes    append          12        12        0        0 excellent  2026-11-23T12:00:00.000Z hr-5.csv
   6     committed yes    append          10        10        0        0 excellent  2026-11-23T12:00:00.000Z hr-6.csv
-  7     failed    no     append           3         3        0        0 good       2026-11-23T12:00:00.000Z hr-7.csv  (completeness 0.8888 is below min_completeness 0.95 (short by 0.0611); its 3 rows are kept in bronze_hr as load 7 (status failed), silver is unchanged)
+  7     failed    no     append           3         3        0        0 good       2026-11-23T12:00:00\.000Z hr-7\.csv  \(completeness 0\.8888 is below min_completeness 0\.95 \(short by 0\.0611\); its 3 rows are kept in bronze[_.]hr as load 7 \(status failed\), silver is unchanged\) (re)
 
 The failed load's rows are in bronze with their statuses; silver and the active versions are
 as they were.
@@ -59,7 +59,7 @@ The report of the latest load (the failed one), and of an earlier one as JSON.
   $ cd quality && sluice quality hr
   hr: load 7, failed, from hr-7.csv
     3 rows: 3 valid, 0 with warnings, 0 invalid; finished 2026-11-23T12:00:00.000Z
-    note: completeness 0.8888 is below min_completeness 0.95 (short by 0.0611); its 3 rows are kept in bronze_hr as load 7 (status failed), silver is unchanged
+    note: completeness 0\.8888 is below min_completeness 0\.95 \(short by 0\.0611\); its 3 rows are kept in bronze[_.]hr as load 7 \(status failed\), silver is unchanged (re)
   
     metric        value
     score         0.9206  ##################..  good
@@ -116,7 +116,7 @@ An HTML report is one self-contained file: inline SVG charts, no script, no URL,
 What comes from data is escaped: a source named with HTML in its fields and inputs.
 
   $ printf 'id,"<b>x</b>"\n1,\n2,a&b\n' > 'odd<i>.csv' && sluice load 'odd<i>.csv' --source odd
-  odd: load 1 committed: 2 rows (2 valid) from odd<i>.csv in 0.0 s, quality 0.96 excellent
+  odd: load [0-9]+ committed: 2 rows \(2 valid\) from odd<i>\.csv in 0\.0 s, quality 0\.96 excellent (re)
     recommendation: <b>x</b>: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ sluice quality odd --output html | grep -c '<b>x</b>\|<i>'
   0
@@ -129,7 +129,7 @@ What comes from data is escaped: a source named with HTML in its fields and inpu
 A threshold on the command line; errors are named.
 
   $ sluice load zips.csv --min-score 0.99
-  sluice: error: zips: load failed: quality threshold missed: quality score 0.9814 is below min_score 0.99 (short by 0.0085); its 3 rows are kept in bronze_zips as load 2 (status failed), silver is unchanged
+  sluice: error: zips: load failed: quality threshold missed: quality score 0\.9814 is below min_score 0\.99 \(short by 0\.0085\); its 3 rows are kept in bronze[_.]zips as load [0-9]+ \(status failed\), silver is unchanged (re)
     quality 0.98 excellent; top recommendation: population: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sluice load zips.csv --min-score 2
@@ -137,11 +137,11 @@ A threshold on the command line; errors are named.
   usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
   $ printf 'quality: {min_score: 0.99}\n' > q.yaml && sluice --config q.yaml load zips.csv --source zips2
-  sluice: error: zips2: load failed: quality threshold missed: quality score 0.9814 is below min_score 0.99 (short by 0.0085); its 3 rows are kept in bronze_zips2 as load 3 (status failed), silver is unchanged
+  sluice: error: zips2: load failed: quality threshold missed: quality score 0\.9814 is below min_score 0\.99 \(short by 0\.0085\); its 3 rows are kept in bronze[_.]zips2 as load [0-9]+ \(status failed\), silver is unchanged (re)
     quality 0.98 excellent; top recommendation: population: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sluice quality nosuch
-  sluice: source 'nosuch' has no load with quality figures in sqlite:sluice.db
+  sluice: source 'nosuch' has no load with quality figures in (sqlite:sluice\.db|postgresql:[^ ]*) (re)
   [2]
   $ sluice quality zips --output yaml
   sluice: quality: --output must be one of: text, json, html
@@ -166,9 +166,9 @@ A keyed source: the failing load would have updated order 2; silver keeps the co
 and the failed load's rows are in bronze only.
 
   $ sluice load orders_1.csv --source orders --primary-key order_id
-  orders: load 4 committed: 2 rows (2 valid) from orders_1.csv in 0.0 s, quality 1.00 excellent
+  orders: load [0-9]+ committed: 2 rows \(2 valid\) from orders_1\.csv in 0\.0 s, quality 1\.00 excellent (re)
   $ sluice load orders_2.csv --source orders --primary-key order_id --min-score 0.95
-  sluice: error: orders: load failed: quality threshold missed: quality score 0.9166 is below min_score 0.95 (short by 0.0333); its 2 rows are kept in bronze_orders as load 5 (status failed), silver is unchanged
+  sluice: error: orders: load failed: quality threshold missed: quality score 0\.9166 is below min_score 0\.95 \(short by 0\.0333\); its 2 rows are kept in bronze[_.]orders as load [0-9]+ \(status failed\), silver is unchanged (re)
     quality 0.92 good; top recommendation: order_id: 1 row (50%) repeats a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   [1]
   $ sqlite3 sluice.db 'select order_id, status, _load from orders order by order_id'
@@ -180,7 +180,7 @@ and the failed load's rows are in bronze only.
   5|1|valid|["2","shipped","20.50"]
   5|2|valid|["3","new","7.25"]
   $ sluice load orders_2.csv --source orders --primary-key order_id
-  orders: load 6 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 0.92 good
+  orders: load [0-9]+ committed: 2 rows \(2 valid\) from orders_2\.csv in 0\.0 s, quality 0\.92 good (re)
     recommendation: order_id: 1 row (50%) repeats a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   $ sqlite3 sluice.db 'select order_id, status, _load from orders order by order_id'
   1|new|4
@@ -191,13 +191,13 @@ A new column in a failing load does not change silver's columns either; stdin is
 (spooled) when a threshold may fail the load, with a schema too.
 
   $ printf 'order_id,status,total,note\n3,new,1,x\n3,new,2,y\n' | sluice load - --source orders --primary-key order_id --min-score 0.9
-  sluice: error: orders: load failed: quality threshold missed: quality score 0.7500 is below min_score 0.9 (short by 0.1500); its 2 rows are kept in bronze_orders as load 7 (status failed), silver is unchanged
+  sluice: error: orders: load failed: quality threshold missed: quality score 0\.7500 is below min_score 0\.9 \(short by 0\.1500\); its 2 rows are kept in bronze[_.]orders as load [0-9]+ \(status failed\), silver is unchanged (re)
     quality 0.75 fair; top recommendation: order_id: 2 rows (100%) repeat a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
   [1]
   $ sqlite3 sluice.db 'pragma table_info(orders)' | cut -d'|' -f2 | paste -sd' '
   order_id status total _load _row
   $ sluice load --source people - --schema people.schema.yaml --min-score 0.999 < people_bad.csv
-  sluice: error: people: load failed: quality threshold missed: quality score 0.8253 is below min_score 0.999 (short by 0.1736); its 3 rows are kept in bronze_people as load 8 (status failed), silver is unchanged
+  sluice: error: people: load failed: quality threshold missed: quality score 0\.8253 is below min_score 0\.999 \(short by 0\.1736\); its 3 rows are kept in bronze[_.]people as load [0-9]+ \(status failed\), silver is unchanged (re)
     quality 0.83 fair; top recommendation: id: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db 'select count(*), group_concat(status) from bronze_people'

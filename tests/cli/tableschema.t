@@ -78,7 +78,7 @@ missingValues, row rules and severities: a warning lands and is flagged, an erro
     line 5 (record 4): type-error: paid: 'vielleicht' is not of type boolean
     line 5 (record 4): constraint-error: name is required
     line 6 (record 5): warning: constraint-error: name must have at most 20 characters, 'Katherine Johnson the Computer' has 30
-    rejected rows are kept in bronze_people with status 'invalid'
+    rejected rows are kept in bronze[_.]people with status 'invalid' (re)
     recommendation: shipped_on: 80.0% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ sqlite3 sluice.db 'select id, name, age, country, amount, paid, shipped_on from people order by id'
@@ -149,13 +149,13 @@ loads. A key that an earlier load has is an update, not an error.
   ts_keys: load 4 committed: 4 rows (2 valid, 2 rejected) from ts_keys.csv in 0.0 s, quality 0.88 good
     line 4 (record 3): primary-key: the primary key (1) repeats an earlier row of the input
     line 5 (record 4): unique-error: email must be unique: 'ada@example.com' repeats an earlier row of the input
-    rejected rows are kept in bronze_ts_keys with status 'invalid'
+    rejected rows are kept in bronze[_.]ts_keys with status 'invalid' (re)
     recommendation: email: 25% repeat earlier values although the field is unique; deduplicate at the source, or drop the unique constraint
   [1]
   $ sluice load ts_keys2.csv --schema ts_keys.yaml --source ts_keys
   ts_keys: load 5 committed: 3 rows (2 valid, 1 rejected) from ts_keys2.csv in 0.0 s, quality 0.89 good
     line 3 (record 2): unique-error: email must be unique: 'ada@example.com' is in a row already loaded
-    rejected rows are kept in bronze_ts_keys with status 'invalid'
+    rejected rows are kept in bronze[_.]ts_keys with status 'invalid' (re)
     recommendation: email: 33% repeat earlier values although the field is unique; deduplicate at the source, or drop the unique constraint
   [1]
   $ sqlite3 sluice.db 'select id, email, name, _load from ts_keys order by id'
@@ -170,7 +170,7 @@ Foreign keys: to another source's silver table, or to this source (resource "").
     line 4 (record 3): foreign-key: customer '9' is not in ts_keys (id)
     line 5 (record 4): foreign-key: customer '3' is not in ts_keys (id)
     line 5 (record 4): foreign-key: parent '99' is not in this source (order_id)
-    rejected rows are kept in bronze_ts_orders with status 'invalid'
+    rejected rows are kept in bronze[_.]ts_orders with status 'invalid' (re)
     recommendation: customer: 50% have no match in the referenced source; load the reference data first, or check the key's format
   [1]
   $ sqlite3 sluice.db 'select order_id, customer, parent from ts_orders order by order_id'
@@ -178,7 +178,7 @@ Foreign keys: to another source's silver table, or to this source (resource "").
   11|2|10
   $ sluice check ts_orders.csv --schema ts_orders.yaml --output json | head -c 600; echo
   {"valid":false,"rows":4,"valid_rows":2,"warning_rows":0,"invalid_rows":2,"errors":[{"row":3,"line":4,"code":"foreign-key","field":"customer","value":"9","message":"customer '9' is not in ts_keys (id)","severity":"error","constraint":"ts_keys"},{"row":4,"line":5,"code":"foreign-key","field":"customer","value":"3","message":"customer '3' is not in ts_keys (id)","severity":"error","constraint":"ts_keys"},{"row":4,"line":5,"code":"foreign-key","field":"parent","value":"99","message":"parent '99' is not in this source (order_id)","severity":"error","constraint":"self"}],"quality":{"score":0.8313,"g
-  $ rm sluice.db && sluice check ts_orders.csv --schema ts_orders.yaml
+  $ rm -f sluice.db && mkdir nostore && cp ts_orders.csv ts_orders.yaml nostore/ && cd nostore && env -u SLUICE_DB sluice check ts_orders.csv --schema ts_orders.yaml
   sluice: foreignKeys[0] refers to source 'ts_keys': checking it needs the store that holds it (--db, or sluice.db here)
   [2]
 

@@ -70,7 +70,7 @@ value and a warning.
     values changed by transforms: cast(steps) 2, cast(active) 1, cast(kcal) 0
     line 2 (record 2): warning: type-error: active: 'yes' is not of type boolean
     line 3 (record 3): type-error: steps: 'many' is not of type integer
-    rejected rows are kept in bronze_steps with status 'invalid'
+    rejected rows are kept in bronze[_.]steps with status 'invalid' (re)
     recommendation: active: 66.7% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ cd transforms && sqlite3 transforms.db 'select device, steps, active, kcal from steps'
@@ -100,7 +100,7 @@ warnings that say what was taken.
     line 4 (record 3): warning: nonexistent-time: taken: '29.03.2026 02:30' does not exist in Europe/Berlin (clocks go forward); shifted forward by the gap
     line 5 (record 4): warning: ambiguous-time: taken: '25.10.2026 02:30' happens twice in Europe/Berlin (clocks go back); the earlier was taken
     line 8 (record 7): type-error: taken: 'yesterday' matches none of the timestamp formats (%d.%m.%Y %H:%M, iso8601, epoch)
-    rejected rows are kept in bronze_readings with status 'invalid'
+    rejected rows are kept in bronze[_.]readings with status 'invalid' (re)
     recommendation: taken: 14.3% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ cd transforms && sqlite3 transforms.db 'select value, taken from readings'
@@ -118,7 +118,7 @@ outliers: range (quarantine), IQR (clip) and z-score (flag).
     values changed by transforms: outliers(hr) 2
     line 9 (record 8): outlier: hr: 250 is above the range bound 220
     line 10 (record 9): outlier: hr: 12 is below the range bound 30
-    rejected rows are kept in bronze_hr_range with status 'invalid'
+    rejected rows are kept in bronze[_.]hr_range with status 'invalid' (re)
     recommendation: time: 22.2% of the values are missing; if that is expected, the field is optional, else check the extract
   [1]
   $ cd transforms && sluice run hr_iqr
@@ -181,7 +181,7 @@ A field the input does not have is said once per load (a JSON key may appear in 
 only).
 
   $ printf 'sources:\n  a:\n    input: people.csv\n    transforms:\n      - trim: nmae\n' > t5.yaml && sluice --config t5.yaml run
-  a: load 2 committed: 3 rows (3 valid) from people.csv in 0.0 s, quality 1.00 excellent
+  a: load [0-9]+ committed: 3 rows \(3 valid\) from people\.csv in 0\.0 s, quality 1\.00 excellent (re)
     values changed by transforms: trim(nmae) 0
     note: transforms whose field the input does not have: trim(nmae)
 

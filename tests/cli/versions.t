@@ -78,16 +78,16 @@ The lineage graph: input -> load -> bronze -> silver, as text, JSON, DOT and Mer
 
   $ sluice lineage orders
   orders (silver)
-    <- bronze_orders (bronze)
+    <- bronze[_.]orders \(bronze\) (re)
        <- load 1 [active, upsert, schema v1, 2 rows] <- orders_1.csv (a4328aca7227)
        <- load 2 [active, upsert, schema v1, 2 rows] <- orders_2.csv (e4cbc5ec7f7a)
   $ sluice lineage orders --output json
-  {"sources":[{"source":"orders","silver":"orders","bronze":"bronze_orders","loads":[{"load":1,"active":true,"input":"orders_1.csv","sha256":"a4328aca72272027e9b5fc82e658e14a6e21ee4542717b5d3b8c177093047cac","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0,"transforms":null},{"load":2,"active":true,"input":"orders_2.csv","sha256":"e4cbc5ec7f7aeda302ee4347cfb8dad6349cb4674d2fa86a28111c7705604a83","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0,"transforms":null}]}]}
+  \{"sources":\[\{"source":"orders","silver":"orders","bronze":"bronze[_.]orders","loads":\[\{"load":1,"active":true,"input":"orders_1\.csv","sha256":"a4328aca72272027e9b5fc82e658e14a6e21ee4542717b5d3b8c177093047cac","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0,"transforms":null\},\{"load":2,"active":true,"input":"orders_2\.csv","sha256":"e4cbc5ec7f7aeda302ee4347cfb8dad6349cb4674d2fa86a28111c7705604a83","format":"csv","mode":"upsert","schema_version":1,"rows":2,"valid":2,"invalid":0,"transforms":null\}\]\}\]\} (re)
   $ sluice lineage --output dot
   digraph lineage {
     rankdir=LR;
     silver_orders [shape=cylinder, label="orders\n(silver)"];
-    bronze_orders [shape=cylinder, label="bronze_orders\n(bronze)"];
+    bronze_orders \[shape=cylinder, label="bronze[_.]orders\\n\(bronze\)"\]; (re)
     bronze_orders -> silver_orders;
     input_orders_5f1_2ecsv [shape=note, label="orders_1.csv"];
     load_1 [shape=box, label="load 1 (active, upsert, schema v1)"];
@@ -101,7 +101,7 @@ The lineage graph: input -> load -> bronze -> silver, as text, JSON, DOT and Mer
   $ sluice lineage orders --output mermaid
   flowchart LR
     silver_orders[("orders (silver)")]
-    bronze_orders[("bronze_orders (bronze)")]
+    bronze_orders\[\("bronze[_.]orders \(bronze\)"\)\] (re)
     bronze_orders --> silver_orders
     input_orders_5f1_2ecsv[/"orders_1.csv"/]
     load_1["load 1 (active, upsert, schema v1)"]
@@ -204,7 +204,7 @@ Errors name what is wrong.
   sluice: rollback: orders: load 99 is not a committed load of orders
   [2]
   $ sluice rollback nosuch --to 1
-  sluice: rollback: no source 'nosuch' in sqlite:sluice.db
+  sluice: rollback: no source 'nosuch' in (sqlite:sluice\.db|postgresql:[^ ]*) (re)
   [2]
   $ sluice rollback orders
   sluice: rollback: --to V is required

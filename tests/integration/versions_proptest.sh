@@ -11,14 +11,27 @@
 # state after the newest active load against itself is empty and that `rollback --to` the
 # newest active load changes nothing.
 #
-# env: SLUICE (binary), SLUICE_PROPTEST_ITER (steps, default 80), SLUICE_PROPTEST_SEED (42).
+# env: SLUICE (binary), SLUICE_PROPTEST_ITER (steps, default 80), SLUICE_PROPTEST_SEED (42),
+# SLUICE_PROPTEST_PG=1: on PostgreSQL instead of SQLite (the server that PGHOST, PGUSER and
+# PGPORT name, as tests/run starts it; databases proptest_PID and proptest_PID_copy, dropped at
+# the end; the copy is CREATE DATABASE ... TEMPLATE).
 set -uo pipefail
 
 bin=${SLUICE:?SLUICE must name the sluice binary}
 iter=${SLUICE_PROPTEST_ITER:-80}
 RANDOM=${SLUICE_PROPTEST_SEED:-42}
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pg=${SLUICE_PROPTEST_PG:-}
+if [ -n "$pg" ]; then
+    pgdb=proptest_$$
+    psql -XqAt -d postgres -c "CREATE DATABASE $pgdb" >/dev/null || exit 1
+    export PGOPTIONS="-c client_min_messages=warning"
+    trap 'cd /; rm -rf "$tmp"; psql -XqAt -d postgres -c "DROP DATABASE IF EXISTS $pgdb" -c "DROP DATABASE IF EXISTS ${pgdb}_copy" >/dev/null' EXIT
+    main=postgresql:///$pgdb copy=postgresql:///${pgdb}_copy
+else
+    trap 'rm -rf "$tmp"' EXIT
+    main=sluice.db copy=copy.db
+fi
 cd "$tmp"
 export USER=proptest
 
@@ -29,9 +42,46 @@ fail() {
     exit 1
 }
 
-# checksum DB TABLE: sorted rows, each column as quote(col) in column-name order
+# sql DB QUERY: rows as a|b|c lines (DB: the main or the copy database)
+sql() {
+    if [ -n "$pg" ]; then
+        psql -XqAt -d "${1#postgresql:///}" -c "$2"
+    else
+        sqlite3 "$1" "$2"
+    fi
+}
+
+# snapshot: the main database copied to the copy database
+snapshot() {
+    if [ -n "$pg" ]; then
+        psql -XqAt -d postgres -c "DROP DATABASE IF EXISTS ${pgdb}_copy" \
+            -c "CREATE DATABASE ${pgdb}_copy TEMPLATE $pgdb" >/dev/null
+    else
+        rm -f copy.db copy.db-wal copy.db-shm
+        sqlite3 sluice.db ".backup copy.db"
+    fi
+}
+
+# checksum DB TABLE: sorted rows, each column as quote(col) in column-name order (PostgreSQL:
+# each column's type, then the rows with every column as a quoted literal)
 checksum() {
     local cols
+    if [ -n "$pg" ]; then
+        local d=${1#postgresql:///}
+        cols=$(psql -XqAt -d "$d" -c "select string_agg(format('quote_nullable(%I)', column_name),
+            ' || '','' || ' order by column_name) from information_schema.columns where
+            table_schema = 'public' and table_name = '$2'")
+        [ -n "$cols" ] || {
+            echo "no-table"
+            return
+        }
+        {
+            psql -XqAt -d "$d" -c "select column_name, data_type from information_schema.columns
+                where table_schema = 'public' and table_name = '$2' order by column_name"
+            psql -XqAt -d "$d" -c "select $cols from public.\"$2\"" | LC_ALL=C sort
+        } | sha256sum | cut -c1-64
+        return
+    fi
     cols=$(sqlite3 "$1" "select group_concat('quote(\"' || name || '\")', ',') from
         (select name from pragma_table_info('$2') order by name)")
     [ -n "$cols" ] || {
@@ -41,6 +91,8 @@ checksum() {
     sqlite3 "$1" "select $cols from \"$2\"" | LC_ALL=C sort | sha256sum | cut -c1-64
 }
 
+catalog=sluice_loads
+[ -n "$pg" ] && catalog=sluice.loads
 words=(red green blue cyan plum teal gold rose)
 sources=(k u s n)
 declare -A opts=([k]="--primary-key id --mode upsert" [u]="--mode append"
@@ -69,13 +121,13 @@ newfile() {
 
 run() {
     echo "\$ sluice $*" >>log
-    "$bin" --quiet "$@" >>log 2>&1
+    "$bin" --db "$main" --quiet "$@" >>log 2>&1
     local rc=$?
     [ $rc -le 1 ] || fail "sluice $* exited $rc"
 }
 
 committed() { # SRC: committed load ids, one per line
-    sqlite3 sluice.db "select load from sluice_loads where source = '$1' and status = 'committed'
+    sql "$main" "select load from $catalog where source = '$1' and status = 'committed'
         order by load" 2>/dev/null
 }
 
@@ -110,7 +162,7 @@ for ((step = 1; step <= iter; step++)); do
         ;;
     4)
         v=$(committed "$src" | pick)
-        active=$(sqlite3 sluice.db "select active from sluice_loads where load = $v")
+        active=$(sql "$main" "select active from $catalog where load = $v")
         if [ "$active" = 1 ]; then run deactivate "$src" "$v"; else run activate "$src" "$v"; fi
         ;;
     5 | 6)
@@ -118,28 +170,27 @@ for ((step = 1; step <= iter; step++)); do
         ;;
     esac
     for s in "$src"; do
-        rm -f copy.db copy.db-wal copy.db-shm
-        sqlite3 sluice.db ".backup copy.db" || fail "backup"
-        "$bin" --db copy.db --quiet rebuild "$s" >>log 2>&1 || fail "rebuild of $s on the copy"
-        a=$(checksum sluice.db "$s")
-        b=$(checksum copy.db "$s")
+        snapshot || fail "backup"
+        "$bin" --db "$copy" --quiet rebuild "$s" >>log 2>&1 || fail "rebuild of $s on the copy"
+        a=$(checksum "$main" "$s")
+        b=$(checksum "$copy" "$s")
         [ "$a" = "$b" ] || {
             echo "silver:" >&2
-            sqlite3 sluice.db "select * from \"$s\" order by 1" >&2
+            sql "$main" "select * from \"$s\" order by 1" >&2
             echo "rebuilt:" >&2
-            sqlite3 copy.db "select * from \"$s\" order by 1" >&2
+            sql "$copy" "select * from \"$s\" order by 1" >&2
             fail "source $s: silver differs from a rebuild of its active loads"
         }
     done
     if [ $((step % 5)) = 0 ]; then
-        last=$(sqlite3 sluice.db "select max(load) from sluice_loads where source = '$src' and
+        last=$(sql "$main" "select max(load) from $catalog where source = '$src' and
             status = 'committed' and active = 1")
         if [ -n "$last" ]; then
-            out=$("$bin" diff "$src" "$last" "$last" --output json) || fail "diff"
+            out=$("$bin" --db "$main" diff "$src" "$last" "$last" --output json) || fail "diff"
             [[ $out == *'"added":0,"removed":0,"changed":0,'* ]] || fail "diff $last $last: $out"
-            before=$(checksum sluice.db "$src")
+            before=$(checksum "$main" "$src")
             run rollback "$src" --to "$last"
-            [ "$before" = "$(checksum sluice.db "$src")" ] ||
+            [ "$before" = "$(checksum "$main" "$src")" ] ||
                 fail "rollback to the newest active load $last changed silver"
         fi
     fi

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
 #include "sluice/pgpool.h"
@@ -899,4 +900,212 @@ TEST(pg_pool_bound_and_retries)
     CHECK_INT(st.failures, 1);
     CHECK(strstr(err.msg, "cannot connect to PostgreSQL after 3 attempts: ") == err.msg);
     sl_pg_pool_free(p);
+}
+
+/* ---- the PostgreSQL store's change methods, lookups and bronze-only loads ------------------- */
+
+/* The first column of the first row of sql on database db of the test server ("" for no row,
+ * "NULL" for null). */
+static char *pgq(const char *db, const char *sql)
+{
+    char *ci = sl_xasprintf("dbname=%s options='-c client_min_messages=warning'", db), *out;
+    PGconn *c = PQconnectdb(ci);
+    PGresult *r = PQexec(c, sql);
+
+    if (PQresultStatus(r) != PGRES_TUPLES_OK && PQresultStatus(r) != PGRES_COMMAND_OK)
+        out = sl_xasprintf("ERROR %s", PQerrorMessage(c));
+    else if (PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0)
+        out = sl_xstrdup(PQgetisnull(r, 0, 0) ? "NULL" : PQgetvalue(r, 0, 0));
+    else
+        out = sl_xstrdup("");
+    PQclear(r);
+    PQfinish(c);
+    free(ci);
+    return out;
+}
+
+#define CHECK_PGQ(db, sql, want)   \
+    do {                           \
+        char *got_ = pgq(db, sql); \
+        CHECK_STR(got_, want);     \
+        free(got_);                \
+    } while (0)
+
+static int lookup1(struct sl_db *db, const char *source, const char *col, const struct sl_value *v,
+                   const char *excl, const struct sl_value *exv)
+{
+    struct sl_error err = {0};
+    uint8_t found = 2;
+    const char *cols[] = {col}, *ex[] = {excl};
+    const struct sl_value *vals[] = {v}, *exvals[] = {exv};
+    int rc = db->store->silver_lookup(db, source, cols, 1, vals, ex, exvals, excl ? 1 : 0, 1,
+                                      &found, &err);
+    if (rc < 0) {
+        fprintf(stderr, "  silver_lookup: %s\n", err.msg);
+        return rc;
+    }
+    return found;
+}
+
+TEST(pg_change_flags_events_lookups_and_bronze_only)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(1);
+    struct sl_batch b;
+    struct sl_load l, ch;
+    struct sl_version_event ev = {0}, *evs = NULL;
+    struct sl_load_info *loads = NULL;
+    struct sl_migration_info *mig = NULL;
+    struct sl_value v10 = {.type = SL_V_INT, .u.i = 10}, v11 = {.type = SL_V_INT, .u.i = 11},
+                    v99 = {.type = SL_V_INT, .u.i = 99};
+    struct sl_value ann = {.type = SL_V_TEXT, .u.s = "ann", .len = 3},
+                    abc = {.type = SL_V_TEXT, .u.s = "abc", .len = 3},
+                    t11 = {.type = SL_V_TEXT, .u.s = "11", .len = 2};
+    size_t n = 0;
+    char dbname[64], *url, *sql;
+    int64_t id;
+
+    if (!getenv("PGHOST") || !*getenv("PGHOST")) {
+        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+        return;
+    }
+    snprintf(dbname, sizeof dbname, "unit_change_%d", (int)getpid());
+    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
+    free(pgq("postgres", sql));
+    free(sql);
+    sql = sl_xasprintf("CREATE DATABASE %s", dbname);
+    CHECK_PGQ("postgres", sql, "");
+    free(sql);
+    url = sl_xasprintf("postgresql:///%s", dbname);
+    CHECK_INT(sl_store_open(url, &db, &err), 0);
+    if (!db) goto out;
+
+    CHECK_INT(db->store->migrations(db, &mig, &n, &err), 0);
+    CHECK_INT(n, (size_t)sl__migrations_latest());
+    CHECK(n > 0 && mig[n - 1].applied && !mig[n - 1].changed);
+    sl_migration_infos_free(mig, n);
+
+    /* nothing loaded yet: nothing found */
+    CHECK_INT(lookup1(db, "people", "id", &v10, NULL, NULL), 0);
+
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    add_row(&b, 2, 11, "bob", 2);
+    init_load(&l, "people", s);
+    l.mode = "upsert";
+    l.transforms_json = "{\"steps\":[\"trim(name)\"],\"changed\":{}}";
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    sl_batch_reset(&b);
+    add_row(&b, 1, 11, "bobby", 5);
+    init_load(&l, "people", s);
+    l.mode = "upsert";
+    CHECK_INT(load_batch(db, &l, &b), 2);
+    CHECK_INT(db->store->list_loads(db, "people", &loads, &n, &err), 0);
+    CHECK_INT(n, 2);
+    CHECK_STR(loads[0].mode, "upsert");
+    CHECK_STR(loads[0].transforms_json, "{\"steps\":[\"trim(name)\"],\"changed\":{}}");
+    CHECK(loads[1].transforms_json == NULL);
+    sl_load_infos_free(loads, n);
+
+    /* lookups: equal values, the exclusion of the row's own key, values of another type */
+    CHECK_INT(lookup1(db, "people", "id", &v10, NULL, NULL), 1);
+    CHECK_INT(lookup1(db, "people", "id", &v99, NULL, NULL), 0);
+    CHECK_INT(lookup1(db, "people", "id", &t11, NULL, NULL), 1);
+    CHECK_INT(lookup1(db, "people", "name", &ann, "id", &v10), 0);
+    CHECK_INT(lookup1(db, "people", "name", &ann, "id", &v11), 1);
+    CHECK_INT(lookup1(db, "people", "name", &ann, "id", &abc), 1);
+    CHECK_INT(lookup1(db, "nosuch", "id", &v10, NULL, NULL), 0);
+
+    /* inside an open load: a value that no bigint can equal does not end its transaction,
+     * and the load's own rows are seen */
+    sl_batch_reset(&b);
+    add_row(&b, 1, 12, "cy", 3);
+    init_load(&l, "people", s);
+    CHECK_INT(db->store->begin_load(db, &l, &err), 0);
+    CHECK_INT(db->store->write(db, &l, &b, &err), 0);
+    CHECK_INT(lookup1(db, "people", "id", &abc, NULL, NULL), 0);
+    struct sl_value v12 = {.type = SL_V_INT, .u.i = 12};
+    CHECK_INT(lookup1(db, "people", "id", &v12, NULL, NULL), 1);
+    CHECK_INT(db->store->abort_load(db, &l, &err), 0);
+    CHECK_INT(lookup1(db, "people", "id", &v12, NULL, NULL), 0);
+
+    /* the aborted load written again as bronze only keeps its id: failed, not active, its
+     * bronze rows committed, silver and the source's schema untouched */
+    id = l.id;
+    CHECK(id == 3);
+    l.bronze_only = 1;
+    l.mode = "append";
+    l.transforms_json = "{\"steps\":[],\"changed\":{}}";
+    CHECK_INT(db->store->begin_load(db, &l, &err), 0);
+    CHECK_INT(db->store->write(db, &l, &b, &err), 0);
+    CHECK_INT(db->store->commit_load(db, &l, &err), 0);
+    CHECK(l.id == id);
+    CHECK_PGQ(dbname, "SELECT status || active || mode FROM sluice.loads WHERE load = 3",
+              "failed0append");
+    CHECK_PGQ(dbname, "SELECT count(*) FROM bronze.people WHERE load_id = 3", "1");
+    CHECK_PGQ(dbname, "SELECT count(*) FROM people WHERE _load = 3", "0");
+
+    /* a change that is rolled back leaves flags, events and silver as they were */
+    memset(&ch, 0, sizeof ch);
+    ch.source = "people";
+    ch.schema = s;
+    ev.command = "deactivate";
+    ev.who = "ana";
+    ev.reason = "why not";
+    CHECK_INT(db->store->begin_change(db, &ch, 0, &err), 0);
+    CHECK_INT(db->store->set_active(db, &ch, 2, 0, &ev, &err), 0);
+    CHECK_INT(db->store->set_active(db, &ch, 99, 0, &ev, &err), SL_ENOTFOUND);
+    CHECK_INT(db->store->set_active(db, &ch, 3, 1, &ev, &err), SL_ENOTFOUND); /* failed */
+    CHECK_INT(db->store->end_change(db, &ch, 0, &err), 0);
+    CHECK_INT(db->store->begin_change(db, &ch, 0, &err), 0);
+    int64_t deleted = 0;
+    CHECK_INT(db->store->delete_silver_load(db, &ch, 2, &deleted, &err), 0);
+    CHECK_INT(deleted, 1);
+    CHECK_INT(db->store->end_change(db, &ch, 0, &err), 0);
+    CHECK_PGQ(dbname, "SELECT string_agg(active::text, ' ' ORDER BY load) FROM sluice.loads",
+              "1 1 0");
+    CHECK_PGQ(dbname, "SELECT count(*) FROM sluice.version_events", "0");
+    CHECK_PGQ(dbname, "SELECT string_agg(id || name || _load, ' ' ORDER BY id) FROM people",
+              "10ann1 11bobby2");
+
+    /* emptied silver refilled through write_silver (rows keep the load they came from) */
+    CHECK_INT(db->store->begin_change(db, &ch, 1, &err), 0);
+    CHECK_INT(db->store->set_active(db, &ch, 2, 0, &ev, &err), 0);
+    sl_batch_reset(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    add_row(&b, 2, 11, "bob", 2);
+    ch.id = 1;
+    CHECK_INT(db->store->write_silver(db, &ch, &b, &err), 0);
+    CHECK_INT(db->store->end_change(db, &ch, 1, &err), 0);
+    CHECK_PGQ(dbname, "SELECT string_agg(active::text, ' ' ORDER BY load) FROM sluice.loads",
+              "1 0 0");
+    CHECK_PGQ(dbname, "SELECT string_agg(id || name || _load || _row, ' ' ORDER BY id) FROM people",
+              "10ann11 11bob12");
+    CHECK_INT(db->store->list_events(db, "people", &evs, &n, &err), 0);
+    CHECK_INT(n, 1);
+    if (n == 1) {
+        CHECK_INT(evs[0].load, 2);
+        CHECK_STR(evs[0].source, "people");
+        CHECK_STR(evs[0].action, "deactivate");
+        CHECK_STR(evs[0].command, "deactivate");
+        CHECK_STR(evs[0].who, "ana");
+        CHECK_STR(evs[0].reason, "why not");
+        CHECK(evs[0].at && strlen(evs[0].at) == 24);
+    }
+    sl_version_events_free(evs, n);
+    CHECK_INT(db->store->list_events(db, "other", &evs, &n, &err), 0);
+    CHECK_INT(n, 0);
+    sl_version_events_free(evs, n);
+    /* no change open: committing one is an error, rolling back is not */
+    CHECK(db->store->end_change(db, &ch, 1, &err) < 0);
+    CHECK_INT(db->store->end_change(db, &ch, 0, &err), 0);
+    sl_batch_free(&b);
+    sl_store_close(db);
+out:
+    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
+    free(pgq("postgres", sql));
+    free(sql);
+    free(url);
+    sl_schema_free(s);
 }
