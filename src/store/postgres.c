@@ -291,29 +291,6 @@ static int jsonb_safe(const char *p, size_t n)
 
 /* ---- source timestamps ----------------------------------------------------------------------- */
 
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static void civil_from_days(int64_t z, int64_t *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    int64_t doe = z - era * 146097;
-    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    int64_t mp = (5 * doy + 2) / 153;
-    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
-    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
-    *y = yoe + era * 400 + (*m <= 2);
-}
-
 static int digits(const char *p, size_t n, size_t at, size_t k, int *out)
 {
     int v = 0;
@@ -378,7 +355,7 @@ static int ts_parse(const char *p, size_t n, int64_t *secs, int *usec, char frac
         off = sign * (oh * 60 + om);
     }
     if (at != n) return -1;
-    *secs = days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 + s - (int64_t)off * 60;
+    *secs = sl_days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 + s - (int64_t)off * 60;
     return 0;
 }
 
@@ -391,7 +368,7 @@ static int ts_utc(const char *p, size_t n, char out[48], char month[8])
     if (ts_parse(p, n, &t, &usec, frac)) return -1;
     days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     rest = t - days * 86400;
-    civil_from_days(days, &yy, &m2, &d2);
+    sl_civil_from_days(days, &yy, &m2, &d2);
     if (yy < 1 || yy > 9999) return -1;
     snprintf(out, 48, "%04lld-%02d-%02d %02d:%02d:%02d%s%s+00", (long long)yy, m2, d2,
              (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60), frac[0] ? "." : "", frac);
@@ -504,7 +481,7 @@ static int bin_value(struct sl_buf *b, int col, const struct sl_value *v)
             digits(v->u.s, 10, 5, 2, &m) || digits(v->u.s, 10, 8, 2, &d))
             return -1;
         be32(b, 4);
-        be32(b, (uint32_t)(int32_t)(days_from_civil(y, m, d) - PG_EPOCH_DAYS));
+        be32(b, (uint32_t)(int32_t)(sl_days_from_civil(y, m, d) - PG_EPOCH_DAYS));
         return 0;
     }
     case SL_TYPE_DATETIME:
@@ -1998,7 +1975,7 @@ static int lookup_param(const char *type, const struct sl_value *v, struct sl_bu
             v->u.s[4] != '-' || digits(v->u.s, 10, 5, 2, &mo) || v->u.s[7] != '-' ||
             digits(v->u.s, 10, 8, 2, &da) || mo < 1 || mo > 12 || da < 1 || da > 31 || y < 1)
             return 0;
-        civil_from_days(days_from_civil(y, mo, da), &yy, &m2, &d2);
+        sl_civil_from_days(sl_days_from_civil(y, mo, da), &yy, &m2, &d2);
         if (yy != y || m2 != mo || d2 != da) return 0; /* 2024-02-31 */
         sl_buf_add(out, v->u.s, v->len);
         return 1;
