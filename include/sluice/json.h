@@ -104,6 +104,11 @@ struct sl_node *sl_node_get(const struct sl_node *map, const char *key);
 /* The scalar's text if n is a string-ish scalar, else NULL. */
 const char *sl_node_str(const struct sl_node *n);
 
+/* A node as compact JSON. A JSON document's scalars keep their type; a YAML plain scalar that
+ * reads as a JSON number or true/false is one, everything else is a string. max > 0: stop
+ * adding members once b holds more than max bytes and write "..." (for messages). */
+void sl_node_json(struct sl_buf *b, const struct sl_node *n, size_t max);
+
 /* Typed getters that fail with "path:line: what: expected a string" style messages. */
 int sl_node_want_str(const struct sl_doc *d, const struct sl_node *n, const char *what,
                      const char **out, struct sl_error *err);

@@ -248,3 +248,52 @@ int sl_node_check_keys(const struct sl_doc *d, const struct sl_node *map, const 
     }
     return 0;
 }
+
+/* ---- JSON text of a node ------------------------------------------------------------------ */
+
+static int looks_json_number(const char *p)
+{
+    struct sl_json_tok tok;
+    struct sl_json_err e;
+    size_t n = strlen(p);
+    return n && sl_json_scan(p, n, 1, &tok, &e) == (long)n && tok.type == SL_JSON_NUMBER &&
+           (p[0] == '-' || (p[0] >= '0' && p[0] <= '9'));
+}
+
+void sl_node_json(struct sl_buf *b, const struct sl_node *n, size_t max)
+{
+    if (!n || n->type == SL_NODE_NULL) {
+        sl_buf_adds(b, "null");
+        return;
+    }
+    if (n->type == SL_NODE_SEQ || n->type == SL_NODE_MAP) {
+        int map = n->type == SL_NODE_MAP;
+        sl_buf_addc(b, map ? '{' : '[');
+        for (size_t i = 0; i < n->n; i++) {
+            if (max && b->len > max) {
+                sl_buf_adds(b, "...");
+                break;
+            }
+            if (i) sl_buf_addc(b, ',');
+            if (map) {
+                sl_buf_json_str(b, n->keys[i]->text, n->keys[i]->len);
+                sl_buf_addc(b, ':');
+            }
+            sl_node_json(b, n->items[i], max);
+        }
+        sl_buf_addc(b, map ? '}' : ']');
+        return;
+    }
+    if (n->json_type >= 0) {
+        if (n->json_type == SL_JSON_STRING)
+            sl_buf_json_str(b, n->text, n->len);
+        else
+            sl_buf_add(b, n->text, n->len);
+        return;
+    }
+    if (!n->quoted &&
+        (looks_json_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
+        sl_buf_adds(b, n->text);
+    else
+        sl_buf_json_str(b, n->text, n->len);
+}

@@ -96,50 +96,6 @@ void sl__fkeys_free(struct sl_fkey *k, size_t n)
 
 /* ---- JSON text of a node ------------------------------------------------------------------ */
 
-static int looks_json_number(const char *p)
-{
-    struct sl_json_tok tok;
-    struct sl_json_err e;
-    size_t n = strlen(p);
-    return n && sl_json_scan(p, n, 1, &tok, &e) == (long)n && tok.type == SL_JSON_NUMBER &&
-           (p[0] == '-' || (p[0] >= '0' && p[0] <= '9'));
-}
-
-/* A scalar as JSON: a JSON document's own type; a YAML plain scalar that reads as a number or
- * boolean is one, everything else is a string. */
-static void node_json(struct sl_buf *b, const struct sl_node *n)
-{
-    if (!n || n->type == SL_NODE_NULL) {
-        sl_buf_adds(b, "null");
-        return;
-    }
-    if (n->type == SL_NODE_SEQ || n->type == SL_NODE_MAP) {
-        sl_buf_addc(b, n->type == SL_NODE_SEQ ? '[' : '{');
-        for (size_t i = 0; i < n->n; i++) {
-            if (i) sl_buf_addc(b, ',');
-            if (n->type == SL_NODE_MAP) {
-                sl_buf_json_cstr(b, n->keys[i]->text);
-                sl_buf_addc(b, ':');
-            }
-            node_json(b, n->items[i]);
-        }
-        sl_buf_addc(b, n->type == SL_NODE_SEQ ? ']' : '}');
-        return;
-    }
-    if (n->json_type >= 0) {
-        if (n->json_type == SL_JSON_STRING)
-            sl_buf_json_str(b, n->text, n->len);
-        else
-            sl_buf_adds(b, n->text);
-        return;
-    }
-    if (!n->quoted &&
-        (looks_json_number(n->text) || !strcmp(n->text, "true") || !strcmp(n->text, "false")))
-        sl_buf_adds(b, n->text);
-    else
-        sl_buf_json_str(b, n->text, n->len);
-}
-
 /* The text a scalar stands for, as a cell would carry it. */
 static void node_cell(const struct sl_node *n, struct sl_cell *c)
 {
@@ -269,7 +225,7 @@ static int parse_constraints(struct sl_field *f, const struct sl_doc *d, const s
                            err);
             if (v->type != SL_NODE_SCALAR) return bad(d, v, cwhat, k, "expected a value", err);
             sl_buf_reset(&j);
-            node_json(&j, v);
+            sl_node_json(&j, v, 0);
             r = rules_of(f);
             free(k[1] == 'i' ? r->min_raw : r->max_raw);
             if (k[1] == 'i')
@@ -301,7 +257,7 @@ static int parse_constraints(struct sl_field *f, const struct sl_doc *d, const s
                 if (v->items[e]->type != SL_NODE_SCALAR)
                     return bad(d, v->items[e], cwhat, k, "expected a list of values", err);
                 sl_buf_reset(&j);
-                node_json(&j, v->items[e]);
+                sl_node_json(&j, v->items[e], 0);
                 r->enum_raw[e] = sl_xstrdup(j.p);
             }
         }

@@ -1108,32 +1108,6 @@ static int ev_quiet(struct ctx *c, const struct sl_node *s, const struct sl_node
     return ok;
 }
 
-/* Compact JSON of a (schema) value for messages, cut short when long. */
-static void value_text(const struct sl_node *n, struct sl_buf *b)
-{
-    if (!n || n->type == SL_NODE_NULL) {
-        sl_buf_adds(b, "null");
-    } else if (n->type == SL_NODE_SCALAR) {
-        if (n->json_type == SL_JSON_STRING)
-            sl_buf_json_str(b, n->text, n->len);
-        else
-            sl_buf_add(b, n->text, n->len);
-    } else {
-        int map = n->type == SL_NODE_MAP;
-        sl_buf_addc(b, map ? '{' : '[');
-        for (size_t i = 0; i < n->n; i++) {
-            if (b->len > 300) {
-                sl_buf_adds(b, "...");
-                break;
-            }
-            if (i) sl_buf_addc(b, ',');
-            if (map) sl_buf_json_str(b, n->keys[i]->text, n->keys[i]->len), sl_buf_addc(b, ':');
-            value_text(n->items[i], b);
-        }
-        sl_buf_addc(b, map ? '}' : ']');
-    }
-}
-
 static const char *type_name(int t)
 {
     switch (t) {
@@ -1374,7 +1348,7 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
             struct sl_buf list = SL_BUF_INIT;
             for (size_t i = 0; i < k->n && list.len < 200; i++) {
                 if (i) sl_buf_adds(&list, ", ");
-                value_text(k->items[i], &list);
+                sl_node_json(&list, k->items[i], 300);
             }
             if (list.len >= 200) sl_buf_adds(&list, ", ...");
             fail(c, "enum", inst, "value is not one of: %s", sl_buf_str(&list));
@@ -1385,7 +1359,7 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
     if ((k = kws[K_const])) {
         if (!json_equal(k, inst)) {
             struct sl_buf v = SL_BUF_INIT;
-            value_text(k, &v);
+            sl_node_json(&v, k, 300);
             fail(c, "const", inst, "value must be %s", sl_buf_str(&v));
             sl_buf_free(&v);
             BAIL();

@@ -28,28 +28,6 @@ static const char *sluice; /* -c: through the command line */
 static char tmpdir[] = "/tmp/sluice-jsts-XXXXXX";
 static int verbose;
 
-/* A node as compact JSON (one line). */
-static void node_json(const struct sl_node *n, struct sl_buf *b)
-{
-    if (!n || n->type == SL_NODE_NULL) {
-        sl_buf_adds(b, "null");
-    } else if (n->type == SL_NODE_SCALAR) {
-        if (n->json_type == SL_JSON_STRING)
-            sl_buf_json_str(b, n->text, n->len);
-        else
-            sl_buf_add(b, n->text, n->len);
-    } else {
-        int map = n->type == SL_NODE_MAP;
-        sl_buf_addc(b, map ? '{' : '[');
-        for (size_t i = 0; i < n->n; i++) {
-            if (i) sl_buf_addc(b, ',');
-            if (map) sl_buf_json_str(b, n->keys[i]->text, n->keys[i]->len), sl_buf_addc(b, ':');
-            node_json(n->items[i], b);
-        }
-        sl_buf_addc(b, map ? '}' : ']');
-    }
-}
-
 static int write_file(const char *path, const struct sl_buf *b)
 {
     FILE *f = fopen(path, "wb");
@@ -74,7 +52,7 @@ static void run_cli(const struct sl_node *schema, const struct sl_node *tests, i
     for (size_t i = 0; i < tests->n; i++) got[i] = -1;
     if (draft == SL_JS_DRAFT7 && schema && schema->type == SL_NODE_MAP &&
         !sl_node_get(schema, "$schema")) { /* say which draft, as a user would */
-        node_json(schema, &s);
+        sl_node_json(&s, schema, 0);
         struct sl_buf t = SL_BUF_INIT;
         sl_buf_adds(&t, "{\"$schema\":\"http://json-schema.org/draft-07/schema#\"");
         if (s.len > 2) sl_buf_addc(&t, ',');
@@ -82,10 +60,10 @@ static void run_cli(const struct sl_node *schema, const struct sl_node *tests, i
         sl_buf_free(&s);
         s = t;
     } else {
-        node_json(schema, &s);
+        sl_node_json(&s, schema, 0);
     }
     for (size_t i = 0; i < tests->n; i++) {
-        node_json(sl_node_get(tests->items[i], "data"), &d);
+        sl_node_json(&d, sl_node_get(tests->items[i], "data"), 0);
         sl_buf_addc(&d, '\n');
     }
     if (write_file(spath, &s) || write_file(dpath, &d)) goto out;
