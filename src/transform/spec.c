@@ -159,11 +159,11 @@ static int read_step(struct parser *ps, const struct sl_node *item, int recorded
         return bad(ps, fnode ? fnode : item, sl__tf_names[kind],
                    "expected the field (a name, or a list of names)");
     st->fields = sl_xcalloc(nf, sizeof *st->fields);
+    st->nfields = nf; /* set first: a step given up half-way is freed whole */
     for (size_t i = 0; i < nf; i++) {
         if (!*fields[i]) return bad(ps, fnode, sl__tf_names[kind], "empty field name");
         st->fields[i] = sl_xstrdup(fields[i]);
     }
-    st->nfields = nf;
     if (nf > 1 &&
         (kind == TF_DEFAULT || kind == TF_RENAME || kind == TF_UNIT || kind == TF_OUTLIERS))
         return bad(ps, fnode, sl__tf_names[kind], "takes one field (one item per field)");
