@@ -18,7 +18,6 @@ int sl_encoding_parse(const char *s);  /* -1 when unknown */
 
 #define SL_DEFAULT_MAX_RECORD (64u << 20)  /* bytes one record may take */
 #define SL_DEFAULT_CHUNK      (512u << 10) /* bytes read per batch */
-#define SL_MAX_COLUMNS        2000         /* SQLite's default column limit */
 
 struct sl_format_opts {
     char delimiter;    /* CSV: 0 = sniff among , ; \t | */

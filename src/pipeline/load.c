@@ -566,12 +566,13 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     } else {
         merged = sl_schema_copy(load_schema);
     }
-    /* silver has _load and _row besides the fields, within SQLite's column limit */
-    if (merged->nfields > SL_MAX_COLUMNS - 2) {
+    /* silver has _load and _row besides the fields, within the store's column limit */
+    if (merged->nfields > (size_t)db->store->max_columns - 2) {
         rc = sl_error_set(&err, SL_EFORMAT,
-                          "%s: %zu columns; at most %d are supported (SQLite's limit of %d "
-                          "columns a table, less sluice's _load and _row)",
-                          in.label, merged->nfields, SL_MAX_COLUMNS - 2, SL_MAX_COLUMNS);
+                          "%s: %zu columns; at most %d are supported (%s's limit of %d columns "
+                          "a table, less sluice's _load and _row)",
+                          in.label, merged->nfields, db->store->max_columns - 2, db->store->name,
+                          db->store->max_columns);
         goto out;
     }
     keep_checks(merged, load_schema);

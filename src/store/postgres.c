@@ -2472,6 +2472,8 @@ int sl_store_pg_pool_stats(struct sl_db *db, struct sl_pg_pool_stats *out)
 
 const struct sl_store sl_store_postgres = {
     .scheme = "postgresql",
+    .name = "PostgreSQL",
+    .max_columns = 1600, /* MaxHeapAttributeNumber */
     .bronze_table = "bronze.%s",
     .open = pg_open,
     .close = pg_close,

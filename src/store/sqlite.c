@@ -1383,6 +1383,8 @@ static int sqlite_migrate(struct sl_db *db, int target, struct sl_error *err)
 
 const struct sl_store sl_store_sqlite = {
     .scheme = "sqlite",
+    .name = "SQLite",
+    .max_columns = 2000, /* SQLITE_MAX_COLUMN's default */
     .bronze_table = "bronze_%s",
     .open = sqlite_open,
     .close = sqlite_close,

@@ -97,4 +97,17 @@ echo "raw bytes: ok"
 printf 'a\n1\n' >s.csv
 SLUICE_DB="postgresql:///$db?silver_schema=lake" "$bin" load s.csv --quiet
 expect 'select a from lake.s' 1
+# PostgreSQL's column limit (1600, less _load and _row), with a clear message
+awk 'BEGIN { for (r = 0; r < 2; r++) { for (i = 0; i < 1599; i++) printf "%s%s%d", i ? "," : "", r ? "" : "c", i; print "" } }' >wide.csv
+st=0
+"$bin" load wide.csv --quiet 2>wide.err || st=$?
+[ $st = 3 ] || fail "1599 columns on PostgreSQL: exit $st"
+grep -q "wide.csv: 1599 columns; at most 1598 are supported (PostgreSQL's limit of 1600" wide.err ||
+    fail "no clear message for 1599 columns: $(cat wide.err)"
+# 1598 short text columns fit (1598 BIGINTs would not: a row must fit a page, 8160 bytes)
+awk 'BEGIN { for (r = 0; r < 2; r++) { for (i = 0; i < 1598; i++) printf "%s%s", i ? "," : "", r ? "x" : "c" i; print "" } }' >wide1598.csv
+"$bin" load wide1598.csv --quiet || fail "1598 columns on PostgreSQL did not load"
+expect 'select count(*) from wide1598' 1
+echo "column limit: ok"
+
 echo "pg_layout: ok"
