@@ -420,6 +420,40 @@ static void bound_text(char *out, size_t n, const char *which, int has, double v
         snprintf(out, n, "the declared %s", which);
 }
 
+/* Values above the maximum (above) or below the minimum: the share, and a unit mix-up when
+ * the failing values' mean relates to the passing ones' like two units do. */
+static void range_rec(struct recs *out, struct sl_buf *m, const char *name,
+                      const struct sl_quality_field *f, int above)
+{
+    int64_t n = above ? f->above : f->below, nv = above ? f->n_above : f->n_below;
+    double sum = above ? f->sum_above : f->sum_below;
+    char p[32], bound[64];
+    if (!n) return;
+    double sh = share(n, f->checked);
+    const char *hint =
+        nv && f->n_ok ? unit_hint(sum / (double)nv, f->sum_ok / (double)f->n_ok) : NULL;
+    pct(p, sizeof p, sh);
+    if (above)
+        bound_text(bound, sizeof bound, "maximum", f->rules.has_max, f->rules.max);
+    else
+        bound_text(bound, sizeof bound, "minimum", f->rules.has_min, f->rules.min);
+    if (hint)
+        sl_buf_addf(m,
+                    "%s: %s %s %s — the values look like a different unit: %s; convert them (a "
+                    "unit transform) before they are checked",
+                    name, p, above ? "above" : "below", bound, hint);
+    else if (above)
+        sl_buf_addf(m,
+                    "%s: %s above %s; check for entry errors, or widen the range if they are real",
+                    name, p, bound);
+    else
+        sl_buf_addf(m,
+                    "%s: %s below %s; check for entry errors or placeholder values (0, -1), or "
+                    "widen the range if they are real",
+                    name, p, bound);
+    rec_add(out, sh, m);
+}
+
 static void field_recs(const struct sl_quality *q, const struct sl_schema *s, size_t i,
                        struct recs *out)
 {
@@ -428,7 +462,7 @@ static void field_recs(const struct sl_quality *q, const struct sl_schema *s, si
     const char *fmt = s->fields[i].format;
     int64_t present = q->rows - f->missing;
     struct sl_buf m = SL_BUF_INIT;
-    char p[32], bound[64];
+    char p[32];
 
     if (f->type_errors) {
         double sh = share(f->type_errors, present);
@@ -451,78 +485,27 @@ static void field_recs(const struct sl_quality *q, const struct sl_schema *s, si
         }
         rec_add(out, sh, &m);
     }
-    if (f->above) {
-        double sh = share(f->above, f->checked);
-        const char *hint = f->n_above && f->n_ok ? unit_hint(f->sum_above / (double)f->n_above,
-                                                             f->sum_ok / (double)f->n_ok)
-                                                 : NULL;
+    range_rec(out, &m, name, f, 1);
+    range_rec(out, &m, name, f, 0);
+    /* the other failures: the share, and what usually fixes them */
+    const struct {
+        int64_t n;
+        const char *what;
+    } simple[] = {
+        {f->not_enum, "are not one of the allowed values; map variants (case, spelling) with a "
+                      "transform, or extend the enum"},
+        {f->no_reference, "have no match in the referenced source; load the reference data "
+                          "first, or check the key's format"},
+        {f->unique_errors, "repeat earlier values although the field is unique; deduplicate at "
+                           "the source, or drop the unique constraint"},
+        {f->constraint_errors, "break a constraint of the field (pattern, length); see the "
+                               "constraint-error issues in bronze"},
+    };
+    for (size_t k = 0; k < sizeof simple / sizeof simple[0]; k++) {
+        if (!simple[k].n) continue;
+        double sh = share(simple[k].n, f->checked);
         pct(p, sizeof p, sh);
-        bound_text(bound, sizeof bound, "maximum", f->rules.has_max, f->rules.max);
-        if (hint)
-            sl_buf_addf(&m,
-                        "%s: %s above %s — the values look like a different unit: %s; "
-                        "convert them (a unit transform) before they are checked",
-                        name, p, bound, hint);
-        else
-            sl_buf_addf(&m,
-                        "%s: %s above %s; check for entry errors, or widen the range if "
-                        "they are real",
-                        name, p, bound);
-        rec_add(out, sh, &m);
-    }
-    if (f->below) {
-        double sh = share(f->below, f->checked);
-        const char *hint = f->n_below && f->n_ok ? unit_hint(f->sum_below / (double)f->n_below,
-                                                             f->sum_ok / (double)f->n_ok)
-                                                 : NULL;
-        pct(p, sizeof p, sh);
-        bound_text(bound, sizeof bound, "minimum", f->rules.has_min, f->rules.min);
-        if (hint)
-            sl_buf_addf(&m,
-                        "%s: %s below %s — the values look like a different unit: %s; "
-                        "convert them (a unit transform) before they are checked",
-                        name, p, bound, hint);
-        else
-            sl_buf_addf(&m,
-                        "%s: %s below %s; check for entry errors or placeholder values "
-                        "(0, -1), or widen the range if they are real",
-                        name, p, bound);
-        rec_add(out, sh, &m);
-    }
-    if (f->not_enum) {
-        double sh = share(f->not_enum, f->checked);
-        pct(p, sizeof p, sh);
-        sl_buf_addf(&m,
-                    "%s: %s are not one of the allowed values; map variants (case, "
-                    "spelling) with a transform, or extend the enum",
-                    name, p);
-        rec_add(out, sh, &m);
-    }
-    if (f->no_reference) {
-        double sh = share(f->no_reference, f->checked);
-        pct(p, sizeof p, sh);
-        sl_buf_addf(&m,
-                    "%s: %s have no match in the referenced source; load the reference "
-                    "data first, or check the key's format",
-                    name, p);
-        rec_add(out, sh, &m);
-    }
-    if (f->unique_errors) {
-        double sh = share(f->unique_errors, f->checked);
-        pct(p, sizeof p, sh);
-        sl_buf_addf(&m,
-                    "%s: %s repeat earlier values although the field is unique; "
-                    "deduplicate at the source, or drop the unique constraint",
-                    name, p);
-        rec_add(out, sh, &m);
-    }
-    if (f->constraint_errors) {
-        double sh = share(f->constraint_errors, f->checked);
-        pct(p, sizeof p, sh);
-        sl_buf_addf(&m,
-                    "%s: %s break a constraint of the field (pattern, length); see the "
-                    "constraint-error issues in bronze",
-                    name, p);
+        sl_buf_addf(&m, "%s: %s %s", name, p, simple[k].what);
         rec_add(out, sh, &m);
     }
     double miss = 1.0 - share(present, q->rows);
