@@ -97,6 +97,7 @@ void sl_buf_grow(struct sl_buf *b, size_t extra);
 void sl_buf_add(struct sl_buf *b, const void *p, size_t n);
 void sl_buf_adds(struct sl_buf *b, const char *s);
 void sl_buf_addc(struct sl_buf *b, char c);
+void sl_buf_add_i64(struct sl_buf *b, int64_t v); /* decimal, as "%lld" without printf's cost */
 void sl_buf_addf(struct sl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sl_buf_vaddf(struct sl_buf *b, const char *fmt, va_list ap);
 void sl_buf_reset(struct sl_buf *b); /* len = 0, keeps the memory */

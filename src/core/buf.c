@@ -36,6 +36,19 @@ void sl_buf_addc(struct sl_buf *b, char c)
     b->p[b->len] = 0;
 }
 
+void sl_buf_add_i64(struct sl_buf *b, int64_t v)
+{
+    char t[24], *e = t + sizeof t, *p = e;
+    /* the magnitude as unsigned: -INT64_MIN overflows int64_t */
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    sl_buf_add(b, p, (size_t)(e - p));
+}
+
 void sl_buf_vaddf(struct sl_buf *b, const char *fmt, va_list ap)
 {
     va_list ap2;

@@ -58,7 +58,7 @@ static void show_values(struct sl_buf *b, const struct sl_schema *s, const struc
         if (i) sl_buf_adds(b, ", ");
         (void)s;
         switch (v->type) {
-        case SL_V_INT: sl_buf_addf(b, "%lld", (long long)v->u.i); break;
+        case SL_V_INT: sl_buf_add_i64(b, v->u.i); break;
         case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
         case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
         case SL_V_TEXT: sl_buf_add(b, v->u.s, v->len > 80 ? 80 : v->len); break;

@@ -555,6 +555,13 @@ static int parse_any(int type, const char *p, size_t n, struct tmx *t)
     return -1;
 }
 
+/* v in exactly width decimal digits (0 <= v < 10^width) */
+static char *put_digits(char *o, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--, v /= 10) o[i] = (char)('0' + v % 10);
+    return o + width;
+}
+
 int sl__datetime_cast(int type, int fmt, const char *pattern, const char *p, size_t n, char *out,
                       size_t cap, size_t *outlen)
 {
@@ -584,19 +591,35 @@ int sl__datetime_cast(int type, int fmt, const char *pattern, const char *p, siz
         t.mi = (int)(rem % 60);
         if (t.y < 0 || t.y > 9999) return -1;
     }
-    char frac[20] = "";
-    if (t.frac[0]) snprintf(frac, sizeof frac, ".%s", t.frac);
-    switch (type) {
-    case SL_TYPE_DATE:
-        *outlen = (size_t)snprintf(out, cap, "%04d-%02d-%02d", t.y, t.mo, t.d);
-        break;
-    case SL_TYPE_TIME:
-        *outlen = (size_t)snprintf(out, cap, "%02d:%02d:%02d%s", t.h, t.mi, t.s, frac);
-        break;
-    default:
-        *outlen = (size_t)snprintf(out, cap, "%04d-%02d-%02dT%02d:%02d:%02d%s%s", t.y, t.mo, t.d,
-                                   t.h, t.mi, t.s, frac, t.has_tz ? "Z" : "");
+    /* written by hand: snprintf was a fifth of a load's CPU time on a file with a datetime */
+    char tmp[64], *o = tmp;
+    size_t nf = strlen(t.frac);
+    if (type != SL_TYPE_TIME) {
+        o = put_digits(o, t.y, 4);
+        *o++ = '-';
+        o = put_digits(o, t.mo, 2);
+        *o++ = '-';
+        o = put_digits(o, t.d, 2);
     }
+    if (type != SL_TYPE_DATE) {
+        if (type != SL_TYPE_TIME) *o++ = 'T';
+        o = put_digits(o, t.h, 2);
+        *o++ = ':';
+        o = put_digits(o, t.mi, 2);
+        *o++ = ':';
+        o = put_digits(o, t.s, 2);
+        if (nf) {
+            if (nf > 18) nf = 18;
+            *o++ = '.';
+            memcpy(o, t.frac, nf);
+            o += nf;
+        }
+        if (type != SL_TYPE_TIME && t.has_tz) *o++ = 'Z';
+    }
+    *outlen = (size_t)(o - tmp);
+    if (*outlen >= cap) return -1;
+    memcpy(out, tmp, *outlen);
+    out[*outlen] = 0;
     return *outlen < cap ? 0 : -1;
 }
 

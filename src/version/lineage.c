@@ -49,7 +49,7 @@ static void node_id(struct sl_buf *b, const char *kind, const char *name, int64_
                 sl_buf_addf(b, "_%02x", (unsigned char)c);
         }
     else
-        sl_buf_addf(b, "%lld", (long long)n);
+        sl_buf_add_i64(b, n);
 }
 
 /* A label inside double quotes: DOT escapes " and \; Mermaid takes #quot;. */
@@ -227,7 +227,7 @@ struct row_search {
 static void value_text(struct sl_buf *b, const struct sl_value *v)
 {
     switch (v->type) {
-    case SL_V_INT: sl_buf_addf(b, "%lld", (long long)v->u.i); break;
+    case SL_V_INT: sl_buf_add_i64(b, v->u.i); break;
     case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
     case SL_V_TEXT: sl_buf_add(b, v->u.s, v->len); break;
     case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;

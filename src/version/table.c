@@ -52,7 +52,7 @@ void sl__table_free(struct sl__table *t)
 void sl__value_json(struct sl_buf *b, const struct sl_value *v)
 {
     switch (v->type) {
-    case SL_V_INT: sl_buf_addf(b, "%lld", (long long)v->u.i); break;
+    case SL_V_INT: sl_buf_add_i64(b, v->u.i); break;
     case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
     case SL_V_TEXT: sl_buf_json_str(b, v->u.s, v->len); break;
     case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
