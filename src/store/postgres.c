@@ -4,10 +4,12 @@
  * source in a configurable schema (public by default). docs/storage.md describes the layout.
  *
  * A load is one transaction on one connection from the pool. Rows go in with COPY ... FROM
- * STDIN (text format), one COPY per table per batch; keyed sources COPY into a temporary
- * staging table and upsert from it with INSERT ... ON CONFLICT. Loads of one source are
- * serialized with a session advisory lock taken when the load looks at the source's state (so
- * that a second process waits, then finds the input loaded) and released when the load ends.
+ * STDIN, one COPY per table per batch; keyed sources COPY into a temporary staging table and
+ * upsert from it with INSERT ... ON CONFLICT. The bronze partitions a load creates are written
+ * by a second connection meanwhile and attached in the load's transaction (struct part). Loads of
+ * one source are serialized with a session advisory lock taken when the load looks at the source's
+ * state (so that a second process waits, then finds the input loaded) and released when the load
+ * ends.
  *
  * Identifiers are always double-quoted; values always travel as parameters or COPY data.
  */
@@ -26,10 +28,13 @@
 #include "sluice/stream.h"
 #include "sluice/store.h"
 #include "store/migrations.h"
+#include "store/pgworker.h"
 
 /* pg_advisory_lock(LOCK_CLASS, hashtext(source)): "slce" */
 #define LOCK_CLASS   1936483173
 #define LOCK_MIGRATE 1
+
+#define PG_EPOCH_DAYS 10957 /* 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01 */
 
 struct pg_db {
     struct sl_db base;
@@ -39,6 +44,7 @@ struct pg_db {
     char *silver; /* schema of silver tables */
     char *locked; /* the source whose advisory lock this session holds, or NULL */
     int gin;      /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
+    int parallel; /* a second connection writes a load's new bronze partitions (default on) */
     struct pg_load *open_load;
     /* silver_lookup: column types of looked-up tables (reset when a load or change starts or
      * ends) and the statements used meanwhile (each made its index once) */
@@ -75,12 +81,21 @@ struct pg_db {
 
 /* A load's state while its transaction is open (sl_load.priv). */
 /* A bronze partition a load writes to. One that this load creates is a standalone table until
- * the load commits: its rows go in without the B-tree indexes, which are built once at the end
- * (a sorted build), and it is then attached to bronze.NAME, its CHECK constraint sparing the
- * scan. Measured on 1M rows: COPY with identity and both B-trees maintained 17.9 s, plain 7.0 s. */
+ * the load commits: its rows go in without indexes, which are built once at the end (sorted
+ * builds), and it is then attached to bronze.NAME, its CHECK constraint sparing the scan.
+ * Measured on 1M rows: COPY with identity and both B-trees maintained 17.9 s, plain 7.0 s; on
+ * 3M rows a GIN index took 6.1 s more as a pending list filled during COPY, 3.8 s built after.
+ *
+ * New partitions are written by a second connection (the worker, pgworker.h) while this one
+ * writes silver, so that the server parses bronze's JSONB and stores silver at the same time.
+ * The worker commits its tables before the load commits; the load makes them part of bronze
+ * (ATTACH) in its own transaction, so bronze.NAME shows them with the load or not at all. A
+ * load that fails after the worker committed leaves standalone tables behind: it drops them,
+ * and so does the next load of the source if it could not (orphans, begin). */
 struct part {
     char key[8]; /* "2026-01", or "" for the default partition */
     int is_new;
+    int on_worker;      /* created and written by the worker */
     struct sl_buf copy; /* this batch's rows for it */
 };
 
@@ -89,6 +104,9 @@ struct pg_load {
     int keyed;
     struct part *parts; /* bronze partitions this load writes to */
     size_t nparts, capparts;
+    int bronze_new;         /* bronze.NAME is created by this load (the worker cannot see it) */
+    struct sl__pgw *worker; /* writes the new partitions, or NULL */
+    int worker_committed;   /* the worker's tables are committed, standalone */
     const char *source;
     struct sl_buf copy_bronze, copy_silver, sql_silver, sql_silver_bin, sql_upsert, err;
     size_t nfields;
@@ -132,44 +150,9 @@ static void silver_ident(struct pg_db *d, struct sl_buf *b, const char *source)
     sql_ident(b, source);
 }
 
-/* The first line of a libpq message, without its trailing newline. */
-static char *msg_line(const char *m)
-{
-    size_t n = 0;
-    if (!m) m = "";
-    if (!strncmp(m, "ERROR:  ", 8)) m += 8;
-    while (m[n] && m[n] != '\n') n++;
-    return sl_xstrndup(m, n);
-}
-
 static int pg_error(struct pg_db *d, PGresult *r, const char *doing, struct sl_error *err)
 {
-    char *m;
-    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    int rc;
-
-    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    const char *text = primary ? primary : PQerrorMessage(d->c);
-    /* libpq may notice the lost connection only at the next read: its own message (no
-     * SQLSTATE) or the server's shutdown (57P0x) says it first */
-    if (PQstatus(d->c) == CONNECTION_BAD || (state && !strncmp(state, "57P0", 4)) ||
-        (!state && text &&
-         (strstr(text, "server closed the connection") ||
-          strstr(text, "no connection to the server")))) {
-        char *why = msg_line(text);
-        m = sl_xasprintf("the connection to the server was lost (%s)", why);
-        free(why);
-    } else
-        m = msg_line(primary ? primary : PQerrorMessage(d->c));
-    for (char *p = m; *p; p++)
-        if (*p == '\n') *p = ' ';
-    {
-        size_t n = strlen(m);
-        while (n && (m[n - 1] == ' ' || m[n - 1] == '\n')) m[--n] = 0;
-    }
-    rc = sl_error_set(err, SL_EDB, "%s: %s: %s", d->where, doing, m);
-    free(m);
-    return rc;
+    return sl__pg_error(d->c, d->where, r, doing, err);
 }
 
 /* Runs sql with text parameters; *out gets the result when rows are wanted. */
@@ -259,24 +242,6 @@ static void copy_text(struct sl_buf *b, const char *p, size_t n)
     sl_buf_add(b, p + start, n - start);
 }
 
-static void copy_i64(struct sl_buf *b, int64_t v)
-{
-    char t[24];
-    int n = snprintf(t, sizeof t, "%lld", (long long)v);
-    sl_buf_add(b, t, (size_t)n);
-}
-
-static void copy_bytea(struct sl_buf *b, const unsigned char *p, size_t n)
-{
-    static const char hex[] = "0123456789abcdef";
-    sl_buf_grow(b, 2 * n + 4);
-    sl_buf_add(b, "\\\\x", 3);
-    for (size_t i = 0; i < n; i++) {
-        b->p[b->len++] = hex[p[i] >> 4];
-        b->p[b->len++] = hex[p[i] & 15];
-    }
-}
-
 /* Can PostgreSQL's jsonb hold this JSON text? Not \u0000 nor a lone surrogate escape. */
 static int jsonb_safe(const char *p, size_t n)
 {
@@ -359,19 +324,19 @@ static int ts_parse(const char *p, size_t n, int64_t *secs, int *usec, char frac
     return 0;
 }
 
-static int ts_utc(const char *p, size_t n, char out[48], char month[8])
+/* A source timestamp as PostgreSQL's timestamptz (microseconds since 2000-01-01 UTC) and the
+ * UTC month "YYYY-MM" of its partition; -1 when it is not one (years 1 to 9999). */
+static int ts_utc(const char *p, size_t n, int64_t *pg_usec, char month[8])
 {
-    int64_t t, days, rest, yy;
+    int64_t t, days, yy;
     int usec, m2, d2;
     char frac[8];
 
     if (ts_parse(p, n, &t, &usec, frac)) return -1;
     days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    rest = t - days * 86400;
     sl_civil_from_days(days, &yy, &m2, &d2);
     if (yy < 1 || yy > 9999) return -1;
-    snprintf(out, 48, "%04lld-%02d-%02d %02d:%02d:%02d%s%s+00", (long long)yy, m2, d2,
-             (int)(rest / 3600), (int)(rest / 60 % 60), (int)(rest % 60), frac[0] ? "." : "", frac);
+    *pg_usec = (t - (int64_t)PG_EPOCH_DAYS * 86400) * 1000000 + usec;
     snprintf(month, 8, "%04lld-%02d", (long long)yy, m2);
     return 0;
 }
@@ -379,34 +344,57 @@ static int ts_utc(const char *p, size_t n, char out[48], char month[8])
 /* ---- COPY binary format (silver) ---------------------------------------------------------- */
 
 /*
- * Silver travels in COPY's binary format: measured on 1M rows of 6 typed columns, the server
- * takes ~35% less time for it than for text (no number or date parsing). Bronze stays text:
- * jsonb parses its JSON text either way, and there binary measured the same.
+ * Both layers travel in COPY's binary format: measured on 1M rows of 6 typed columns, the
+ * server takes ~35% less time for silver in binary than in text (no number or date parsing);
+ * for bronze's 3M flights rows 6.0 s against 6.8 s (jsonb parses its JSON text either way, but
+ * the numbers and the escaping of the raw record go).
  */
-#define PG_EPOCH_DAYS 10957 /* 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01 */
+
+/* Room for n more bytes (and the NUL): the writers below run a few times per value, so they
+ * fill the buffer in place rather than call sl_buf_add (measured: an eighth of the client's
+ * time went to sl_buf_add's calls for 4 bytes each). */
+static inline char *room(struct sl_buf *b, size_t n)
+{
+    if (b->len + n + 1 > b->cap) sl_buf_grow(b, n);
+    char *o = b->p + b->len;
+    b->len += n;
+    b->p[b->len] = 0;
+    return o;
+}
+
+static inline void put32(char *o, uint32_t v)
+{
+    o[0] = (char)(v >> 24);
+    o[1] = (char)(v >> 16);
+    o[2] = (char)(v >> 8);
+    o[3] = (char)v;
+}
 
 static void be16(struct sl_buf *b, uint16_t v)
 {
-    char t[2] = {(char)(v >> 8), (char)v};
-    sl_buf_add(b, t, 2);
+    char *o = room(b, 2);
+    o[0] = (char)(v >> 8);
+    o[1] = (char)v;
 }
 
 static void be32(struct sl_buf *b, uint32_t v)
 {
-    char t[4] = {(char)(v >> 24), (char)(v >> 16), (char)(v >> 8), (char)v};
-    sl_buf_add(b, t, 4);
+    put32(room(b, 4), v);
 }
 
 static void be64(struct sl_buf *b, uint64_t v)
 {
-    be32(b, (uint32_t)(v >> 32));
-    be32(b, (uint32_t)v);
+    char *o = room(b, 8);
+    put32(o, (uint32_t)(v >> 32));
+    put32(o + 4, (uint32_t)v);
 }
 
 static void bin_i64(struct sl_buf *b, int64_t v)
 {
-    be32(b, 8);
-    be64(b, (uint64_t)v);
+    char *o = room(b, 12);
+    put32(o, 8);
+    put32(o + 4, (uint32_t)((uint64_t)v >> 32));
+    put32(o + 8, (uint32_t)v);
 }
 
 static void bin_f64(struct sl_buf *b, double d)
@@ -419,8 +407,9 @@ static void bin_f64(struct sl_buf *b, double d)
 
 static void bin_text(struct sl_buf *b, const char *p, size_t n)
 {
-    be32(b, (uint32_t)n);
-    sl_buf_add(b, p, n);
+    char *o = room(b, 4 + n);
+    put32(o, (uint32_t)n);
+    memcpy(o + 4, p, n);
 }
 
 /* hh:mm[:ss[.ffffff]] as microseconds since midnight, or -1 */
@@ -553,9 +542,22 @@ static int int_param(const char *url, const char *key, const char *v, int *out,
     return 0;
 }
 
+static int bool_param(const char *where, const char *key, const char *v, int *out,
+                      struct sl_error *err)
+{
+    if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
+        *out = 1;
+    else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0"))
+        *out = 0;
+    else
+        return sl_error_set(err, SL_ECONFIG, "%s: %s=%s: expected on or off", where, key, v);
+    return 0;
+}
+
 /*
- * Splits the URL's query parameters: sluice's own (silver_schema, pool_size,
- * statement_timeout, connect_retries, retry_backoff) set d and o; the others stay for libpq.
+ * Splits the URL's query parameters: sluice's own (silver_schema, bronze_gin, parallel,
+ * pool_size, statement_timeout, connect_retries, retry_backoff) set d and o; the others stay
+ * for libpq.
  */
 static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o, char **conninfo,
                      struct sl_error *err)
@@ -595,13 +597,9 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
             free(d->silver);
             d->silver = sl_xstrdup(v);
         } else if (!strcmp(kv, "bronze_gin")) {
-            if (!strcmp(v, "on") || !strcmp(v, "true") || !strcmp(v, "1"))
-                d->gin = 1;
-            else if (!strcmp(v, "off") || !strcmp(v, "false") || !strcmp(v, "0"))
-                d->gin = 0;
-            else
-                rc = sl_error_set(err, SL_ECONFIG, "%s: bronze_gin=%s: expected on or off",
-                                  d->where, v);
+            rc = bool_param(d->where, kv, v, &d->gin, err);
+        } else if (!strcmp(kv, "parallel")) {
+            rc = bool_param(d->where, kv, v, &d->parallel, err);
         } else if (!strcmp(kv, "pool_size")) {
             rc = int_param(d->where, kv, v, &o->size, err);
         } else if (!strcmp(kv, "statement_timeout")) {
@@ -700,6 +698,7 @@ static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
     d->base.url = sl_xstrdup(url);
     d->silver = sl_xstrdup("public");
     d->gin = 1;
+    d->parallel = 1;
     rc = parse_url(d, url, &o, &conninfo, err);
     if (rc < 0) goto out;
     d->pool = sl_pg_pool_new(conninfo, &o);
@@ -923,34 +922,55 @@ static int relation_exists(struct pg_db *d, const char *qualified, struct sl_err
     return rc;
 }
 
-static int create_bronze(struct pg_db *d, const char *source, struct sl_error *err)
+/* The columns of a bronze table, in parentheses. A partition made by the worker for a bronze
+ * table this load creates cannot copy it (LIKE): both come from here, the CHECK's name too, as
+ * ATTACH wants the partition to have the parent's constraints by name. */
+static void bronze_columns(struct sl_buf *b, const char *extra)
+{
+    /* raw_id: load_id * 2^32 + row_num, unique without a sequence (a sequence's nextval per
+     * row cost ~40% of a plain COPY) */
+    sl_buf_adds(b, "(raw_id BIGINT NOT NULL, load_id BIGINT NOT NULL, "
+                   "row_num BIGINT NOT NULL, line BIGINT, byte_offset BIGINT, "
+                   "source_timestamp TIMESTAMPTZ, validation_status TEXT NOT NULL, errors JSONB, "
+                   "raw_data JSONB, raw_bytes BYTEA, "
+                   "ingested_at TIMESTAMPTZ NOT NULL DEFAULT now(), "
+                   "CONSTRAINT sluice_validation_status "
+                   "CHECK (validation_status IN ('valid','warning','invalid'))");
+    if (extra) {
+        sl_buf_adds(b, ", ");
+        sl_buf_adds(b, extra);
+    }
+    sl_buf_addc(b, ')');
+}
+
+/* The GIN index of a bronze table: jsonb_path_ops answers containment (@>) with a smaller
+ * index. Rows of later loads go to its pending list (a cheap append; autovacuum merges it):
+ * measured on 1M rows, COPY took 46 s with a GIN index merged as rows arrive, 13 s with the
+ * large pending list, 8 s without the index. */
+static void bronze_gin(struct sl_buf *b, const char *table)
+{
+    sl_buf_adds(b, "CREATE INDEX ON ");
+    sl_buf_adds(b, table);
+    sl_buf_adds(b, " USING gin (raw_data jsonb_path_ops) WITH (fastupdate = on, "
+                   "gin_pending_list_limit = 2097151); ");
+}
+
+/* bronze.SOURCE, unless it exists (*created = 0). */
+static int create_bronze(struct pg_db *d, const char *source, int *created, struct sl_error *err)
 {
     struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT;
     int rc;
 
+    *created = 0;
     bronze_ident(&name, source);
     rc = relation_exists(d, name.p, err);
     if (rc != 0) goto out; /* exists (1), or an error */
+    *created = 1;
     sl_buf_adds(&sql, "CREATE TABLE ");
     sl_buf_adds(&sql, name.p);
-    /* raw_id: load_id * 2^32 + row_num, unique without a sequence (a sequence's nextval per
-     * row cost ~40% of a plain COPY) */
-    sl_buf_adds(&sql, "(raw_id BIGINT NOT NULL, load_id BIGINT NOT NULL, "
-                      "row_num BIGINT NOT NULL, line BIGINT, byte_offset BIGINT, "
-                      "source_timestamp TIMESTAMPTZ, validation_status TEXT NOT NULL "
-                      "CHECK (validation_status IN ('valid','warning','invalid')), errors JSONB, "
-                      "raw_data JSONB, raw_bytes BYTEA, "
-                      "ingested_at TIMESTAMPTZ NOT NULL DEFAULT now()) "
-                      "PARTITION BY RANGE (source_timestamp); ");
-    if (d->gin) {
-        /* A load's new keys go to the GIN pending list (a cheap append) and autovacuum merges
-         * them later: measured on 1M bronze rows, COPY took 46 s with a GIN index merged as
-         * rows arrive, 13 s with the large pending list, 8 s without the index. */
-        sl_buf_adds(&sql, "CREATE INDEX ON ");
-        sl_buf_adds(&sql, name.p);
-        sl_buf_adds(&sql, " USING gin (raw_data jsonb_path_ops) WITH (fastupdate = on, "
-                          "gin_pending_list_limit = 2097151); ");
-    }
+    bronze_columns(&sql, NULL);
+    sl_buf_adds(&sql, " PARTITION BY RANGE (source_timestamp); ");
+    if (d->gin) bronze_gin(&sql, name.p);
     sl_buf_adds(&sql, "CREATE INDEX ON ");
     sl_buf_adds(&sql, name.p);
     sl_buf_adds(&sql, " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
@@ -983,11 +1003,39 @@ static void part_bounds(struct sl_buf *b, const char *key)
     sl_buf_addf(b, "'%04d-%02d-01 00:00:00+00'", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
 }
 
+/* The worker of the load: started with its first new partition, on a second connection of the
+ * pool when one is free (otherwise this connection does all). */
+static struct sl__pgw *load_worker(struct pg_db *d, struct pg_load *L)
+{
+    struct sl_pg_pool_stats st;
+    struct sl_error e = {0, ""};
+    PGconn *c;
+
+    if (L->worker || !d->parallel) return L->worker;
+    sl_pg_pool_stats(d->pool, &st);
+    if (st.in_use >= st.size) return NULL;
+    if (!(c = sl_pg_pool_acquire(d->pool, &e))) {
+        sl_log(SL_LOG_DEBUG, "%s: no second connection (%s): one writes all", d->where, e.msg);
+        d->parallel = 0; /* not again for every partition */
+        return NULL;
+    }
+    L->worker = sl__pgw_start(c, d->where);
+    if (!L->worker) {
+        sl_pg_pool_release(d->pool, c, 0);
+        return NULL;
+    }
+    /* an error shows at the worker's next statement */
+    (void)sl__pgw_exec(L->worker, "BEGIN", "starting the bronze writer", &e);
+    return L->worker;
+}
+
 /* The partition for key ("YYYY-MM" or "" for rows without a timestamp): its index in L->parts.
- * One that does not exist yet is created standalone (attached at commit, attach_parts). */
+ * One that does not exist yet is created standalone (attached at commit, attach_parts), by the
+ * worker when there is one. */
 static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, struct sl_error *err)
 {
-    struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT;
+    struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT, check = SL_BUF_INIT;
+    struct sl__pgw *w = NULL;
     struct part *pt;
     int rc;
 
@@ -997,29 +1045,29 @@ static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, str
     rc = relation_exists(d, name.p, err);
     if (rc < 0) goto out;
     if (rc == 0) {
-        sl_buf_adds(&sql, "CREATE TABLE ");
-        sl_buf_adds(&sql, name.p);
-        sl_buf_adds(&sql, " (LIKE ");
-        bronze_ident(&sql, L->source);
-        sl_buf_adds(&sql, " INCLUDING DEFAULTS INCLUDING CONSTRAINTS, CHECK (");
+        sl_buf_adds(&check, "CHECK (");
         if (key[0]) {
-            sl_buf_adds(&sql, "source_timestamp IS NOT NULL AND source_timestamp >= ");
-            part_bounds(&sql, key);
+            sl_buf_adds(&check, "source_timestamp IS NOT NULL AND source_timestamp >= ");
+            part_bounds(&check, key);
         } else {
             /* only rows without a timestamp: adding a month need not scan it either */
-            sl_buf_adds(&sql, "source_timestamp IS NULL");
+            sl_buf_adds(&check, "source_timestamp IS NULL");
         }
-        sl_buf_adds(&sql, "))");
-        if (d->gin) {
-            /* A load's keys go to the GIN pending list (a cheap append) and autovacuum merges
-             * them later: measured on 1M bronze rows, COPY took 46 s with the GIN index
-             * merged as rows arrive, 13 s with the large pending list, 8 s without it. */
-            sl_buf_adds(&sql, "; CREATE INDEX ON ");
-            sl_buf_adds(&sql, name.p);
-            sl_buf_adds(&sql, " USING gin (raw_data jsonb_path_ops) WITH (fastupdate = on, "
-                              "gin_pending_list_limit = 2097151)");
+        sl_buf_addc(&check, ')');
+        sl_buf_adds(&sql, "CREATE TABLE ");
+        sl_buf_adds(&sql, name.p);
+        w = load_worker(d, L);
+        if (w && L->bronze_new) {
+            bronze_columns(&sql, check.p); /* the worker cannot see the new bronze.NAME */
+        } else {
+            sl_buf_adds(&sql, " (LIKE ");
+            bronze_ident(&sql, L->source);
+            sl_buf_adds(&sql, " INCLUDING DEFAULTS INCLUDING CONSTRAINTS, ");
+            sl_buf_adds(&sql, check.p);
+            sl_buf_addc(&sql, ')');
         }
-        rc = exec(d, sql.p, "creating a bronze partition", err);
+        rc = w ? sl__pgw_exec(w, sql.p, "creating a bronze partition", err)
+               : exec(d, sql.p, "creating a bronze partition", err);
         if (rc < 0) goto out;
     }
     if (L->nparts == L->capparts) {
@@ -1030,20 +1078,39 @@ static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, str
     memset(pt, 0, sizeof *pt);
     snprintf(pt->key, sizeof pt->key, "%s", key);
     pt->is_new = rc == 0;
+    pt->on_worker = w != NULL;
     pt->copy = (struct sl_buf)SL_BUF_INIT;
     rc = (int)L->nparts++;
 out:
     sl_buf_free(&sql);
     sl_buf_free(&name);
+    sl_buf_free(&check);
     return rc;
 }
 
-/* At commit: the B-tree indexes of the partitions this load created, then ATTACH. */
+/* At commit: the indexes of the partitions this load created, then ATTACH. The worker's tables
+ * are committed first; it builds their GIN indexes while this connection builds the B-trees
+ * (both take SHARE locks), then this load attaches them. */
 static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err)
 {
     struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT;
     int rc = 0;
 
+    if (L->worker) {
+        rc = sl__pgw_exec(L->worker, "COMMIT", "committing the new bronze partitions", err);
+        if (rc == 0) rc = sl__pgw_wait(L->worker, err);
+        if (rc == 0) L->worker_committed = 1;
+    }
+    for (size_t i = 0; i < L->nparts && rc == 0 && d->gin; i++) {
+        const struct part *pt = &L->parts[i];
+        if (!pt->is_new) continue;
+        sl_buf_reset(&sql);
+        sl_buf_reset(&name);
+        bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
+        bronze_gin(&sql, name.p);
+        rc = pt->on_worker ? sl__pgw_exec(L->worker, sql.p, "indexing a bronze partition", err)
+                           : exec(d, sql.p, "indexing a bronze partition", err);
+    }
     for (size_t i = 0; i < L->nparts && rc == 0; i++) {
         const struct part *pt = &L->parts[i];
         if (!pt->is_new) continue;
@@ -1055,7 +1122,17 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
         sl_buf_adds(&sql,
                     " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
         sl_buf_adds(&sql, name.p);
-        sl_buf_adds(&sql, " (load_id, row_num); ALTER TABLE ");
+        sl_buf_adds(&sql, " (load_id, row_num)");
+        rc = exec(d, sql.p, "indexing a bronze partition", err);
+    }
+    if (rc == 0 && L->worker) rc = sl__pgw_wait(L->worker, err);
+    for (size_t i = 0; i < L->nparts && rc == 0; i++) {
+        const struct part *pt = &L->parts[i];
+        if (!pt->is_new) continue;
+        sl_buf_reset(&sql);
+        sl_buf_reset(&name);
+        bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
+        sl_buf_adds(&sql, "ALTER TABLE ");
         bronze_ident(&sql, L->source);
         sl_buf_adds(&sql, " ATTACH PARTITION ");
         sl_buf_adds(&sql, name.p);
@@ -1199,10 +1276,67 @@ static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L
     return rc;
 }
 
+/* Ends the load's worker and gives its connection back; failed: what it runs is cancelled. */
+static void stop_worker(struct pg_db *d, struct pg_load *L, int failed)
+{
+    if (!L->worker) return;
+    sl_pg_pool_release(d->pool, sl__pgw_stop(L->worker, failed), 0);
+    L->worker = NULL;
+}
+
+/* After a failed load's transaction: the tables its worker committed. */
+static void drop_worker_tables(struct pg_db *d, struct pg_load *L)
+{
+    struct sl_buf sql = SL_BUF_INIT;
+
+    if (!L->worker_committed || PQstatus(d->c) != CONNECTION_OK) return;
+    for (size_t i = 0; i < L->nparts; i++) {
+        if (!L->parts[i].on_worker) continue;
+        sl_buf_adds(&sql, "DROP TABLE IF EXISTS ");
+        bronze_sub_ident(&sql, L->source, L->parts[i].key[0] ? L->parts[i].key : "default");
+        sl_buf_adds(&sql, "; ");
+    }
+    /* best effort: the next load of the source drops what is left (drop_orphans) */
+    if (sql.len) PQclear(PQexec(d->c, sql.p));
+    sl_buf_free(&sql);
+}
+
+/* Standalone tables bronze."SOURCE@..." that a failed load's worker committed and nobody
+ * dropped (the process was killed, the connection lost): called under the source's lock,
+ * outside a transaction. */
+static int drop_orphans(struct pg_db *d, const char *source, struct sl_error *err)
+{
+    const char *p[] = {source};
+    struct sl_buf sql = SL_BUF_INIT;
+    PGresult *r;
+    int rc;
+
+    rc = q(d,
+           "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n "
+           "ON n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relkind = 'r' AND NOT "
+           "c.relispartition AND left(c.relname, length($1) + 1) = $1 || '@'",
+           1, p, &r, "looking for tables of failed loads", err);
+    if (rc < 0) return rc;
+    for (int i = 0; i < PQntuples(r); i++) {
+        sl_buf_adds(&sql, "DROP TABLE ");
+        sl_buf_adds(&sql, PQgetvalue(r, i, 0));
+        sl_buf_adds(&sql, "; ");
+    }
+    if (sql.len) {
+        sl_log(SL_LOG_INFO, "%s: dropping %d bronze table(s) a failed load left behind", source,
+               PQntuples(r));
+        rc = exec(d, sql.p, "dropping tables of failed loads", err);
+    }
+    PQclear(r);
+    sl_buf_free(&sql);
+    return rc;
+}
+
 static void free_load_state(struct pg_db *d, struct sl_load *load)
 {
     struct pg_load *L = load->priv;
     if (!L) return;
+    stop_worker(d, L, 1);
     for (size_t i = 0; i < L->nparts; i++) sl_buf_free(&L->parts[i].copy);
     free(L->parts);
     sl_buf_free(&L->copy_bronze);
@@ -1309,6 +1443,8 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
         return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->where, load->source);
     if ((rc = ensure_conn(d, err))) return rc;
     if ((rc = lock_source(d, load->source, err))) return rc;
+    /* before the load's transaction: its worker must be able to make the same tables */
+    if ((rc = drop_orphans(d, load->source, err))) return rc;
     if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
 
     lookup_tables_reset(d);
@@ -1322,7 +1458,7 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     if (load->bronze_only) {
         /* a load that failed its quality thresholds: bronze and its catalog row only; the
          * source's schema and silver stay as they were */
-        rc = create_bronze(d, load->source, err);
+        rc = create_bronze(d, load->source, &L->bronze_new, err);
         if (rc == 0) rc = insert_load_row(d, load, "failed", 0, sl_buf_str(&schema), err);
         if (rc == 0) rc = prepare_load(d, load, L, err);
         goto out;
@@ -1336,7 +1472,7 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
                "updated = excluded.updated",
                5, p, NULL, "recording the source", err);
     }
-    if (rc == 0) rc = create_bronze(d, load->source, err);
+    if (rc == 0) rc = create_bronze(d, load->source, &L->bronze_new, err);
     if (rc == 0) rc = create_silver(d, load, err);
     if (rc == 0) rc = insert_load_row(d, load, "committed", 1, sl_buf_str(&schema), err);
     if (rc == 0) rc = prepare_load(d, load, L, err);
@@ -1366,69 +1502,85 @@ static void issues_json(struct sl_buf *b, const struct sl_issue *i)
     sl_buf_addc(b, ']');
 }
 
-/* The partition key of a row: "YYYY-MM" of its source timestamp (ts gets the UTC value), or
- * "" when it has none. */
-static void row_part(const struct pg_load *L, const struct sl_row *r, char ts[48], char key[8])
+/* The partition key of a row: "YYYY-MM" of its source timestamp (*ts gets it as timestamptz),
+ * or "" when it has none. */
+static void row_part(const struct pg_load *L, const struct sl_row *r, int64_t *ts, char key[8])
 {
     key[0] = 0;
-    ts[0] = 0;
     if (L->ts_field >= 0 && r->values && r->values[L->ts_field].type == SL_V_TEXT &&
-        ts_utc(r->values[L->ts_field].u.s, r->values[L->ts_field].len, ts, key) != 0) {
+        ts_utc(r->values[L->ts_field].u.s, r->values[L->ts_field].len, ts, key) != 0)
         key[0] = 0;
-        ts[0] = 0;
-    }
 }
 
-/* One bronze row as a COPY text line. */
-static void bronze_line(struct pg_load *L, struct sl_buf *b, int64_t load_id,
-                        const struct sl_row *r, const char *ts)
+static void bin_null(struct sl_buf *b)
+{
+    be32(b, 0xffffffffu);
+}
+
+/* jsonb in binary: a version byte, then the JSON text */
+static void bin_jsonb(struct sl_buf *b, const char *p, size_t n)
+{
+    char *o = room(b, 5 + n);
+    put32(o, (uint32_t)n + 1);
+    o[4] = 1;
+    memcpy(o + 5, p, n);
+}
+
+static void copy_bin_header(struct sl_buf *b)
+{
+    sl_buf_add(b, "PGCOPY\n\377\r\n\0", 11);
+    be32(b, 0); /* flags */
+    be32(b, 0); /* header extension */
+}
+
+#define BRONZE_COLUMNS                                                                            \
+    "(raw_id, load_id, row_num, line, byte_offset, source_timestamp, validation_status, errors, " \
+    "raw_data, raw_bytes)"
+
+/* One bronze row in COPY's binary format, BRONZE_COLUMNS; the key of its partition is not "" when
+ * it has the timestamp ts. */
+static void bronze_row(struct pg_load *L, struct sl_buf *b, int64_t load_id, const struct sl_row *r,
+                       const char *key, int64_t ts)
 {
     int status = r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID;
 
-    copy_i64(b, load_id * 4294967296LL + r->num);
-    sl_buf_addc(b, '\t');
-    copy_i64(b, load_id);
-    sl_buf_addc(b, '\t');
-    copy_i64(b, r->num);
-    sl_buf_addc(b, '\t');
+    be16(b, 10);
+    bin_i64(b, load_id * 4294967296LL + r->num);
+    bin_i64(b, load_id);
+    bin_i64(b, r->num);
     if (r->line > 0)
-        copy_i64(b, r->line);
+        bin_i64(b, r->line);
     else
-        sl_buf_add(b, "\\N", 2);
-    sl_buf_addc(b, '\t');
-    copy_i64(b, r->offset);
-    sl_buf_addc(b, '\t');
-    if (ts[0])
-        sl_buf_adds(b, ts);
+        bin_null(b);
+    bin_i64(b, r->offset);
+    if (key[0])
+        bin_i64(b, ts);
     else
-        sl_buf_add(b, "\\N", 2);
-    sl_buf_addc(b, '\t');
-    sl_buf_adds(b, row_status[status]);
-    sl_buf_addc(b, '\t');
+        bin_null(b);
+    bin_text(b, row_status[status], strlen(row_status[status]));
     if (r->issues) {
         issues_json(&L->err, r->issues);
-        copy_text(b, L->err.p, L->err.len);
+        bin_jsonb(b, L->err.p, L->err.len);
     } else {
-        sl_buf_add(b, "\\N", 2);
+        bin_null(b);
     }
-    sl_buf_addc(b, '\t');
     /* raw_data: JSON records and text that could not be parsed (as a JSON string);
      * raw_bytes: what jsonb cannot hold as received (bytes that are not UTF-8, \u0000) */
     if (!r->raw) {
-        sl_buf_adds(b, "\\N\t\\N");
+        bin_null(b);
+        bin_null(b);
     } else if (r->raw_kind == SL_RAW_JSON && jsonb_safe(r->raw, r->raw_len)) {
-        copy_text(b, r->raw, r->raw_len);
-        sl_buf_adds(b, "\t\\N");
+        bin_jsonb(b, r->raw, r->raw_len);
+        bin_null(b);
     } else if (r->raw_kind == SL_RAW_TEXT && !memchr(r->raw, 0, r->raw_len)) {
         sl_buf_reset(&L->err);
         sl_buf_json_str(&L->err, r->raw, r->raw_len);
-        copy_text(b, L->err.p, L->err.len);
-        sl_buf_adds(b, "\t\\N");
+        bin_jsonb(b, L->err.p, L->err.len);
+        bin_null(b);
     } else {
-        sl_buf_adds(b, "\\N\t");
-        copy_bytea(b, (const unsigned char *)r->raw, r->raw_len);
+        bin_null(b);
+        bin_text(b, r->raw, r->raw_len); /* bytea in binary: the bytes */
     }
-    sl_buf_addc(b, '\n');
 }
 
 static void silver_line(struct sl_buf *b, const struct sl_row *r, size_t n, int64_t load_id)
@@ -1440,7 +1592,7 @@ static void silver_line(struct sl_buf *b, const struct sl_row *r, size_t n, int6
             continue;
         }
         switch (v->type) {
-        case SL_V_INT: copy_i64(b, v->u.i); break;
+        case SL_V_INT: sl_buf_add_i64(b, v->u.i); break;
         /* the same text as in binary: "true" also reads as a boolean, and the shortest
          * exact form of a double reads back as the same double */
         case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
@@ -1450,9 +1602,9 @@ static void silver_line(struct sl_buf *b, const struct sl_row *r, size_t n, int6
         }
         sl_buf_addc(b, '\t');
     }
-    copy_i64(b, load_id);
+    sl_buf_add_i64(b, load_id);
     sl_buf_addc(b, '\t');
-    copy_i64(b, r->num);
+    sl_buf_add_i64(b, r->num);
     sl_buf_addc(b, '\n');
 }
 
@@ -1476,9 +1628,7 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
 
     (void)source;
     sl_buf_reset(c);
-    sl_buf_add(c, "PGCOPY\n\377\r\n\0", 11);
-    be32(c, 0); /* flags */
-    be32(c, 0); /* header extension */
+    copy_bin_header(c);
     for (size_t i = 0; i < b->nrows && bin; i++) {
         const struct sl_row *row = &b->rows[i];
         if (row->status == SL_ROW_INVALID) continue;
@@ -1524,24 +1674,32 @@ static int pg_write(struct sl_db *db, struct sl_load *load, const struct sl_batc
     if (!L) return not_open(d, err);
     for (size_t i = 0; i < L->nparts; i++) sl_buf_reset(&L->parts[i].copy);
     for (size_t i = 0; i < b->nrows && rc == 0; i++) {
-        char ts[48], key[8];
+        char key[8];
+        int64_t ts = 0;
         long k;
-        row_part(L, &b->rows[i], ts, key);
+        row_part(L, &b->rows[i], &ts, key);
         if ((k = ensure_part(d, L, key, err)) < 0) {
             rc = (int)k;
             break;
         }
-        bronze_line(L, &L->parts[k].copy, load->id, &b->rows[i], ts);
+        if (!L->parts[k].copy.len) copy_bin_header(&L->parts[k].copy);
+        bronze_row(L, &L->parts[k].copy, load->id, &b->rows[i], key, ts);
     }
-    /* straight into each partition: no routing, and new ones have no B-trees yet */
+    /* straight into each partition: no routing, and new ones have no indexes yet; the
+     * worker's while this connection goes on */
     for (size_t i = 0; i < L->nparts && rc == 0; i++) {
-        if (!L->parts[i].copy.len) continue;
+        struct part *pt = &L->parts[i];
+        if (!pt->copy.len) continue;
+        be16(&pt->copy, 0xffff);
         sl_buf_reset(&sql);
         sl_buf_adds(&sql, "COPY ");
-        bronze_sub_ident(&sql, load->source, L->parts[i].key[0] ? L->parts[i].key : "default");
-        sl_buf_adds(&sql, "(raw_id, load_id, row_num, line, byte_offset, source_timestamp, "
-                          "validation_status, errors, raw_data, raw_bytes) FROM STDIN");
-        rc = copy_in(d, sql.p, L->parts[i].copy.p, L->parts[i].copy.len, "writing bronze", err);
+        bronze_sub_ident(&sql, load->source, pt->key[0] ? pt->key : "default");
+        /* a table made in this transaction takes its rows frozen: the index builds and later
+         * readers need not set hint bits on every page */
+        sl_buf_adds(&sql, BRONZE_COLUMNS " FROM STDIN WITH (FORMAT binary");
+        sl_buf_adds(&sql, pt->is_new ? ", FREEZE)" : ")");
+        rc = pt->on_worker ? sl__pgw_copy(L->worker, sql.p, &pt->copy, "writing bronze", err)
+                           : copy_in(d, sql.p, pt->copy.p, pt->copy.len, "writing bronze", err);
     }
     if (rc == 0 && !load->bronze_only)
         rc = write_silver_rows(d, L, load->source, load->id, b, &load->repeats, err);
@@ -1607,11 +1765,13 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
                "columns = coalesce($15, columns), transforms = coalesce($16, transforms) "
                "WHERE load = $14",
                16, p, NULL, "recording the load", err);
-    free_load_state(d, load);
-    lookup_tables_reset(d);
     if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
     if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         PQclear(PQexec(d->c, "ROLLBACK"));
+    stop_worker(d, L, rc < 0);
+    if (rc < 0) drop_worker_tables(d, L);
+    free_load_state(d, load);
+    lookup_tables_reset(d);
     unlock_source(d);
     return rc;
 }
@@ -1619,12 +1779,15 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
 static int pg_abort_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
+    struct pg_load *L = load->priv;
     int rc = 0;
 
-    free_load_state(d, load);
-    lookup_tables_reset(d);
+    if (L) stop_worker(d, L, 1);
     if (PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         rc = exec(d, "ROLLBACK", "rolling back the load", err);
+    if (L) drop_worker_tables(d, L);
+    free_load_state(d, load);
+    lookup_tables_reset(d);
     unlock_source(d);
     return rc;
 }
@@ -1906,19 +2069,19 @@ static int int_text(const char *p, size_t n)
 static int lookup_param(const char *type, const struct sl_value *v, struct sl_buf *out,
                         const char **cast)
 {
-    char t[48], m[8];
+    char m[8];
     sl_buf_reset(out);
     *cast = "";
     if (!v || v->type == SL_V_NULL) return 1;
     if (!strcmp(type, "int8") || !strcmp(type, "int4") || !strcmp(type, "int2")) {
         *cast = "::int8";
         if (v->type == SL_V_INT) {
-            sl_buf_addf(out, "%lld", (long long)v->u.i);
+            sl_buf_add_i64(out, v->u.i);
             return 1;
         }
         if (v->type == SL_V_REAL && v->u.d == (double)(int64_t)v->u.d && v->u.d > -9.2e18 &&
             v->u.d < 9.2e18) {
-            sl_buf_addf(out, "%lld", (long long)(int64_t)v->u.d);
+            sl_buf_add_i64(out, (int64_t)v->u.d);
             return 1;
         }
         if (v->type == SL_V_TEXT && int_text(v->u.s, v->len)) {
@@ -1936,7 +2099,7 @@ static int lookup_param(const char *type, const struct sl_value *v, struct sl_bu
     if (!strcmp(type, "float8") || !strcmp(type, "float4")) {
         *cast = "::float8";
         if (v->type == SL_V_INT) {
-            sl_buf_addf(out, "%lld", (long long)v->u.i);
+            sl_buf_add_i64(out, v->u.i);
             return 1;
         }
         if (v->type == SL_V_REAL) {
@@ -1982,8 +2145,17 @@ static int lookup_param(const char *type, const struct sl_value *v, struct sl_bu
     }
     if (!strcmp(type, "timestamptz") || !strcmp(type, "timestamp")) {
         *cast = !strcmp(type, "timestamp") ? "::timestamptz::timestamp" : "::timestamptz";
-        if (v->type != SL_V_TEXT || ts_utc(v->u.s, v->len, t, m)) return 0;
-        sl_buf_adds(out, t);
+        int64_t us, secs, days, yy;
+        int m2, d2;
+        if (v->type != SL_V_TEXT || ts_utc(v->u.s, v->len, &us, m)) return 0;
+        secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
+        us -= secs * 1000000;
+        secs += (int64_t)PG_EPOCH_DAYS * 86400;
+        days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
+        secs -= days * 86400;
+        sl_civil_from_days(days, &yy, &m2, &d2);
+        sl_buf_addf(out, "%04lld-%02d-%02d %02d:%02d:%02d.%06lld+00", (long long)yy, m2, d2,
+                    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), (long long)us);
         return 1;
     }
     if (!strcmp(type, "time")) {
@@ -2008,7 +2180,7 @@ static int lookup_param(const char *type, const struct sl_value *v, struct sl_bu
         if (memchr(v->u.s, 0, v->len)) return 0;
         sl_buf_add(out, v->u.s, v->len);
         return 1;
-    case SL_V_INT: sl_buf_addf(out, "%lld", (long long)v->u.i); return 1;
+    case SL_V_INT: sl_buf_add_i64(out, v->u.i); return 1;
     case SL_V_BOOL: sl_buf_adds(out, v->u.i ? "true" : "false"); return 1;
     case SL_V_REAL: sl_buf_json_double(out, v->u.d); return 1;
     default: return 0;
@@ -2239,7 +2411,8 @@ static int pg_begin_change(struct sl_db *db, struct sl_load *change, int empty_s
     tmp = *change;
     tmp.silver_change = empty_silver ? 2 : 0;
     tmp.bronze_only = 0;
-    rc = create_bronze(d, change->source, err);
+    int created;
+    rc = create_bronze(d, change->source, &created, err);
     if (rc == 0) rc = create_silver(d, &tmp, err);
     if (rc == 0) rc = prepare_load(d, &tmp, L, err);
     return rc;

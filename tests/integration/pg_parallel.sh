@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# New bronze partitions are written by a second connection (the load's worker) and attached in
+# the load's transaction: bronze and silver must be the same, row for row, as when one
+# connection writes all (parallel=off, and a pool of one); partitions that exist and new ones in
+# one load; the standalone tables a failed load's worker left behind are dropped by the next
+# load of the source.
+#
+# env: SLUICE (binary under test), PGHOST/PGUSER (the test server tests/run starts).
+set -euo pipefail
+bin=${SLUICE:?}
+: "${PGHOST:?PGHOST must name the test PostgreSQL server}"
+tmp=$(mktemp -d)
+dbs="par_$$ one_$$ pool_$$"
+trap 'rm -rf "$tmp"; for d in $dbs; do psql -XqAt -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true; done' EXIT
+cd "$tmp"
+for d in $dbs; do psql -XqAt -d postgres -c "CREATE DATABASE $d"; done
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+q() { psql -XqAt -d "$1" -c "$2"; }
+# everything a load wrote, but the time of its transaction
+bronze() { q "$1" "select raw_id, load_id, row_num, line, byte_offset, source_timestamp, validation_status, errors, raw_data, raw_bytes, tableoid::regclass from bronze.ev order by raw_id"; }
+silver() { q "$1" "select * from ev order by id"; }
+layout() { q "$1" "select c.relname, (select count(*) from pg_index x where x.indrelid = c.oid) from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'bronze.ev'::regclass order by 1"; }
+load() { # db params file
+    "$bin" load "$3" --source ev --timestamp at --db "postgresql:///$1?$2" --quiet
+}
+
+# 3 months, rows without a timestamp, an invalid row (its errors travel as jsonb), a cell with a
+# tab and a backslash (no escaping in COPY's binary format)
+{
+    echo 'id,at,n'
+    for i in $(seq 1 3000); do
+        case $((i % 4)) in
+        0) echo "$i,2025-11-$((i % 28 + 1))T10:00:00Z,$i" ;;
+        1) echo "$i,2025-12-$((i % 28 + 1))T23:30:00-01:00,$i" ;;
+        2) echo "$i,,$i" ;;
+        3) echo "$i,2026-01-0$((i % 9 + 1)),\"a	b\\\\c $i\"" ;;
+        esac
+    done
+} >a.csv
+{
+    echo 'id,at,n'
+    for i in $(seq 3001 4000); do echo "$i,2026-0$((i % 3 + 1))-15T12:00:00Z,$i"; done
+} >b.csv
+
+for f in a.csv b.csv; do
+    load "par_$$" "" $f
+    load "one_$$" "parallel=off" $f
+    load "pool_$$" "pool_size=1" $f
+done
+[ "$(q "par_$$" "select count(*) from bronze.ev")" = 4000 ] || fail "bronze has $(q "par_$$" "select count(*) from bronze.ev") rows"
+for d in "one_$$" "pool_$$"; do
+    [ "$(bronze "par_$$")" = "$(bronze $d)" ] || fail "bronze differs from $d"
+    [ "$(silver "par_$$")" = "$(silver $d)" ] || fail "silver differs from $d"
+    [ "$(layout "par_$$")" = "$(layout $d)" ] || fail "partitions or indexes differ from $d"
+done
+[ "$(layout "par_$$")" = $'ev@2025-11|3\nev@2025-12|3\nev@2026-01|3\nev@2026-02|3\nev@2026-03|3\nev@default|3' ] ||
+    fail "layout: $(layout "par_$$")"
+[ "$(q "par_$$" "select count(*) from bronze.ev where raw_data @> '[\"2001\"]'")" = 1 ] || fail "GIN search"
+echo "parallel, parallel=off and pool_size=1 write the same bronze and silver: ok"
+
+# a failed load's worker left a standalone table behind: the next load drops it, and can then
+# make that month's partition itself
+q "par_$$" 'CREATE TABLE bronze."ev@2030-01" (LIKE bronze.ev INCLUDING ALL)'
+printf 'id,at,n\n9001,2030-01-02,x\n' >c.csv
+out=$("$bin" load c.csv --source ev --timestamp at --db "postgresql:///par_$$" 2>&1) || fail "load after an orphan: $out"
+grep -q 'ev: dropping 1 bronze table(s) a failed load left behind' <<<"$out" || fail "no message: $out"
+[ "$(q "par_$$" "select row_num from bronze.\"ev@2030-01\" where load_id = (select max(load) from sluice.loads)")" = 1 ] ||
+    fail "row of 2030-01"
+[ "$(q "par_$$" "select relispartition from pg_class where relname = 'ev@2030-01'")" = t ] || fail "2030-01 not attached"
+echo "a failed load's standalone tables are dropped by the next load: ok"
