@@ -995,12 +995,15 @@ out:
     return rc < 0 ? rc : 0;
 }
 
-static void part_bounds(struct sl_buf *b, const char *key)
+/* The first instant of month key ("YYYY-MM") or, next, of the month after it, as SQL. */
+static void month_start(struct sl_buf *b, const char *key, int next)
 {
     int y = atoi(key), m = atoi(key + 5);
+    if (next) {
+        y += m == 12;
+        m = m == 12 ? 1 : m + 1;
+    }
     sl_buf_addf(b, "'%04d-%02d-01 00:00:00+00'", y, m);
-    sl_buf_adds(b, " AND source_timestamp < ");
-    sl_buf_addf(b, "'%04d-%02d-01 00:00:00+00'", m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
 }
 
 /* The worker of the load: started with its first new partition, on a second connection of the
@@ -1048,7 +1051,9 @@ static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, str
         sl_buf_adds(&check, "CHECK (");
         if (key[0]) {
             sl_buf_adds(&check, "source_timestamp IS NOT NULL AND source_timestamp >= ");
-            part_bounds(&check, key);
+            month_start(&check, key, 0);
+            sl_buf_adds(&check, " AND source_timestamp < ");
+            month_start(&check, key, 1);
         } else {
             /* only rows without a timestamp: adding a month need not scan it either */
             sl_buf_adds(&check, "source_timestamp IS NULL");
@@ -1101,51 +1106,43 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
         if (rc == 0) rc = sl__pgw_wait(L->worker, err);
         if (rc == 0) L->worker_committed = 1;
     }
-    for (size_t i = 0; i < L->nparts && rc == 0 && d->gin; i++) {
-        const struct part *pt = &L->parts[i];
-        if (!pt->is_new) continue;
-        sl_buf_reset(&sql);
-        sl_buf_reset(&name);
-        bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
-        bronze_gin(&sql, name.p);
-        rc = pt->on_worker ? sl__pgw_exec(L->worker, sql.p, "indexing a bronze partition", err)
-                           : exec(d, sql.p, "indexing a bronze partition", err);
-    }
-    for (size_t i = 0; i < L->nparts && rc == 0; i++) {
-        const struct part *pt = &L->parts[i];
-        if (!pt->is_new) continue;
-        sl_buf_reset(&sql);
-        sl_buf_reset(&name);
-        bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
-        sl_buf_adds(&sql, "CREATE INDEX ON ");
-        sl_buf_adds(&sql, name.p);
-        sl_buf_adds(&sql,
-                    " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
-        sl_buf_adds(&sql, name.p);
-        sl_buf_adds(&sql, " (load_id, row_num)");
-        rc = exec(d, sql.p, "indexing a bronze partition", err);
-    }
-    if (rc == 0 && L->worker) rc = sl__pgw_wait(L->worker, err);
-    for (size_t i = 0; i < L->nparts && rc == 0; i++) {
-        const struct part *pt = &L->parts[i];
-        if (!pt->is_new) continue;
-        sl_buf_reset(&sql);
-        sl_buf_reset(&name);
-        bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
-        sl_buf_adds(&sql, "ALTER TABLE ");
-        bronze_ident(&sql, L->source);
-        sl_buf_adds(&sql, " ATTACH PARTITION ");
-        sl_buf_adds(&sql, name.p);
-        if (pt->key[0]) {
-            int y = atoi(pt->key), m = atoi(pt->key + 5);
-            sl_buf_addf(&sql,
-                        " FOR VALUES FROM ('%04d-%02d-01 00:00:00+00') TO "
-                        "('%04d-%02d-01 00:00:00+00')",
-                        y, m, m == 12 ? y + 1 : y, m == 12 ? 1 : m + 1);
-        } else {
-            sl_buf_adds(&sql, " DEFAULT");
+    /* GIN indexes (the worker's partitions on the worker), B-trees here, then ATTACH once the
+     * worker is done */
+    for (int pass = d->gin ? 0 : 1; pass < 3 && rc == 0; pass++) {
+        if (pass == 2 && L->worker && (rc = sl__pgw_wait(L->worker, err))) break;
+        for (size_t i = 0; i < L->nparts && rc == 0; i++) {
+            const struct part *pt = &L->parts[i];
+            if (!pt->is_new) continue;
+            sl_buf_reset(&sql);
+            sl_buf_reset(&name);
+            bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
+            if (pass == 0) {
+                bronze_gin(&sql, name.p);
+                rc = pt->on_worker
+                         ? sl__pgw_exec(L->worker, sql.p, "indexing a bronze partition", err)
+                         : exec(d, sql.p, "indexing a bronze partition", err);
+            } else if (pass == 1) {
+                sl_buf_addf(&sql,
+                            "CREATE INDEX ON %s (source_timestamp) WHERE source_timestamp IS "
+                            "NOT NULL; CREATE INDEX ON %s (load_id, row_num)",
+                            name.p, name.p);
+                rc = exec(d, sql.p, "indexing a bronze partition", err);
+            } else {
+                sl_buf_adds(&sql, "ALTER TABLE ");
+                bronze_ident(&sql, L->source);
+                sl_buf_addf(&sql, " ATTACH PARTITION %s", name.p);
+                if (pt->key[0]) {
+                    sl_buf_adds(&sql, " FOR VALUES FROM (");
+                    month_start(&sql, pt->key, 0);
+                    sl_buf_adds(&sql, ") TO (");
+                    month_start(&sql, pt->key, 1);
+                    sl_buf_addc(&sql, ')');
+                } else {
+                    sl_buf_adds(&sql, " DEFAULT");
+                }
+                rc = exec(d, sql.p, "attaching a bronze partition", err);
+            }
         }
-        rc = exec(d, sql.p, "attaching a bronze partition", err);
     }
     sl_buf_free(&sql);
     sl_buf_free(&name);
