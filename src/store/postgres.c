@@ -134,13 +134,33 @@ static void bronze_ident(struct sl_buf *b, const char *source)
     sql_ident(b, source);
 }
 
-/* bronze."source@suffix": partitions and the like, which cannot collide with a source name */
-static void bronze_sub_ident(struct sl_buf *b, const char *source, const char *suffix)
+static uint64_t fnv1a(const char *p, size_t n)
 {
-    char *name = sl_xasprintf("%s@%s", source, suffix);
+    uint64_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+    return h;
+}
+
+/* SOURCE followed by suffix ("@2026-01", "_detail") as one name of at most 63 bytes, which is
+ * all PostgreSQL keeps of a name: a longer one keeps the first bytes of the source and adds
+ * "~" and 8 hex digits of a hash of the whole source, so that no two names become one (nor a
+ * partition its table's name) when the server cuts them. */
+static char *sub_name(const char *source, const char *suffix)
+{
+    size_t ns = strlen(source), nx = strlen(suffix);
+    if (ns + nx <= 63) return sl_xasprintf("%s%s", source, suffix);
+    return sl_xasprintf("%.*s~%08x%s", (int)(63 - 9 - nx), source,
+                        (unsigned)(fnv1a(source, ns) & 0xffffffffu), suffix);
+}
+
+/* bronze."source@key": partitions, which cannot collide with a source name (no @ in those) */
+static void bronze_sub_ident(struct sl_buf *b, const char *source, const char *key)
+{
+    char *at = sl_xasprintf("@%s", key), *name = sub_name(source, at);
     sl_buf_adds(b, "bronze.");
     sql_ident(b, name);
     free(name);
+    free(at);
 }
 
 static void silver_ident(struct pg_db *d, struct sl_buf *b, const char *source)
@@ -977,7 +997,7 @@ static int create_bronze(struct pg_db *d, const char *source, int *created, stru
     sl_buf_adds(&sql, name.p);
     sl_buf_adds(&sql, " (load_id, row_num); CREATE VIEW ");
     {
-        char *v = sl_xasprintf("%s_detail", source);
+        char *v = sub_name(source, "_detail");
         sl_buf_adds(&sql, "bronze.");
         sql_ident(&sql, v);
         free(v);
@@ -1303,29 +1323,37 @@ static void drop_worker_tables(struct pg_db *d, struct pg_load *L)
  * outside a transaction. */
 static int drop_orphans(struct pg_db *d, const char *source, struct sl_error *err)
 {
-    const char *p[] = {source};
-    struct sl_buf sql = SL_BUF_INIT;
+    struct sl_buf sql = SL_BUF_INIT, mine = SL_BUF_INIT, rel = SL_BUF_INIT;
     PGresult *r;
-    int rc;
+    int rc, n = 0;
 
     rc = q(d,
-           "SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c JOIN pg_namespace n "
-           "ON n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relkind = 'r' AND NOT "
-           "c.relispartition AND left(c.relname, length($1) + 1) = $1 || '@'",
-           1, p, &r, "looking for tables of failed loads", err);
+           "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+           "WHERE n.nspname = 'bronze' AND c.relkind = 'r' AND NOT c.relispartition AND "
+           "strpos(c.relname, '@') > 0",
+           0, NULL, &r, "looking for tables of failed loads", err);
     if (rc < 0) return rc;
     for (int i = 0; i < PQntuples(r); i++) {
-        sl_buf_adds(&sql, "DROP TABLE ");
-        sl_buf_adds(&sql, PQgetvalue(r, i, 0));
-        sl_buf_adds(&sql, "; ");
-    }
-    if (sql.len) {
-        sl_log(SL_LOG_INFO, "%s: dropping %d bronze table(s) a failed load left behind", source,
-               PQntuples(r));
-        rc = exec(d, sql.p, "dropping tables of failed loads", err);
+        /* this source's if it is the name this source gives the key after the last @ (long
+         * names carry a hash of the source) */
+        const char *name = PQgetvalue(r, i, 0);
+        sl_buf_reset(&mine);
+        sl_buf_reset(&rel);
+        bronze_sub_ident(&mine, source, strrchr(name, '@') + 1);
+        sl_buf_adds(&rel, "bronze.");
+        sql_ident(&rel, name);
+        if (strcmp(mine.p, rel.p)) continue;
+        sl_buf_addf(&sql, "DROP TABLE %s; ", rel.p);
+        n++;
     }
     PQclear(r);
+    if (n) {
+        sl_log(SL_LOG_INFO, "%s: dropping %d bronze table(s) a failed load left behind", source, n);
+        rc = exec(d, sql.p, "dropping tables of failed loads", err);
+    }
     sl_buf_free(&sql);
+    sl_buf_free(&mine);
+    sl_buf_free(&rel);
     return rc;
 }
 
@@ -1955,13 +1983,6 @@ static void memo_reset(struct pg_db *d)
     free(d->memo);
     d->memo = NULL;
     d->nmemo = 0;
-}
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
 }
 
 /* The slot of key (found or free). */

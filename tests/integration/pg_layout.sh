@@ -110,4 +110,27 @@ awk 'BEGIN { for (r = 0; r < 2; r++) { for (i = 0; i < 1598; i++) printf "%s%s",
 expect 'select count(*) from wide1598' 1
 echo "column limit: ok"
 
+# source names of up to 63 bytes: PostgreSQL keeps 63 bytes of a name, so a partition or view
+# name that would be longer is shortened with a hash of the source instead of being cut (cut,
+# two months, or a partition and its table, became one name)
+long=$(printf 'l%.0s' $(seq 63))
+long2=${long:0:62}m
+printf 'id,at\n1,2024-01-02\n2,2024-02-03\n3,\n' >long.csv
+for s in "$long" "$long2"; do
+    "$bin" load long.csv --source "$s" --timestamp at --quiet || fail "source of ${#s} bytes did not load"
+    expect "select count(*) from bronze.\"$s\"" 3
+    expect "select count(*) from pg_inherits where inhparent = 'bronze.\"$s\"'::regclass" 3
+done
+expect "select count(distinct relname) from pg_class where relname like 'lll%' and relkind = 'r' and relispartition" 6
+expect "select count(*) from pg_views where schemaname = 'bronze' and viewname like 'lll%_detail'" 2
+# a standalone table a failed load left behind, under its shortened name, is this source's
+orphan=$(q "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'bronze.\"$long\"'::regclass and c.relname like '%@default'")
+q "ALTER TABLE bronze.\"$long\" DETACH PARTITION bronze.\"$orphan\""
+"$bin" load long.csv --source "$long2" --timestamp at --force --quiet
+expect "select count(*) from pg_class where relname = '$orphan'" 1
+"$bin" load long.csv --source "$long" --timestamp at --force 2>long.err >/dev/null
+grep -q "dropping 1 bronze table(s) a failed load left behind" long.err || fail "orphan of a long name: $(cat long.err)"
+expect "select count(*) from bronze.\"$long\" where source_timestamp is null" 1
+echo "source names of 63 bytes: ok"
+
 echo "pg_layout: ok"
