@@ -107,6 +107,8 @@ struct pg_load {
     int bronze_new;         /* bronze.NAME is created by this load (the worker cannot see it) */
     struct sl__pgw *worker; /* writes the new partitions, or NULL */
     int worker_committed;   /* the worker's tables are committed, standalone */
+    int64_t replaced;       /* silver values with U+FFFD for what PostgreSQL cannot hold */
+    struct sl_buf fix;      /* such a value */
     const char *source;
     struct sl_buf copy_bronze, copy_silver, sql_silver, sql_silver_bin, sql_upsert, err;
     size_t nfields;
@@ -262,16 +264,90 @@ static void copy_text(struct sl_buf *b, const char *p, size_t n)
     sl_buf_add(b, p + start, n - start);
 }
 
-/* Can PostgreSQL's jsonb hold this JSON text? Not \u0000 nor a lone surrogate escape. */
+/* The 4 hex digits at p, or 0x10000 when they are not. */
+static unsigned hex4(const char *p)
+{
+    unsigned u = 0;
+    for (int i = 0; i < 4; i++) {
+        int c = p[i], v = c >= '0' && c <= '9'   ? c - '0'
+                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                 : -1;
+        if (v < 0) return 0x10000;
+        u = u * 16 + (unsigned)v;
+    }
+    return u;
+}
+
+/* The escapes in JSON text p that PostgreSQL's jsonb cannot hold: \u0000 and a UTF-16
+ * surrogate without its other half (a pair is fine). Counts them; out (if not NULL) gets the
+ * text with \ufffd in their place. */
+static int64_t jsonb_unsafe(const char *p, size_t n, struct sl_buf *out)
+{
+    int64_t bad = 0;
+    size_t i = 0, from = 0;
+
+    while (i < n) {
+        const char *e = memchr(p + i, '\\', n - i);
+        if (!e || (size_t)(e - p) + 1 >= n) break;
+        i = (size_t)(e - p);
+        unsigned u = p[i + 1] == 'u' && i + 6 <= n ? hex4(p + i + 2) : 0x10000;
+        size_t len = u < 0x10000 ? 6 : 2; /* the escape */
+        int ok = u != 0;
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            unsigned lo = i + 12 <= n && p[i + 6] == '\\' && p[i + 7] == 'u' ? hex4(p + i + 8) : 0;
+            ok = lo >= 0xDC00 && lo <= 0xDFFF;
+            len = ok ? 12 : 6;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            ok = 0;
+        }
+        if (!ok) {
+            bad++;
+            if (out) {
+                sl_buf_add(out, p + from, i - from);
+                sl_buf_adds(out, "\\ufffd");
+                from = i + len;
+            }
+        }
+        i += len;
+    }
+    if (out && bad) sl_buf_add(out, p + from, n - from);
+    return bad;
+}
+
+/* Can PostgreSQL's jsonb hold this JSON text? */
 static int jsonb_safe(const char *p, size_t n)
 {
-    for (const char *e = p + n; (p = memchr(p, '\\', (size_t)(e - p))); p += 2) {
-        if (p + 1 >= e) return 1;
-        if (p[1] != 'u' || p + 6 > e) continue;
-        if (!memcmp(p + 2, "0000", 4)) return 0;
-        if ((p[2] == 'd' || p[2] == 'D') && strchr("89abAB", p[3]) && p[3]) return 0;
+    return jsonb_unsafe(p, n, NULL) == 0;
+}
+
+/*
+ * PostgreSQL's text and jsonb cannot hold U+0000, nor jsonb a lone surrogate: a silver value of
+ * a column of type col with one gets U+FFFD in its place, counted in *replaced (the load then
+ * says so; bronze keeps the record as received, in raw_bytes). The value to store: p itself,
+ * or fix's contents.
+ */
+static const char *pg_storable(int col, const char *p, size_t *n, struct sl_buf *fix,
+                               int64_t *replaced)
+{
+    int64_t k = 0;
+
+    sl_buf_reset(fix);
+    if (col == SL_TYPE_OBJECT || col == SL_TYPE_ARRAY) {
+        k = jsonb_unsafe(p, *n, fix);
+    } else if (memchr(p, 0, *n)) {
+        for (size_t i = 0; i < *n; i++)
+            if (p[i]) {
+                sl_buf_addc(fix, p[i]);
+            } else {
+                sl_buf_add(fix, "\xef\xbf\xbd", 3);
+                k++;
+            }
     }
-    return 1;
+    if (!k) return p;
+    *replaced += k;
+    *n = fix->len;
+    return fix->p;
 }
 
 /* ---- source timestamps ----------------------------------------------------------------------- */
@@ -432,6 +508,8 @@ static void bin_text(struct sl_buf *b, const char *p, size_t n)
     memcpy(o + 4, p, n);
 }
 
+static void bin_jsonb(struct sl_buf *b, const char *p, size_t n);
+
 /* hh:mm[:ss[.ffffff]] as microseconds since midnight, or -1 */
 static int64_t time_usec(const char *p, size_t n)
 {
@@ -455,7 +533,8 @@ static int64_t time_usec(const char *p, size_t n)
 
 /* One value for a column of PostgreSQL type col (enum sl_type of the silver field); -1 when
  * this value cannot be said in binary (the batch then goes as text, which the server parses). */
-static int bin_value(struct sl_buf *b, int col, const struct sl_value *v)
+static int bin_value(struct sl_buf *b, int col, const struct sl_value *v, struct pg_load *L,
+                     int64_t *replaced)
 {
     char t[40];
     int64_t secs;
@@ -504,18 +583,22 @@ static int bin_value(struct sl_buf *b, int col, const struct sl_value *v)
         return 0;
     }
     case SL_TYPE_OBJECT:
-    case SL_TYPE_ARRAY:
-        if (v->type != SL_V_TEXT || !jsonb_safe(v->u.s, v->len)) return -1;
-        be32(b, v->len + 1);
-        sl_buf_addc(b, 1); /* jsonb's binary format: version 1, then the JSON text */
-        sl_buf_add(b, v->u.s, v->len);
+    case SL_TYPE_ARRAY: {
+        size_t n = v->len;
+        const char *p;
+        if (v->type != SL_V_TEXT) return -1;
+        p = pg_storable(col, v->u.s, &n, &L->fix, replaced);
+        bin_jsonb(b, p, n);
         return 0;
+    }
     default: /* TEXT */
         switch (v->type) {
-        case SL_V_TEXT:
-            if (memchr(v->u.s, 0, v->len)) return -1;
-            bin_text(b, v->u.s, v->len);
+        case SL_V_TEXT: {
+            size_t n = v->len;
+            const char *p = pg_storable(col, v->u.s, &n, &L->fix, replaced);
+            bin_text(b, p, n);
             return 0;
+        }
         case SL_V_INT: {
             int k = snprintf(t, sizeof t, "%lld", (long long)v->u.i);
             bin_text(b, t, (size_t)k);
@@ -1293,6 +1376,19 @@ static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L
     return rc;
 }
 
+/* Values of the load that PostgreSQL could not hold as they were (pg_storable): a warning now,
+ * and the note in msg for the catalog. 0 when there were none. */
+static int replaced_note(const struct pg_load *L, const char *source, struct sl_buf *msg)
+{
+    if (!L || !L->replaced) return 0;
+    sl_buf_addf(msg,
+                "%lld silver value(s) held U+0000 or a lone UTF-16 surrogate, which PostgreSQL "
+                "cannot store: U+FFFD stands in their place (bronze keeps the records as received)",
+                (long long)L->replaced);
+    sl_log(SL_LOG_WARN, "%s: %s", source, msg->p);
+    return 1;
+}
+
 /* Ends the load's worker and gives its connection back; failed: what it runs is cancelled. */
 static void stop_worker(struct pg_db *d, struct pg_load *L, int failed)
 {
@@ -1371,6 +1467,7 @@ static void free_load_state(struct pg_db *d, struct sl_load *load)
     sl_buf_free(&L->sql_upsert);
     free(L->types);
     sl_buf_free(&L->err);
+    sl_buf_free(&L->fix);
     free(L);
     load->priv = NULL;
     if (d->open_load == L) d->open_load = NULL;
@@ -1608,9 +1705,10 @@ static void bronze_row(struct pg_load *L, struct sl_buf *b, int64_t load_id, con
     }
 }
 
-static void silver_line(struct sl_buf *b, const struct sl_row *r, size_t n, int64_t load_id)
+static void silver_line(struct pg_load *L, struct sl_buf *b, const struct sl_row *r,
+                        int64_t load_id, int64_t *replaced)
 {
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < L->nfields; i++) {
         const struct sl_value *v = r->values ? &r->values[i] : NULL;
         if (!v) {
             sl_buf_add(b, "\\N\t", 3);
@@ -1622,7 +1720,12 @@ static void silver_line(struct sl_buf *b, const struct sl_row *r, size_t n, int6
          * exact form of a double reads back as the same double */
         case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
         case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
-        case SL_V_TEXT: copy_text(b, v->u.s, v->len); break;
+        case SL_V_TEXT: {
+            size_t n = v->len;
+            const char *p = pg_storable(L->types[i], v->u.s, &n, &L->fix, replaced);
+            copy_text(b, p, n);
+            break;
+        }
         default: sl_buf_add(b, "\\N", 2); break;
         }
         sl_buf_addc(b, '\t');
@@ -1643,7 +1746,7 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
                              int64_t load_id, const struct sl_batch *b, int64_t *repeats,
                              struct sl_error *err)
 {
-    int64_t staged = 0;
+    int64_t staged = 0, replaced = 0;
     PGresult *r;
     int rc;
 
@@ -1659,7 +1762,8 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
         if (row->status == SL_ROW_INVALID) continue;
         be16(c, (uint16_t)(L->nfields + 2));
         for (size_t k = 0; k < L->nfields && bin; k++)
-            bin = bin_value(c, L->types[k], row->values ? &row->values[k] : NULL) == 0;
+            bin =
+                bin_value(c, L->types[k], row->values ? &row->values[k] : NULL, L, &replaced) == 0;
         bin_i64(c, load_id);
         bin_i64(c, row->num);
         staged++;
@@ -1669,14 +1773,15 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
     } else {
         /* a value binary cannot say: this batch goes as text */
         sql = L->sql_silver.p;
-        staged = 0;
+        staged = replaced = 0;
         sl_buf_reset(c);
         for (size_t i = 0; i < b->nrows; i++) {
             if (b->rows[i].status == SL_ROW_INVALID) continue;
-            silver_line(c, &b->rows[i], L->nfields, load_id);
+            silver_line(L, c, &b->rows[i], load_id, &replaced);
             staged++;
         }
     }
+    L->replaced += replaced;
     if (!staged) return 0;
     rc = copy_in(d, sql, c->p, c->len, "writing silver", err);
     if (rc < 0 || !L->keyed) return rc;
@@ -1752,6 +1857,7 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     char finished[40], rows[24], valid[24], warning[24], invalid[24], repeats[24], size[24],
         secs[40], id[24];
     const char *p[16];
+    struct sl_buf msg = SL_BUF_INIT;
     int rc;
 
     if (!L) return not_open(d, err);
@@ -1777,7 +1883,17 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     p[9] = nz(load->quality_json);
     p[10] = finished;
     p[11] = secs;
-    p[12] = nz(load->message);
+    if (replaced_note(L, load->source, &msg)) {
+        /* the load's message says it too, after the pipeline's */
+        struct sl_buf all = SL_BUF_INIT;
+        if (load->message && *load->message) sl_buf_addf(&all, "%s; ", load->message);
+        sl_buf_add(&all, msg.p, msg.len);
+        sl_buf_free(&msg);
+        msg = all;
+    } else if (load->message) {
+        sl_buf_adds(&msg, load->message);
+    }
+    p[12] = nz(msg.p);
     p[13] = id;
     p[14] = nz(load->columns_json);
     p[15] = nz(load->transforms_json);
@@ -1798,6 +1914,7 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     free_load_state(d, load);
     lookup_tables_reset(d);
     unlock_source(d);
+    sl_buf_free(&msg);
     return rc;
 }
 
@@ -2501,8 +2618,11 @@ static int pg_delete_silver_load(struct sl_db *db, struct sl_load *change, int64
 static int pg_end_change(struct sl_db *db, struct sl_load *change, int commit, struct sl_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
+    struct sl_buf note = SL_BUF_INIT;
     int rc = 0, open = change->priv != NULL;
 
+    if (commit) replaced_note(change->priv, change->source, &note);
+    sl_buf_free(&note);
     free_load_state(d, change);
     lookup_tables_reset(d);
     if (!d->c || PQstatus(d->c) != CONNECTION_OK || PQtransactionStatus(d->c) == PQTRANS_IDLE) {

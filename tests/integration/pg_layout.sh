@@ -133,4 +133,19 @@ grep -q "dropping 1 bronze table(s) a failed load left behind" long.err || fail 
 expect "select count(*) from bronze.\"$long\" where source_timestamp is null" 1
 echo "source names of 63 bytes: ok"
 
+# U+0000 (and a lone UTF-16 surrogate in jsonb) cannot be stored in PostgreSQL's text and jsonb:
+# the value gets U+FFFD in its place, the load says how many, bronze keeps the record as received
+printf '%s\n' '{"id":1,"name":"a\u0000b","o":{"k":"x\u0000y","e":"\ud83d\ude00","l":"\ud800"}}' \
+    '{"id":2,"name":"plain","o":{"k":"v"}}' >nul.ndjson
+"$bin" load nul.ndjson 2>nul.err >/dev/null || fail "U+0000 in a value failed the load: $(cat nul.err)"
+grep -q "nul: 3 silver value(s) held U+0000 or a lone UTF-16 surrogate, which PostgreSQL cannot store" nul.err ||
+    fail "no warning: $(cat nul.err)"
+expect "select name, o->>'k', o->>'e', o->>'l' from nul where id = 1" $'a\xef\xbf\xbdb|x\xef\xbf\xbdy|\xf0\x9f\x98\x80|\xef\xbf\xbd'
+expect "select name from nul where id = 2" plain
+expect "select raw_data is null, raw_bytes is not null from bronze.nul where row_num = 1" 't|t'
+expect "select message like '%3 silver value(s) held U+0000%' from sluice.loads where source = 'nul'" t
+"$bin" rebuild nul --quiet 2>/dev/null
+expect "select name, o->>'k' from nul where id = 1" $'a\xef\xbf\xbdb|x\xef\xbf\xbdy'
+echo "values PostgreSQL cannot hold: ok"
+
 echo "pg_layout: ok"
