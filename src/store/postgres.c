@@ -1058,6 +1058,13 @@ static void bronze_gin(struct sl_buf *b, const char *table)
                    "gin_pending_list_limit = 2097151); ");
 }
 
+/* The B-tree on a bronze table's timestamps (partial: the default partition's stays empty). */
+static void ts_index(struct sl_buf *b, const char *table)
+{
+    sl_buf_addf(b, "CREATE INDEX ON %s (source_timestamp) WHERE source_timestamp IS NOT NULL; ",
+                table);
+}
+
 /* bronze.SOURCE, unless it exists (*created = 0). */
 static int create_bronze(struct pg_db *d, const char *source, int *created, struct sl_error *err)
 {
@@ -1074,9 +1081,8 @@ static int create_bronze(struct pg_db *d, const char *source, int *created, stru
     bronze_columns(&sql, NULL);
     sl_buf_adds(&sql, " PARTITION BY RANGE (source_timestamp); ");
     if (d->gin) bronze_gin(&sql, name.p);
+    ts_index(&sql, name.p);
     sl_buf_adds(&sql, "CREATE INDEX ON ");
-    sl_buf_adds(&sql, name.p);
-    sl_buf_adds(&sql, " (source_timestamp) WHERE source_timestamp IS NOT NULL; CREATE INDEX ON ");
     sl_buf_adds(&sql, name.p);
     sl_buf_adds(&sql, " (load_id, row_num); CREATE VIEW ");
     {
@@ -1174,6 +1180,12 @@ static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, str
             sl_buf_adds(&sql, check.p);
             sl_buf_addc(&sql, ')');
         }
+        if (!key[0]) {
+            /* its timestamps' index stays empty: made now, it costs the COPY nothing, made
+             * later a scan of every row */
+            sl_buf_adds(&sql, "; ");
+            ts_index(&sql, name.p);
+        }
         rc = w ? sl__pgw_exec(w, sql.p, "creating a bronze partition", err)
                : exec(d, sql.p, "creating a bronze partition", err);
         if (rc < 0) goto out;
@@ -1209,9 +1221,10 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
         if (rc == 0) rc = sl__pgw_wait(L->worker, err);
         if (rc == 0) L->worker_committed = 1;
     }
-    /* GIN indexes (the worker's partitions on the worker), B-trees here, then ATTACH once the
-     * worker is done */
-    for (int pass = d->gin ? 0 : 1; pass < 3 && rc == 0; pass++) {
+    /* indexes: the worker builds the GIN indexes of its partitions, or their timestamps'
+     * B-trees when there is no GIN index, this connection the rest; then ATTACH once the worker
+     * is done. The default partition's timestamp index (always empty) was made with it. */
+    for (int pass = 0; pass < 3 && rc == 0; pass++) {
         if (pass == 2 && L->worker && (rc = sl__pgw_wait(L->worker, err))) break;
         for (size_t i = 0; i < L->nparts && rc == 0; i++) {
             const struct part *pt = &L->parts[i];
@@ -1219,16 +1232,16 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
             sl_buf_reset(&sql);
             sl_buf_reset(&name);
             bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
+            int gin_there = pt->on_worker && d->gin, ts_there = pt->on_worker && !d->gin;
             if (pass == 0) {
-                bronze_gin(&sql, name.p);
-                rc = pt->on_worker
-                         ? sl__pgw_exec(L->worker, sql.p, "indexing a bronze partition", err)
-                         : exec(d, sql.p, "indexing a bronze partition", err);
+                if (gin_there) bronze_gin(&sql, name.p);
+                if (ts_there && pt->key[0]) ts_index(&sql, name.p);
+                if (sql.len)
+                    rc = sl__pgw_exec(L->worker, sql.p, "indexing a bronze partition", err);
             } else if (pass == 1) {
-                sl_buf_addf(&sql,
-                            "CREATE INDEX ON %s (source_timestamp) WHERE source_timestamp IS "
-                            "NOT NULL; CREATE INDEX ON %s (load_id, row_num)",
-                            name.p, name.p);
+                if (d->gin && !gin_there) bronze_gin(&sql, name.p);
+                if (!ts_there && pt->key[0]) ts_index(&sql, name.p);
+                sl_buf_addf(&sql, "CREATE INDEX ON %s (load_id, row_num)", name.p);
                 rc = exec(d, sql.p, "indexing a bronze partition", err);
             } else {
                 sl_buf_adds(&sql, "ALTER TABLE ");
