@@ -701,6 +701,11 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     }
     load.status = "committed";
     load.finished = sl_now();
+    /* a signal after the last batch still rolls the load back, as sluice then says */
+    if (sl_interrupted) {
+        rc = sl_error_set(&err, SL_EINTR, "interrupted");
+        goto out;
+    }
     if ((rc = db->store->commit_load(db, &load, &err))) goto out;
     began = 0;
     committed_result(res, &load, p, cast, qjson.p);

@@ -16,6 +16,7 @@ struct job {
 
 struct sl__pgw {
     PGconn *c;
+    PGcancel *cancel; /* made before the thread starts: it uses c from then on */
     char *where;
     pthread_t th;
     pthread_mutex_t mu;
@@ -134,12 +135,14 @@ struct sl__pgw *sl__pgw_start(PGconn *c, const char *where)
 {
     struct sl__pgw *w = sl_xcalloc(1, sizeof *w);
     w->c = c;
+    w->cancel = PQgetCancel(c);
     w->where = sl_xstrdup(where);
     pthread_mutex_init(&w->mu, NULL);
     pthread_cond_init(&w->cv, NULL);
     if (pthread_create(&w->th, NULL, worker_main, w)) {
         pthread_cond_destroy(&w->cv);
         pthread_mutex_destroy(&w->mu);
+        if (w->cancel) PQfreeCancel(w->cancel);
         free(w->where);
         free(w);
         return NULL;
@@ -206,14 +209,10 @@ PGconn *sl__pgw_stop(struct sl__pgw *w, int cancel)
     PGconn *c;
     if (!w) return NULL;
     pthread_mutex_lock(&w->mu);
-    if (cancel && w->busy) {
+    if (cancel && w->busy && w->cancel) {
         /* what runs now is not wanted: ask the server to stop it */
         char why[256];
-        PGcancel *cn = PQgetCancel(w->c);
-        if (cn) {
-            PQcancel(cn, why, sizeof why);
-            PQfreeCancel(cn);
-        }
+        PQcancel(w->cancel, why, sizeof why);
     }
     w->stop = 1;
     pthread_cond_broadcast(&w->cv);
@@ -223,6 +222,7 @@ PGconn *sl__pgw_stop(struct sl__pgw *w, int cancel)
     for (size_t i = 0; i < w->nspare; i++) sl_buf_free(&w->spare[i]);
     pthread_cond_destroy(&w->cv);
     pthread_mutex_destroy(&w->mu);
+    if (w->cancel) PQfreeCancel(w->cancel);
     c = w->c;
     free(w->where);
     free(w);

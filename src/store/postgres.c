@@ -1919,6 +1919,8 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
                "columns = coalesce($15, columns), transforms = coalesce($16, transforms) "
                "WHERE load = $14",
                16, p, NULL, "recording the load", err);
+    /* a signal while the indexes were built (seconds): roll back, as sluice then says */
+    if (rc == 0 && sl_interrupted) rc = sl_error_set(err, SL_EINTR, "interrupted");
     if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
     if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         PQclear(PQexec(d->c, "ROLLBACK"));

@@ -112,3 +112,33 @@ grep -q 'dropping 1 bronze table(s) a failed load left behind' <<<"$out" || fail
 [ "$(q "par_$$" "select count(*) from bronze.ev where raw_data->>0 in ('9101', '9102')")" = 2 ] || fail "bronze after the kill"
 [ "$(q "par_$$" "select count(*) from ev where id in (9101, 9102)")" = 2 ] || fail "silver after the kill"
 echo "killed after the worker's commit: nothing visible, the next load cleans up and loads once: ok"
+
+# interrupted (SIGINT) while it attaches: the load still rolls back, as sluice says, and drops
+# the table its worker made
+before=$(loads)
+printf 'id,at,n\n9201,2032-01-02,i1\n' >i.csv
+psql -XqAt -d "par_$$" -c 'BEGIN' -c 'LOCK TABLE bronze.ev IN SHARE UPDATE EXCLUSIVE MODE' \
+    -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
+locker=$!
+for _ in $(seq 300); do
+    [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and mode = 'ShareUpdateExclusiveLock' and granted")" = 1 ] && break
+    sleep 0.1
+done
+"$bin" load i.csv --source ev --timestamp at --db "postgresql:///par_$$" --quiet 2>i.err &
+victim=$!
+for _ in $(seq 300); do
+    [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and not granted")" = 1 ] && break
+    sleep 0.1
+done
+kill -INT $victim
+sleep 0.5
+kill $locker 2>/dev/null || true
+q "par_$$" "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep%'" >/dev/null
+wait $locker 2>/dev/null || true
+st=0
+wait $victim || st=$?
+[ $st = 3 ] || fail "interrupted load: exit $st: $(cat i.err)"
+grep -q 'interrupted; the load in progress was rolled back' i.err || fail "no message: $(cat i.err)"
+[ "$(loads)" = "$before" ] || fail "the interrupted load committed"
+[ "$(q "par_$$" "select count(*) from pg_class where relname = 'ev@2032-01'")" = 0 ] || fail "its worker's table is left"
+echo "interrupted while attaching: rolled back, its table dropped: ok"
