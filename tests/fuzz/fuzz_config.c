@@ -6,7 +6,14 @@
 #include "fuzz.h"
 #include "sluice/config.h"
 
-static char path[256];
+static char path[256], dir[64];
+
+/* the temporary directory goes when the fuzzer ends (not after a crash: it may help then) */
+static void cleanup(void)
+{
+    unlink(path);
+    rmdir(dir);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -15,10 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f;
 
     if (!path[0]) {
-        char dir[] = "/tmp/sluice-fuzz-config-XXXXXX";
+        snprintf(dir, sizeof dir, "/tmp/sluice-fuzz-config-XXXXXX");
         FUZZ_CHECK(mkdtemp(dir));
         snprintf(path, sizeof path, "%s/sluice.yaml", dir);
         setenv("FUZZ_VAR", "value", 1);
+        atexit(cleanup);
     }
     FUZZ_CHECK((f = fopen(path, "wb")));
     FUZZ_CHECK(fwrite(data, 1, size, f) == size || size == 0);

@@ -85,17 +85,28 @@ static void fuzz_config(const uint8_t *d, size_t n)
     free(text);
 }
 
+static char tzdir[64];
+
+/* the time zone directory goes when the fuzzer ends */
+static void tz_cleanup(void)
+{
+    char path[96];
+    snprintf(path, sizeof path, "%s/Fuzz", tzdir);
+    unlink(path);
+    rmdir(tzdir);
+}
+
 static void fuzz_tzif(const uint8_t *d, size_t n)
 {
-    static char dir[64];
-    char path[96];
+    char *dir = tzdir, path[96];
     struct sl_error err = {0};
     struct sl_tz *z = NULL;
     int64_t early, late;
     if (!dir[0]) {
-        snprintf(dir, sizeof dir, "/tmp/sluice-fuzz-tz-%d", (int)getpid());
+        snprintf(tzdir, sizeof tzdir, "/tmp/sluice-fuzz-tz-%d", (int)getpid());
         mkdir(dir, 0700);
         setenv("TZDIR", dir, 1);
+        atexit(tz_cleanup);
     }
     snprintf(path, sizeof path, "%s/Fuzz", dir);
     FILE *f = fopen(path, "wb");
