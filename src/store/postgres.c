@@ -264,19 +264,15 @@ static void copy_text(struct sl_buf *b, const char *p, size_t n)
     sl_buf_add(b, p + start, n - start);
 }
 
-/* The 4 hex digits at p, or 0x10000 when they are not. */
+static int unhex(int c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
+}
+
+/* The 4 hex digits of a \u escape (of JSON that parsed: they are hex digits). */
 static unsigned hex4(const char *p)
 {
-    unsigned u = 0;
-    for (int i = 0; i < 4; i++) {
-        int c = p[i], v = c >= '0' && c <= '9'   ? c - '0'
-                          : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                          : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                 : -1;
-        if (v < 0) return 0x10000;
-        u = u * 16 + (unsigned)v;
-    }
-    return u;
+    return (unsigned)(unhex(p[0]) << 12 | unhex(p[1]) << 8 | unhex(p[2]) << 4 | unhex(p[3]));
 }
 
 /* The escapes in JSON text p that PostgreSQL's jsonb cannot hold: \u0000 and a UTF-16
@@ -291,9 +287,14 @@ static int64_t jsonb_unsafe(const char *p, size_t n, struct sl_buf *out)
         const char *e = memchr(p + i, '\\', n - i);
         if (!e || (size_t)(e - p) + 1 >= n) break;
         i = (size_t)(e - p);
-        unsigned u = p[i + 1] == 'u' && i + 6 <= n ? hex4(p + i + 2) : 0x10000;
-        size_t len = u < 0x10000 ? 6 : 2; /* the escape */
-        int ok = u != 0;
+        size_t len = 2; /* the escape */
+        int ok = 1;
+        unsigned u = 0x10000; /* not a \u escape */
+        if (p[i + 1] == 'u' && i + 6 <= n) {
+            u = hex4(p + i + 2);
+            len = 6;
+            ok = u != 0;
+        }
         if (u >= 0xD800 && u <= 0xDBFF) {
             unsigned lo = i + 12 <= n && p[i + 6] == '\\' && p[i + 7] == 'u' ? hex4(p + i + 8) : 0;
             ok = lo >= 0xDC00 && lo <= 0xDFFF;
@@ -508,7 +509,26 @@ static void bin_text(struct sl_buf *b, const char *p, size_t n)
     memcpy(o + 4, p, n);
 }
 
-static void bin_jsonb(struct sl_buf *b, const char *p, size_t n);
+static void bin_null(struct sl_buf *b)
+{
+    be32(b, 0xffffffffu);
+}
+
+/* jsonb in binary: a version byte, then the JSON text */
+static void bin_jsonb(struct sl_buf *b, const char *p, size_t n)
+{
+    char *o = room(b, 5 + n);
+    put32(o, (uint32_t)n + 1);
+    o[4] = 1;
+    memcpy(o + 5, p, n);
+}
+
+static void copy_bin_header(struct sl_buf *b)
+{
+    sl_buf_add(b, "PGCOPY\n\377\r\n\0", 11);
+    be32(b, 0); /* flags */
+    be32(b, 0); /* header extension */
+}
 
 /* hh:mm[:ss[.ffffff]] as microseconds since midnight, or -1 */
 static int64_t time_usec(const char *p, size_t n)
@@ -541,7 +561,7 @@ static int bin_value(struct sl_buf *b, int col, const struct sl_value *v, struct
     int usec;
 
     if (!v || v->type == SL_V_NULL) {
-        be32(b, 0xffffffffu);
+        bin_null(b);
         return 0;
     }
     switch (col) {
@@ -1390,16 +1410,18 @@ static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L
 }
 
 /* Values of the load that PostgreSQL could not hold as they were (pg_storable): a warning now,
- * and the note in msg for the catalog. 0 when there were none. */
-static int replaced_note(const struct pg_load *L, const char *source, struct sl_buf *msg)
+ * and the same note added to msg (after "; " when msg has something already). */
+static void replaced_note(const struct pg_load *L, const char *source, struct sl_buf *msg)
 {
-    if (!L || !L->replaced) return 0;
+    size_t at;
+    if (!L || !L->replaced) return;
+    if (msg->len) sl_buf_adds(msg, "; ");
+    at = msg->len;
     sl_buf_addf(msg,
                 "%lld silver value(s) held U+0000 or a lone UTF-16 surrogate, which PostgreSQL "
                 "cannot store: U+FFFD stands in their place (bronze keeps the records as received)",
                 (long long)L->replaced);
-    sl_log(SL_LOG_WARN, "%s: %s", source, msg->p);
-    return 1;
+    sl_log(SL_LOG_WARN, "%s: %s", source, msg->p + at);
 }
 
 /* Ends the load's worker and gives its connection back; failed: what it runs is cancelled. */
@@ -1647,27 +1669,6 @@ static void row_part(const struct pg_load *L, const struct sl_row *r, int64_t *t
         key[0] = 0;
 }
 
-static void bin_null(struct sl_buf *b)
-{
-    be32(b, 0xffffffffu);
-}
-
-/* jsonb in binary: a version byte, then the JSON text */
-static void bin_jsonb(struct sl_buf *b, const char *p, size_t n)
-{
-    char *o = room(b, 5 + n);
-    put32(o, (uint32_t)n + 1);
-    o[4] = 1;
-    memcpy(o + 5, p, n);
-}
-
-static void copy_bin_header(struct sl_buf *b)
-{
-    sl_buf_add(b, "PGCOPY\n\377\r\n\0", 11);
-    be32(b, 0); /* flags */
-    be32(b, 0); /* header extension */
-}
-
 #define BRONZE_COLUMNS                                                                            \
     "(raw_id, load_id, row_num, line, byte_offset, source_timestamp, validation_status, errors, " \
     "raw_data, raw_bytes)"
@@ -1896,16 +1897,8 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     p[9] = nz(load->quality_json);
     p[10] = finished;
     p[11] = secs;
-    if (replaced_note(L, load->source, &msg)) {
-        /* the load's message says it too, after the pipeline's */
-        struct sl_buf all = SL_BUF_INIT;
-        if (load->message && *load->message) sl_buf_addf(&all, "%s; ", load->message);
-        sl_buf_add(&all, msg.p, msg.len);
-        sl_buf_free(&msg);
-        msg = all;
-    } else if (load->message) {
-        sl_buf_adds(&msg, load->message);
-    }
+    if (load->message) sl_buf_adds(&msg, load->message);
+    replaced_note(L, load->source, &msg); /* the load's message says it too */
     p[12] = nz(msg.p);
     p[13] = id;
     p[14] = nz(load->columns_json);
@@ -2038,11 +2031,6 @@ static int pg_list_sources(struct sl_db *db, char ***names, size_t *n, struct sl
     *names = v;
     *n = (size_t)nr;
     return 0;
-}
-
-static int unhex(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
 }
 
 /* Bronze rows of a load, in input order, through a cursor (bounded memory; the callback may

@@ -72,33 +72,45 @@ grep -q 'ev: dropping 1 bronze table(s) a failed load left behind' <<<"$out" || 
 [ "$(q "par_$$" "select relispartition from pg_class where relname = 'ev@2030-01'")" = t ] || fail "2030-01 not attached"
 echo "a failed load's standalone tables are dropped by the next load: ok"
 
+loads() { q "par_$$" "select count(*) from sluice.loads where status = 'committed'"; }
+# another session holds the lock ATTACH needs on bronze.ev (the worker's CREATE ... LIKE and
+# COPYs do not need it), so that a load stops right before it attaches its new partitions
+hold_attach_lock() {
+    psql -XqAt -d "par_$$" -c 'BEGIN' -c 'LOCK TABLE bronze.ev IN SHARE UPDATE EXCLUSIVE MODE' \
+        -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
+    locker=$!
+    for _ in $(seq 300); do
+        [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and mode = 'ShareUpdateExclusiveLock' and granted")" = 1 ] && break
+        sleep 0.1
+    done
+}
+await_attach() { # the load waits for that lock once its worker committed the partition
+    for _ in $(seq 300); do
+        [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and not granted")" = 1 ] && break
+        sleep 0.1
+    done
+}
+release_attach_lock() {
+    kill $locker 2>/dev/null || true
+    q "par_$$" "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep%'" >/dev/null
+    wait $locker 2>/dev/null || true
+}
+
 # killed between the worker's commit and the load's: the load waits to attach its new partition
 # (another session holds the lock ATTACH needs), is killed there, and leaves nothing in bronze,
 # silver or the catalog but the standalone table, which the next load drops before it loads the
 # input again, once
-loads() { q "par_$$" "select count(*) from sluice.loads where status = 'committed'"; }
 before=$(loads)
 printf 'id,at,n\n9101,2031-01-02,k1\n9102,2031-01-03,k2\n' >k.csv
-psql -XqAt -d "par_$$" -c 'BEGIN' -c 'LOCK TABLE bronze.ev IN SHARE UPDATE EXCLUSIVE MODE' \
-    -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
-locker=$!
-for _ in $(seq 300); do
-    [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and mode = 'ShareUpdateExclusiveLock' and granted")" = 1 ] && break
-    sleep 0.1
-done
+hold_attach_lock
 "$bin" load k.csv --source ev --timestamp at --db "postgresql:///par_$$" --quiet &
 victim=$!
-for _ in $(seq 300); do # the load waits for the lock once its worker committed the partition
-    [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and not granted")" = 1 ] && break
-    sleep 0.1
-done
+await_attach
 [ "$(q "par_$$" "select relispartition from pg_class where relname = 'ev@2031-01'")" = f ] ||
     fail "the worker's table is not there, standalone, while the load waits"
 kill -9 $victim
 wait $victim 2>/dev/null || true
-kill $locker 2>/dev/null || true
-q "par_$$" "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep%'" >/dev/null
-wait $locker 2>/dev/null || true
+release_attach_lock
 for _ in $(seq 100); do # the killed load's server process rolls back and ends
     [ "$(q "par_$$" "select count(*) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()")" = 0 ] && break
     sleep 0.1
@@ -117,24 +129,13 @@ echo "killed after the worker's commit: nothing visible, the next load cleans up
 # the table its worker made
 before=$(loads)
 printf 'id,at,n\n9201,2032-01-02,i1\n' >i.csv
-psql -XqAt -d "par_$$" -c 'BEGIN' -c 'LOCK TABLE bronze.ev IN SHARE UPDATE EXCLUSIVE MODE' \
-    -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
-locker=$!
-for _ in $(seq 300); do
-    [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and mode = 'ShareUpdateExclusiveLock' and granted")" = 1 ] && break
-    sleep 0.1
-done
+hold_attach_lock
 "$bin" load i.csv --source ev --timestamp at --db "postgresql:///par_$$" --quiet 2>i.err &
 victim=$!
-for _ in $(seq 300); do
-    [ "$(q "par_$$" "select count(*) from pg_locks where relation = 'bronze.ev'::regclass and not granted")" = 1 ] && break
-    sleep 0.1
-done
+await_attach
 kill -INT $victim
 sleep 0.5
-kill $locker 2>/dev/null || true
-q "par_$$" "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and query like '%pg_sleep%'" >/dev/null
-wait $locker 2>/dev/null || true
+release_attach_lock
 st=0
 wait $victim || st=$?
 [ $st = 3 ] || fail "interrupted load: exit $st: $(cat i.err)"
