@@ -1821,6 +1821,13 @@ static int pg_write(struct sl_db *db, struct sl_load *load, const struct sl_batc
         char key[8];
         int64_t ts = 0;
         long k;
+        if (b->rows[i].num > UINT32_MAX) { /* raw_id = load_id * 2^32 + row_num stays unique */
+            rc = sl_error_set(err, SL_EINVAL,
+                              "%s: a load holds at most 4294967295 rows on PostgreSQL; split "
+                              "the input",
+                              load->source);
+            break;
+        }
         row_part(L, &b->rows[i], &ts, key);
         if ((k = ensure_part(d, L, key, err)) < 0) {
             rc = (int)k;
