@@ -41,6 +41,9 @@ void sl_pg_pool_free(struct sl_pg_pool *p);
 /* A connection, connecting (with retries) when no idle one is there; NULL and err on failure
  * (SL_EDB, the message names the server's answer). */
 struct pg_conn *sl_pg_pool_acquire(struct sl_pg_pool *p, struct sl_error *err);
+/* The same for a connection that helps but is not needed: no wait for a free one, and one
+ * attempt to connect (a server out of connections is not asked again with backoff). */
+struct pg_conn *sl_pg_pool_try_acquire(struct sl_pg_pool *p, struct sl_error *err);
 /* Gives a connection back; broken (or a connection libpq sees as bad) closes it. */
 void sl_pg_pool_release(struct sl_pg_pool *p, struct pg_conn *c, int broken);
 void sl_pg_pool_stats(struct sl_pg_pool *p, struct sl_pg_pool_stats *out);

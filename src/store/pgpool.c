@@ -87,9 +87,10 @@ static int retryable(const char *why)
     return 0;
 }
 
-/* One connection, with retries: backoff doubles from backoff_ms up to backoff_max_ms, each
- * wait a random 50-100% of it (jitter, so that many clients do not retry in step). */
-static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
+/* One connection, with up to retries more attempts: backoff doubles from backoff_ms up to
+ * backoff_max_ms, each wait a random 50-100% of it (jitter, so that many clients do not retry in
+ * step). */
+static PGconn *connect_retrying(struct sl_pg_pool *p, int retries, struct sl_error *err)
 {
     int wait = p->o.backoff_ms;
     char why[512] = "";
@@ -123,7 +124,7 @@ static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
             first_line(c ? PQerrorMessage(c) : "out of memory", why, sizeof why);
         }
         PQfinish(c);
-        if (attempt >= p->o.connect_retries || sl_interrupted || !retryable(why)) break;
+        if (attempt >= retries || sl_interrupted || !retryable(why)) break;
         pthread_mutex_lock(&p->mu);
         p->st.retries++;
         int jittered = wait / 2 + (int)(rand_r(&p->seed) % (unsigned)(wait / 2 + 1));
@@ -143,7 +144,9 @@ static PGconn *connect_retrying(struct sl_pg_pool *p, struct sl_error *err)
     return NULL;
 }
 
-PGconn *sl_pg_pool_acquire(struct sl_pg_pool *p, struct sl_error *err)
+/* A connection: an idle one, else a new one while the pool is below its size; may wait for a
+ * free one (up to acquire_timeout_ms) and retry connecting (connect_retries) unless only_try. */
+static PGconn *acquire(struct sl_pg_pool *p, int only_try, struct sl_error *err)
 {
     PGconn *c = NULL;
     struct timespec until;
@@ -158,6 +161,11 @@ PGconn *sl_pg_pool_acquire(struct sl_pg_pool *p, struct sl_error *err)
     }
     pthread_mutex_lock(&p->mu);
     while (!p->nidle && p->st.open >= p->o.size) {
+        if (only_try) {
+            pthread_mutex_unlock(&p->mu);
+            sl_error_set(err, SL_EDB, "no free PostgreSQL connection (pool size %d)", p->o.size);
+            return NULL;
+        }
         if (!waited) p->st.waits++;
         waited = 1;
         if (pthread_cond_timedwait(&p->cv, &p->mu, &until) == ETIMEDOUT) {
@@ -181,7 +189,7 @@ PGconn *sl_pg_pool_acquire(struct sl_pg_pool *p, struct sl_error *err)
     }
     p->st.open++; /* reserved while connecting */
     pthread_mutex_unlock(&p->mu);
-    c = connect_retrying(p, err);
+    c = connect_retrying(p, only_try ? 0 : p->o.connect_retries, err);
     pthread_mutex_lock(&p->mu);
     if (c)
         p->st.in_use++;
@@ -190,6 +198,16 @@ PGconn *sl_pg_pool_acquire(struct sl_pg_pool *p, struct sl_error *err)
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
     return c;
+}
+
+PGconn *sl_pg_pool_acquire(struct sl_pg_pool *p, struct sl_error *err)
+{
+    return acquire(p, 0, err);
+}
+
+PGconn *sl_pg_pool_try_acquire(struct sl_pg_pool *p, struct sl_error *err)
+{
+    return acquire(p, 1, err);
 }
 
 void sl_pg_pool_release(struct sl_pg_pool *p, PGconn *c, int broken)

@@ -106,6 +106,7 @@ struct pg_load {
     size_t nparts, capparts;
     int bronze_new;         /* bronze.NAME is created by this load (the worker cannot see it) */
     struct sl__pgw *worker; /* writes the new partitions, or NULL */
+    int no_worker;          /* connecting one failed: this load writes all on its connection */
     int worker_committed;   /* the worker's tables are committed, standalone */
     int64_t replaced;       /* silver values with U+FFFD for what PostgreSQL cannot hold */
     struct sl_buf fix;      /* such a value */
@@ -1143,12 +1144,12 @@ static struct sl__pgw *load_worker(struct pg_db *d, struct pg_load *L)
     struct sl_error e = {0, ""};
     PGconn *c;
 
-    if (L->worker || !d->parallel) return L->worker;
+    if (L->worker || L->no_worker || !d->parallel) return L->worker;
     sl_pg_pool_stats(d->pool, &st);
-    if (st.in_use >= st.size) return NULL;
-    if (!(c = sl_pg_pool_acquire(d->pool, &e))) {
+    if (st.in_use >= st.size) return NULL; /* the next partition may find one free */
+    if (!(c = sl_pg_pool_try_acquire(d->pool, &e))) {
         sl_log(SL_LOG_DEBUG, "%s: no second connection (%s): one writes all", d->where, e.msg);
-        d->parallel = 0; /* not again for every partition */
+        L->no_worker = 1; /* not again for every partition */
         return NULL;
     }
     L->worker = sl__pgw_start(c, d->where);

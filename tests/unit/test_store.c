@@ -902,6 +902,52 @@ TEST(pg_pool_bound_and_retries)
     sl_pg_pool_free(p);
 }
 
+/* A connection that helps but is not needed (a load's bronze writer): no wait for a free one,
+ * one attempt to connect. */
+TEST(pg_pool_try_acquire)
+{
+    struct sl_error err = {0};
+    struct sl_pg_pool_opts o = {.size = 1,
+                                .acquire_timeout_ms = 60000,
+                                .connect_retries = 3,
+                                .backoff_ms = 1000,
+                                .backoff_max_ms = 1000};
+    struct sl_pg_pool_stats st;
+    struct sl_pg_pool *p;
+    struct pg_conn *a;
+    const char *host = getenv("PGHOST");
+    char *ci;
+
+    if (!host || !*host) {
+        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+        return;
+    }
+    ci = sl_xasprintf("host=%s dbname=postgres", host);
+    p = sl_pg_pool_new(ci, &o);
+    a = sl_pg_pool_try_acquire(p, &err);
+    CHECK(a != NULL);
+    CHECK(sl_pg_pool_try_acquire(p, &err) == NULL); /* full: no 60 s wait */
+    CHECK_STR(err.msg, "no free PostgreSQL connection (pool size 1)");
+    sl_pg_pool_stats(p, &st);
+    CHECK_INT(st.waits, 0);
+    CHECK_INT(st.in_use, 1);
+    CHECK_INT(st.open, 1);
+    sl_pg_pool_release(p, a, 0);
+    CHECK(sl_pg_pool_try_acquire(p, &err) == a); /* the idle one */
+    sl_pg_pool_release(p, a, 0);
+    sl_pg_pool_free(p);
+    free(ci);
+
+    p = sl_pg_pool_new("host=127.0.0.1 port=1 dbname=x", &o);
+    CHECK(sl_pg_pool_try_acquire(p, &err) == NULL); /* refused: not asked again */
+    sl_pg_pool_stats(p, &st);
+    CHECK_INT(st.retries, 0);
+    CHECK_INT(st.failures, 1);
+    CHECK_INT(st.open, 0);
+    CHECK(strstr(err.msg, "cannot connect to PostgreSQL: ") == err.msg);
+    sl_pg_pool_free(p);
+}
+
 /* ---- the PostgreSQL store's change methods, lookups and bronze-only loads ------------------- */
 
 /* The first column of the first row of sql on database db of the test server ("" for no row,
