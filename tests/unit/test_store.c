@@ -853,6 +853,23 @@ TEST(pg_pool_stats)
     unlink("sluice.db.notpg-shm");
 }
 
+/* A pool with options o on the test server (tests/run exports PGHOST), or NULL. */
+static struct sl_pg_pool *test_server_pool(const struct sl_pg_pool_opts *o)
+{
+    const char *host = getenv("PGHOST");
+    struct sl_pg_pool *p;
+    char *ci;
+
+    if (!host || !*host) {
+        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+        return NULL;
+    }
+    ci = sl_xasprintf("host=%s dbname=postgres", host);
+    p = sl_pg_pool_new(ci, o);
+    free(ci);
+    return p;
+}
+
 /* The pool on its own: the bound, waiting for a free connection, retries counted. */
 TEST(pg_pool_bound_and_retries)
 {
@@ -863,17 +880,10 @@ TEST(pg_pool_bound_and_retries)
                                 .backoff_ms = 1,
                                 .backoff_max_ms = 2};
     struct sl_pg_pool_stats st;
-    struct sl_pg_pool *p;
+    struct sl_pg_pool *p = test_server_pool(&o);
     struct pg_conn *a, *b;
-    const char *host = getenv("PGHOST");
-    char *ci;
 
-    if (!host || !*host) {
-        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
-        return;
-    }
-    ci = sl_xasprintf("host=%s dbname=postgres", host);
-    p = sl_pg_pool_new(ci, &o);
+    if (!p) return;
     a = sl_pg_pool_acquire(p, &err);
     CHECK(a != NULL);
     b = sl_pg_pool_acquire(p, &err); /* the only connection is taken */
@@ -891,7 +901,6 @@ TEST(pg_pool_bound_and_retries)
     CHECK_INT(st.open, 0);
     CHECK_INT(st.failures, 1);
     sl_pg_pool_free(p);
-    free(ci);
 
     p = sl_pg_pool_new("host=127.0.0.1 port=1 dbname=x", &o);
     CHECK(sl_pg_pool_acquire(p, &err) == NULL);
@@ -913,17 +922,10 @@ TEST(pg_pool_try_acquire)
                                 .backoff_ms = 1000,
                                 .backoff_max_ms = 1000};
     struct sl_pg_pool_stats st;
-    struct sl_pg_pool *p;
+    struct sl_pg_pool *p = test_server_pool(&o);
     struct pg_conn *a;
-    const char *host = getenv("PGHOST");
-    char *ci;
 
-    if (!host || !*host) {
-        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
-        return;
-    }
-    ci = sl_xasprintf("host=%s dbname=postgres", host);
-    p = sl_pg_pool_new(ci, &o);
+    if (!p) return;
     a = sl_pg_pool_try_acquire(p, &err);
     CHECK(a != NULL);
     CHECK(sl_pg_pool_try_acquire(p, &err) == NULL); /* full: no 60 s wait */
@@ -936,7 +938,6 @@ TEST(pg_pool_try_acquire)
     CHECK(sl_pg_pool_try_acquire(p, &err) == a); /* the idle one */
     sl_pg_pool_release(p, a, 0);
     sl_pg_pool_free(p);
-    free(ci);
 
     p = sl_pg_pool_new("host=127.0.0.1 port=1 dbname=x", &o);
     CHECK(sl_pg_pool_try_acquire(p, &err) == NULL); /* refused: not asked again */
