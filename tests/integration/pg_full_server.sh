@@ -45,8 +45,6 @@ refused_before=$(grep -c "too many clients" pg/server.log || true)
     fail "the load failed on a server with no second connection"
 refused=$(($(grep -c "too many clients" pg/server.log || true) - refused_before))
 [ "$refused" = 1 ] || fail "the server refused $refused connections of the load, expected 1 (the worker's, asked once)"
-for p in "${sleepers[@]}"; do kill "$p" 2>/dev/null || true; done
-wait 2>/dev/null || true
 got=$(psql -XqAt -d "full_$$" -c "SELECT count(*) FROM bronze.ev")
 [ "$got" = 500 ] || fail "bronze.ev has $got rows, expected 500"
 got=$(psql -XqAt -d "full_$$" -c "SELECT count(*) FROM ev")
