@@ -112,6 +112,26 @@ void sl_buf_json_double(struct sl_buf *b, double d);             /* shortest exa
 /* Does p[0..n) need escaping inside a JSON string (", \, control bytes)? */
 int sl_json_needs_escape(const char *p, size_t n);
 
+/* ---- secrets in messages (src/core/redact.c) --------------------------------------------- */
+
+/*
+ * A URL (store, endpoint) as it may be shown: the userinfo password and the values of
+ * password-like query parameters (password, token, api_key, secret, ...) become "***".
+ * Caller frees with free().
+ */
+char *sl_url_redact(const char *url);
+/* Appends text with every URL in it masked as above, and libpq conninfo `password=...`. */
+void sl_buf_add_redacted(struct sl_buf *b, const char *text);
+/* The same in place on a NUL-terminated message of capacity cap (truncated if it grows).
+ * sl_error_set, sl_error_prefix and sl_log call it: every error and log line is masked. */
+void sl_redact_text(char *msg, size_t cap);
+/* Appends p[0..n) safe for a terminal or a log line: control bytes as \n \r \t \xNN, C1
+ * controls as \u0080..\u009f, invalid UTF-8 bytes as \xNN; valid UTF-8 text unchanged. For
+ * every name or value from an input that goes into a message. */
+void sl_buf_add_printable(struct sl_buf *b, const char *p, size_t n);
+/* Is name[0..n) a query parameter that carries a secret (case-insensitive)? */
+int sl_is_secret_param(const char *name, size_t n);
+
 /* ---- text ------------------------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 prefix of p[0..n); == n when all of it is valid. */

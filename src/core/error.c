@@ -15,6 +15,7 @@ int sl_error_set(struct sl_error *e, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
+    sl_redact_text(e->msg, sizeof e->msg);
     return code;
 }
 
@@ -28,6 +29,7 @@ void sl_error_prefix(struct sl_error *e, const char *fmt, ...)
     va_end(ap);
     memcpy(old, e->msg, sizeof old);
     snprintf(e->msg, sizeof e->msg, "%s: %s", pre, old);
+    sl_redact_text(e->msg, sizeof e->msg);
 }
 
 int sl_exit_code(int code)

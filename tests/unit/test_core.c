@@ -78,3 +78,59 @@ TEST(parse_size_units)
     CHECK_INT(sl_parse_size("1e999999"), -1);
     CHECK_INT(sl_parse_size("9000000 TiB"), -1);
 }
+
+static void check_redact(const char *in, const char *want)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    sl_buf_add_redacted(&b, in);
+    CHECK_STR(sl_buf_str(&b), want);
+    sl_buf_free(&b);
+}
+
+TEST(redact_urls_and_conninfo)
+{
+    char *u = sl_url_redact("postgresql://probe:S3CRET@db.example:5432/x?sslmode=require");
+    CHECK_STR(u, "postgresql://probe:***@db.example:5432/x?sslmode=require");
+    free(u);
+    u = sl_url_redact("postgresql:///db?user=a&password=S3CRET&host=/tmp#frag");
+    CHECK_STR(u, "postgresql:///db?user=a&password=***&host=/tmp#frag");
+    free(u);
+    u = sl_url_redact("https://h/x?API_KEY=abc;token=t2&q=1");
+    CHECK_STR(u, "https://h/x?API_KEY=***;token=***&q=1");
+    free(u);
+    /* a password holding '@' and ':' is masked whole (the last '@' ends the userinfo) */
+    u = sl_url_redact("postgres://u:p@ss:w@rd@h/db");
+    CHECK_STR(u, "postgres://u:***@h/db");
+    free(u);
+    u = sl_url_redact("http://user@h/x"); /* no password: nothing to hide */
+    CHECK_STR(u, "http://user@h/x");
+    free(u);
+    check_redact("no loads of source 'X' in postgresql://probe:S3CRET@h/db (see 'docs')",
+                 "no loads of source 'X' in postgresql://probe:***@h/db (see 'docs')");
+    check_redact("a \"https://u:pw@h/?token=zz\" b", "a \"https://u:***@h/?token=***\" b");
+    check_redact("connect: host=h password=S3CRET user=u", "connect: host=h password=*** user=u");
+    check_redact("password = 'it\\'s secret' port=1", "password = *** port=1");
+    check_redact("my_password=x and primary key=1 passwords",
+                 "my_password=x and primary key=1 passwords");
+    check_redact("", "");
+    char msg[40] = "x postgresql://a:b@h/db y";
+    sl_redact_text(msg, sizeof msg);
+    CHECK_STR(msg, "x postgresql://a:***@h/db y");
+    struct sl_error e;
+    sl_error_set(&e, SL_EDB, "cannot connect to %s", "postgresql://a:S3CRET@h/db");
+    CHECK_STR(e.msg, "cannot connect to postgresql://a:***@h/db");
+    sl_error_prefix(&e, "sslpassword=%s", "zz");
+    CHECK_STR(e.msg, "sslpassword=*** cannot connect to postgresql://a:***@h/db");
+}
+
+TEST(printable_escapes_controls)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    const char in[] = "a\nb\x1b[31mc\t\xc3\xa9\xc2\x85\xff\x00z";
+    sl_buf_add_printable(&b, in, sizeof in - 1);
+    CHECK_STR(sl_buf_str(&b), "a\\nb\\x1b[31mc\\t\xc3\xa9\\u0085\\xff\\x00z");
+    sl_buf_reset(&b);
+    sl_buf_add_printable(&b, "\xe2\x82", 2); /* truncated sequence */
+    CHECK_STR(sl_buf_str(&b), "\\xe2\\x82");
+    sl_buf_free(&b);
+}
