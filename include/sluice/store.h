@@ -218,6 +218,8 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);
 enum { SL_STORE_OPEN_NO_MIGRATE = 1 };
 int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err);
 void sl_store_close(struct sl_db *db);
+/* The file of a SQLite store URL (as sl_store_open reads it), or NULL for another store. */
+const char *sl_store_sqlite_path(const char *url);
 
 /* Source names become table names: letters, digits and _ (1..63 bytes), not starting with
  * sluice_ or bronze_. sl_source_name_from_path maps a file stem to such a name. */

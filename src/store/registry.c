@@ -52,6 +52,22 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err)
     return sl_store_sqlite.open(url, out, err);
 }
 
+const char *sl_store_sqlite_path(const char *url)
+{
+    size_t n = url ? scheme_len(url) : 0;
+
+    if (!url || !*url) return NULL;
+    if (n == 6 && !strncasecmp(url, "sqlite", 6)) {
+        url += 7;
+        if (url[0] == '/' && url[1] == '/') url += 2; /* sqlite:///abs/path */
+        return url;
+    }
+    if (n == 0) return url;
+    for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++)
+        if (strlen(stores[i].scheme) == n && !strncasecmp(url, stores[i].scheme, n)) return NULL;
+    return strncmp(url + n, "://", 3) ? url : NULL;
+}
+
 int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err)
 {
     int rc;
