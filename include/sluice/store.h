@@ -224,6 +224,12 @@ const char *sl_store_sqlite_path(const char *url);
 /* Source names become table names: letters, digits and _ (1..63 bytes), not starting with
  * sluice_ or bronze_. sl_source_name_from_path maps a file stem to such a name. */
 int sl_source_name_check(const char *name, struct sl_error *err);
+/* Source names are unique ignoring case in every store (SQLite's table names ignore case, and
+ * a store's sources can move to another store): SL_EINVAL naming the existing source when db
+ * has one whose name differs from name only by case, else 0. sl_source_case_error sets that
+ * error (the stores check again inside a load's transaction). */
+int sl_source_case_conflict(struct sl_db *db, const char *name, struct sl_error *err);
+int sl_source_case_error(const char *name, const char *existing, struct sl_error *err);
 char *sl_source_name_from_path(const char *path); /* malloc'ed */
 
 #endif

@@ -30,7 +30,7 @@
 #include "store/migrations.h"
 #include "store/pgworker.h"
 
-/* pg_advisory_lock(LOCK_CLASS, hashtext(source)): "slce" */
+/* pg_advisory_lock(LOCK_CLASS, hashtext(lower(source))): "slce" */
 #define LOCK_CLASS   1936483173
 #define LOCK_MIGRATE 1
 
@@ -867,8 +867,8 @@ static void unlock_source(struct pg_db *d)
     if (!d->locked) return;
     if (PQstatus(d->c) == CONNECTION_OK) {
         const char *p[] = {d->locked};
-        PQclear(PQexecParams(d->c, "SELECT pg_advisory_unlock(1936483173, hashtext($1))", 1, NULL,
-                             p, NULL, NULL, 0));
+        PQclear(PQexecParams(d->c, "SELECT pg_advisory_unlock(1936483173, hashtext(lower($1)))", 1,
+                             NULL, p, NULL, NULL, 0));
     }
     free(d->locked);
     d->locked = NULL;
@@ -882,14 +882,15 @@ static int lock_source(struct pg_db *d, const char *source, struct sl_error *err
 
     if (d->locked && !strcmp(d->locked, source)) return 0;
     unlock_source(d);
-    rc = q(d, "SELECT pg_try_advisory_lock(1936483173, hashtext($1))", 1, p, &r,
+    /* lower(): names that differ only by case are one source to wait for (see begin_load) */
+    rc = q(d, "SELECT pg_try_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, &r,
            "locking the source", err);
     if (rc < 0) return rc;
     if (strcmp(PQgetvalue(r, 0, 0), "t")) {
         sl_log(SL_LOG_INFO, "%s: waiting for another load of this source to finish", source);
         PQclear(r);
         r = NULL;
-        rc = q(d, "SELECT pg_advisory_lock(1936483173, hashtext($1))", 1, p, NULL,
+        rc = q(d, "SELECT pg_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, NULL,
                "waiting for the source's lock", err);
         if (rc < 0) return rc;
     }
@@ -1604,6 +1605,22 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     /* before the load's transaction: its worker must be able to make the same tables */
     if ((rc = drop_orphans(d, load->source, err))) return rc;
     if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
+    {
+        /* under the source's lock, which is the same for names that differ only by case */
+        const char *p[] = {load->source};
+        PGresult *r = NULL;
+        rc = q(d,
+               "SELECT name FROM sluice.sources WHERE lower(name) = lower($1) AND name <> $1 "
+               "LIMIT 1",
+               1, p, &r, "reading sluice.sources", err);
+        if (rc == 0 && PQntuples(r) > 0)
+            rc = sl_source_case_error(load->source, PQgetvalue(r, 0, 0), err);
+        PQclear(r);
+        if (rc < 0) {
+            if (PQstatus(d->c) == CONNECTION_OK) PQclear(PQexec(d->c, "ROLLBACK"));
+            return rc;
+        }
+    }
 
     lookup_tables_reset(d);
     L = sl_xcalloc(1, sizeof *L);

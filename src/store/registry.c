@@ -111,6 +111,30 @@ int sl_source_name_check(const char *name, struct sl_error *err)
     return 0;
 }
 
+int sl_source_case_error(const char *name, const char *existing, struct sl_error *err)
+{
+    return sl_error_set(err, SL_EINVAL,
+                        "source '%s': the store has a source '%s' already; source names may not "
+                        "differ only by case (SQLite's table names ignore it): load into it with "
+                        "--source %s, or choose another name",
+                        name, existing, existing);
+}
+
+int sl_source_case_conflict(struct sl_db *db, const char *name, struct sl_error *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc;
+
+    if ((rc = db->store->list_sources(db, &names, &n, err))) return rc;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (strcmp(names[i], name) && !strcasecmp(names[i], name))
+            rc = sl_source_case_error(name, names[i], err);
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return rc;
+}
+
 /* Strips a trailing ".ext" (case-insensitive) when the rest is not empty. */
 static int strip_ext(const char *s, size_t *n, const char *ext)
 {

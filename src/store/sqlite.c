@@ -633,6 +633,27 @@ out:
     return rc;
 }
 
+/* Inside the load's write transaction: another source whose name differs only by case. */
+static int case_conflict(struct sqlite_db *d, const char *source, struct sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, s;
+
+    rc = prepare(d,
+                 "SELECT name FROM sluice_sources WHERE lower(name) = lower(?1) AND name <> ?1 "
+                 "LIMIT 1",
+                 &st, "reading sluice_sources", err);
+    if (rc < 0) return rc;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        rc = sl_source_case_error(source, (const char *)sqlite3_column_text(st, 0), err);
+    else if (s != SQLITE_DONE)
+        rc = db_error(d, "reading sluice_sources", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
@@ -650,6 +671,10 @@ static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_e
         return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->path, load->source);
     rc = exec(d, "BEGIN IMMEDIATE", "starting the load", err);
     if (rc < 0) return rc;
+    if ((rc = case_conflict(d, load->source, err)) < 0) {
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
 
     L = sl_xcalloc(1, sizeof *L);
     load->priv = L;
