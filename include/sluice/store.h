@@ -218,6 +218,10 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);
 enum { SL_STORE_OPEN_NO_MIGRATE = 1 };
 int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err);
 void sl_store_close(struct sl_db *db);
+/* How long SQLite stores wait for another writer before failing with "the database is locked"
+ * (seconds; < 0: the default). A message on stderr says so after a second of waiting. */
+#define SL_STORE_BUSY_TIMEOUT_DEFAULT 600.0
+void sl_store_set_busy_timeout(double seconds);
 /* The file of a SQLite store URL (as sl_store_open reads it), or NULL for another store. */
 const char *sl_store_sqlite_path(const char *url);
 

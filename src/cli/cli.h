@@ -15,9 +15,10 @@ struct cli {
     const char *config_path;  /* --config, or ./sluice.yaml if it exists */
     struct sl_config *config; /* loaded lazily by cli_config() */
     int quiet;
-    int progress;   /* stderr is a terminal and not --quiet */
-    int must_exist; /* cli_open_db: a SQLite file that does not exist is an error */
-    int no_migrate; /* cli_open_db: leave the catalog as it is (sluice migrate) */
+    int progress;        /* stderr is a terminal and not --quiet */
+    int must_exist;      /* cli_open_db: a SQLite file that does not exist is an error */
+    int no_migrate;      /* cli_open_db: leave the catalog as it is (sluice migrate) */
+    double busy_timeout; /* --busy-timeout in seconds, -1 when not given */
     char *db_owned;
 };
 
@@ -38,6 +39,7 @@ int global_option(struct cli *c, int opt, const char *arg);
 #define GLOBAL_OPTIONS                                                                    \
     {"db", required_argument, NULL, 1001}, {"config", required_argument, NULL, 1002},     \
         {"quiet", no_argument, NULL, 'q'}, {"log-format", required_argument, NULL, 1003}, \
+        {"busy-timeout", required_argument, NULL, 1004},                                  \
     {                                                                                     \
         "help", no_argument, NULL, 'h'                                                    \
     }

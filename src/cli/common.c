@@ -92,6 +92,9 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
     const char *url = db_url(c, exit_code);
 
     if (!url) return NULL;
+    sl_store_set_busy_timeout(c->busy_timeout >= 0 ? c->busy_timeout
+                              : c->config          ? c->config->busy_timeout
+                                                   : -1);
     if (c->must_exist && !strstr(url, "://")) {
         const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
         if (access(path, F_OK)) {

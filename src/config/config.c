@@ -353,7 +353,8 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
 
 /* ---- the file -------------------------------------------------------------------------- */
 
-static const char *const top_keys[] = {"store", "sources", "quality", "lineage", NULL};
+static const char *const top_keys[] = {"store",   "busy_timeout", "sources",
+                                       "quality", "lineage",      NULL};
 static const char *const lineage_keys[] = {"openlineage", NULL};
 static const char *const openlineage_keys[] = {"file", "url", NULL};
 
@@ -384,6 +385,17 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
     if ((rc = sl_node_check_keys(&c.doc, root, "", top_keys, err)) < 0) goto out;
     if ((v = sl_node_get(root, "store")) && (rc = get_str(&c, v, "store", &cfg->store)) < 0)
         goto out;
+    cfg->busy_timeout = -1;
+    if ((v = sl_node_get(root, "busy_timeout"))) {
+        char *text = NULL;
+        if ((rc = get_str(&c, v, "busy_timeout", &text)) < 0) goto out;
+        cfg->busy_timeout = sl_parse_duration(text);
+        free(text);
+        if (cfg->busy_timeout < 0) {
+            rc = bad_value(&c, v, "busy_timeout", "expected a duration (e.g. 30s, 10m, 1h)");
+            goto out;
+        }
+    }
     /* quality: defaults for every source, read before them */
     if ((v = sl_node_get(root, "quality")) &&
         (rc = sl__read_quality(&c.doc, v, "quality", &quality, err)) < 0)

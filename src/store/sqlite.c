@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -30,7 +31,55 @@ struct sqlite_db {
         sqlite3_stmt *st;
     } lookups[8]; /* silver_lookup's statements, by SQL text (see sqlite_lookup.c's part) */
     unsigned nlookup;
+    double busy_since; /* busy_wait: when the current wait began (monotonic seconds) */
+    int busy_said;     /* ... and whether it was announced */
+    int busy_gave_up;  /* the last SQLITE_BUSY came after the whole busy timeout */
 };
+
+/* How long a command waits for another writer (sl_store_set_busy_timeout). */
+static double busy_timeout = SL_STORE_BUSY_TIMEOUT_DEFAULT;
+
+void sl_store_set_busy_timeout(double seconds)
+{
+    busy_timeout = seconds >= 0 ? seconds : SL_STORE_BUSY_TIMEOUT_DEFAULT;
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: another connection writes. Waits up to busy_timeout, saying so on
+ * stderr after a second; a signal ends the wait (the load then rolls back). */
+static int busy_wait(void *arg, int count)
+{
+    struct sqlite_db *d = arg;
+    double now = mono_now();
+
+    if (count == 0) {
+        d->busy_since = now;
+        d->busy_said = d->busy_gave_up = 0;
+    }
+    if (sl_interrupted) return 0;
+    if (now - d->busy_since >= busy_timeout) {
+        d->busy_gave_up = 1;
+        return 0;
+    }
+    if (!d->busy_said && now - d->busy_since >= 1.0) {
+        d->busy_said = 1;
+        sl_log(SL_LOG_INFO,
+               "%s: waiting for another load to finish (the database is locked; giving up after "
+               "%.0f s, see --busy-timeout)",
+               d->path, busy_timeout);
+    }
+    /* 1 ms, doubling up to 100 ms: short waits stay short, long ones cost nothing */
+    unsigned ms = count < 7 ? 1u << count : 100;
+    struct timespec ts = {0, (long)ms * 1000000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
 
 /* A load's state while its transaction is open (sl_load.priv). */
 /* Rows per multi-row INSERT: one statement execution per MULTI rows instead of per row
@@ -79,6 +128,12 @@ static int db_error(struct sqlite_db *d, const char *doing, struct sl_error *err
     if (e && ((ec & 0xff) == SQLITE_IOERR || (ec & 0xff) == SQLITE_FULL))
         return sl_error_set(err, SL_EDB, "%s: %s%s%s (%s)", d->path, doing ? doing : "",
                             doing ? ": " : "", sqlite3_errmsg(d->h), strerror(e));
+    if ((ec & 0xff) == SQLITE_BUSY && d->busy_gave_up)
+        return sl_error_set(err, SL_EDB,
+                            "%s: %s%sthe database stayed locked by another load or program for "
+                            "%.0f s (the busy timeout); try again when it has finished, or wait "
+                            "longer with --busy-timeout",
+                            d->path, doing ? doing : "", doing ? ": " : "", busy_timeout);
     if (doing) return sl_error_set(err, SL_EDB, "%s: %s: %s", d->path, doing, sqlite3_errmsg(d->h));
     return sl_error_set(err, SL_EDB, "%s: %s", d->path, sqlite3_errmsg(d->h));
 }
@@ -184,7 +239,7 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
                   : sl_error_set(err, SL_EDB, "%s: out of memory opening the database", d->path);
         goto out;
     }
-    sqlite3_busy_timeout(d->h, 10000);
+    sqlite3_busy_handler(d->h, busy_wait, d);
     /* WAL lets readers (versions, the server) run while a load writes. synchronous=FULL: one
      * fsync per commit is nothing next to a bulk load and a committed load must survive a
      * power cut. The page cache is bounded (16 MiB) so memory does not grow with the input.
