@@ -18,6 +18,7 @@ struct cli {
     int progress;        /* stderr is a terminal and not --quiet */
     int must_exist;      /* cli_open_db: a SQLite file that does not exist is an error */
     int no_migrate;      /* cli_open_db: leave the catalog as it is (sluice migrate) */
+    int read_only;       /* cli_open_db: the command only reads (SL_STORE_OPEN_READ_ONLY) */
     double busy_timeout; /* --busy-timeout in seconds, -1 when not given */
     char *db_owned;
 };

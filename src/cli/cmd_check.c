@@ -99,6 +99,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
     /* the store, when there is one: unique against silver, foreign keys to other sources */
     if (check_has_db(c)) {
         c->must_exist = 1;
+        c->read_only = 1; /* a read command never writes (not even a catalog) */
         if (!(db = cli_open_db(c, &rc))) goto out;
     }
     if (sl_check_file_with(db, rj, &src, argv[optind], on_issue, &o, &res, &err)) {

@@ -52,6 +52,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
     if (optind != argc - 1) return usage_error("quality", "expected one source name");
     const char *source = argv[optind];
     c->must_exist = 1; /* a report must not leave an empty database behind */
+    c->read_only = 1;  /* a read command never writes (not even a catalog) */
     if (file) {
         /* refused before anything is read: the store and its files are never overwritten */
         if ((rc = cli_protect(c, NULL, 0, NULL))) return rc;

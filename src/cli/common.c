@@ -103,7 +103,10 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
             return NULL;
         }
     }
-    if (sl_store_open_flags(url, c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0, &db, &err)) {
+    if (sl_store_open_flags(url,
+                            (c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0) |
+                                (c->read_only ? SL_STORE_OPEN_READ_ONLY : 0),
+                            &db, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
         *exit_code = sl_exit_code(err.code);
         return NULL;

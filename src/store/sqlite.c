@@ -34,6 +34,7 @@ struct sqlite_db {
     double busy_since; /* busy_wait: when the current wait began (monotonic seconds) */
     int busy_said;     /* ... and whether it was announced */
     int busy_gave_up;  /* the last SQLITE_BUSY came after the whole busy timeout */
+    int read_only;     /* SL_STORE_OPEN_READ_ONLY: nothing is written, not even an index */
 };
 
 /* How long a command waits for another writer (sl_store_set_busy_timeout). */
@@ -232,9 +233,17 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
         rc = sl_error_set(err, SL_EINVAL, "%s: no database path in the store URL", url);
         goto out;
     }
-    if (sqlite3_open_v2(d->path, &d->h,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
+    d->read_only = (sl__open_flags & SL_STORE_OPEN_READ_ONLY) != 0;
+    if (d->read_only && access(d->path, F_OK)) {
+        rc = sl_error_set(err, SL_EINVAL, "no database at %s (nothing was loaded there yet)",
+                          d->path);
+        goto out;
+    }
+    if (sqlite3_open_v2(
+            d->path, &d->h,
+            (d->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                SQLITE_OPEN_NOMUTEX,
+            NULL) != SQLITE_OK) {
         rc = d->h ? db_error(d, NULL, err)
                   : sl_error_set(err, SL_EDB, "%s: out of memory opening the database", d->path);
         goto out;
@@ -247,12 +256,24 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
      * more (WAL writes every page twice, and more pages mean more frames and syscalls) and
      * 64 KiB pages ~50% more (SQLite's B-tree balancing copies and allocates whole pages). */
     rc = exec(d,
-              "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-              "PRAGMA cache_size=-16384; "
-              "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
+              d->read_only ? "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; "
+                             "SELECT count(*) FROM sqlite_master"
+                           : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA "
+                             "synchronous=FULL; PRAGMA cache_size=-16384; "
+                             "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
               NULL, err);
+    if (rc < 0 && (sqlite3_errcode(d->h) & 0xff) == SQLITE_NOTADB) {
+        rc = sl_error_set(err, SL_EINVAL,
+                          "%s is not a sluice store (not a SQLite database); it was left as it "
+                          "is",
+                          d->path);
+        goto out;
+    }
     if (rc < 0) goto out;
-    if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE)) rc = sl__migrate(d->h, d->path, err);
+    if (d->read_only)
+        rc = sl__migrate_check(d->h, d->path, err);
+    else if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE))
+        rc = sl__migrate(d->h, d->path, err);
 out:
     if (rc < 0)
         sqlite_close(&d->base);
@@ -1173,7 +1194,7 @@ static int sqlite_silver_lookup(struct sl_db *db, const char *source, const char
     for (unsigned i = 0; i < 8 && !st; i++)
         if (d->lookups[i].sql && !strcmp(d->lookups[i].sql, sql.p)) st = d->lookups[i].st;
     if (!st) {
-        if (index && n == 1) {
+        if (index && n == 1 && !d->read_only) {
             /* repeated lookups of one column: an index, made once (IF NOT EXISTS) */
             struct sl_buf ix = SL_BUF_INIT;
             char *name = sl_xasprintf("sluice_ix_%s_%s", source, cols[0]);
