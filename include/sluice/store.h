@@ -217,8 +217,8 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);
 /* SL_STORE_OPEN_NO_MIGRATE: open without bringing the catalog up to date (sluice migrate).
  * SL_STORE_OPEN_READ_ONLY: for commands that only read (versions, quality, lineage, diff...):
  * nothing is created or migrated (SQLite opens the file read-only, PostgreSQL's session is
- * read-only); a database without sluice's catalog is refused (SL_EINVAL, "not a sluice
- * store"), and so is a catalog that needs migrations (`sluice migrate up` first). */
+ * read-only); a database without sluice's catalog is refused (SL_ENOTFOUND, "not a sluice
+ * store"), and so is a catalog that needs migrations (SL_EINVAL: `sluice migrate up` first). */
 enum { SL_STORE_OPEN_NO_MIGRATE = 1, SL_STORE_OPEN_READ_ONLY = 2 };
 int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err);
 void sl_store_close(struct sl_db *db);

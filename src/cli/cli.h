@@ -19,6 +19,7 @@ struct cli {
     int must_exist;      /* cli_open_db: a SQLite file that does not exist is an error */
     int no_migrate;      /* cli_open_db: leave the catalog as it is (sluice migrate) */
     int read_only;       /* cli_open_db: the command only reads (SL_STORE_OPEN_READ_ONLY) */
+    int no_catalog_ok;   /* cli_open_db: a store without sluice's catalog is no store (NULL, 0) */
     double busy_timeout; /* --busy-timeout in seconds, -1 when not given */
     char *db_owned;
 };

@@ -100,7 +100,9 @@ int cmd_check(struct cli *c, int argc, char **argv)
     if (check_has_db(c)) {
         c->must_exist = 1;
         c->read_only = 1; /* a read command never writes (not even a catalog) */
-        if (!(db = cli_open_db(c, &rc))) goto out;
+        /* a store where nothing was loaded (no catalog) has nothing to check against */
+        c->no_catalog_ok = 1;
+        if (!(db = cli_open_db(c, &rc)) && rc) goto out;
     }
     if (sl_check_file_with(db, rj, &src, argv[optind], on_issue, &o, &res, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);

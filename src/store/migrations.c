@@ -350,7 +350,7 @@ int sl__migrate_check(sqlite3 *h, const char *path, struct sl_error *err)
 
     if (rc < 0 || missing == 0) return rc;
     if (missing == NMIGRATIONS)
-        return sl_error_set(err, SL_EINVAL,
+        return sl_error_set(err, SL_ENOTFOUND,
                             "%s is not a sluice store (a SQLite database without sluice's "
                             "catalog); it was left as it is",
                             path);

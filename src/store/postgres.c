@@ -825,7 +825,7 @@ static int pg_check_catalog(struct pg_db *d, struct sl_error *err)
                "reading the catalog", err);
     if (rc < 0) goto out;
     if (strcmp(PQgetvalue(r, 0, 0), "t")) {
-        rc = sl_error_set(err, SL_EINVAL,
+        rc = sl_error_set(err, SL_ENOTFOUND,
                           "%s is not a sluice store (the database has no sluice catalog); "
                           "it was left as it is",
                           d->where);

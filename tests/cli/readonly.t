@@ -36,9 +36,12 @@ the file is byte for byte the same afterwards, with no sluice_* table in it.
   exit 2
   sluice: app.db is not a sluice store (a SQLite database without sluice's catalog); it was left as it is
   exit 2
+
+check uses a store to compare against (unique keys, foreign keys); one without sluice's
+catalog has no sources, so the file is checked alone, as with no store:
+
   $ sluice --db app.db check people.csv
-  sluice: app.db is not a sluice store (a SQLite database without sluice's catalog); it was left as it is
-  [2]
+  people.csv: 3 rows, 3 valid, 0 with warnings, 0 invalid
   $ sha256sum -c app.sum && ls app.db*
   app.db: OK
   app.db
