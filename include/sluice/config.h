@@ -68,6 +68,8 @@ struct sl_config {
     char *path;  /* the file */
     char *dir;   /* its directory */
     char *store; /* store URL, NULL if not set */
+    double
+        busy_timeout; /* busy_timeout: seconds a SQLite store waits for another writer; -1 unset */
 
     /* lineage.openlineage: run events are appended to file (relative to dir) and/or POSTed
      * to url; NULL when not set */

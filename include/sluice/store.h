@@ -214,14 +214,30 @@ extern const struct sl_store sl_store_postgres;
 
 /* "sqlite:PATH", a plain path, or "postgresql://..." → the store that serves it. */
 int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);
-/* SL_STORE_OPEN_NO_MIGRATE: open without bringing the catalog up to date (sluice migrate). */
-enum { SL_STORE_OPEN_NO_MIGRATE = 1 };
+/* SL_STORE_OPEN_NO_MIGRATE: open without bringing the catalog up to date (sluice migrate).
+ * SL_STORE_OPEN_READ_ONLY: for commands that only read (versions, quality, lineage, diff...):
+ * nothing is created or migrated (SQLite opens the file read-only, PostgreSQL's session is
+ * read-only); a database without sluice's catalog is refused (SL_ENOTFOUND, "not a sluice
+ * store"), and so is a catalog that needs migrations (SL_EINVAL: `sluice migrate up` first). */
+enum { SL_STORE_OPEN_NO_MIGRATE = 1, SL_STORE_OPEN_READ_ONLY = 2 };
 int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err);
 void sl_store_close(struct sl_db *db);
+/* How long SQLite stores wait for another writer before failing with "the database is locked"
+ * (seconds; < 0: the default). A message on stderr says so after a second of waiting. */
+#define SL_STORE_BUSY_TIMEOUT_DEFAULT 600.0
+void sl_store_set_busy_timeout(double seconds);
+/* The file of a SQLite store URL (as sl_store_open reads it), or NULL for another store. */
+const char *sl_store_sqlite_path(const char *url);
 
 /* Source names become table names: letters, digits and _ (1..63 bytes), not starting with
  * sluice_ or bronze_. sl_source_name_from_path maps a file stem to such a name. */
 int sl_source_name_check(const char *name, struct sl_error *err);
+/* Source names are unique ignoring case in every store (SQLite's table names ignore case, and
+ * a store's sources can move to another store): SL_EINVAL naming the existing source when db
+ * has one whose name differs from name only by case, else 0. sl_source_case_error sets that
+ * error (the stores check again inside a load's transaction). */
+int sl_source_case_conflict(struct sl_db *db, const char *name, struct sl_error *err);
+int sl_source_case_error(const char *name, const char *existing, struct sl_error *err);
 char *sl_source_name_from_path(const char *path); /* malloc'ed */
 
 #endif

@@ -61,13 +61,18 @@ void sl_sha256_hex(const void *p, size_t n, char hex[65]);
  * Input discovery: expands paths and globs into a list of files. Relative patterns are joined
  * to base_dir (when non-NULL). A glob's matches are sorted (byte order), directories skipped; a
  * glob that matches nothing adds nothing (the caller warns). A directory yields the regular
- * files directly in it (sorted, no dotfiles). A plain path (or "-") passes through even if it
- * does not exist: the load reports it. Later repeats of a path are dropped. out->v and its
- * strings are owned by out: free with sl_paths_free. Fails only when a directory cannot be read.
+ * files directly in it (sorted, no dotfiles). A symbolic link found in a directory or by a glob
+ * is followed only when its target lies inside the link's own directory; the others are not
+ * loaded but listed in skipped (the caller warns). A plain path (or "-") passes through even if
+ * it does not exist or is a link: the load reports it. Later repeats of a path are dropped.
+ * out->v and its strings are owned by out: free with sl_paths_free. Fails only when a
+ * directory cannot be read.
  */
 struct sl_paths {
     char **v;
     size_t n;
+    char **skipped; /* symbolic links leading out of their directory, not loaded */
+    size_t nskipped;
 };
 int sl_paths_expand(const char *const *patterns, size_t npatterns, const char *base_dir,
                     struct sl_paths *out, struct sl_error *err);

@@ -15,9 +15,12 @@ struct cli {
     const char *config_path;  /* --config, or ./sluice.yaml if it exists */
     struct sl_config *config; /* loaded lazily by cli_config() */
     int quiet;
-    int progress;   /* stderr is a terminal and not --quiet */
-    int must_exist; /* cli_open_db: a SQLite file that does not exist is an error */
-    int no_migrate; /* cli_open_db: leave the catalog as it is (sluice migrate) */
+    int progress;        /* stderr is a terminal and not --quiet */
+    int must_exist;      /* cli_open_db: a SQLite file that does not exist is an error */
+    int no_migrate;      /* cli_open_db: leave the catalog as it is (sluice migrate) */
+    int read_only;       /* cli_open_db: the command only reads (SL_STORE_OPEN_READ_ONLY) */
+    int no_catalog_ok;   /* cli_open_db: a store without sluice's catalog is no store (NULL, 0) */
+    double busy_timeout; /* --busy-timeout in seconds, -1 when not given */
     char *db_owned;
 };
 
@@ -38,6 +41,7 @@ int global_option(struct cli *c, int opt, const char *arg);
 #define GLOBAL_OPTIONS                                                                    \
     {"db", required_argument, NULL, 1001}, {"config", required_argument, NULL, 1002},     \
         {"quiet", no_argument, NULL, 'q'}, {"log-format", required_argument, NULL, 1003}, \
+        {"busy-timeout", required_argument, NULL, 1004},                                  \
     {                                                                                     \
         "help", no_argument, NULL, 'h'                                                    \
     }
@@ -49,6 +53,15 @@ int print_help(const char *cmd);
 int cli_config(struct cli *c, const struct sl_config **out);
 /* Opens the store; prints the error, sets *exit_code and returns NULL on failure. */
 struct sl_db *cli_open_db(struct cli *c, int *exit_code);
+/* Before a command opens a file to write (--rejects, --out...): registers the files it must
+ * not overwrite (sluice/outfile.h), the store's and the inputs (paths, globs and directories,
+ * relative to base_dir; "-" is standard input). Returns 0, or an exit code for a bad config. */
+int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir);
+/* After cli_protect: exit code 2 (message printed) when the config's OpenLineage events file
+ * may not be written, else 0. */
+int cli_check_events_file(struct cli *c);
+/* Warns about the symbolic links an expansion did not follow (struct sl_paths's skipped). */
+void cli_warn_skipped(const struct sl_paths *paths);
 
 /* Output of one load: text (people) or one JSON object per line. */
 void print_load_result(const struct sl_load_result *r, int json, int quiet,
@@ -86,6 +99,9 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
 /* Opens the source's rejects: file (NULL when it has none); prints the error, returns the exit
  * code. */
 int source_rejects_open(const struct sl_source *src, struct sl_rejects **out);
+/* Before the store is opened: exit code 2 (message printed) when the source's rejects: file may
+ * not be written (sluice/outfile.h), else 0. */
+int source_rejects_check(const struct sl_source *src);
 /* Options are read twice: this first pass looks only at --source (short 's') and --config,
  * which pick the configured source the other options then refine; then the caller parses
  * all of argv (optind is reset). The config is read when with_config or --source is given.

@@ -91,6 +91,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
     }
     if (!src.name) src.name = sl_xstrdup("check");
     o.json = out == OUT_JSON;
+    if ((rc = cli_protect(c, (const char *const *)argv + optind, 1, NULL))) goto out;
     if (rejects && sl_rejects_open(rejects, rejects_format, &rj, &err)) {
         rc = usage_error("check", "%s", err.msg);
         goto out;
@@ -98,7 +99,10 @@ int cmd_check(struct cli *c, int argc, char **argv)
     /* the store, when there is one: unique against silver, foreign keys to other sources */
     if (check_has_db(c)) {
         c->must_exist = 1;
-        if (!(db = cli_open_db(c, &rc))) goto out;
+        c->read_only = 1; /* a read command never writes (not even a catalog) */
+        /* a store where nothing was loaded (no catalog) has nothing to check against */
+        c->no_catalog_ok = 1;
+        if (!(db = cli_open_db(c, &rc)) && rc) goto out;
     }
     if (sl_check_file_with(db, rj, &src, argv[optind], on_issue, &o, &res, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);

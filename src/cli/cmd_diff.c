@@ -50,6 +50,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
     if (argc - optind != 3) return usage_error("diff", "expected a source and two load numbers");
     if (parse_id(argv[optind + 1], &v1) || parse_id(argv[optind + 2], &v2)) return EXIT_USAGE;
     c->must_exist = 1;
+    c->read_only = 1; /* a read command never writes (not even a catalog) */
     if (!(db = cli_open_db(c, &rc))) return rc;
     if ((rc = sl_version_diff(db, argv[optind], v1, v2, &o, out == OUT_JSON ? &out_buf : NULL,
                               out == OUT_JSON ? NULL : &out_buf, &err))) {

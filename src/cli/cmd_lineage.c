@@ -43,6 +43,7 @@ int cmd_lineage(struct cli *c, int argc, char **argv)
     if (row && format != SL_LINEAGE_TEXT && format != SL_LINEAGE_JSON)
         return usage_error("lineage", "--row is shown as text or json");
     c->must_exist = 1;
+    c->read_only = 1; /* a read command never writes (not even a catalog) */
     if (!(db = cli_open_db(c, &rc))) return rc;
     if (row)
         rc = sl_lineage_row(db, source, row, format == SL_LINEAGE_JSON, &out, &err);
@@ -90,6 +91,7 @@ int cmd_schema(struct cli *c, int argc, char **argv)
     }
     if (argc - optind != 1) return usage_error("schema", "expected one source name");
     c->must_exist = 1;
+    c->read_only = 1; /* a read command never writes (not even a catalog) */
     if (!(db = cli_open_db(c, &rc))) return rc;
     /* OUT_TEXT 0, OUT_JSON 1, OUT_YAML 2: the registry's numbering */
     if ((rc = sl_schema_registry(db, argv[optind], history, format, &out, &err))) {

@@ -77,6 +77,10 @@ int cmd_load(struct cli *c, int argc, char **argv)
         rc = usage_error("load", "%s", err.msg);
         goto out;
     }
+    /* before any file is opened for writing: the inputs and the store are never overwritten */
+    if ((rc = cli_protect(c, (const char *const *)argv + optind, (size_t)(argc - optind), NULL)))
+        goto out;
+    if ((rc = cli_check_events_file(c))) goto out;
     if (rejects && sl_rejects_open(rejects, rejects_format, &rj, &err)) {
         rc = usage_error("load", "%s", err.msg);
         goto out;
@@ -105,6 +109,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
                 rc = exit_code_merge(rc, EXIT_RUNTIME);
                 continue;
             }
+            cli_warn_skipped(&paths);
             if (!paths.n) {
                 fprintf(stderr, "sluice: error: no file matches %s\n", pattern);
                 rc = exit_code_merge(rc, EXIT_RUNTIME);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "sluice/outfile.h"
 
 #define CHART_LOADS 100
 
@@ -51,6 +52,15 @@ int cmd_quality(struct cli *c, int argc, char **argv)
     if (optind != argc - 1) return usage_error("quality", "expected one source name");
     const char *source = argv[optind];
     c->must_exist = 1; /* a report must not leave an empty database behind */
+    c->read_only = 1;  /* a read command never writes (not even a catalog) */
+    if (file) {
+        /* refused before anything is read: the store and its files are never overwritten */
+        if ((rc = cli_protect(c, NULL, 0, NULL))) return rc;
+        if (sl_outfile_check(file, "--out", &err)) {
+            fprintf(stderr, "sluice: quality: %s\n", err.msg);
+            return EXIT_USAGE;
+        }
+    }
     if (!(db = cli_open_db(c, &rc))) return rc;
     if (db->store->list_loads(db, source, &v, &n, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);
@@ -109,10 +119,20 @@ int cmd_quality(struct cli *c, int argc, char **argv)
         goto out;
     }
     if (file) {
-        FILE *f = fopen(file, "w");
-        if (!f || fwrite(b.p, 1, b.len, f) != b.len || fclose(f)) {
+        struct sl_outfile *of = NULL;
+        if ((rc = sl_outfile_open(file, "--out", &of, &err))) {
+            fprintf(stderr, "sluice: quality: %s\n", err.msg);
+            rc = sl_exit_code(rc);
+            goto out;
+        }
+        if (fwrite(b.p, 1, b.len, sl_outfile_stream(of)) != b.len) {
             fprintf(stderr, "sluice: cannot write %s: %s\n", file, strerror(errno));
-            if (f) fclose(f);
+            sl_outfile_abort(of);
+            rc = EXIT_RUNTIME;
+            goto out;
+        }
+        if (sl_outfile_commit(of, &err)) {
+            fprintf(stderr, "sluice: quality: %s\n", err.msg);
             rc = EXIT_RUNTIME;
             goto out;
         }

@@ -167,6 +167,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
     }
     if (argc - optind > 1) return usage_error("history", "expected at most one source name");
     c->must_exist = 1;
+    c->read_only = 1; /* a read command never writes (not even a catalog) */
     if (!(db = cli_open_db(c, &rc))) return rc;
     if (db->store->list_events(db, optind < argc ? argv[optind] : NULL, &v, &n, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);

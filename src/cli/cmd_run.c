@@ -46,6 +46,14 @@ int cmd_run(struct cli *c, int argc, char **argv)
     for (int i = optind; i < argc; i++)
         if (!sl_config_source(cfg, argv[i]))
             return usage_error("run", "%s has no source '%s'", cfg->path, argv[i]);
+    /* before any file is opened for writing: the inputs and the store are never overwritten */
+    for (size_t s = 0; s < cfg->nsources; s++)
+        if ((rc = cli_protect(c, (const char *const *)cfg->sources[s].inputs,
+                              cfg->sources[s].ninputs, cfg->sources[s].base_dir)))
+            return rc;
+    if ((rc = cli_check_events_file(c))) return rc;
+    for (size_t s = 0; s < cfg->nsources && !rejects; s++)
+        if ((rc = source_rejects_check(&cfg->sources[s]))) return rc;
     if (rejects && sl_rejects_open(rejects, rejects_format, &lo.rejects, &err))
         return usage_error("run", "%s", err.msg);
     if (!(db = cli_open_db(c, &rc))) {
@@ -71,6 +79,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
             rc = exit_code_merge(rc, EXIT_RUNTIME);
             continue;
         }
+        cli_warn_skipped(&paths);
         if (!paths.n)
             sl_log(SL_LOG_WARN, "%s: no input file matches %s", src->name, src->inputs[0]);
         /* rejects: of the source, unless --rejects gathers every source's */

@@ -116,6 +116,7 @@ int cmd_versions(struct cli *c, int argc, char **argv)
     }
     if (optind != argc - 1) return usage_error("versions", "expected one source name");
     c->must_exist = 1; /* listing must not leave an empty database behind */
+    c->read_only = 1;  /* a read command never writes (not even a catalog) */
     if (!(db = cli_open_db(c, &rc))) return rc;
     if (db->store->list_loads(db, argv[optind], &v, &n, &err)) {
         fprintf(stderr, "sluice: %s\n", err.msg);

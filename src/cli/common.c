@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "sluice/outfile.h"
 
 int cli_config(struct cli *c, const struct sl_config **out)
 {
@@ -31,16 +32,17 @@ int cli_config(struct cli *c, const struct sl_config **out)
     return 0;
 }
 
-struct sl_db *cli_open_db(struct cli *c, int *exit_code)
+/* The store's URL: --db, SLUICE_DB, the config's store or sqlite:sluice.db (NULL: a bad config,
+ * *exit_code says why). */
+static const char *db_url(struct cli *c, int *exit_code)
 {
-    struct sl_error err = {0, ""};
     const struct sl_config *cfg;
-    struct sl_db *db = NULL;
     const char *url = c->db_url;
 
     /* the config first: it loads .env, which may set SLUICE_DB */
     if ((*exit_code = cli_config(c, &cfg))) return NULL;
     if (!url && getenv("SLUICE_DB") && *getenv("SLUICE_DB")) url = getenv("SLUICE_DB");
+    if (!url && c->db_owned) url = c->db_owned;
     if (!url) {
         if (cfg && cfg->store) {
             /* a relative SQLite path in sluice.yaml is relative to the file */
@@ -52,7 +54,47 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
                 url = s;
         }
     }
-    if (!url) url = "sqlite:sluice.db";
+    return url ? url : "sqlite:sluice.db";
+}
+
+int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir)
+{
+    int rc;
+    const char *url = db_url(c, &rc), *path;
+    struct sl_paths paths = {0};
+    struct sl_error err = {0, ""};
+
+    if (!url) return rc;
+    if ((path = sl_store_sqlite_path(url))) sl_outguard_protect_store(path);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(inputs[i], "-"))
+            sl_outguard_protect_fd(0, "standard input, an input of this run");
+    /* a missing or unreadable input fails its own load later; here it has nothing to protect */
+    if (n && sl_paths_expand(inputs, n, base_dir, &paths, &err) == 0)
+        for (size_t i = 0; i < paths.n; i++)
+            sl_outguard_protect(paths.v[i], "an input of this run");
+    sl_paths_free(&paths);
+    return 0;
+}
+
+void cli_warn_skipped(const struct sl_paths *paths)
+{
+    for (size_t i = 0; i < paths->nskipped; i++)
+        sl_log(SL_LOG_WARN,
+               "%s: not loaded: a symbolic link out of its directory (name it to load it)",
+               paths->skipped[i]);
+}
+
+struct sl_db *cli_open_db(struct cli *c, int *exit_code)
+{
+    struct sl_error err = {0, ""};
+    struct sl_db *db = NULL;
+    const char *url = db_url(c, exit_code);
+
+    if (!url) return NULL;
+    sl_store_set_busy_timeout(c->busy_timeout >= 0 ? c->busy_timeout
+                              : c->config          ? c->config->busy_timeout
+                                                   : -1);
     if (c->must_exist && !strstr(url, "://")) {
         const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
         if (access(path, F_OK)) {
@@ -61,9 +103,18 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
             return NULL;
         }
     }
-    if (sl_store_open_flags(url, c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0, &db, &err)) {
+    if (sl_store_open_flags(url,
+                            (c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0) |
+                                (c->read_only ? SL_STORE_OPEN_READ_ONLY : 0),
+                            &db, &err)) {
+        /* a read command on a database without sluice's catalog: "not a sluice store" */
+        int notstore = c->read_only && err.code == SL_ENOTFOUND;
+        *exit_code = notstore ? EXIT_USAGE : sl_exit_code(err.code);
+        if (notstore && c->no_catalog_ok) {
+            *exit_code = 0; /* nothing loaded there: nothing to check against */
+            return NULL;
+        }
         fprintf(stderr, "sluice: %s\n", err.msg);
-        *exit_code = sl_exit_code(err.code);
         return NULL;
     }
     return db;
@@ -75,6 +126,29 @@ int exit_code_merge(int a, int b)
     if (a == EXIT_RUNTIME || b == EXIT_RUNTIME) return EXIT_RUNTIME;
     if (a == EXIT_USAGE || b == EXIT_USAGE) return EXIT_USAGE;
     return a > b ? a : b;
+}
+
+/* The OpenLineage events file (relative to sluice.yaml), or NULL. */
+static char *events_path(const struct sl_config *cfg)
+{
+    if (!cfg || !cfg->openlineage_file) return NULL;
+    return cfg->openlineage_file[0] == '/' || !cfg->dir || !strcmp(cfg->dir, ".")
+               ? sl_xstrdup(cfg->openlineage_file)
+               : sl_xasprintf("%s/%s", cfg->dir, cfg->openlineage_file);
+}
+
+int cli_check_events_file(struct cli *c)
+{
+    struct sl_error err = {0, ""};
+    char *file = events_path(c->config);
+    int rc = 0;
+
+    if (file && sl_outfile_check(file, "lineage.openlineage.file", &err)) {
+        fprintf(stderr, "sluice: %s\n", err.msg);
+        rc = EXIT_USAGE;
+    }
+    free(file);
+    return rc;
 }
 
 /* Sends one OpenLineage event; a failure is a warning, never the load's failure. */
@@ -90,10 +164,7 @@ static void openlineage(struct cli *c, struct sl_db *db, const char *type, const
     char *file = NULL;
 
     if (!cfg || (!cfg->openlineage_file && !cfg->openlineage_url)) return;
-    if (cfg->openlineage_file)
-        ol.file = file = cfg->openlineage_file[0] == '/' || !cfg->dir
-                             ? sl_xstrdup(cfg->openlineage_file)
-                             : sl_xasprintf("%s/%s", cfg->dir, cfg->openlineage_file);
+    ol.file = file = events_path(cfg);
     ol.url = cfg->openlineage_url;
     memset(&st, 0, sizeof st);
     if (r) db->store->source_state(db, src->name, &st, &err);
@@ -407,17 +478,37 @@ int source_prescan(struct cli *c, int argc, char **argv, const char *shortopts,
     return 0;
 }
 
+/* A source's rejects: file, relative to its sluice.yaml (NULL: none). */
+static char *source_rejects_path(const struct sl_source *src)
+{
+    if (!src->rejects) return NULL;
+    return src->rejects[0] != '/' && src->base_dir && strcmp(src->base_dir, ".")
+               ? sl_xasprintf("%s/%s", src->base_dir, src->rejects)
+               : sl_xstrdup(src->rejects);
+}
+
+int source_rejects_check(const struct sl_source *src)
+{
+    struct sl_error err = {0, ""};
+    char *path = source_rejects_path(src);
+    int rc = 0;
+
+    if (path && sl_outfile_check(path, "--rejects", &err)) {
+        fprintf(stderr, "sluice: %s: %s\n", src->name, err.msg);
+        rc = EXIT_USAGE;
+    }
+    free(path);
+    return rc;
+}
+
 int source_rejects_open(const struct sl_source *src, struct sl_rejects **out)
 {
     struct sl_error err = {0, ""};
-    char *path;
+    char *path = source_rejects_path(src);
     int rc = 0;
 
     *out = NULL;
-    if (!src->rejects) return 0;
-    path = src->rejects[0] != '/' && src->base_dir && strcmp(src->base_dir, ".")
-               ? sl_xasprintf("%s/%s", src->base_dir, src->rejects)
-               : sl_xstrdup(src->rejects);
+    if (!path) return 0;
     if (sl_rejects_open(path, NULL, out, &err)) {
         fprintf(stderr, "sluice: %s: %s\n", src->name, err.msg);
         rc = sl_exit_code(err.code);

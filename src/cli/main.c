@@ -194,7 +194,7 @@ const struct command *find_command(const char *name)
 static void print_overview(FILE *f)
 {
     fprintf(f, "usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] "
-               "COMMAND [ARGS]\n\n"
+               "[--busy-timeout T] COMMAND [ARGS]\n\n"
                "sluice loads files into SQLite with versions, checks and a record of every row.\n\n"
                "commands:\n");
     for (const struct command *cmd = commands; cmd->name; cmd++)
@@ -204,7 +204,9 @@ static void print_overview(FILE *f)
                "                       store: of sluice.yaml, else sqlite:sluice.db)\n"
                "  --config FILE        default ./sluice.yaml when it exists\n"
                "  --quiet              print errors only\n"
-               "  --log-format F       text or json (log lines on stderr)\n\n"
+               "  --log-format F       text or json (log lines on stderr)\n"
+               "  --busy-timeout T     how long to wait for another load writing the SQLite\n"
+               "                       store (default 10m; also busy_timeout: in sluice.yaml)\n\n"
                "exit codes: 0 ok, 1 data problems, 2 usage or config error, 3 runtime failure\n"
                "`sluice help COMMAND` tells more.\n");
 }
@@ -258,6 +260,16 @@ int global_option(struct cli *c, int opt, const char *arg)
         c->progress = 0;
         sl_log_cfg.level = SL_LOG_ERROR;
         return 1;
+    case 1004: {
+        double t = sl_parse_duration(arg);
+        if (t < 0) {
+            usage_error(NULL, "--busy-timeout expects a duration (e.g. 30s, 10m, 1h), not '%s'",
+                        arg);
+            return -2;
+        }
+        c->busy_timeout = t;
+        return 1;
+    }
     case 1003:
         if (!strcmp(arg, "json"))
             sl_log_cfg.json = 1;
@@ -288,6 +300,7 @@ int main(int argc, char **argv)
     int opt, rc;
 
     memset(&c, 0, sizeof c);
+    c.busy_timeout = -1;
     /* no SA_RESTART: a read blocked on an idle stdin must return EINTR and stop */
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
@@ -309,8 +322,9 @@ int main(int argc, char **argv)
         if (opt == 'V') return cmd_version(&c, 0, NULL);
         if (opt == '?' || opt == ':')
             return usage_error(NULL, "unknown or incomplete option '%s'", argv[optind - 1]);
-        if (global_option(&c, opt, optarg) < 0)
-            return usage_error(NULL, "--log-format must be text or json");
+        int g = global_option(&c, opt, optarg);
+        if (g == -2) return EXIT_USAGE; /* said already */
+        if (g < 0) return usage_error(NULL, "--log-format must be text or json");
     }
     if (optind >= argc) {
         print_overview(stderr);

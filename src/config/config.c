@@ -235,6 +235,36 @@ static int read_options(struct cfgload *c, const struct sl_node *map, const char
     return 0;
 }
 
+static int by_name_nocase(const void *a, const void *b)
+{
+    const struct sl_source *x = *(const struct sl_source *const *)a,
+                           *y = *(const struct sl_source *const *)b;
+    int d = strcasecmp(x->name, y->name);
+    return d ? d : (x->line > y->line) - (x->line < y->line);
+}
+
+/* Source names are unique ignoring case (sl_source_case_conflict): sorted, so that a file of
+ * many sources is not checked pair by pair. */
+static int case_duplicates(struct cfgload *c, const struct sl_config *cfg)
+{
+    const struct sl_source **v;
+    int rc = 0;
+
+    if (cfg->nsources < 2) return 0;
+    v = sl_xmalloc(cfg->nsources * sizeof *v);
+    for (size_t i = 0; i < cfg->nsources; i++) v[i] = &cfg->sources[i];
+    qsort(v, cfg->nsources, sizeof *v, by_name_nocase);
+    for (size_t i = 1; i < cfg->nsources && !rc; i++)
+        if (!strcasecmp(v[i - 1]->name, v[i]->name)) {
+            rc = sl_error_set(c->err, SL_ECONFIG,
+                              "%s:%d: sources.%s: source names may not differ only by case "
+                              "(sources.%s is on line %d)",
+                              c->doc.path, v[i]->line, v[i]->name, v[i - 1]->name, v[i - 1]->line);
+        }
+    free(v);
+    return rc;
+}
+
 static int read_source(struct cfgload *c, const struct sl_node *key, const struct sl_node *map,
                        const char *dir, const struct sl_quality_config *quality,
                        struct sl_source *src)
@@ -323,7 +353,8 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
 
 /* ---- the file -------------------------------------------------------------------------- */
 
-static const char *const top_keys[] = {"store", "sources", "quality", "lineage", NULL};
+static const char *const top_keys[] = {"store",   "busy_timeout", "sources",
+                                       "quality", "lineage",      NULL};
 static const char *const lineage_keys[] = {"openlineage", NULL};
 static const char *const openlineage_keys[] = {"file", "url", NULL};
 
@@ -354,6 +385,17 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
     if ((rc = sl_node_check_keys(&c.doc, root, "", top_keys, err)) < 0) goto out;
     if ((v = sl_node_get(root, "store")) && (rc = get_str(&c, v, "store", &cfg->store)) < 0)
         goto out;
+    cfg->busy_timeout = -1;
+    if ((v = sl_node_get(root, "busy_timeout"))) {
+        char *text = NULL;
+        if ((rc = get_str(&c, v, "busy_timeout", &text)) < 0) goto out;
+        cfg->busy_timeout = sl_parse_duration(text);
+        free(text);
+        if (cfg->busy_timeout < 0) {
+            rc = bad_value(&c, v, "busy_timeout", "expected a duration (e.g. 30s, 10m, 1h)");
+            goto out;
+        }
+    }
     /* quality: defaults for every source, read before them */
     if ((v = sl_node_get(root, "quality")) &&
         (rc = sl__read_quality(&c.doc, v, "quality", &quality, err)) < 0)
@@ -386,6 +428,7 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
             if ((rc = read_source(&c, v->keys[i], v->items[i], cfg->dir, &quality, src)) < 0)
                 goto out;
         }
+        if ((rc = case_duplicates(&c, cfg)) < 0) goto out;
     }
     cfg->quality = quality;
 out:

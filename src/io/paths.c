@@ -44,8 +44,29 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* The regular files directly in dir (symlinks followed, dotfiles skipped), sorted. */
-static int list_dir(const char *dir, struct list *out, struct sl_error *err)
+/* 1 when path is a symbolic link whose target is not inside the directory holding the link
+ * (or has no target): a directory or a glob names the files in a directory, not the files its
+ * links point to (/etc/passwd). */
+static int link_escapes(const char *path)
+{
+    struct stat st;
+    if (lstat(path, &st) || !S_ISLNK(st.st_mode)) return 0;
+    const char *slash = strrchr(path, '/');
+    char *dir =
+        slash ? sl_xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : sl_xstrdup(".");
+    char *rdir = realpath(dir, NULL), *rtarget = realpath(path, NULL);
+    size_t n = rdir ? strlen(rdir) : 0;
+    int out = !rdir || !rtarget ||
+              !(n == 1 ? rtarget[0] == '/' : !strncmp(rtarget, rdir, n) && rtarget[n] == '/');
+    free(rtarget);
+    free(rdir);
+    free(dir);
+    return out;
+}
+
+/* The regular files directly in dir (symlinks followed when they stay in dir, else listed in
+ * skipped; dotfiles skipped), sorted. */
+static int list_dir(const char *dir, struct list *out, struct list *skipped, struct sl_error *err)
 {
     struct list l = {0};
     DIR *d = opendir(dir);
@@ -57,7 +78,9 @@ static int list_dir(const char *dir, struct list *out, struct sl_error *err)
         struct stat st;
         if (e->d_name[0] == '.') continue;
         char *p = join(dir, e->d_name);
-        if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+        if (link_escapes(p))
+            list_add(skipped, p);
+        else if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
             list_add(&l, p);
         else
             free(p);
@@ -69,7 +92,8 @@ static int list_dir(const char *dir, struct list *out, struct sl_error *err)
     return 0;
 }
 
-static int expand_glob(const char *pattern, struct list *out, struct sl_error *err)
+static int expand_glob(const char *pattern, struct list *out, struct list *skipped,
+                       struct sl_error *err)
 {
     glob_t g;
     int r = glob(pattern, 0, NULL, &g);
@@ -81,8 +105,12 @@ static int expand_glob(const char *pattern, struct list *out, struct sl_error *e
                             r == GLOB_ABORTED ? " (a directory cannot be read)" : "");
     }
     struct list l = {0};
-    for (size_t i = 0; i < g.gl_pathc; i++)
-        if (!is_dir(g.gl_pathv[i])) list_add(&l, sl_xstrdup(g.gl_pathv[i]));
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        if (link_escapes(g.gl_pathv[i]))
+            list_add(skipped, sl_xstrdup(g.gl_pathv[i]));
+        else if (!is_dir(g.gl_pathv[i]))
+            list_add(&l, sl_xstrdup(g.gl_pathv[i]));
+    }
     globfree(&g);
     /* glob(3) sorts with strcoll; byte order does not depend on the locale */
     if (l.n) qsort(l.v, l.n, sizeof *l.v, by_str);
@@ -124,11 +152,11 @@ static void dedupe(struct list *l)
 int sl_paths_expand(const char *const *patterns, size_t npatterns, const char *base_dir,
                     struct sl_paths *out, struct sl_error *err)
 {
-    struct list l = {0};
+    struct list l = {0}, skipped = {0};
     int rc = 0;
 
-    out->v = NULL;
-    out->n = 0;
+    out->v = out->skipped = NULL;
+    out->n = out->nskipped = 0;
     for (size_t i = 0; i < npatterns; i++) {
         const char *p = patterns[i];
         if (!strcmp(p, "-")) {
@@ -139,10 +167,10 @@ int sl_paths_expand(const char *const *patterns, size_t npatterns, const char *b
         int rel = p[0] != '/' && base_dir && *base_dir && strcmp(base_dir, ".");
         char *full = rel ? join(base_dir, p) : sl_xstrdup(p);
         if (strpbrk(p, "*?[")) {
-            rc = expand_glob(full, &l, err);
+            rc = expand_glob(full, &l, &skipped, err);
             free(full);
         } else if (is_dir(full)) {
-            rc = list_dir(full, &l, err);
+            rc = list_dir(full, &l, &skipped, err);
             free(full);
         } else {
             list_add(&l, full); /* missing files pass: the load reports them */
@@ -154,10 +182,15 @@ out:
     if (rc < 0) {
         for (size_t i = 0; i < l.n; i++) free(l.v[i]);
         free(l.v);
+        for (size_t i = 0; i < skipped.n; i++) free(skipped.v[i]);
+        free(skipped.v);
         return rc;
     }
     out->v = l.v;
     out->n = l.n;
+    if (skipped.n) qsort(skipped.v, skipped.n, sizeof *skipped.v, by_str);
+    out->skipped = skipped.v;
+    out->nskipped = skipped.n;
     return 0;
 }
 
@@ -165,6 +198,8 @@ void sl_paths_free(struct sl_paths *p)
 {
     for (size_t i = 0; i < p->n; i++) free(p->v[i]);
     free(p->v);
-    p->v = NULL;
-    p->n = 0;
+    for (size_t i = 0; i < p->nskipped; i++) free(p->skipped[i]);
+    free(p->skipped);
+    p->v = p->skipped = NULL;
+    p->n = p->nskipped = 0;
 }

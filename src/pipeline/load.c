@@ -481,6 +481,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     load.timestamp = src->timestamp;
 
     if ((rc = db->store->source_state(db, src->name, &st, &err))) goto out;
+    if (!st.exists && (rc = sl_source_case_conflict(db, src->name, &err))) goto out;
     if ((rc = sl__source_schema(src, &explicit_schema, &err))) goto out;
     if ((rc = sl__source_recval(src, &recval, &err))) goto out;
     if (sl_transforms_count(src->transforms) &&

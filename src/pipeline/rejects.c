@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "pipeline/internal.h"
+#include "sluice/outfile.h"
 
 struct sl_rejects {
+    struct sl_outfile *out; /* written under a temporary name, renamed when closed */
     FILE *f;
     char *path;
     int csv;
@@ -47,15 +49,15 @@ int sl_rejects_open(const char *path, const char *format, struct sl_rejects **ou
     r = sl_xcalloc(1, sizeof *r);
     r->csv = csv;
     r->path = sl_xstrdup(path);
-    r->f = strcmp(path, "-") ? fopen(path, "w") : stdout;
-    if (!r->f) {
-        int rc = sl_error_set(err, SL_EIO, "--rejects %s: %s", path, strerror(errno));
+    int orc = sl_outfile_open(path, "--rejects", &r->out, err);
+    if (orc) {
         free(r->path);
         free(r);
-        return rc;
+        return orc;
     }
+    r->f = sl_outfile_stream(r->out);
     if (csv && sl_writer_open("csv", r->f, &r->w, err)) {
-        if (r->f != stdout) fclose(r->f);
+        sl_outfile_abort(r->out);
         free(r->path);
         free(r);
         return SL_EIO;
@@ -74,12 +76,16 @@ int sl_rejects_close(struct sl_rejects *r, struct sl_error *err)
     int rc = 0;
     if (!r) return 0;
     if (r->w && sl_writer_close(r->w)) rc = -1;
-    if (r->f && r->f != stdout) {
-        if (fclose(r->f)) rc = -1;
-    } else if (r->f && fflush(r->f)) {
-        rc = -1;
+    if (rc || sl_interrupted) {
+        /* a run stopped by a signal rolled its load back: its rejects are not kept either */
+        sl_outfile_abort(r->out);
+        if (rc)
+            rc = sl_error_set(err, SL_EIO, "--rejects %s: writing failed", r->path);
+        else
+            sl_log(SL_LOG_WARN, "--rejects %s: not written (interrupted)", r->path);
+    } else {
+        rc = sl_outfile_commit(r->out, err);
     }
-    if (rc) rc = sl_error_set(err, SL_EIO, "--rejects %s: writing failed", r->path);
     sl_buf_free(&r->line);
     free(r->path);
     free(r);

@@ -342,6 +342,24 @@ out:
     return rc;
 }
 
+int sl__migrate_check(sqlite3 *h, const char *path, struct sl_error *err)
+{
+    int applied[NMIGRATIONS];
+    size_t missing = 0;
+    int rc = verify(h, path, applied, &missing, err);
+
+    if (rc < 0 || missing == 0) return rc;
+    if (missing == NMIGRATIONS)
+        return sl_error_set(err, SL_ENOTFOUND,
+                            "%s is not a sluice store (a SQLite database without sluice's "
+                            "catalog); it was left as it is",
+                            path);
+    return sl_error_set(err, SL_EINVAL,
+                        "%s: the catalog was written by an older sluice (%zu migration%s to "
+                        "apply); `sluice migrate up` (or a load) brings it up to date",
+                        path, missing, missing == 1 ? "" : "s");
+}
+
 int sl__migrations_list(sqlite3 *h, const char *path, struct sl_migration_info **out, size_t *n,
                         struct sl_error *err)
 {

@@ -33,6 +33,10 @@ int sl__migrations_latest(void);
  */
 int sl__migrate(sqlite3 *h, const char *path, struct sl_error *err);
 
+/* For a read-only open: checks, without writing, that the database has sluice's catalog, up to
+ * date and unchanged. SL_EINVAL when it is not a sluice store or needs migrations. */
+int sl__migrate_check(sqlite3 *h, const char *path, struct sl_error *err);
+
 /* SQLite: the known migrations and what the database applied; undoing down to target. */
 int sl__migrations_list(sqlite3 *h, const char *path, struct sl_migration_info **out, size_t *n,
                         struct sl_error *err);

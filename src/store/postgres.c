@@ -30,7 +30,7 @@
 #include "store/migrations.h"
 #include "store/pgworker.h"
 
-/* pg_advisory_lock(LOCK_CLASS, hashtext(source)): "slce" */
+/* pg_advisory_lock(LOCK_CLASS, hashtext(lower(source))): "slce" */
 #define LOCK_CLASS   1936483173
 #define LOCK_MIGRATE 1
 
@@ -40,11 +40,12 @@ struct pg_db {
     struct sl_db base;
     struct sl_pg_pool *pool;
     PGconn *c;
-    char *where;  /* the URL without password and parameters, for messages */
-    char *silver; /* schema of silver tables */
-    char *locked; /* the source whose advisory lock this session holds, or NULL */
-    int gin;      /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
-    int parallel; /* a second connection writes a load's new bronze partitions (default on) */
+    char *where;   /* the URL without password and parameters, for messages */
+    char *silver;  /* schema of silver tables */
+    char *locked;  /* the source whose advisory lock this session holds, or NULL */
+    int gin;       /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
+    int parallel;  /* a second connection writes a load's new bronze partitions (default on) */
+    int read_only; /* SL_STORE_OPEN_READ_ONLY: a read-only session, nothing created */
     struct pg_load *open_load;
     /* silver_lookup: column types of looked-up tables (reset when a load or change starts or
      * ends) and the statements used meanwhile (each made its index once) */
@@ -810,6 +811,63 @@ out:
     return rc;
 }
 
+/* A read command's open: the session is made read-only, and the catalog is checked without
+ * creating anything (sluice.h's SL_STORE_OPEN_READ_ONLY). */
+static int pg_check_catalog(struct pg_db *d, struct sl_error *err)
+{
+    PGresult *r = NULL;
+    int rc, latest = sl__migrations_latest();
+    size_t missing = 0;
+
+    rc = exec(d, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "opening read-only", err);
+    if (rc == 0)
+        rc = q(d, "SELECT to_regclass('sluice.migrations') IS NOT NULL", 0, NULL, &r,
+               "reading the catalog", err);
+    if (rc < 0) goto out;
+    if (strcmp(PQgetvalue(r, 0, 0), "t")) {
+        rc = sl_error_set(err, SL_ENOTFOUND,
+                          "%s is not a sluice store (the database has no sluice catalog); "
+                          "it was left as it is",
+                          d->where);
+        goto out;
+    }
+    PQclear(r);
+    r = NULL;
+    rc = q(d, "SELECT version, checksum FROM sluice.migrations ORDER BY version", 0, NULL, &r,
+           "reading sluice.migrations", err);
+    if (rc < 0) goto out;
+    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
+        if (atoi(PQgetvalue(r, k, 0)) > latest)
+            rc = sl_error_set(err, SL_EDB,
+                              "%s: this database was written by a newer sluice (schema version "
+                              "%s; this sluice knows up to %d)",
+                              d->where, PQgetvalue(r, k, 0), latest);
+    for (size_t i = 0; i < sl__migrations_count() && rc == 0; i++) {
+        int version, found = 0;
+        const char *name, *sql;
+        char sum[65];
+        sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+        sl_sha256_hex(sql, strlen(sql), sum);
+        for (int k = 0; k < PQntuples(r) && !found; k++) {
+            if (atoi(PQgetvalue(r, k, 0)) != version) continue;
+            found = 1;
+            if (strcmp(PQgetvalue(r, k, 1), sum))
+                rc = sl_error_set(err, SL_EDB,
+                                  "%s: migration %d (%s) was changed after it was applied",
+                                  d->where, version, name);
+        }
+        missing += !found;
+    }
+    if (rc == 0 && missing)
+        rc = sl_error_set(err, SL_EINVAL,
+                          "%s: the catalog was written by an older sluice (%zu migration%s to "
+                          "apply); `sluice migrate up` (or a load) brings it up to date",
+                          d->where, missing, missing == 1 ? "" : "s");
+out:
+    PQclear(r);
+    return rc;
+}
+
 static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
 {
     struct pg_db *d = sl_xcalloc(1, sizeof *d);
@@ -832,7 +890,11 @@ static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
         rc = SL_EDB;
         goto out;
     }
-    if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE)) rc = pg_migrate(d, err);
+    d->read_only = (sl__open_flags & SL_STORE_OPEN_READ_ONLY) != 0;
+    if (d->read_only)
+        rc = pg_check_catalog(d, err);
+    else if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE))
+        rc = pg_migrate(d, err);
 out:
     free(conninfo);
     if (rc < 0)
@@ -867,8 +929,8 @@ static void unlock_source(struct pg_db *d)
     if (!d->locked) return;
     if (PQstatus(d->c) == CONNECTION_OK) {
         const char *p[] = {d->locked};
-        PQclear(PQexecParams(d->c, "SELECT pg_advisory_unlock(1936483173, hashtext($1))", 1, NULL,
-                             p, NULL, NULL, 0));
+        PQclear(PQexecParams(d->c, "SELECT pg_advisory_unlock(1936483173, hashtext(lower($1)))", 1,
+                             NULL, p, NULL, NULL, 0));
     }
     free(d->locked);
     d->locked = NULL;
@@ -882,14 +944,15 @@ static int lock_source(struct pg_db *d, const char *source, struct sl_error *err
 
     if (d->locked && !strcmp(d->locked, source)) return 0;
     unlock_source(d);
-    rc = q(d, "SELECT pg_try_advisory_lock(1936483173, hashtext($1))", 1, p, &r,
+    /* lower(): names that differ only by case are one source to wait for (see begin_load) */
+    rc = q(d, "SELECT pg_try_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, &r,
            "locking the source", err);
     if (rc < 0) return rc;
     if (strcmp(PQgetvalue(r, 0, 0), "t")) {
         sl_log(SL_LOG_INFO, "%s: waiting for another load of this source to finish", source);
         PQclear(r);
         r = NULL;
-        rc = q(d, "SELECT pg_advisory_lock(1936483173, hashtext($1))", 1, p, NULL,
+        rc = q(d, "SELECT pg_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, NULL,
                "waiting for the source's lock", err);
         if (rc < 0) return rc;
     }
@@ -1604,6 +1667,22 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     /* before the load's transaction: its worker must be able to make the same tables */
     if ((rc = drop_orphans(d, load->source, err))) return rc;
     if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
+    {
+        /* under the source's lock, which is the same for names that differ only by case */
+        const char *p[] = {load->source};
+        PGresult *r = NULL;
+        rc = q(d,
+               "SELECT name FROM sluice.sources WHERE lower(name) = lower($1) AND name <> $1 "
+               "LIMIT 1",
+               1, p, &r, "reading sluice.sources", err);
+        if (rc == 0 && PQntuples(r) > 0)
+            rc = sl_source_case_error(load->source, PQgetvalue(r, 0, 0), err);
+        PQclear(r);
+        if (rc < 0) {
+            if (PQstatus(d->c) == CONNECTION_OK) PQclear(PQexec(d->c, "ROLLBACK"));
+            return rc;
+        }
+    }
 
     lookup_tables_reset(d);
     L = sl_xcalloc(1, sizeof *L);
@@ -2446,7 +2525,7 @@ static int pg_silver_lookup(struct sl_db *db, const char *source, const char *co
         seen = d->lstmts[i].sql && !strcmp(d->lstmts[i].sql, sql.p);
     if (!seen) {
         unsigned k = d->nlstmts++ % 8;
-        if (index && n == 1) {
+        if (index && n == 1 && !d->read_only) {
             /* repeated lookups of one column: an index, made once (IF NOT EXISTS) */
             struct sl_buf ix = SL_BUF_INIT;
             char *iname = sl_xasprintf("sluice_ix_%s_%s", source, cols[0]);

@@ -52,6 +52,22 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err)
     return sl_store_sqlite.open(url, out, err);
 }
 
+const char *sl_store_sqlite_path(const char *url)
+{
+    size_t n = url ? scheme_len(url) : 0;
+
+    if (!url || !*url) return NULL;
+    if (n == 6 && !strncasecmp(url, "sqlite", 6)) {
+        url += 7;
+        if (url[0] == '/' && url[1] == '/') url += 2; /* sqlite:///abs/path */
+        return url;
+    }
+    if (n == 0) return url;
+    for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++)
+        if (strlen(stores[i].scheme) == n && !strncasecmp(url, stores[i].scheme, n)) return NULL;
+    return strncmp(url + n, "://", 3) ? url : NULL;
+}
+
 int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err)
 {
     int rc;
@@ -93,6 +109,30 @@ int sl_source_name_check(const char *name, struct sl_error *err)
                             "digits or _, and does not start with sluice_, bronze_ or sqlite_",
                             name ? name : "");
     return 0;
+}
+
+int sl_source_case_error(const char *name, const char *existing, struct sl_error *err)
+{
+    return sl_error_set(err, SL_EINVAL,
+                        "source '%s': the store has a source '%s' already; source names may not "
+                        "differ only by case (SQLite's table names ignore it): load into it with "
+                        "--source %s, or choose another name",
+                        name, existing, existing);
+}
+
+int sl_source_case_conflict(struct sl_db *db, const char *name, struct sl_error *err)
+{
+    char **names = NULL;
+    size_t n = 0;
+    int rc;
+
+    if ((rc = db->store->list_sources(db, &names, &n, err))) return rc;
+    for (size_t i = 0; i < n && !rc; i++)
+        if (strcmp(names[i], name) && !strcasecmp(names[i], name))
+            rc = sl_source_case_error(name, names[i], err);
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return rc;
 }
 
 /* Strips a trailing ".ext" (case-insensitive) when the rest is not empty. */

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -30,7 +31,56 @@ struct sqlite_db {
         sqlite3_stmt *st;
     } lookups[8]; /* silver_lookup's statements, by SQL text (see sqlite_lookup.c's part) */
     unsigned nlookup;
+    double busy_since; /* busy_wait: when the current wait began (monotonic seconds) */
+    int busy_said;     /* ... and whether it was announced */
+    int busy_gave_up;  /* the last SQLITE_BUSY came after the whole busy timeout */
+    int read_only;     /* SL_STORE_OPEN_READ_ONLY: nothing is written, not even an index */
 };
+
+/* How long a command waits for another writer (sl_store_set_busy_timeout). */
+static double busy_timeout = SL_STORE_BUSY_TIMEOUT_DEFAULT;
+
+void sl_store_set_busy_timeout(double seconds)
+{
+    busy_timeout = seconds >= 0 ? seconds : SL_STORE_BUSY_TIMEOUT_DEFAULT;
+}
+
+static double mono_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* SQLite's busy handler: another connection writes. Waits up to busy_timeout, saying so on
+ * stderr after a second; a signal ends the wait (the load then rolls back). */
+static int busy_wait(void *arg, int count)
+{
+    struct sqlite_db *d = arg;
+    double now = mono_now();
+
+    if (count == 0) {
+        d->busy_since = now;
+        d->busy_said = d->busy_gave_up = 0;
+    }
+    if (sl_interrupted) return 0;
+    if (now - d->busy_since >= busy_timeout) {
+        d->busy_gave_up = 1;
+        return 0;
+    }
+    if (!d->busy_said && now - d->busy_since >= 1.0) {
+        d->busy_said = 1;
+        sl_log(SL_LOG_INFO,
+               "%s: waiting for another load to finish (the database is locked; giving up after "
+               "%.0f s, see --busy-timeout)",
+               d->path, busy_timeout);
+    }
+    /* 1 ms, doubling up to 100 ms: short waits stay short, long ones cost nothing */
+    unsigned ms = count < 7 ? 1u << count : 100;
+    struct timespec ts = {0, (long)ms * 1000000L};
+    nanosleep(&ts, NULL);
+    return 1;
+}
 
 /* A load's state while its transaction is open (sl_load.priv). */
 /* Rows per multi-row INSERT: one statement execution per MULTI rows instead of per row
@@ -79,6 +129,12 @@ static int db_error(struct sqlite_db *d, const char *doing, struct sl_error *err
     if (e && ((ec & 0xff) == SQLITE_IOERR || (ec & 0xff) == SQLITE_FULL))
         return sl_error_set(err, SL_EDB, "%s: %s%s%s (%s)", d->path, doing ? doing : "",
                             doing ? ": " : "", sqlite3_errmsg(d->h), strerror(e));
+    if ((ec & 0xff) == SQLITE_BUSY && d->busy_gave_up)
+        return sl_error_set(err, SL_EDB,
+                            "%s: %s%sthe database stayed locked by another load or program for "
+                            "%.0f s (the busy timeout); try again when it has finished, or wait "
+                            "longer with --busy-timeout",
+                            d->path, doing ? doing : "", doing ? ": " : "", busy_timeout);
     if (doing) return sl_error_set(err, SL_EDB, "%s: %s: %s", d->path, doing, sqlite3_errmsg(d->h));
     return sl_error_set(err, SL_EDB, "%s: %s", d->path, sqlite3_errmsg(d->h));
 }
@@ -177,14 +233,22 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
         rc = sl_error_set(err, SL_EINVAL, "%s: no database path in the store URL", url);
         goto out;
     }
-    if (sqlite3_open_v2(d->path, &d->h,
-                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                        NULL) != SQLITE_OK) {
+    d->read_only = (sl__open_flags & SL_STORE_OPEN_READ_ONLY) != 0;
+    if (d->read_only && access(d->path, F_OK)) {
+        rc = sl_error_set(err, SL_EINVAL, "no database at %s (nothing was loaded there yet)",
+                          d->path);
+        goto out;
+    }
+    if (sqlite3_open_v2(
+            d->path, &d->h,
+            (d->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) |
+                SQLITE_OPEN_NOMUTEX,
+            NULL) != SQLITE_OK) {
         rc = d->h ? db_error(d, NULL, err)
                   : sl_error_set(err, SL_EDB, "%s: out of memory opening the database", d->path);
         goto out;
     }
-    sqlite3_busy_timeout(d->h, 10000);
+    sqlite3_busy_handler(d->h, busy_wait, d);
     /* WAL lets readers (versions, the server) run while a load writes. synchronous=FULL: one
      * fsync per commit is nothing next to a bulk load and a committed load must survive a
      * power cut. The page cache is bounded (16 MiB) so memory does not grow with the input.
@@ -192,12 +256,24 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
      * more (WAL writes every page twice, and more pages mean more frames and syscalls) and
      * 64 KiB pages ~50% more (SQLite's B-tree balancing copies and allocates whole pages). */
     rc = exec(d,
-              "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
-              "PRAGMA cache_size=-16384; "
-              "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
+              d->read_only ? "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; "
+                             "SELECT count(*) FROM sqlite_master"
+                           : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA "
+                             "synchronous=FULL; PRAGMA cache_size=-16384; "
+                             "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
               NULL, err);
+    if (rc < 0 && (sqlite3_errcode(d->h) & 0xff) == SQLITE_NOTADB) {
+        rc = sl_error_set(err, SL_EINVAL,
+                          "%s is not a sluice store (not a SQLite database); it was left as it "
+                          "is",
+                          d->path);
+        goto out;
+    }
     if (rc < 0) goto out;
-    if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE)) rc = sl__migrate(d->h, d->path, err);
+    if (d->read_only)
+        rc = sl__migrate_check(d->h, d->path, err);
+    else if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE))
+        rc = sl__migrate(d->h, d->path, err);
 out:
     if (rc < 0)
         sqlite_close(&d->base);
@@ -633,6 +709,27 @@ out:
     return rc;
 }
 
+/* Inside the load's write transaction: another source whose name differs only by case. */
+static int case_conflict(struct sqlite_db *d, const char *source, struct sl_error *err)
+{
+    sqlite3_stmt *st = NULL;
+    int rc, s;
+
+    rc = prepare(d,
+                 "SELECT name FROM sluice_sources WHERE lower(name) = lower(?1) AND name <> ?1 "
+                 "LIMIT 1",
+                 &st, "reading sluice_sources", err);
+    if (rc < 0) return rc;
+    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        rc = sl_source_case_error(source, (const char *)sqlite3_column_text(st, 0), err);
+    else if (s != SQLITE_DONE)
+        rc = db_error(d, "reading sluice_sources", err);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
@@ -650,6 +747,10 @@ static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_e
         return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->path, load->source);
     rc = exec(d, "BEGIN IMMEDIATE", "starting the load", err);
     if (rc < 0) return rc;
+    if ((rc = case_conflict(d, load->source, err)) < 0) {
+        sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
 
     L = sl_xcalloc(1, sizeof *L);
     load->priv = L;
@@ -1093,7 +1194,7 @@ static int sqlite_silver_lookup(struct sl_db *db, const char *source, const char
     for (unsigned i = 0; i < 8 && !st; i++)
         if (d->lookups[i].sql && !strcmp(d->lookups[i].sql, sql.p)) st = d->lookups[i].st;
     if (!st) {
-        if (index && n == 1) {
+        if (index && n == 1 && !d->read_only) {
             /* repeated lookups of one column: an index, made once (IF NOT EXISTS) */
             struct sl_buf ix = SL_BUF_INIT;
             char *name = sl_xasprintf("sluice_ix_%s_%s", source, cols[0]);

@@ -19,6 +19,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "sluice/outfile.h"
 #include "sluice/pipeline.h"
 #include "sluice/stream.h"
 #include "sluice/version.h"
@@ -215,8 +216,8 @@ int sl_openlineage_send(const struct sl_openlineage *ol, const char *event, stru
 {
     int rc = 0;
     if (ol->file) {
-        FILE *f = fopen(ol->file, "a");
-        if (!f) return sl_error_set(err, SL_EIO, "%s: %s", ol->file, strerror(errno));
+        FILE *f;
+        if ((rc = sl_outfile_append(ol->file, "openlineage file", &f, err))) return rc;
         fputs(event, f);
         fputc('\n', f);
         if (fclose(f)) return sl_error_set(err, SL_EIO, "%s: %s", ol->file, strerror(errno));

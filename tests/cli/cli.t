@@ -3,7 +3,7 @@ Help, versions, usage errors (exit 2).
   $ sluice --version
   sluice 0.1.0 (SQLite and PostgreSQL stores)
   $ sluice help
-  usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] COMMAND [ARGS]
+  usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] [--busy-timeout T] COMMAND [ARGS]
   
   sluice loads files into SQLite with versions, checks and a record of every row.
   
@@ -33,6 +33,8 @@ Help, versions, usage errors (exit 2).
     --config FILE        default ./sluice.yaml when it exists
     --quiet              print errors only
     --log-format F       text or json (log lines on stderr)
+    --busy-timeout T     how long to wait for another load writing the SQLite
+                         store (default 10m; also busy_timeout: in sluice.yaml)
   
   exit codes: 0 ok, 1 data problems, 2 usage or config error, 3 runtime failure
   `sluice help COMMAND` tells more.
@@ -101,3 +103,14 @@ Help, versions, usage errors (exit 2).
   $ sluice --db 'postgresql://127.0.0.1:1/x?connect_retries=2&retry_backoff=10' versions people
   sluice: postgresql://127.0.0.1:1/x: cannot connect to PostgreSQL after 3 attempts: connection to server at "127.0.0.1", port 1 failed: Connection refused
   [3]
+
+--busy-timeout takes a duration (tests/integration/busy_timeout.sh tests the waiting).
+
+  $ sluice --busy-timeout soon versions people
+  sluice: --busy-timeout expects a duration (e.g. 30s, 10m, 1h), not 'soon'
+  try `sluice help`
+  [2]
+  $ sluice versions people --busy-timeout -5
+  sluice: --busy-timeout expects a duration (e.g. 30s, 10m, 1h), not '-5'
+  try `sluice help`
+  [2]

@@ -707,6 +707,38 @@ TEST(sqlite_hostile_names_are_quoted)
     remove_db(path);
 }
 
+/* Source names are unique ignoring case: the store refuses "People" next to "people" inside
+ * the load's transaction (the pipeline checks before, this holds against a concurrent load). */
+TEST(sqlite_source_names_ignore_case)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    struct sl_schema *s = people_schema(0);
+    struct sl_batch b;
+    struct sl_load l;
+    char *path = temp_db();
+
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    sl_batch_init(&b);
+    add_row(&b, 1, 10, "ann", 1);
+    init_load(&l, "people", s);
+    CHECK_INT(load_batch(db, &l, &b), 1);
+    init_load(&l, "People", s);
+    CHECK_INT(db->store->begin_load(db, &l, &err), SL_EINVAL);
+    CHECK(strstr(err.msg, "source 'People': the store has a source 'people' already") != NULL);
+    CHECK_INT(sl_source_case_conflict(db, "PEOPLE", &err), SL_EINVAL);
+    CHECK_INT(sl_source_case_conflict(db, "people", &err), 0);
+    CHECK_INT(sl_source_case_conflict(db, "people2", &err), 0);
+    CHECK_Q(path, "SELECT group_concat(name) FROM sluice_sources", "people");
+    /* the connection is not left inside a transaction */
+    init_load(&l, "other", s);
+    CHECK_INT(load_batch(db, &l, &b), 2);
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
+}
+
 /* A COMMIT that fails (a deferred foreign key is still violated) rolls the load back. */
 TEST(sqlite_failed_commit_rolls_back)
 {
@@ -1092,6 +1124,13 @@ TEST(pg_change_flags_events_lookups_and_bronze_only)
               "failed0append");
     CHECK_PGQ(dbname, "SELECT count(*) FROM bronze.people WHERE load_id = 3", "1");
     CHECK_PGQ(dbname, "SELECT count(*) FROM people WHERE _load = 3", "0");
+
+    /* a source whose name differs from "people" only by case is refused inside the load's
+     * transaction, which is not left open */
+    init_load(&l, "People", s);
+    CHECK_INT(db->store->begin_load(db, &l, &err), SL_EINVAL);
+    CHECK(strstr(err.msg, "a source 'people' already") != NULL);
+    CHECK_PGQ(dbname, "SELECT count(*) FROM sluice.sources", "1");
 
     /* a change that is rolled back leaves flags, events and silver as they were */
     memset(&ch, 0, sizeof ch);
