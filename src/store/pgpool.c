@@ -81,6 +81,8 @@ static int retryable(const char *why)
 {
     static const char *const transient[] = {"starting up", "shutting down", "too many clients",
                                             "in recovery", "not yet accepting"};
+    /* libpq's own refusal of a setting ("invalid port number", "invalid sslmode value") */
+    if (!strncmp(why, "invalid ", 8) || strstr(why, ": invalid ")) return 0;
     if (!strstr(why, "FATAL:")) return 1;
     for (size_t i = 0; i < sizeof transient / sizeof transient[0]; i++)
         if (strstr(why, transient[i])) return 1;
@@ -135,7 +137,9 @@ static PGconn *connect_retrying(struct sl_pg_pool *p, int retries, struct sl_err
     pthread_mutex_lock(&p->mu);
     p->st.failures++;
     pthread_mutex_unlock(&p->mu);
-    if (tries > 1)
+    if (!strncmp(why, "invalid ", 8)) /* a setting of the URL: the user's to correct */
+        sl_error_set(err, SL_ECONFIG, "not a valid PostgreSQL URL: %s", why);
+    else if (tries > 1)
         sl_error_set(err, SL_EDB, "cannot connect to PostgreSQL after %d attempts: %s", tries,
                      why[0] ? why : "unknown error");
     else

@@ -679,6 +679,53 @@ static int bool_param(const char *where, const char *key, const char *v, int *ou
     return 0;
 }
 
+/* A query value with its %XX escapes decoded (as libpq decodes the values it reads); -1 when
+ * one decodes to a NUL byte, which no name can hold. */
+static int pct_decode(const char *v, char **out)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    for (; *v; v++) {
+        if (*v == '%' && isxdigit((unsigned char)v[1]) && isxdigit((unsigned char)v[2])) {
+            char hex[3] = {v[1], v[2], 0};
+            char c = (char)strtol(hex, NULL, 16);
+            if (!c) {
+                sl_buf_free(&b);
+                *out = NULL;
+                return -1;
+            }
+            sl_buf_addc(&b, c);
+            v += 2;
+        } else {
+            sl_buf_addc(&b, *v);
+        }
+    }
+    *out = b.p ? sl_buf_detach(&b) : sl_xstrdup("");
+    return 0;
+}
+
+/* silver_schema may not be a schema of the catalog (sluice, bronze) nor of the server
+ * (pg_*, information_schema): silver tables there would be dropped and replaced by rebuild
+ * and rollback. Compared without case, so that no spelling of these names is taken. */
+static int silver_schema_check(const char *where, const char *v, struct sl_error *err)
+{
+    struct sl_buf shown = SL_BUF_INIT;
+    int rc = 0;
+
+    sl_buf_add_printable(&shown, v, strlen(v));
+    if (!*v || strlen(v) > 63)
+        rc = sl_error_set(err, SL_ECONFIG, "%s: silver_schema: 1 to 63 bytes (got %zu)", where,
+                          strlen(v));
+    else if (!strcasecmp(v, "sluice") || !strcasecmp(v, "bronze") || !strncasecmp(v, "pg_", 3) ||
+             !strcasecmp(v, "information_schema"))
+        rc = sl_error_set(err, SL_ECONFIG,
+                          "%s: silver_schema=%s is reserved: sluice keeps its catalog in schemas "
+                          "sluice and bronze, and PostgreSQL its own in pg_* and "
+                          "information_schema; choose another schema (default public)",
+                          where, shown.p);
+    sl_buf_free(&shown);
+    return rc;
+}
+
 /*
  * Splits the URL's query parameters: sluice's own (silver_schema, bronze_gin, parallel,
  * pool_size, statement_timeout, connect_retries, retry_backoff) set d and o; the others stay
@@ -716,11 +763,14 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
         const char *v = eq ? eq + 1 : "";
         if (eq) *eq = 0;
         if (!strcmp(kv, "silver_schema")) {
-            if (!*v || strlen(v) > 63)
-                rc = sl_error_set(err, SL_ECONFIG, "%s: silver_schema: 1 to 63 characters",
+            char *dec = NULL;
+            if (pct_decode(v, &dec) < 0)
+                rc = sl_error_set(err, SL_ECONFIG, "%s: silver_schema: %%00 is not allowed",
                                   d->where);
+            else
+                rc = silver_schema_check(d->where, dec, err);
             free(d->silver);
-            d->silver = sl_xstrdup(v);
+            d->silver = dec ? dec : sl_xstrdup("public");
         } else if (!strcmp(kv, "bronze_gin")) {
             rc = bool_param(d->where, kv, v, &d->gin, err);
         } else if (!strcmp(kv, "parallel")) {
@@ -742,6 +792,19 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
     sl_buf_adds(&ci, "&client_encoding=UTF8&application_name=sluice");
     free(params);
     *conninfo = sl_buf_detach(&ci);
+    if (rc == 0) {
+        /* a URL libpq cannot read fails now, with libpq's reason, instead of after the
+         * connection retries (its message may echo the URL: sl_error_set masks secrets) */
+        char *why = NULL;
+        PQconninfoOption *opts = PQconninfoParse(*conninfo, &why);
+        if (!opts) {
+            size_t n = why ? strcspn(why, "\n") : 0;
+            rc = sl_error_set(err, SL_ECONFIG, "%s: not a valid PostgreSQL URL: %.*s", d->where,
+                              (int)n, why ? why : "out of memory");
+        }
+        PQconninfoFree(opts);
+        PQfreemem(why);
+    }
     return rc;
 }
 
@@ -887,7 +950,7 @@ static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
     d->c = sl_pg_pool_acquire(d->pool, err);
     if (!d->c) {
         sl_error_prefix(err, "%s", d->where);
-        rc = SL_EDB;
+        rc = err->code == SL_ECONFIG ? SL_ECONFIG : SL_EDB;
         goto out;
     }
     d->read_only = (sl__open_flags & SL_STORE_OPEN_READ_ONLY) != 0;
