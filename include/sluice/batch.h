@@ -135,6 +135,8 @@ void sl_labels_init(struct sl_labels *l);
 void sl_labels_free(struct sl_labels *l);
 /* Index of label p[0..n), adding it when new. */
 uint32_t sl_labels_intern(struct sl_labels *l, const char *p, size_t n);
+/* Forgets the labels from index n on (the last ones added first). */
+void sl_labels_truncate(struct sl_labels *l, size_t n);
 /* Index or -1. */
 long sl_labels_find(const struct sl_labels *l, const char *p, size_t n);
 /* Appends a label even if it repeats (CSV headers may repeat names). */

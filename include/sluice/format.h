@@ -16,8 +16,9 @@ enum sl_encoding { SL_ENC_AUTO = 0, SL_ENC_UTF8, SL_ENC_LATIN1, SL_ENC_CP1252 };
 const char *sl_encoding_name(int enc); /* "utf-8", "latin1", "windows-1252" */
 int sl_encoding_parse(const char *s);  /* -1 when unknown */
 
-#define SL_DEFAULT_MAX_RECORD (64u << 20)  /* bytes one record may take */
-#define SL_DEFAULT_CHUNK      (512u << 10) /* bytes read per batch */
+#define SL_DEFAULT_MAX_RECORD  (64u << 20)  /* bytes one record may take */
+#define SL_DEFAULT_CHUNK       (512u << 10) /* bytes read per batch */
+#define SL_DEFAULT_MAX_COLUMNS 16384u       /* input columns (CSV header cells, JSON keys) */
 
 struct sl_format_opts {
     char delimiter;    /* CSV: 0 = sniff among , ; \t | */
@@ -25,10 +26,13 @@ struct sl_format_opts {
     int header;        /* CSV: -1 = sniff, 0 = no header row, 1 = header row */
     int encoding;      /* enum sl_encoding; AUTO = BOM, else UTF-8 unless invalid in the head */
     size_t max_record; /* 0 = SL_DEFAULT_MAX_RECORD */
-    size_t chunk;      /* 0 = SL_DEFAULT_CHUNK */
-    int want_raw;      /* fill sl_row.raw (bronze); off for type inference */
-    int any_value;     /* JSON: a record may be any JSON value, not only an object (JSON
-                        * Schema validates it whole); non-objects get no cells, raw is set */
+    /* Input columns: a CSV header (or first rows) wider than this fails the input; a JSON
+     * record whose new keys would pass it is rejected. 0 = SL_DEFAULT_MAX_COLUMNS. */
+    size_t max_columns;
+    size_t chunk;  /* 0 = SL_DEFAULT_CHUNK */
+    int want_raw;  /* fill sl_row.raw (bronze); off for type inference */
+    int any_value; /* JSON: a record may be any JSON value, not only an object (JSON
+                    * Schema validates it whole); non-objects get no cells, raw is set */
 };
 void sl_format_opts_init(struct sl_format_opts *o);
 

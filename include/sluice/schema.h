@@ -133,6 +133,10 @@ struct sl_schema {
     struct sl_rule *rules; /* x-sluice.rules */
     size_t nrules;
     int pk_severity; /* x-sluice.primaryKey.severity; SL_ROW_INVALID by default */
+    /* sl_schema_find's hash of the names, kept by sl_schema_add (case-insensitive, the first
+     * field of each exact name): index+1 into fields, 0 = empty. NULL: search linearly. */
+    uint32_t *index;
+    size_t index_mask;
 };
 /* Does the schema check anything beyond types and required (constraints, rules, keys)? */
 int sl_schema_has_checks(const struct sl_schema *s);
@@ -148,7 +152,9 @@ void sl_schema_free(struct sl_schema *s);
 struct sl_schema *sl_schema_copy(const struct sl_schema *s);
 /* Adds a field (copies the strings); returns its index. */
 int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int type);
-int sl_schema_find(const struct sl_schema *s, const char *name); /* index or -1 (exact) */
+/* Index of the field named name (the first exact match, else the first that differs only in
+ * case), or -1. A hash probe: a schema of 16 000 fields does not make lookups quadratic. */
+int sl_schema_find(const struct sl_schema *s, const char *name);
 /* Sets the primary key by names; fails naming the field that is not in the schema. */
 int sl_schema_set_pk(struct sl_schema *s, const char *const *names, size_t n, struct sl_error *err);
 

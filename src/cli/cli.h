@@ -81,16 +81,16 @@ enum output { OUT_TEXT, OUT_JSON, OUT_YAML, OUT_HTML, OUT_COUNT };
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
 
 /* Options that describe how to read an input (load, check, cat, infer). */
-#define SOURCE_OPTIONS                                                                       \
-    {"format", required_argument, NULL, 2001}, {"schema", required_argument, NULL, 2002},    \
-        {"delimiter", required_argument, NULL, 2003}, {"header", no_argument, NULL, 2004},   \
-        {"no-header", no_argument, NULL, 2005}, {"encoding", required_argument, NULL, 2006}, \
-        {"primary-key", required_argument, NULL, 2007},                                      \
-        {"timestamp", required_argument, NULL, 2008},                                        \
-        {"max-record-size", required_argument, NULL, 2009},                                  \
-        {"mode", required_argument, NULL, 2011},                                             \
-    {                                                                                        \
-        "max-input-size", required_argument, NULL, 2010                                      \
+#define SOURCE_OPTIONS                                                                           \
+    {"format", required_argument, NULL, 2001}, {"schema", required_argument, NULL, 2002},        \
+        {"delimiter", required_argument, NULL, 2003}, {"header", no_argument, NULL, 2004},       \
+        {"no-header", no_argument, NULL, 2005}, {"encoding", required_argument, NULL, 2006},     \
+        {"primary-key", required_argument, NULL, 2007},                                          \
+        {"timestamp", required_argument, NULL, 2008},                                            \
+        {"max-record-size", required_argument, NULL, 2009},                                      \
+        {"max-columns", required_argument, NULL, 2012}, {"mode", required_argument, NULL, 2011}, \
+    {                                                                                            \
+        "max-input-size", required_argument, NULL, 2010                                          \
     }
 /* 1 handled, 0 not a source option, -1 bad value (message printed). */
 int source_option(const char *cmd, struct sl_source *src, int opt, const char *arg);

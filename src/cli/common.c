@@ -1,4 +1,6 @@
 /* What the commands share: config, store, printing a load's outcome. */
+#include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -423,6 +425,18 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         free(src->mode);
         src->mode = sl_xstrdup(arg);
         return 1;
+    case 2012: {
+        char *end;
+        unsigned long long v;
+        errno = 0;
+        v = strtoull(arg, &end, 10);
+        if (!*arg || *arg == '-' || *end || errno || !v || v > UINT32_MAX) {
+            usage_error(cmd, "--max-columns must be a number of columns from 1 to %u", UINT32_MAX);
+            return -1;
+        }
+        src->fopts.max_columns = (size_t)v;
+        return 1;
+    }
     case 2009:
     case 2010:
         n = sl_parse_size(arg);

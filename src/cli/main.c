@@ -49,6 +49,7 @@ const struct command commands[] = {
      "  --timestamp FIELD    the field holding each record's own time\n"
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
      "  --max-input-size N   refuse inputs larger than this once decompressed\n"
+     "  --max-columns N      most input columns read (default 16384; see docs/robustness.md)\n"
      "  --force              load even if this input was loaded before\n"
      "  --min-score S        fail the load (kept in bronze only) when its quality score is\n"
      "                       below S (0..1); see docs/quality.md for the other thresholds\n"

@@ -2,7 +2,9 @@
  * sluice.yaml: the store URL and the sources. Every value is interpolated (${VAR}) before it is
  * read, and every error names the file, the line and the key path.
  */
+#include <errno.h>
 #include <libgen.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +167,9 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 static const char *const source_keys[] = {"input",      "format",  "schema",    "primary_key",
                                           "timestamp",  "options", "freshness", "quality",
                                           "transforms", "mode",    "rejects",   NULL};
-static const char *const option_keys[] = {"delimiter",       "quote",          "header", "encoding",
-                                          "max_record_size", "max_input_size", NULL};
+static const char *const option_keys[] = {
+    "delimiter",       "quote",          "header",      "encoding",
+    "max_record_size", "max_input_size", "max_columns", NULL};
 
 static int get_size(struct cfgload *c, const struct sl_node *n, const char *what, int64_t *out)
 {
@@ -228,6 +231,15 @@ static int read_options(struct cfgload *c, const struct sl_node *map, const char
             int64_t size;
             if ((rc = get_size(c, v, key, &size)) < 0) return rc;
             src->fopts.max_record = (size_t)size;
+        } else if (!strcmp(k, "max_columns")) {
+            const char *t = sl_node_str(v);
+            char *end;
+            unsigned long long m;
+            errno = 0;
+            m = t && *t && *t != '-' ? strtoull(t, &end, 10) : 0;
+            if (!m || *end || errno || m > UINT32_MAX)
+                return bad_value(c, v, key, "expected a number of columns (1 to 4294967295)");
+            src->fopts.max_columns = (size_t)m;
         } else if (!strcmp(k, "max_input_size")) {
             if ((rc = get_size(c, v, key, &src->sopts.max_bytes)) < 0) return rc;
         }

@@ -147,10 +147,19 @@ static void labels_rehash(struct sl_labels *l)
     free(l->slots);
     l->slots = sl_xcalloc(nslots, sizeof *l->slots);
     l->nslots = nslots;
+    /* a repeated label is not hashed again: sl_labels_find gives its first index, and 10 000
+     * equal names in one probe run would make every insertion walk all of them */
     for (size_t i = 0; i < l->n; i++) {
         size_t s = hash_bytes(l->v[i], l->lens[i]) & (nslots - 1);
-        while (l->slots[s]) s = (s + 1) & (nslots - 1);
-        l->slots[s] = (uint32_t)i + 1;
+        int dup = 0;
+        for (; l->slots[s]; s = (s + 1) & (nslots - 1)) {
+            uint32_t j = l->slots[s] - 1;
+            if (l->lens[j] == l->lens[i] && !memcmp(l->v[j], l->v[i], l->lens[i])) {
+                dup = 1;
+                break;
+            }
+        }
+        if (!dup) l->slots[s] = (uint32_t)i + 1;
     }
 }
 
@@ -184,6 +193,22 @@ uint32_t sl_labels_push(struct sl_labels *l, const char *p, size_t n)
         l->slots[s] = i + 1;
     }
     return i;
+}
+
+void sl_labels_truncate(struct sl_labels *l, size_t n)
+{
+    /* the table holds labels inserted in index order, so taking the last one out restores it
+     * exactly as it was before that one came (linear probing, last in first out) */
+    while (l->n > n) {
+        uint32_t i = (uint32_t)--l->n;
+        size_t s = hash_bytes(l->v[i], l->lens[i]) & (l->nslots - 1);
+        for (; l->slots[s]; s = (s + 1) & (l->nslots - 1))
+            if (l->slots[s] == i + 1) {
+                l->slots[s] = 0;
+                break;
+            }
+        free(l->v[i]);
+    }
 }
 
 uint32_t sl_labels_intern(struct sl_labels *l, const char *p, size_t n)

@@ -856,6 +856,33 @@ static int sniff_header(const struct head_rows *t)
 
 /* ---- open ------------------------------------------------------------------------------- */
 
+/* Fields of the first line of s[0..n) split at d, quotes q (0 = none) taken into account: a
+ * cheap bound that refuses a hostile header before the sniffers and the head parse, which
+ * hold every cell of it, ever see it. */
+static size_t first_line_fields(const char *s, size_t n, unsigned char d, unsigned char q)
+{
+    size_t fields = 1;
+    int quoted = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (q && c == q)
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == d)
+            fields++;
+        else if (c == '\n' || c == '\r')
+            break;
+    }
+    return fields;
+}
+
+static int too_many_columns(size_t n, size_t max, struct sl_error *err)
+{
+    return sl_error_set(err, SL_ELIMIT,
+                        "%zu columns; at most %zu are read (max_columns, --max-columns)", n, max);
+}
+
 static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
                        const struct sl_format_opts *o, struct sl_reader **out, struct sl_error *err)
 {
@@ -921,8 +948,16 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
 
     unsigned char quote = '"', delim;
     int sniff_d = !opts->delimiter && fmt != &sl_format_tsv;
+    size_t max_cols = opts->max_columns ? opts->max_columns : SL_DEFAULT_MAX_COLUMNS;
     delim = opts->delimiter ? (unsigned char)opts->delimiter : fmt == &sl_format_tsv ? '\t' : 0;
     if (opts->quote >= 0) quote = (unsigned char)opts->quote;
+    for (size_t i = 0; i < (sniff_d ? sizeof delim_candidates : 1); i++) {
+        size_t k = first_line_fields(h.s, h.n, sniff_d ? delim_candidates[i] : delim, quote);
+        if (k > max_cols) {
+            rc = too_many_columns(k, max_cols, err);
+            goto out;
+        }
+    }
     if (sniff_d) delim = sniff_delimiter(&h, quote ? quote : 0, NULL);
     if (opts->quote < 0) {
         quote = sniff_quote(&h, delim);
@@ -934,6 +969,11 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
 
     head_rows(&h, &r->lx, &t);
     dl->header = opts->header >= 0 ? opts->header != 0 : sniff_header(&t);
+    if (dl->header ? t.nrec && t.rec_first[1] - t.rec_first[0] > max_cols : t.widest > max_cols) {
+        rc = too_many_columns(dl->header ? t.rec_first[1] - t.rec_first[0] : t.widest, max_cols,
+                              err);
+        goto out;
+    }
     if (dl->header) {
         size_t n0 = t.nrec ? t.rec_first[1] - t.rec_first[0] : 0;
         for (size_t i = 0; i < n0; i++) {

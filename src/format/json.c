@@ -137,6 +137,7 @@ static int json_open(struct sl_stream *in, const struct sl_format_opts *o, struc
     memcpy(r->base.dialect.newline, "\n", 2);
     r->chunk = r->base.opts.chunk ? r->base.opts.chunk : SL_DEFAULT_CHUNK;
     r->max_record = r->base.opts.max_record ? r->base.opts.max_record : SL_DEFAULT_MAX_RECORD;
+    r->jr.max_labels = r->base.opts.max_columns ? r->base.opts.max_columns : SL_DEFAULT_MAX_COLUMNS;
     r->line = 1;
     r->col0 = 1;
     r->state = J_START;

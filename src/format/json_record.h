@@ -17,6 +17,7 @@ struct sl__jrec {
     size_t nhint;
     char *keybuf; /* decoded escaped keys */
     size_t keycap;
+    size_t max_labels; /* a record that would make labels longer is rejected; 0 = no limit */
 };
 
 /*
@@ -27,7 +28,8 @@ struct sl__jrec {
 long sl__jrec_parse(struct sl__jrec *jr, const char *p, size_t n, int final,
                     struct sl_json_tok *tok, struct sl_json_err *e);
 /* Gives row the cells of the object jr parsed last: keys interned into labels, escaped strings
- * decoded into b's arena, the rest views into the text that was parsed. */
+ * decoded into b's arena, the rest views into the text that was parsed. A record whose new keys
+ * would pass jr->max_labels gets no cells and an error instead (labels stay as they were). */
 void sl__jrec_emit(struct sl__jrec *jr, struct sl_labels *labels, struct sl_batch *b,
                    struct sl_row *row);
 void sl__jrec_free(struct sl__jrec *jr);

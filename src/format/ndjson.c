@@ -96,6 +96,7 @@ void sl__jrec_emit(struct sl__jrec *jr, struct sl_labels *labels, struct sl_batc
                    struct sl_row *row)
 {
     struct sl_cell *cells;
+    size_t n0 = labels->n;
 
     row->ncells = (uint32_t)jr->n;
     row->cells = NULL;
@@ -128,6 +129,17 @@ void sl__jrec_emit(struct sl__jrec *jr, struct sl_labels *labels, struct sl_batc
         } else {
             c->col = sl_labels_intern(labels, kp, kn);
             jr->hint[i] = c->col;
+            if (jr->max_labels && labels->n > jr->max_labels) {
+                sl_labels_truncate(labels, n0);
+                for (size_t j = 0; j <= i; j++) jr->hint[j] = UINT32_MAX;
+                row->cells = NULL;
+                row->ncells = 0;
+                sl_row_issue(b, row, SL_ROW_INVALID, "format-error", NULL, NULL, 0,
+                             "the record's keys would make more than %zu columns (max_columns, "
+                             "--max-columns)",
+                             jr->max_labels);
+                return;
+            }
         }
         if (c->pad) {
             char *out = sl_arena_alloc(&b->arena, c->len + 1);
@@ -232,6 +244,7 @@ static int ndjson_open(struct sl_stream *in, const struct sl_format_opts *o, str
     memcpy(r->base.dialect.newline, "\n", 2);
     r->chunk = r->base.opts.chunk ? r->base.opts.chunk : SL_DEFAULT_CHUNK;
     r->max_record = r->base.opts.max_record ? r->base.opts.max_record : SL_DEFAULT_MAX_RECORD;
+    r->jr.max_labels = r->base.opts.max_columns ? r->base.opts.max_columns : SL_DEFAULT_MAX_COLUMNS;
     *out = &r->base;
     return 0;
 }

@@ -151,9 +151,9 @@ static int parse_ts(const char *p, size_t n, double *out)
 static long field_index(const struct sl_schema *s, const char *name)
 {
     if (!name) return -1;
-    for (size_t i = 0; i < s->nfields; i++)
-        if (s->fields[i].name == name || !strcmp(s->fields[i].name, name)) return (long)i;
-    return -1;
+    /* a hash probe (a wide row's issues must not cost fields × issues); the exact name only */
+    int k = sl_schema_find(s, name);
+    return k >= 0 && !strcmp(s->fields[k].name, name) ? k : -1;
 }
 
 static int is_missing(const struct sl_value *v)

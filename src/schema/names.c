@@ -41,6 +41,29 @@ static void nameset_add(struct nameset *set, char **names, size_t idx)
     set->slots[i] = (uint32_t)idx + 1;
 }
 
+/* The next suffix to try for each name that repeats, hashed as nameset: the k-th repeat of a
+ * name starts where the one before it stopped (name_k), so 100 000 equal names cost 100 000
+ * probes, not n²/2. Each name owns its base string. */
+struct suffixes {
+    char **base;
+    int *next;
+    size_t n;
+    uint32_t *slots; /* index+1 into base, 0 = empty */
+    size_t mask;
+};
+
+static int *suffix_next(struct suffixes *x, const char *name)
+{
+    size_t i = name_hash(name) & x->mask;
+    for (; x->slots[i]; i = (i + 1) & x->mask)
+        if (!strcasecmp(x->base[x->slots[i] - 1], name)) return &x->next[x->slots[i] - 1];
+    /* at most one entry per input name: the table was sized for them all */
+    x->base[x->n] = sl_xstrdup(name);
+    x->next[x->n] = 2;
+    x->slots[i] = (uint32_t)++x->n;
+    return &x->next[x->n - 1];
+}
+
 /* Trims, turns runs of control characters into one space, and invalid UTF-8 into U+FFFD: a
  * column name is text whatever bytes the header held. */
 static char *clean(const char *label)
@@ -83,11 +106,17 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
 {
     char **names = sl_xcalloc(n ? n : 1, sizeof *names);
     struct nameset set;
+    struct suffixes sfx;
     size_t nslots = 16;
 
     while (nslots < 2 * n) nslots *= 2;
     set.slots = sl_xcalloc(nslots, sizeof *set.slots);
     set.mask = nslots - 1;
+    sfx.base = sl_xcalloc(n ? n : 1, sizeof *sfx.base);
+    sfx.next = sl_xcalloc(n ? n : 1, sizeof *sfx.next);
+    sfx.n = 0;
+    sfx.slots = sl_xcalloc(nslots, sizeof *sfx.slots);
+    sfx.mask = nslots - 1;
     for (size_t i = 0; i < n; i++) {
         char *name = clean(labels[i]);
         if (!*name) {
@@ -95,11 +124,13 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
             name = sl_xasprintf("field_%zu", i + 1);
         }
         if (taken(&set, names, name)) {
-            for (int k = 2;; k++) {
-                char *alt = sl_xasprintf("%s_%d", name, k);
+            int *k = suffix_next(&sfx, name);
+            for (;; (*k)++) {
+                char *alt = sl_xasprintf("%s_%d", name, *k);
                 if (!taken(&set, names, alt)) {
                     free(name);
                     name = alt;
+                    (*k)++;
                     break;
                 }
                 free(alt);
@@ -108,7 +139,9 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
         names[i] = name;
         nameset_add(&set, names, i);
         if (r && strcmp(name, labels[i])) {
-            r->v = sl_xrealloc(r->v, (r->n + 1) * sizeof *r->v);
+            /* capacity: n rounded up to a power of two (100 000 renames, not n² bytes moved) */
+            if ((r->n & (r->n - 1)) == 0)
+                r->v = sl_xrealloc(r->v, (r->n ? 2 * r->n : 1) * sizeof *r->v);
             r->v[r->n].col = i;
             r->v[r->n].from = sl_xstrdup(labels[i]);
             r->v[r->n].to = sl_xstrdup(name);
@@ -116,6 +149,10 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
         }
     }
     free(set.slots);
+    for (size_t i = 0; i < sfx.n; i++) free(sfx.base[i]);
+    free(sfx.base);
+    free(sfx.next);
+    free(sfx.slots);
     return names;
 }
 

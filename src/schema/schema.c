@@ -1,4 +1,5 @@
 /* The schema model: fields and types, Table Schema in and out, merging for schema evolution. */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,7 +67,34 @@ void sl_schema_free(struct sl_schema *s)
     free(s->missing);
     free(s->pk);
     free(s->path);
+    free(s->index);
     free(s);
+}
+
+static size_t name_hash(const char *s)
+{
+    size_t h = 1469598103934665603u; /* FNV-1a over the lower-cased name */
+    for (; *s; s++) h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211u;
+    return h;
+}
+
+/* Adds field k to the index unless a field of exactly that name is there already. */
+static void index_put(struct sl_schema *s, size_t k)
+{
+    size_t i = name_hash(s->fields[k].name) & s->index_mask;
+    for (; s->index[i]; i = (i + 1) & s->index_mask)
+        if (!strcmp(s->fields[s->index[i] - 1].name, s->fields[k].name)) return;
+    s->index[i] = (uint32_t)k + 1;
+}
+
+static void index_grow(struct sl_schema *s)
+{
+    size_t nslots = s->index ? 2 * (s->index_mask + 1) : 64;
+    while (nslots < 2 * (s->nfields + 1)) nslots *= 2;
+    free(s->index);
+    s->index = sl_xcalloc(nslots, sizeof *s->index);
+    s->index_mask = nslots - 1;
+    for (size_t k = 0; k < s->nfields; k++) index_put(s, k);
 }
 
 int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int type)
@@ -82,7 +110,12 @@ int sl_schema_add(struct sl_schema *s, const char *name, const char *label, int 
     f->type = type;
     f->bare_number = 1;
     f->format_severity = SL_ROW_INVALID;
-    return (int)s->nfields++;
+    s->nfields++;
+    if (!s->index || 2 * s->nfields > s->index_mask + 1)
+        index_grow(s);
+    else
+        index_put(s, s->nfields - 1);
+    return (int)s->nfields - 1;
 }
 
 struct sl_schema *sl_schema_copy(const struct sl_schema *s)
@@ -112,6 +145,16 @@ struct sl_schema *sl_schema_copy(const struct sl_schema *s)
 
 int sl_schema_find(const struct sl_schema *s, const char *name)
 {
+    if (s->index) {
+        long exact = -1, nocase = -1;
+        for (size_t i = name_hash(name) & s->index_mask; s->index[i]; i = (i + 1) & s->index_mask) {
+            long k = (long)s->index[i] - 1;
+            const char *n = s->fields[k].name;
+            if (!strcmp(n, name) && (exact < 0 || k < exact)) exact = k;
+            if (!strcasecmp(n, name) && (nocase < 0 || k < nocase)) nocase = k;
+        }
+        return (int)(exact >= 0 ? exact : nocase);
+    }
     for (size_t i = 0; i < s->nfields; i++)
         if (!strcmp(s->fields[i].name, name)) return (int)i;
     /* SQL names ignore case: "Name" in one file and "name" in the next are one column */

@@ -99,3 +99,26 @@ from all of it.
   $ sluice load /dev/null --source devnull
   devnull: load 13 committed: 0 rows (0 valid) from /dev/null in 0.0 s, quality 1.00 excellent
     note: the input is empty
+
+An input wider than max_columns (16,384 by default; `--max-columns N`, or `max_columns:` in a
+source's options) is refused before its header is processed (docs/robustness.md). A JSON
+record whose keys would pass it is rejected and kept in bronze; the other records land.
+
+  $ printf 'a,b,c\n1,2,3\n' > w.csv && printf '{"a":1}\n{"a":1,"b":2,"c":3}\n{"b":2}\n' > w.ndjson
+  $ sluice check w.csv --max-columns 2
+  sluice: w.csv: 3 columns; at most 2 are read (max_columns, --max-columns)
+  [3]
+  $ sluice check w.ndjson --max-columns 2
+  line 2 (record 2): format-error: the record's keys would make more than 2 columns (max_columns, --max-columns)
+  w.ndjson: 3 rows, 2 valid, 0 with warnings, 1 invalid
+  [1]
+  $ printf 'sources:\n  w:\n    input: w.csv\n    options:\n      max_columns: 2\n' > sluice.yaml && sluice run
+  sluice: error: w: load failed: w.csv: 3 columns; at most 2 are read (max_columns, --max-columns)
+  [3]
+  $ printf 'sources:\n  w:\n    input: w.csv\n    options:\n      max_columns: -1\n' > sluice.yaml && sluice run
+  sluice: sluice.yaml:5: sources.w.options.max_columns: expected a number of columns (1 to 4294967295)
+  [2]
+  $ sluice check w.csv --max-columns 0
+  sluice: check: --max-columns must be a number of columns from 1 to 4294967295
+  usage: sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] [--rejects FILE] [--output text|json]
+  [2]

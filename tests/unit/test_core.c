@@ -68,6 +68,33 @@ TEST(labels_intern_and_duplicates)
     sl_labels_free(&l);
 }
 
+/* A header of 100 000 equal names: pushing them must not walk one probe run n times (issue
+ * 13); the first of them is the one found. Truncating restores the table exactly. */
+TEST(labels_many_duplicates_and_truncate)
+{
+    struct sl_labels l;
+    sl_labels_init(&l);
+    double t0 = sl_now();
+    for (int i = 0; i < 100000; i++) CHECK_INT(sl_labels_push(&l, "", 0), i);
+    CHECK(sl_now() - t0 < 5.0);
+    CHECK_INT(sl_labels_find(&l, "", 0), 0);
+    size_t n0 = l.n;
+    for (int i = 0; i < 1000; i++) {
+        char k[16];
+        snprintf(k, sizeof k, "k%d", i);
+        sl_labels_intern(&l, k, strlen(k));
+    }
+    CHECK_INT(sl_labels_find(&l, "k999", 4), 100999);
+    sl_labels_truncate(&l, n0);
+    CHECK_INT(l.n, n0);
+    CHECK_INT(sl_labels_find(&l, "k999", 4), -1);
+    CHECK_INT(sl_labels_find(&l, "k0", 2), -1);
+    CHECK_INT(sl_labels_find(&l, "", 0), 0);
+    CHECK_INT(sl_labels_intern(&l, "k5", 2), 100000);
+    CHECK_INT(sl_labels_find(&l, "k5", 2), 100000);
+    sl_labels_free(&l);
+}
+
 TEST(parse_size_units)
 {
     CHECK_INT(sl_parse_size("64MiB"), 64 << 20);

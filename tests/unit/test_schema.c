@@ -731,6 +731,57 @@ TEST(names_normalize)
     CHECK_INT(r.n, 0);
 }
 
+/* 100 000 equal names: each repeat starts where the one before stopped (issue 13: a header of
+ * repeated names took n² probes), and the suffixes are the ones a user would expect */
+TEST(names_many_duplicates_linear)
+{
+    enum { N = 100000 };
+    const char **labels = sl_xmalloc(N * sizeof *labels);
+    for (size_t i = 0; i < N; i++) labels[i] = i == 5 ? "x_3" : i % 2 ? "X" : "x";
+    struct sl_renames r = {0};
+    double t0 = sl_now();
+    char **n = sl_names_normalize(labels, N, &r);
+    CHECK(sl_now() - t0 < 5.0); /* was minutes */
+    CHECK_STR(n[0], "x");
+    CHECK_STR(n[1], "X_2");
+    CHECK_STR(n[2], "x_3");
+    CHECK_STR(n[3], "X_4");
+    CHECK_STR(n[5], "x_3_2"); /* x_3 was taken by column 3 */
+    CHECK_STR(n[6], "x_6");
+    CHECK_STR(n[N - 1], "X_99999");
+    CHECK_INT(r.n, N - 1);
+    sl_names_free(n, N);
+    sl_renames_free(&r);
+    free(labels);
+}
+
+/* sl_schema_find: a hash probe with the linear search's answers (first exact name, else the
+ * first that differs in case) */
+TEST(schema_find_hashed)
+{
+    struct sl_schema *s = sl_schema_new();
+    char name[32];
+    for (int i = 0; i < 5000; i++) {
+        snprintf(name, sizeof name, "col%d", i);
+        CHECK_INT(sl_schema_add(s, name, NULL, SL_TYPE_STRING), i);
+    }
+    sl_schema_add(s, "Mixed", NULL, SL_TYPE_STRING); /* 5000 */
+    sl_schema_add(s, "mixed", NULL, SL_TYPE_STRING); /* 5001 */
+    sl_schema_add(s, "col7", NULL, SL_TYPE_STRING);  /* 5002: a repeat */
+    CHECK_INT(sl_schema_find(s, "col4999"), 4999);
+    CHECK_INT(sl_schema_find(s, "COL12"), 12);
+    CHECK_INT(sl_schema_find(s, "col7"), 7);
+    CHECK_INT(sl_schema_find(s, "mixed"), 5001);
+    CHECK_INT(sl_schema_find(s, "Mixed"), 5000);
+    CHECK_INT(sl_schema_find(s, "MIXED"), 5000);
+    CHECK_INT(sl_schema_find(s, "col5000"), -1);
+    struct sl_schema *c = sl_schema_copy(s);
+    CHECK_INT(sl_schema_find(c, "mixed"), 5001);
+    CHECK_INT(sl_schema_find(c, "COL4321"), 4321);
+    sl_schema_free(c);
+    sl_schema_free(s);
+}
+
 TEST(names_suffix_collisions)
 {
     static const char *const labels[] = {"a", "a_2", "a", "A", "field_2", ""};
