@@ -26,6 +26,8 @@ enum sl_cell_kind {
 
 enum {
     SL_CELL_QUOTED = 1, /* CSV: the field was quoted */
+    SL_CELL_JSON = 2,   /* a member of a JSON record: "" is a value, missing only when a
+                         * schema declares missingValues (docs/schema.md) */
 };
 
 struct sl_cell {

@@ -125,7 +125,8 @@ struct sl_schema {
     size_t nfields;
     char **missing; /* missingValues, default [""] */
     size_t nmissing;
-    int *pk; /* primary key: field indexes */
+    int missing_declared; /* missingValues came from a schema: it applies to JSON strings too */
+    int *pk;              /* primary key: field indexes */
     size_t npk;
     char *path; /* file it was read from, NULL if inferred */
     struct sl_fkey *fkeys;

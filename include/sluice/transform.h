@@ -83,9 +83,9 @@ void sl_tf_run_unresolved(const struct sl_tf_run *r, struct sl_buf *b);
 
 /* ---- the pieces, exposed for tests ----------------------------------------------------- */
 
-/* Units. A unit belongs to a dimension (mass, length, ...); value_in_base = v * factor +
- * offset. sl_unit_find knows names and aliases ("lbs", "pound", "°F", "degF", "F"),
- * case-insensitively where that is unambiguous. */
+/* Units. A unit belongs to a dimension (mass, length, ...); value_in_base = (v + offset) *
+ * factor (temperatures: base °C). sl_unit_find knows names and aliases ("lbs", "pound", "°F",
+ * "degF", "F"), case-insensitively where that is unambiguous. */
 struct sl_unit {
     const char *name; /* canonical: "kg", "degC", "bpm" */
     const char *dimension;
@@ -94,6 +94,12 @@ struct sl_unit {
 const struct sl_unit *sl_unit_find(const char *p, size_t n);
 /* Converts v from one unit to another of the same dimension (0), -1 if they differ. */
 int sl_unit_convert(double v, const struct sl_unit *from, const struct sl_unit *to, double *out);
+/* The decimal places a converted value keeps (negative: tens, hundreds, ...): the resolution
+ * of the input text p[0..n) (its last digit) in the target unit, plus one digit, so that
+ * converting back and rounding to the input's last digit gives the input again; at most 15
+ * significant digits of out. docs/transforms.md#unit. */
+int sl_unit_decimals(const char *p, size_t n, const struct sl_unit *from, const struct sl_unit *to,
+                     double out);
 
 /* HTML to text: tags dropped (script/style with their content), block tags become a space,
  * entities decoded (named common set, &#N; and &#xH;). Writes to out (cleared first). */

@@ -34,7 +34,7 @@ static void jrec_push(struct sl__jrec *jr, const struct sl_json_tok *k, const st
     c->p = v->p;
     c->len = (uint32_t)v->len;
     c->kind = kinds[v->type];
-    c->flags = 0;
+    c->flags = SL_CELL_JSON;
     c->pad = (uint16_t)v->escaped; /* until sl__jrec_emit decodes it */
     c->col = 0;
     jr->keys[jr->n++] = *k;

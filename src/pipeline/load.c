@@ -279,6 +279,7 @@ static struct sl_schema *cast_schema(const struct sl_schema *merged, const struc
     c->missing = sl_xcalloc(load->nmissing ? load->nmissing : 1, sizeof *c->missing);
     for (size_t i = 0; i < load->nmissing; i++) c->missing[i] = sl_xstrdup(load->missing[i]);
     c->nmissing = load->nmissing;
+    c->missing_declared = load->missing_declared;
     return c;
 }
 

@@ -130,6 +130,7 @@ struct sl_schema *sl_schema_copy(const struct sl_schema *s)
     c->missing = sl_xcalloc(s->nmissing ? s->nmissing : 1, sizeof *c->missing);
     for (size_t i = 0; i < s->nmissing; i++) c->missing[i] = sl_xstrdup(s->missing[i]);
     c->nmissing = s->nmissing;
+    c->missing_declared = s->missing_declared;
     if (s->npk) {
         c->pk = sl_xmalloc(s->npk * sizeof *c->pk);
         memcpy(c->pk, s->pk, s->npk * sizeof *c->pk);
@@ -251,6 +252,7 @@ int sl_schema_from_node(const struct sl_doc *d, const struct sl_node *n, struct 
         s->missing = sl_xcalloc(nstrs ? nstrs : 1, sizeof *s->missing);
         for (size_t i = 0; i < nstrs; i++) s->missing[i] = sl_xstrdup(strs[i]);
         s->nmissing = nstrs;
+        s->missing_declared = 1;
     }
     if (sl_node_get(n, "primaryKey")) {
         if ((rc = sl_node_want_strs(d, sl_node_get(n, "primaryKey"), "primaryKey", &strs, &nstrs,
@@ -332,7 +334,7 @@ void sl_schema_to_json(const struct sl_schema *s, struct sl_buf *b)
         }
         sl_buf_addc(b, ']');
     }
-    if (!(s->nmissing == 1 && !s->missing[0][0])) {
+    if (s->missing_declared || !(s->nmissing == 1 && !s->missing[0][0])) {
         sl_buf_adds(b, ",\"missingValues\":[");
         for (size_t i = 0; i < s->nmissing; i++) {
             if (i) sl_buf_addc(b, ',');
@@ -388,6 +390,8 @@ void sl_schema_to_yaml(const struct sl_schema *s, struct sl_buf *b)
         }
         sl_buf_adds(b, "]\n");
     }
+    /* only when declared: a printed default would, read back, apply to JSON strings too */
+    if (!s->missing_declared && s->nmissing == 1 && !s->missing[0][0]) return;
     sl_buf_adds(b, "missingValues: [");
     for (size_t i = 0; i < s->nmissing; i++) {
         if (i) sl_buf_adds(b, ", ");

@@ -343,7 +343,7 @@ static void set_text(struct rowctx *x, struct sl_cell *c, const char *p, size_t 
     c->p = sl_arena_strndup(&x->b->arena, p, n);
     c->len = (uint32_t)n;
     c->kind = (uint8_t)kind;
-    c->flags = 0;
+    c->flags &= SL_CELL_JSON; /* a JSON member's new text is still a JSON value */
 }
 
 void sl_tf_run_reset_counts(struct sl_tf_run *r)
@@ -473,6 +473,19 @@ slow:
     if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
         memmove(buf, buf + 1, strlen(buf));
     return (int)strlen(buf);
+}
+
+/* v rounded to dec places (dec < 0: to tens, hundreds, ...). Trailing zeros stay: they say the
+ * precision, which a conversion back needs (1.00000 atm, not 1). */
+static void fmt_rounded(char *buf, size_t cap, double v, int dec)
+{
+    if (dec < 0) {
+        double unit = pow(10, -dec);
+        v = round(v / unit) * unit;
+        dec = 0;
+    }
+    fmt_num(buf, cap, v, dec);
+    if (!strcmp(buf, "-0")) strcpy(buf, "0");
 }
 
 static void set_num(struct rowctx *x, struct sl_cell *c, const char *buf, size_t counter)
@@ -650,7 +663,10 @@ static void do_unit(struct rowctx *x, const struct tf_step *st, const struct ste
     }
     if (u != st->to_unit) {
         sl_unit_convert(v, u, st->to_unit, &out);
-        fmt_num(buf, sizeof buf, out, st->decimals);
+        if (st->decimals >= 0)
+            fmt_num(buf, sizeof buf, out, st->decimals);
+        else
+            fmt_rounded(buf, sizeof buf, out, sl_unit_decimals(c->p, c->len, u, st->to_unit, out));
         set_num(x, c, buf, ctr);
     }
     if (uc && !missing(uc) &&

@@ -1,8 +1,11 @@
 /*
  * The unit table. Factors are the exact definitions (NIST SP 811, the 1959 international yard
  * and pound): lb = 0.45359237 kg, in = 0.0254 m, mi = 1609.344 m, psi = lbf/in², ... A value
- * in the dimension's base unit is (v + offset) * factor; only temperatures have an offset.
+ * in the dimension's base unit is (v + offset) * factor; only temperatures have an offset, and
+ * their base is °C so that the usual conversions are the direct formulas ((F - 32) × 5/9, not
+ * through kelvin: 32 °F gave 5.7e-14 °C).
  */
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
@@ -34,10 +37,10 @@ static const struct sl_unit units[] = {
     {"yd", "length", 0.9144, 0},
     {"mi", "length", 1609.344, 0},
     {"nmi", "length", 1852, 0},
-    /* temperature, base K */
-    {"K", "temperature", 1, 0},
-    {"degC", "temperature", 1, 273.15},
-    {"degF", "temperature", 5.0 / 9.0, 459.67},
+    /* temperature, base degC */
+    {"K", "temperature", 1, -273.15},
+    {"degC", "temperature", 1, 0},
+    {"degF", "temperature", 5.0 / 9.0, -32},
     /* speed, base m/s */
     {"m/s", "speed", 1, 0},
     {"km/h", "speed", 1000.0 / 3600.0, 0},
@@ -305,7 +308,59 @@ int sl_unit_convert(double v, const struct sl_unit *from, const struct sl_unit *
         *out = v;
         return 0;
     }
-    double base = (v + from->offset) * from->factor;
-    *out = base / to->factor - to->offset;
+    double base = v + from->offset;
+    /* one multiplication where one side is the base unit; °F (factor 5/9) as × 9 / 5 */
+    if (from->factor == to->factor)
+        ;
+    else if (!strcmp(to->dimension, "temperature"))
+        base = to->factor == 1 ? base * 5 / 9 : base * 9 / 5;
+    else if (to->factor == 1)
+        base *= from->factor;
+    else if (from->factor == 1)
+        base /= to->factor;
+    else
+        base = base * from->factor / to->factor;
+    *out = base - to->offset;
     return 0;
+}
+
+/* The exponent of the last digit written in p[0..n) (a number's text): "150" 0, "98.6" -1,
+ * "1.5e3" 2, "0.250" -3. */
+static int last_digit_exp(const char *p, size_t n)
+{
+    size_t i = 0, frac = 0;
+    int dot = 0, e = 0;
+    while (i < n && p[i] != 'e' && p[i] != 'E') {
+        if (p[i] == '.')
+            dot = 1;
+        else if (dot && p[i] >= '0' && p[i] <= '9')
+            frac++;
+        i++;
+    }
+    if (i < n) {
+        int sign = 1;
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-')) sign = p[i++] == '-' ? -1 : 1;
+        for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+            if (e < 10000) e = e * 10 + (p[i] - '0');
+        e *= sign;
+    }
+    return e - (int)frac;
+}
+
+int sl_unit_decimals(const char *p, size_t n, const struct sl_unit *from, const struct sl_unit *to,
+                     double out)
+{
+    /* the input's resolution (one unit of its last digit) in the target unit, one more digit */
+    double ratio = from->factor / to->factor;
+    double res = pow(10, last_digit_exp(p, n)) * fabs(ratio);
+    int dec = res > 0 && isfinite(res) ? 1 - (int)floor(log10(res)) : 15;
+    /* never more than the 15 significant digits a double holds */
+    if (out != 0 && isfinite(out)) {
+        int most = 14 - (int)floor(log10(fabs(out)));
+        if (dec > most) dec = most;
+    }
+    if (dec > 15) dec = 15;
+    if (dec < -15) dec = -15;
+    return dec;
 }

@@ -215,7 +215,6 @@ A schema from sluice infer goes back in unchanged: the same rows, the same value
       type: string
     - name: extra
       type: string
-  missingValues: [""]
   $ sluice load ts_roundtrip.csv --source inferred --quiet; echo $?
   0
   $ sluice load ts_roundtrip.csv --source declared --schema inferred.yaml --quiet; echo $?

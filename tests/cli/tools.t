@@ -50,7 +50,6 @@ sluice infer prints the Table Schema of the whole input, ready to edit and pass 
       type: boolean
     - name: score
       type: number
-  missingValues: [""]
   $ sluice infer people.csv --output json --primary-key id
   {"fields":[{"name":"id","type":"integer"},{"name":"name","type":"string"},{"name":"email","type":"string"},{"name":"age","type":"integer"},{"name":"joined","type":"date"},{"name":"active","type":"boolean"},{"name":"score","type":"number"}],"primaryKey":["id"]}
   $ sluice infer messy_header.csv
@@ -73,7 +72,6 @@ sluice infer prints the Table Schema of the whole input, ready to edit and pass 
       type: integer
     - name: _load_2
       type: string
-  missingValues: [""]
   $ sluice infer people.csv > inferred.yaml && sluice check people.csv --schema inferred.yaml
   people.csv: 3 rows, 3 valid, 0 with warnings, 0 invalid
 

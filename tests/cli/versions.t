@@ -134,7 +134,6 @@ The schema registry: a new version whenever the schema changes, classified.
     - name: total
       type: string
   primaryKey: [order_id]
-  missingValues: [""]
 
 Unkeyed sources append; diff counts rows added and removed by content.
 

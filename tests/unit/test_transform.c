@@ -25,8 +25,8 @@ TEST(unit_exact_factors)
     CHECK(fabs(sl_unit_find("psi", 3)->factor - 6894.757293168361) < 1e-9);
     CHECK(sl_unit_find("gal", 3)->factor == 3.785411784e-3);
     CHECK(sl_unit_find("h", 1)->factor == 3600);
-    CHECK(sl_unit_find("degF", 4)->offset == 459.67);
-    CHECK(sl_unit_find("degC", 4)->offset == 273.15);
+    CHECK(sl_unit_find("degF", 4)->offset == -32); /* temperatures: base °C */
+    CHECK(sl_unit_find("degC", 4)->offset == 0);
 }
 
 TEST(unit_aliases)
@@ -303,6 +303,81 @@ static const char *cell_text(const struct sl_row *r, const struct sl_labels *l, 
     return "(absent)";
 }
 
+/* The text a unit step writes for value v (text) in unit from, converted to unit to. */
+static const char *unit_text(const char *v, const char *from, const char *to, char *buf)
+{
+    char yaml[200];
+    struct sl_error err = {0};
+    snprintf(yaml, sizeof yaml, "- unit: v\n  unit_field: u\n  to: %s\n", to);
+    struct sl_transforms *t = parse_tf(yaml, &err);
+    struct sl_tf_run *run = NULL;
+    struct sl_labels in;
+    struct sl_batch b;
+    const char *cells[] = {v, from};
+
+    snprintf(buf, 200, "(error)");
+    if (!t || sl_tf_run_new(t, 0, "x.csv", &run, &err)) {
+        sl_transforms_free(t);
+        return buf;
+    }
+    sl_labels_init(&in);
+    sl_labels_push(&in, "v", 1);
+    sl_labels_push(&in, "u", 1);
+    sl_batch_init(&b);
+    add_row(&b, cells, 2);
+    if (!sl_tf_run_batch(run, &in, &b, &err))
+        cell_text(&b.rows[0], sl_tf_run_labels(run), "v", buf);
+    sl_batch_free(&b);
+    sl_labels_free(&in);
+    sl_tf_run_free(run);
+    sl_transforms_free(t);
+    return buf;
+}
+
+TEST(unit_conversion_text)
+{
+    char buf[200], back[200];
+    /* direct formulas: no float noise */
+    CHECK_STR(unit_text("32", "degF", "degC", buf), "0.00");
+    CHECK_STR(unit_text("212", "degF", "degC", buf), "100.00");
+    CHECK_STR(unit_text("98.6", "degF", "degC", buf), "37.000");
+    CHECK_STR(unit_text("-40", "degF", "degC", buf), "-40.00");
+    CHECK_STR(unit_text("0", "degC", "degF", buf), "32.0");
+    CHECK_STR(unit_text("37", "degC", "degF", buf), "98.6");
+    CHECK_STR(unit_text("0", "K", "degC", buf), "-273.2");
+    CHECK_STR(unit_text("273.15", "K", "degC", buf), "0.000");
+    CHECK_STR(unit_text("32", "degF", "K", buf), "273.15");
+    /* precision from the input: one unit of its last digit in the target unit, one digit more */
+    CHECK_STR(unit_text("150", "lb", "kg", buf), "68.04");
+    CHECK_STR(unit_text("150.0", "lb", "kg", buf), "68.039");
+    CHECK_STR(unit_text("1", "mi", "km", buf), "1.6");
+    CHECK_STR(unit_text("1.000000", "mi", "km", buf), "1.6093440");
+    CHECK_STR(unit_text("1500", "mi", "m", buf), "2414000");
+    CHECK_STR(unit_text("1.5e3", "m", "km", buf), "1.50");
+    CHECK_STR(unit_text("36", "km/h", "m/s", buf), "10.00");
+    CHECK_STR(unit_text("1", "psi", "kPa", buf), "6.9");
+    CHECK_STR(unit_text("0.001", "mg", "t", buf), "0.0000000000010");
+    CHECK_STR(unit_text("-0.0001", "degC", "degF", buf), "31.99982");
+    /* round trips: back to the input's unit and last digit, the input again */
+    static const char *const trips[][3] = {
+        {"150", "lb", "kg"},      {"98.6", "degF", "degC"}, {"32", "degF", "degC"},
+        {"-459.67", "degF", "K"}, {"1", "mi", "km"},        {"72.5", "bpm", "Hz"},
+        {"7", "oz", "g"},         {"29.92", "inHg", "hPa"}, {"0.3", "gal", "L"},
+        {"12345.678", "ft", "m"}, {"1", "BTU", "kWh"},      {"101325", "Pa", "atm"},
+    };
+    for (size_t i = 0; i < sizeof trips / sizeof trips[0]; i++) {
+        unit_text(unit_text(trips[i][0], trips[i][1], trips[i][2], buf), trips[i][2], trips[i][1],
+                  back);
+        double in = strtod(trips[i][0], NULL), got = strtod(back, NULL);
+        const char *dot = strchr(trips[i][0], '.');
+        double res = dot ? pow(10, -(double)strlen(dot + 1)) : 1;
+        if (!(fabs(got - in) < res / 2))
+            fprintf(stderr, "  %s %s -> %s %s -> %s %s\n", trips[i][0], trips[i][1], buf,
+                    trips[i][2], back, trips[i][1]);
+        CHECK(fabs(got - in) < res / 2);
+    }
+}
+
 TEST(transform_steps_on_a_batch)
 {
     struct sl_error err = {0};
@@ -361,7 +436,7 @@ TEST(transform_steps_on_a_batch)
     CHECK_STR(out->v[4], "_loaded_at");
     CHECK_STR(cell_text(&b.rows[0], out, "name", buf), "ANN LEE");
     CHECK_STR(cell_text(&b.rows[0], out, "email", buf), "Ann@example.com");
-    CHECK_STR(cell_text(&b.rows[0], out, "w", buf), "68.0388555");
+    CHECK_STR(cell_text(&b.rows[0], out, "w", buf), "68.04"); /* 150 lb: 1 lb → 0.01 kg */
     CHECK_STR(cell_text(&b.rows[0], out, "wu", buf), "kg");
     CHECK_STR(cell_text(&b.rows[0], out, "_loaded_at", buf), "2026-11-23T12:00:00.000Z");
     CHECK_STR(cell_text(&b.rows[1], out, "email", buf), "none@example.com");
