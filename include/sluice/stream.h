@@ -53,6 +53,12 @@ int64_t sl_stream_bytes(const struct sl_stream *s);     /* decompressed bytes de
 /* SHA-256 (lowercase hex) of all raw bytes read so far; of the whole input once at its end. */
 void sl_stream_sha256(struct sl_stream *s, char hex[65]);
 
+/* 1 when the first block of an input (decompressed) is not data text: an archive, a document,
+ * an image, an executable, a database, UTF-16 without a BOM, or bytes with many control codes;
+ * why then says what it is, *todo what to do instead (or NULL). 0 for text (a few NULs are bad
+ * records, not this). */
+int sl_binary_check(const char *head, size_t n, char *why, size_t whylen, const char **todo);
+
 /* SHA-256 of a whole file without keeping it (for the early duplicate check). */
 int sl_sha256_file(const char *path, char hex[65], struct sl_error *err);
 void sl_sha256_hex(const void *p, size_t n, char hex[65]);

@@ -29,6 +29,23 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
     in->fopts = src->fopts;
     in->fopts.want_raw = want_raw != 0;
     in->fopts.any_value = want_raw == SL__WANT_RAW_ANY;
+    /* an archive or a binary file is refused whatever the format: read as text it would be
+     * rows of garbage (a tar's licence text, a column named ././@PaxHeader) */
+    nhead = sl_stream_peek(in->stream, 64 << 10, &head, err);
+    if (nhead < 0) {
+        rc = (int)nhead;
+        goto out;
+    }
+    char why[160];
+    const char *todo;
+    if (sl_binary_check(head, (size_t)nhead, why, sizeof why, &todo)) {
+        const char *z = sl_stream_compression(in->stream);
+        int packed = strcmp(z, "none") != 0;
+        rc = sl_error_set(err, SL_EUNSUPPORTED, "%s: %s%s%s%s, not CSV or JSON data%s%s",
+                          sl_stream_label(in->stream), why, packed ? " (" : "", packed ? z : "",
+                          packed ? "-compressed)" : "", todo ? "; " : "", todo ? todo : "");
+        goto out;
+    }
     if (src->format) {
         in->format = sl_format_find(src->format);
         if (!in->format) {
@@ -37,11 +54,6 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
             goto out;
         }
     } else {
-        nhead = sl_stream_peek(in->stream, 64 << 10, &head, err);
-        if (nhead < 0) {
-            rc = (int)nhead;
-            goto out;
-        }
         in->format = sl_format_detect(path, head, (size_t)nhead);
     }
     rc = in->format->open(in->stream, &in->fopts, &in->reader, err);

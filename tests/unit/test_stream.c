@@ -821,3 +821,95 @@ TEST(paths_directory_no_match_passthrough)
     sl_paths_free(&p);
     tmp_done(d);
 }
+
+/* What is data text and what is not: archives, documents, images, executables and databases by
+ * their signatures (also under the first block), binary bytes by their density, and text with a
+ * few bad bytes (each record rejected on its own later) or in single-byte encodings passes. */
+TEST(stream_binary_check)
+{
+    char why[160];
+    const char *todo;
+    static const struct {
+        const char *bytes;
+        size_t n;
+        const char *says;
+    } bin[] = {
+        {"7z\xbc\xaf\x27\x1c\0\4", 8, "a 7z archive"},
+        {"Rar!\x1a\x07\x01\x00", 8, "a RAR archive"},
+        {"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", 15, "a PDF document"},
+        {"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "a PNG image"},
+        {"\xff\xd8\xff\xe0\0\x10JFIF", 10, "a JPEG image"},
+        {"GIF89a\1\0\1\0", 10, "a GIF image"},
+        {"\x7f"
+         "ELF\2\1\1\0",
+         8, "an ELF executable"},
+        {"SQLite format 3\0\x10\0", 18, "an SQLite database"},
+        {"\x1f\x8b\x08\0\0\0\0\0", 8, "gzip data"},
+        {"BZh91AY&SY", 10, "bzip2 data"},
+        {"\xfd"
+         "7zXZ\0\0\4",
+         8, "xz data"},
+        {"PK\3\4\x14\0\0\0", 8, "a zip archive"},
+        {"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 8, "OLE2"},
+        {"RIFF\x10\0\0\0WEBPVP8 ", 16, "a WebP image"},
+        {"a\0,\0b\0\n\0001\0,\0002\0\n\0", 16, "UTF-16LE without a byte order mark"},
+        {"\0a\0,\0b\0\n\0001\0,\0002\0\n", 16, "UTF-16BE"},
+    };
+    for (size_t i = 0; i < sizeof bin / sizeof *bin; i++) {
+        CHECK_INT(sl_binary_check(bin[i].bytes, bin[i].n, why, sizeof why, &todo), 1);
+        CHECK(strstr(why, bin[i].says) != NULL);
+    }
+
+    /* tar: ustar magic at 257, and an old v7 header by its checksum */
+    char tar[1024];
+    memset(tar, 0, sizeof tar);
+    strcpy(tar, "licence.txt");
+    memcpy(tar + 100, "0000644", 7);
+    memcpy(tar + 257,
+           "ustar\0"
+           "00",
+           8);
+    CHECK_INT(sl_binary_check(tar, sizeof tar, why, sizeof why, &todo), 1);
+    CHECK_STR(why, "a tar archive");
+    CHECK(todo && strstr(todo, "tar -xf"));
+    memset(tar + 257, 0, 8);
+    unsigned sum = 0;
+    for (int i = 0; i < 512; i++) sum += (i >= 148 && i < 156) ? ' ' : (unsigned char)tar[i];
+    snprintf(tar + 148, 8, "%06o", sum);
+    CHECK_INT(sl_binary_check(tar, sizeof tar, why, sizeof why, &todo), 1);
+    CHECK_STR(why, "a tar archive");
+    tar[148] = '1'; /* a wrong checksum: not a tar header; its NULs still make it binary */
+    CHECK_INT(sl_binary_check(tar, sizeof tar, why, sizeof why, &todo), 1);
+    CHECK(strstr(why, "binary content (") == why);
+
+    /* random bytes */
+    unsigned char rnd[4096];
+    uint32_t x = 12345;
+    for (size_t i = 0; i < sizeof rnd; i++) {
+        x = x * 1103515245u + 12345u;
+        rnd[i] = (unsigned char)(x >> 16);
+    }
+    CHECK_INT(sl_binary_check((const char *)rnd, sizeof rnd, why, sizeof why, &todo), 1);
+
+    /* text */
+    static const char *const text[] = {
+        "id,name\n1,a\0b\n2,ok\n3,\0\n", /* two NULs: bad records, not a binary file */
+        "id,name\n1,caf\xc3\xa9\n2,bad\xff\xfe\n",
+        "id;name\n1;Jos\xe9\n2;M\xe1laga\n", /* Latin-1 */
+        "\xc8\xec\xff;\xc3\xee\xf0\xee\xe4\n\xc8\xe2\xe0\xed;\xcc\xee\xf1\xea\xe2\xe0\n", /* cp1251
+                                                                                           */
+        "{\"a\":1}\n{\"a\":\"\\u0000\"}\n",
+        "a\tb\r\n1\t2\f\r\n\x1b[0m\n",
+        "ORCID,PAR1,ID3\n1,2,3\n",
+        "",
+    };
+    for (size_t i = 0; i < sizeof text / sizeof *text; i++) {
+        size_t n = i == 0 ? 23 : strlen(text[i]);
+        CHECK_INT(sl_binary_check(text[i], n, why, sizeof why, &todo), 0);
+    }
+    /* "ustar" in text at 257 is not a tar header */
+    char t2[600];
+    memset(t2, 'x', sizeof t2);
+    memcpy(t2 + 257, "ustard", 6);
+    CHECK_INT(sl_binary_check(t2, sizeof t2, why, sizeof why, &todo), 0);
+}
