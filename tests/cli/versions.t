@@ -7,12 +7,11 @@ A keyed source upserts by default: the latest active load wins per key.
   $ sluice load orders_1.csv --source orders --primary-key order_id
   orders: load 1 committed: 2 rows (2 valid) from orders_1.csv in 0.0 s, quality 1.00 excellent
   $ sluice load orders_2.csv --source orders --primary-key order_id
-  orders: load 2 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 0.92 good
-    recommendation: order_id: 1 row (50%) repeats a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
+  orders: load 2 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 1.00 excellent
   $ sluice versions orders
   load  status    active mode          rows     valid  warning  invalid grade      finished                 input
   1     committed yes    upsert           2         2        0        0 excellent  2026-11-23T12:00:00.000Z orders_1.csv
-  2     committed yes    upsert           2         2        0        0 good       2026-11-23T12:00:00.000Z orders_2.csv
+  2     committed yes    upsert           2         2        0        0 excellent  2026-11-23T12:00:00.000Z orders_2.csv
 
 diff compares the states after two loads: keys added, removed and changed (per field).
 
