@@ -53,10 +53,13 @@ struct sl_quality {
     size_t nfields;
     struct sl_quality_field *fields;
     int64_t rows, invalid_rows, warning_rows;
-    int64_t repeats;   /* rows whose primary key repeats an earlier row or a silver row (store) */
+    /* rows whose primary key is already in silver: set by the pipeline for append sources only
+     * (an upsert or snapshot replacing keys is not a uniqueness problem) */
+    int64_t repeats;
     int64_t pk_errors; /* rows with a primary-key issue (not written, so not counted above) */
     int64_t rule_rows; /* rows with a row-constraint issue */
     int keyed;
+    int has_rules; /* the schema declares row rules: consistency is measured */
     /* timeliness */
     int ts_field;     /* -1 if none */
     double freshness; /* seconds, 0 = none declared */
@@ -80,8 +83,10 @@ void sl_quality_configure(struct sl_quality *q, const struct sl_quality_config *
 void sl_quality_batch(struct sl_quality *q, const struct sl_schema *s, const struct sl_batch *b);
 
 struct sl_quality_score {
+    /* each NAN when not measured (nothing to measure); score NAN when none is */
     double completeness, validity, uniqueness, consistency, timeliness, accuracy, score;
-    const char *grade; /* excellent, good, fair, poor, unusable */
+    const char *grade; /* excellent, good, fair, poor, unusable; "n/a" when nothing measured */
+    int capped;        /* the grade is validity's (rejected rows), lower than the score's */
 };
 void sl_quality_compute(const struct sl_quality *q, struct sl_quality_score *out);
 const char *sl_quality_grade(double score);

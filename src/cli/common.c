@@ -1,5 +1,6 @@
 /* What the commands share: config, store, printing a load's outcome. */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -306,6 +307,21 @@ static void json_load_result(const struct sl_load_result *r)
     sl_buf_free(&b);
 }
 
+/* "0.97 excellent", "0.97 good (grade capped: 12 of 100 rows rejected)", "n/a" */
+static const char *quality_text(const struct sl_load_result *r)
+{
+    static char t[160];
+    const struct sl_quality_score *q = &r->quality;
+    if (!isfinite(q->score))
+        snprintf(t, sizeof t, "n/a (nothing measured)");
+    else if (q->capped)
+        snprintf(t, sizeof t, "%.2f %s (grade capped: %lld of %lld rows rejected)", q->score,
+                 q->grade, (long long)r->invalid, (long long)r->rows);
+    else
+        snprintf(t, sizeof t, "%.2f %s", q->score, q->grade);
+    return t;
+}
+
 void print_load_result(const struct sl_load_result *r, int json, int quiet,
                        const char *bronze_table)
 {
@@ -316,7 +332,7 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
     if (!strcmp(r->status, "failed")) {
         fprintf(stderr, "sluice: error: %s: load failed: %s\n", r->source, r->message);
         if (r->quality_json)
-            fprintf(stderr, "  quality %.2f %s%s%s\n", r->quality.score, r->quality.grade,
+            fprintf(stderr, "  quality %s%s%s\n", quality_text(r),
                     r->recommendation ? "; top recommendation: " : "",
                     r->recommendation ? r->recommendation : "");
         return;
@@ -331,7 +347,7 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
     if (r->warning) printf(", %lld with warnings", (long long)r->warning);
     if (r->invalid) printf(", %lld rejected", (long long)r->invalid);
     printf(") from %s in %.1f s", r->input, r->seconds);
-    if (r->quality_json) printf(", quality %.2f %s", r->quality.score, r->quality.grade);
+    if (r->quality_json) printf(", quality %s", quality_text(r));
     printf("\n");
     for (size_t i = 0; i < r->renames.n; i++)
         printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,

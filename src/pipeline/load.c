@@ -674,7 +674,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if (msg.len) load.message = msg.p;
     memcpy(load.ts_min, p->ts_min, sizeof load.ts_min);
     memcpy(load.ts_max, p->ts_max, sizeof load.ts_max);
-    p->quality.repeats = load.repeats;
+    /* uniqueness: keys repeated within the load are counted from its rows; keys already in
+     * silver count only for append sources (an upsert or snapshot replacing them is the point) */
+    p->quality.repeats = load.mode && !strcmp(load.mode, "append") ? load.repeats : 0;
     if ((rc = quality_history(db, &load, &p->quality, &err))) goto out;
     sl_quality_json(&p->quality, cast, &qjson);
     load.quality_json = qjson.p;

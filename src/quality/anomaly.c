@@ -136,6 +136,7 @@ void sl_quality_anomalies(struct sl_quality *q, const struct sl_quality_past *pa
             if (isfinite(hist[m][i])) hist[m][j++] = hist[m][i];
         if (j < SL_ANOMALY_MIN_HISTORY) continue;
         double x = m < SL_M_COUNT ? sl_quality_metric(&sc, m) : sc.score;
+        if (!isfinite(x)) continue; /* not measured in this load */
         flag(q, m < SL_M_COUNT ? sl_metric_name(m) : "score", floor(x * 10000.0 + 1e-9) / 10000.0,
              hist[m], j, 0);
     }

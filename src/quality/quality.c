@@ -80,6 +80,7 @@ void sl_quality_init(struct sl_quality *q, const struct sl_schema *s)
     q->stamp = sl_xcalloc(2 * (s->nfields ? s->nfields : 1), sizeof *q->stamp);
     for (size_t i = 0; i < s->nfields; i++) field_rules(s, i, &q->fields[i].rules);
     q->keyed = s->npk > 0;
+    q->has_rules = s->nrules > 0;
     q->ts_field = -1;
     q->newest = -1;
     q->now = sl_now();
@@ -274,6 +275,7 @@ void sl_quality_batch(struct sl_quality *q, const struct sl_schema *s, const str
 
 const char *sl_quality_grade(double score)
 {
+    if (!isfinite(score)) return "n/a";
     if (score >= 0.95) return "excellent";
     if (score >= 0.85) return "good";
     if (score >= 0.70) return "fair";
@@ -299,6 +301,8 @@ static void accuracy_cells(const struct sl_quality *q, int64_t *cells, int64_t *
     }
 }
 
+/* A figure with nothing to measure is NAN ("not measured": null in JSON, n/a in text) and
+ * left out of the score. */
 void sl_quality_compute(const struct sl_quality *q, struct sl_quality_score *o)
 {
     int64_t missing = 0, acc_cells, acc_fails, repeats = q->repeats + q->pk_errors;
@@ -306,22 +310,33 @@ void sl_quality_compute(const struct sl_quality *q, struct sl_quality_score *o)
 
     for (size_t i = 0; i < q->nfields; i++) missing += q->fields[i].missing;
     int64_t cells = q->rows * (int64_t)q->nfields;
-    o->completeness = share(cells - missing, cells);
-    o->validity = share(q->rows - q->invalid_rows, q->rows);
+    o->completeness = cells > 0 ? share(cells - missing, cells) : NAN;
+    o->validity = q->rows > 0 ? share(q->rows - q->invalid_rows, q->rows) : NAN;
     if (repeats > q->rows) repeats = q->rows;
-    o->uniqueness = q->keyed && q->rows ? 1.0 - share(repeats, q->rows) : 1.0;
-    o->consistency = share(q->rows - q->rule_rows, q->rows);
-    o->timeliness = q->freshness > 0 ? share(q->ts_fresh, q->ts_rows) : 1.0;
+    o->uniqueness = q->keyed && q->rows > 0 ? 1.0 - share(repeats, q->rows) : NAN;
+    o->consistency = (q->has_rules || q->rule_rows) && q->rows > 0
+                         ? share(q->rows - q->rule_rows, q->rows)
+                         : NAN;
+    o->timeliness = q->freshness > 0 && q->ts_rows > 0 ? share(q->ts_fresh, q->ts_rows) : NAN;
     accuracy_cells(q, &acc_cells, &acc_fails);
-    o->accuracy = share(acc_cells - acc_fails, acc_cells);
+    o->accuracy = acc_cells > 0 ? share(acc_cells - acc_fails, acc_cells) : NAN;
     for (int m = 0; m < SL_M_COUNT; m++) {
-        sum += q->weights[m] * sl_quality_metric(o, m);
+        double v = sl_quality_metric(o, m);
+        if (!isfinite(v) || !(q->weights[m] > 0)) continue;
+        sum += q->weights[m] * v;
         wsum += q->weights[m];
     }
-    o->score = wsum > 0 ? sum / wsum : 1.0;
-    /* the sum of six shares may land a hair off an exact grade boundary */
-    o->score = round(o->score * 1e12) / 1e12;
+    o->score = wsum > 0 ? sum / wsum : NAN;
+    /* the sum of shares may land a hair off an exact grade boundary */
+    if (isfinite(o->score)) o->score = round(o->score * 1e12) / 1e12;
     o->grade = sl_quality_grade(o->score);
+    o->capped = 0;
+    /* rejected rows cap the grade: never better than the grade of valid rows / rows alone */
+    if (isfinite(o->score) && isfinite(o->validity) && o->validity < o->score &&
+        strcmp(sl_quality_grade(o->validity), o->grade)) {
+        o->grade = sl_quality_grade(o->validity);
+        o->capped = 1;
+    }
 }
 
 /* Shares are printed with at most 4 decimals, cut rather than rounded so that a printed score
@@ -333,7 +348,10 @@ static double cut4(double v)
 
 static void fig(struct sl_buf *b, const char *name, double v)
 {
-    sl_buf_addf(b, "\"%s\":%.10g", name, cut4(v));
+    if (isfinite(v))
+        sl_buf_addf(b, "\"%s\":%.10g", name, cut4(v));
+    else
+        sl_buf_addf(b, "\"%s\":null", name);
 }
 
 /* ---- recommendations ---------------------------------------------------------------------- */
@@ -547,18 +565,29 @@ static void collect_recs(const struct sl_quality *q, const struct sl_schema *s, 
         rec_add(out, 2.0, &m); /* the summary comes first */
     }
     for (size_t i = 0; i < q->nfields; i++) field_recs(q, s, i, out);
-    int64_t repeats = q->repeats + q->pk_errors;
-    if (q->keyed && repeats) {
+    if (q->keyed && (q->pk_errors || q->repeats)) {
         struct sl_buf key = SL_BUF_INIT;
         for (size_t k = 0; k < s->npk; k++)
             sl_buf_addf(&key, "%s%s", k ? "," : "", s->fields[s->pk[k]].name);
-        pct(p, sizeof p, share(repeats, q->rows));
-        sl_buf_addf(&m,
-                    "%s: %lld %s (%s) %s a primary key already loaded; the latest value wins — "
-                    "expected for an update feed, else look for duplicates in the extract",
-                    sl_buf_str(&key), (long long)repeats, repeats == 1 ? "row" : "rows", p,
-                    repeats == 1 ? "repeats" : "repeat");
-        rec_add(out, share(repeats, q->rows), &m);
+        if (q->pk_errors) {
+            pct(p, sizeof p, share(q->pk_errors, q->rows));
+            sl_buf_addf(&m,
+                        "%s: %lld %s (%s) %s the primary key of an earlier row of this input; "
+                        "look for duplicates in the extract",
+                        sl_buf_str(&key), (long long)q->pk_errors,
+                        q->pk_errors == 1 ? "row" : "rows", p,
+                        q->pk_errors == 1 ? "repeats" : "repeat");
+            rec_add(out, share(q->pk_errors, q->rows), &m);
+        }
+        if (q->repeats) {
+            pct(p, sizeof p, share(q->repeats, q->rows));
+            sl_buf_addf(&m,
+                        "%s: %lld %s (%s) %s a primary key already in silver; load with --mode "
+                        "upsert if this is an update feed, else look for duplicates",
+                        sl_buf_str(&key), (long long)q->repeats, q->repeats == 1 ? "row" : "rows",
+                        p, q->repeats == 1 ? "repeats" : "repeat");
+            rec_add(out, share(q->repeats, q->rows), &m);
+        }
         sl_buf_free(&key);
     }
     if (q->rule_rows) {
@@ -636,9 +665,11 @@ void sl_quality_json(const struct sl_quality *q, const struct sl_schema *s, stru
         sl_buf_json_cstr(b, s->fields[i].name);
         sl_buf_addc(b, ':');
         sl_buf_addc(b, '{');
-        fig(b, "completeness", share(q->rows - f->missing, q->rows));
+        fig(b, "completeness", q->rows > 0 ? share(q->rows - f->missing, q->rows) : NAN);
         sl_buf_addc(b, ',');
-        fig(b, "validity", share(q->rows - f->missing - f->invalid, q->rows - f->missing));
+        fig(b, "validity",
+            q->rows > f->missing ? share(q->rows - f->missing - f->invalid, q->rows - f->missing)
+                                 : NAN);
         sl_buf_addc(b, '}');
     }
     sl_buf_adds(b, "}");
@@ -694,6 +725,7 @@ int sl_quality_thresholds(const struct sl_quality *q, const struct sl_quality_co
 
     if (!c) return 0;
     sl_quality_compute(q, &sc);
+    /* a figure that is not measured (NAN) misses no threshold: the comparisons are false */
     if (c->min_score >= 0 && sc.score < c->min_score) {
         sl_buf_addf(msg, "%squality score %.4f is below min_score %.4g (short by %.4f)",
                     missed++ ? "; " : "", cut4(sc.score), c->min_score, c->min_score - sc.score);

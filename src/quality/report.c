@@ -74,7 +74,7 @@ static void share_txt(struct sl_buf *b, double v)
     if (isfinite(v))
         sl_buf_addf(b, "%6.4f", floor(v * 10000.0 + 1e-9) / 10000.0);
     else
-        sl_buf_adds(b, "     -");
+        sl_buf_adds(b, "   n/a"); /* not measured: nothing to measure */
 }
 
 int sl_quality_report_text(const struct sl_quality_report *r, struct sl_buf *b,
@@ -96,8 +96,12 @@ int sl_quality_report_text(const struct sl_quality_report *r, struct sl_buf *b,
         double v = figure(p.root, metric_keys[m]);
         sl_buf_addf(b, "  %-12s  ", metric_keys[m]);
         share_txt(b, v);
-        sl_buf_adds(b, "  ");
-        bar(b, v, 20);
+        if (isfinite(v)) {
+            sl_buf_adds(b, "  ");
+            bar(b, v, 20);
+        } else if (m) {
+            sl_buf_adds(b, "  not measured");
+        }
         if (m == 0)
             sl_buf_addf(b, "  %s", text_of(p.root, "grade") ? text_of(p.root, "grade") : "");
         sl_buf_addc(b, '\n');
@@ -369,7 +373,7 @@ static void num_cell(struct sl_buf *b, double v)
     if (isfinite(v))
         sl_buf_addf(b, "<td class=\"n\">%.10g</td>", v);
     else
-        sl_buf_adds(b, "<td class=\"n\">–</td>");
+        sl_buf_adds(b, "<td class=\"n\">n/a</td>");
 }
 
 int sl_quality_report_html(const struct sl_quality_report *r, struct sl_buf *b,
@@ -413,7 +417,11 @@ int sl_quality_report_html(const struct sl_quality_report *r, struct sl_buf *b,
         esc(b, r->message);
         sl_buf_adds(b, "</p>\n");
     }
-    sl_buf_addf(b, "<p>Score <b>%.4f</b> <span class=\"grade ", figure(p.root, "score"));
+    double score = figure(p.root, "score");
+    if (isfinite(score))
+        sl_buf_addf(b, "<p>Score <b>%.4f</b> <span class=\"grade ", score);
+    else
+        sl_buf_adds(b, "<p>Score <b>n/a</b> <span class=\"grade ");
     esc(b, grade ? grade : "");
     sl_buf_adds(b, "\">");
     esc(b, grade ? grade : "?");

@@ -53,11 +53,25 @@ int sl_mode_for_load(struct sl_db *db, const char *source, const char *explicit_
         sl_load_infos_free(loads, n);
         if (!mode) mode = s->npk ? "upsert" : "append";
     }
-    if (!strcmp(mode, "append") && s->npk)
+    if (!strcmp(mode, "append") && s->npk) {
+        char key[200] = "";
+        size_t len = 0;
+        for (size_t i = 0; i < s->npk && len + 1 < sizeof key; i++)
+            len += (size_t)snprintf(key + len, sizeof key - len, "%s%s", i ? "," : "",
+                                    s->fields[s->pk[i]].name);
+        if (explicit_mode)
+            return sl_error_set(err, SL_ECONFIG,
+                                "mode append keeps every row, so it cannot keep the primary key "
+                                "(%s) of source '%s' unique: use --mode upsert (one row per key, "
+                                "the latest wins) or --mode snapshot (each load replaces all "
+                                "rows), or load without a primary key",
+                                key, source);
         return sl_error_set(err, SL_ECONFIG,
-                            "source '%s' has a primary key: mode append is for sources without "
-                            "one (upsert or snapshot)",
-                            source);
+                            "source '%s' was loaded without a primary key (mode append), and this "
+                            "load gives it one (%s): load it with --mode upsert (one row per key, "
+                            "the latest wins) or --mode snapshot (this load replaces all rows)",
+                            source, key);
+    }
     if (!strcmp(mode, "upsert") && !s->npk)
         return sl_error_set(err, SL_ECONFIG,
                             "mode upsert needs a primary key: source '%s' has none (give "

@@ -1,7 +1,7 @@
 Records that cannot be read are kept in bronze as invalid, counted, and give exit code 1.
 
   $ sluice load ragged.csv
-  ragged: load 1 committed: 6 rows (2 valid, 4 rejected) from ragged.csv in 0.0 s, quality 0.78 fair
+  ragged: load 1 committed: 6 rows (2 valid, 4 rejected) from ragged.csv in 0.0 s, quality 0.33 unusable
     line 3 (record 2): extra-cell: the row has 3 cells, the header 2: extra cell in column 3
     line 4 (record 3): missing-cell: the row has 1 cells, the header 2: no cell for column 2
     line 5 (record 4): blank-row: the row is blank
@@ -31,7 +31,7 @@ inputs still load.
   sluice: error: adir: load failed: adir: is a directory
   [3]
   $ : > empty.csv && sluice load empty.csv
-  empty: load 5 committed: 0 rows (0 valid) from empty.csv in 0.0 s, quality 1.00 excellent
+  empty: load 5 committed: 0 rows (0 valid) from empty.csv in 0.0 s, quality n/a (nothing measured)
     note: the input is empty
   $ printf 'a,b\n1,2\n' | gzip -c | head -c 20 > cut.csv.gz && sluice load cut.csv.gz
   sluice: error: cut: load failed: cut.csv.gz: unexpected end of gzip data (truncated file?)
@@ -47,7 +47,7 @@ inputs still load.
 A schema turns cells that do not fit into type errors; invalid rows never reach silver.
 
   $ sluice load people_bad.csv --schema people.schema.yaml
-  people_bad: load 8 committed: 3 rows (0 valid, 3 rejected) from people_bad.csv in 0.0 s, quality 0.83 fair
+  people_bad: load 8 committed: 3 rows (0 valid, 3 rejected) from people_bad.csv in 0.0 s, quality 0.65 unusable (grade capped: 3 of 3 rows rejected)
     line 2 (record 1): type-error: age: 'thirty-six' is not of type integer
     line 3 (record 2): type-error: joined: '1912-13-23' is not of type date
     line 3 (record 2): type-error: active: 'yes' is not of type boolean
@@ -66,7 +66,7 @@ Invalid UTF-8 in a UTF-8 file, and NUL bytes, make a record invalid; bronze keep
 (A file with invalid bytes and no valid multi-byte UTF-8 at all is read as Windows-1252.)
 
   $ printf 'id,name\n1,caf\303\251\n2,bad\377\n3,nul\000x\n4,ok\n' > enc.csv && sluice load enc.csv
-  enc: load 9 committed: 4 rows (2 valid, 2 rejected) from enc.csv in 0.0 s, quality 0.83 fair
+  enc: load 9 committed: 4 rows (2 valid, 2 rejected) from enc.csv in 0.0 s, quality 0.50 poor
     line 3 (record 2): encoding-error: invalid UTF-8 at byte 6 of the record
     line 4 (record 3): encoding-error: NUL byte in the record
     rejected rows are kept in bronze[._]enc with status 'invalid' (re)
@@ -97,7 +97,7 @@ from all of it.
   $ mkfifo pipe && { cat people.csv > pipe & } && sluice load pipe --source fifo
   fifo: load 12 committed: 3 rows (3 valid) from pipe in 0.0 s, quality 1.00 excellent
   $ sluice load /dev/null --source devnull
-  devnull: load 13 committed: 0 rows (0 valid) from /dev/null in 0.0 s, quality 1.00 excellent
+  devnull: load 13 committed: 0 rows (0 valid) from /dev/null in 0.0 s, quality n/a (nothing measured)
     note: the input is empty
 
 An input wider than max_columns (16,384 by default; `--max-columns N`, or `max_columns:` in a

@@ -1,7 +1,7 @@
 NDJSON: nested values are kept as JSON text; a broken line is kept in bronze as invalid.
 
   $ sluice load events.ndjson
-  events: load 1 committed: 4 rows (3 valid, 1 rejected) from events.ndjson in 0.0 s, quality 0.89 good
+  events: load 1 committed: 4 rows (3 valid, 1 rejected) from events.ndjson in 0.0 s, quality 0.68 poor
     line 3 (record 3): format-error: invalid JSON at column 51: unexpected end of input
     rejected rows are kept in bronze[._]events with status 'invalid' (re)
     recommendation: tags: 75.0% of the values are missing; if that is expected, the field is optional, else check the extract
@@ -16,7 +16,7 @@ NDJSON: nested values are kept as JSON text; a broken line is kept in bronze as 
 JSON arrays are read as a stream of records.
 
   $ sluice load events.json --source events_json --output json
-  {"source":"events_json","load":2,"status":"committed","input":"events.json","sha256":"0a917cb79274c85600a116551749310726be8b42a69128570a1b13bae906e4b1","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":0.9722,"grade":"excellent","completeness":0.8333,"validity":1,"uniqueness":1,"consistency":1,"timeliness":1,"accuracy":1,"fields":{"id":{"completeness":1,"validity":1},"kind":{"completeness":1,"validity":1},"ok":{"completeness":1,"validity":1},"extra":{"completeness":0.3333,"validity":1}},"anomalies":[],"recommendations":["extra: 66.7% of the values are missing; if that is expected, the field is optional, else check the extract"]},"seconds":0.000,"format":"json","encoding":"utf-8"}
+  {"source":"events_json","load":2,"status":"committed","input":"events.json","sha256":"0a917cb79274c85600a116551749310726be8b42a69128570a1b13bae906e4b1","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":0.9166,"grade":"good","completeness":0.8333,"validity":1,"uniqueness":null,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"id":{"completeness":1,"validity":1},"kind":{"completeness":1,"validity":1},"ok":{"completeness":1,"validity":1},"extra":{"completeness":0.3333,"validity":1}},"anomalies":[],"recommendations":["extra: 66.7% of the values are missing; if that is expected, the field is optional, else check the extract"]},"seconds":0.000,"format":"json","encoding":"utf-8"}
   $ sqlite3 sluice.db 'select * from events_json'
   1|click|1||2|1
   2|view|0|{"deep": [1, 2, 3]}|2|2

@@ -36,7 +36,7 @@ load: invalid records stay in bronze with their errors; valid ones land in silve
 top-level property (integer, number, string, boolean; objects and arrays as JSON text).
 
   $ sluice load --schema orders.schema.json orders.ndjson
-  orders: load 1 committed: 5 rows (2 valid, 3 rejected) from orders.ndjson in 0.0 s, quality 0.85 fair
+  orders: load 1 committed: 5 rows (2 valid, 3 rejected) from orders.ndjson in 0.0 s, quality 0.54 unusable (grade capped: 3 of 5 rows rejected)
     line 2 (record 2): json-schema: /email: not a valid email
     line 2 (record 2): json-schema: /status: value is not one of: "new", "paid", "shipped"
     line 2 (record 2): json-schema: /total: 5.004 is not a multiple of 0.01
@@ -99,7 +99,7 @@ JSON Schema counts 1.0 as an integer; an integer column takes it as 1 (bronze ke
 
   $ printf '{"id":1.0,"name":"Al"}\n{"id":1.5,"name":"Bo"}\n' > ids.ndjson
   $ sluice load --schema contacts.schema.yaml ids.ndjson --db ids.db
-  ids: load 1 committed: 2 rows (1 valid, 1 rejected) from ids.ndjson in 0.0 s, quality 0.92 good
+  ids: load 1 committed: 2 rows (1 valid, 1 rejected) from ids.ndjson in 0.0 s, quality 0.75 poor (grade capped: 1 of 2 rows rejected)
     line 2 (record 2): json-schema: /id: expected integer, got number
     rejected rows are kept in bronze_ids with status 'invalid'
   [1]

@@ -18,7 +18,7 @@ The same bytes again are recognized and skipped; --force loads them again as a n
   $ sluice load people.csv
   people: skipped: same input already loaded as load 1 (people.csv)
   $ sluice load people.csv --force --output json
-  {"source":"people","load":3,"status":"committed","input":"people.csv","sha256":"7c8874a2ca1655028806ee00eafd16170a84b45eac5112d87b085d94c2b71a05","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":1,"grade":"excellent","completeness":1,"validity":1,"uniqueness":1,"consistency":1,"timeliness":1,"accuracy":1,"fields":{"id":{"completeness":1,"validity":1},"name":{"completeness":1,"validity":1},"email":{"completeness":1,"validity":1},"age":{"completeness":1,"validity":1},"joined":{"completeness":1,"validity":1},"active":{"completeness":1,"validity":1},"score":{"completeness":1,"validity":1}},"anomalies":[],"recommendations":[]},"seconds":0.000,"format":"csv","encoding":"utf-8"}
+  {"source":"people","load":3,"status":"committed","input":"people.csv","sha256":"7c8874a2ca1655028806ee00eafd16170a84b45eac5112d87b085d94c2b71a05","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":1,"grade":"excellent","completeness":1,"validity":1,"uniqueness":null,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"id":{"completeness":1,"validity":1},"name":{"completeness":1,"validity":1},"email":{"completeness":1,"validity":1},"age":{"completeness":1,"validity":1},"joined":{"completeness":1,"validity":1},"active":{"completeness":1,"validity":1},"score":{"completeness":1,"validity":1}},"anomalies":[],"recommendations":[]},"seconds":0.000,"format":"csv","encoding":"utf-8"}
   $ sqlite3 sluice.db 'select count(*), min(_load), max(_load) from people'
   6|1|3
   $ sluice versions people
@@ -35,7 +35,7 @@ The same bytes again are recognized and skipped; --force loads them again as a n
 Codes with leading zeros stay text; empty cells are NULL.
 
   $ sluice load zips.csv --output json
-  {"source":"zips","load":4,"status":"committed","input":"zips.csv","sha256":"f11940d20dea30e21cc959a2c037ee1b3596218b47de6f508d45085573a71dfc","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":0.9814,"grade":"excellent","completeness":0.8888,"validity":1,"uniqueness":1,"consistency":1,"timeliness":1,"accuracy":1,"fields":{"zip":{"completeness":1,"validity":1},"city":{"completeness":1,"validity":1},"population":{"completeness":0.6666,"validity":1}},"anomalies":[],"recommendations":["population: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract"]},"seconds":0.000,"format":"csv","encoding":"utf-8"}
+  {"source":"zips","load":4,"status":"committed","input":"zips.csv","sha256":"f11940d20dea30e21cc959a2c037ee1b3596218b47de6f508d45085573a71dfc","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":0.9444,"grade":"good","completeness":0.8888,"validity":1,"uniqueness":null,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"zip":{"completeness":1,"validity":1},"city":{"completeness":1,"validity":1},"population":{"completeness":0.6666,"validity":1}},"anomalies":[],"recommendations":["population: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract"]},"seconds":0.000,"format":"csv","encoding":"utf-8"}
   $ sqlite3 sluice.db 'select zip, typeof(zip), population, typeof(population) from zips'
   00501|text||null
   02134|text|23000|integer

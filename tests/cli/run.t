@@ -2,9 +2,8 @@ sluice run loads every input of every source in sluice.yaml, one load per file.
 
   $ cd project && sluice run
   people: load 1 committed: 2 rows (2 valid) from data/people-1.csv in 0.0 s, quality 1.00 excellent
-  people: load 2 committed: 2 rows (2 valid) from data/people-2.csv in 0.0 s, quality 0.92 good
-    recommendation: id: 1 row (50%) repeats a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
-  events: load 3 committed: 2 rows (2 valid) from data/events.ndjson in 0.0 s, quality 0.98 excellent
+  people: load 2 committed: 2 rows (2 valid) from data/people-2.csv in 0.0 s, quality 1.00 excellent
+  events: load 3 committed: 2 rows (2 valid) from data/events.ndjson in 0.0 s, quality 0.95 excellent
     recommendation: tags: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd project && sluice run
   people: skipped: same input already loaded as load 1 (data/people-1.csv)

@@ -5,7 +5,7 @@ they change is counted per transform and field; bronze keeps every record as rec
 Text: trim, collapse_whitespace, upper, lower.
 
   $ cd transforms && sluice run people
-  people: load 1 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.98 excellent
+  people: load 1 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.94 good
     values changed by transforms: trim(name) 1, trim(email) 1, collapse_whitespace(name) 1, upper(country) 2, lower(city) 3
     recommendation: email: 25.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 transforms.db 'select id, name, email, city, country from people'
@@ -23,7 +23,7 @@ normalize_email: trimmed, domain lowercased, local part kept; a value that is no
 is a warning (severity: warning by default) and lands empty.
 
   $ cd transforms && sluice run emails
-  emails: load 2 committed: 4 rows (3 valid, 1 with warnings) from data/contacts.csv in 0.0 s, quality 0.97 excellent
+  emails: load 2 committed: 4 rows (3 valid, 1 with warnings) from data/contacts.csv in 0.0 s, quality 0.92 good
     values changed by transforms: normalize_email(email) 3
     line 4 (record 3): warning: type-error: email: 'grace.hopper(at)navy.mil' is not an email address (local@domain)
     recommendation: email: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
@@ -38,7 +38,7 @@ is a warning (severity: warning by default) and lands empty.
 strip_html: text only, entities decoded, script and comments dropped.
 
   $ cd transforms && sluice run bios
-  bios: load 3 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.98 excellent
+  bios: load 3 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.94 good
     values changed by transforms: strip_html(bio) 3
     recommendation: email: 25.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 transforms.db 'select id, bio from bios'
@@ -50,7 +50,7 @@ strip_html: text only, entities decoded, script and comments dropped.
 default fills missing values; rename gives an input column its silver name.
 
   $ cd transforms && sluice run contacts
-  contacts: load 4 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.99 excellent
+  contacts: load 4 committed: 4 rows (4 valid) from data/contacts.csv in 0.0 s, quality 0.96 excellent
     values changed by transforms: default(country) 1
     recommendation: email: 25.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd transforms && sqlite3 transforms.db 'select id, country, about is not null from contacts'
@@ -66,7 +66,7 @@ integer); a failure is an error (the row is rejected) or, with severity: warning
 value and a warning.
 
   $ cd transforms && sluice run steps
-  steps: load 5 committed: 3 rows (1 valid, 1 with warnings, 1 rejected) from data/steps.ndjson in 0.0 s, quality 0.88 good
+  steps: load 5 committed: 3 rows (1 valid, 1 with warnings, 1 rejected) from data/steps.ndjson in 0.0 s, quality 0.63 poor
     values changed by transforms: cast(steps) 2, cast(active) 1, cast(kcal) 0
     line 2 (record 2): warning: type-error: active: 'yes' is not of type boolean
     line 3 (record 3): type-error: steps: 'many' is not of type integer
@@ -95,7 +95,7 @@ timestamp: listed formats, a source time zone, UTC out. Clocks going forward and
 warnings that say what was taken.
 
   $ cd transforms && sluice run readings
-  readings: load 7 committed: 7 rows (4 valid, 2 with warnings, 1 rejected) from data/times.csv in 0.0 s, quality 0.95 excellent
+  readings: load 7 committed: 7 rows (4 valid, 2 with warnings, 1 rejected) from data/times.csv in 0.0 s, quality 0.86 good
     values changed by transforms: timestamp(taken) 7
     line 4 (record 3): warning: nonexistent-time: taken: '29.03.2026 02:30' does not exist in Europe/Berlin (clocks go forward); shifted forward by the gap
     line 5 (record 4): warning: ambiguous-time: taken: '25.10.2026 02:30' happens twice in Europe/Berlin (clocks go back); the earlier was taken
@@ -114,7 +114,7 @@ warnings that say what was taken.
 outliers: range (quarantine), IQR (clip) and z-score (flag).
 
   $ cd transforms && sluice run hr_range
-  hr_range: load 8 committed: 9 rows (7 valid, 2 rejected) from data/hr.csv in 0.0 s, quality 0.93 good
+  hr_range: load 8 committed: 9 rows (7 valid, 2 rejected) from data/hr.csv in 0.0 s, quality 0.78 fair
     values changed by transforms: outliers(hr) 2
     line 9 (record 8): outlier: hr: 250 is above the range bound 220
     line 10 (record 9): outlier: hr: 12 is below the range bound 30
@@ -194,7 +194,7 @@ The other choices at clock changes: the later of two, and an error for a time th
 exist.
 
   $ cd transforms && printf 'sources:\n  dst:\n    input: data/times.csv\n    transforms:\n      - timestamp: taken\n        formats: ["%%d.%%m.%%Y %%H:%%M"]\n        timezone: Europe/Berlin\n        ambiguous: later\n        nonexistent: error\n        severity: warning\n' > dst.yaml && sluice --config dst.yaml --db dst.db run | grep -v matches
-  dst: load 1 committed: 7 rows (2 valid, 5 with warnings) from data/times.csv in 0.0 s, quality 0.95 excellent
+  dst: load 1 committed: 7 rows (2 valid, 5 with warnings) from data/times.csv in 0.0 s, quality 0.86 good
     values changed by transforms: timestamp(taken) 7
     line 4 (record 3): warning: nonexistent-time: taken: '29.03.2026 02:30' does not exist in Europe/Berlin (clocks go forward)
     line 5 (record 4): warning: ambiguous-time: taken: '25.10.2026 02:30' happens twice in Europe/Berlin (clocks go back); the later was taken

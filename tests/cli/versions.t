@@ -7,12 +7,11 @@ A keyed source upserts by default: the latest active load wins per key.
   $ sluice load orders_1.csv --source orders --primary-key order_id
   orders: load 1 committed: 2 rows (2 valid) from orders_1.csv in 0.0 s, quality 1.00 excellent
   $ sluice load orders_2.csv --source orders --primary-key order_id
-  orders: load 2 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 0.92 good
-    recommendation: order_id: 1 row (50%) repeats a primary key already loaded; the latest value wins — expected for an update feed, else look for duplicates in the extract
+  orders: load 2 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 1.00 excellent
   $ sluice versions orders
   load  status    active mode          rows     valid  warning  invalid grade      finished                 input
   1     committed yes    upsert           2         2        0        0 excellent  2026-11-23T12:00:00.000Z orders_1.csv
-  2     committed yes    upsert           2         2        0        0 good       2026-11-23T12:00:00.000Z orders_2.csv
+  2     committed yes    upsert           2         2        0        0 excellent  2026-11-23T12:00:00.000Z orders_2.csv
 
 diff compares the states after two loads: keys added, removed and changed (per field).
 
@@ -187,8 +186,9 @@ A snapshot source: each load is the complete state; keys absent from it leave si
 Modes are checked against the key.
 
   $ sluice load p1.csv --source people2 --primary-key id --mode append
-  sluice: error: people2: load failed: source 'people2' has a primary key: mode append is for sources without one (upsert or snapshot)
+  sluice: error: people2: load failed: mode append keeps every row, so it cannot keep the primary key (id) of source 'people2' unique: use --mode upsert (one row per key, the latest wins) or --mode snapshot (each load replaces all rows), or load without a primary key
   [2]
+
   $ sluice load e1.csv --source events2 --mode upsert
   sluice: error: events2: load failed: mode upsert needs a primary key: source 'events2' has none (give primary_key, or use append or snapshot)
   [2]
@@ -255,3 +255,14 @@ text, a later load of numbers keeps them as written (`1.50`, not `1.5`).
   a|n/a|text
   b|1.50|text
   c|+2|text
+
+A key added to a source loaded without one: the message says what is true and what to do, and
+doing it works.
+
+  $ printf 'id,name\n1,a\n2,b\n' > m1.csv && printf 'id,name\n2,bb\n3,c\n' > m2.csv && sluice load m1.csv --source m
+  m: load [0-9]+ committed: 2 rows \(2 valid\) from m1\.csv in 0\.0 s, quality 1\.00 excellent (re)
+  $ sluice load m2.csv --source m --primary-key id
+  sluice: error: m: load failed: source 'm' was loaded without a primary key (mode append), and this load gives it one (id): load it with --mode upsert (one row per key, the latest wins) or --mode snapshot (this load replaces all rows)
+  [2]
+  $ sluice load m2.csv --source m --primary-key id --mode upsert
+  m: load [0-9]+ committed: 2 rows \(2 valid\) from m2\.csv in 0\.0 s, quality 1\.00 excellent (re)

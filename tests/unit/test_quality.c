@@ -1,3 +1,4 @@
+#include <math.h>
 /* Unit tests: the quality figures of CLI.md, grades, per-field counts and the JSON object. */
 #include <stdlib.h>
 
@@ -49,17 +50,14 @@ TEST(quality_empty_input)
     struct sl_buf b = SL_BUF_INIT;
 
     sl_quality_compute(&q, &sc);
-    CHECK(near(sc.completeness, 1.0));
-    CHECK(near(sc.validity, 1.0));
-    CHECK(near(sc.uniqueness, 1.0));
-    CHECK(near(sc.consistency, 1.0));
-    CHECK(near(sc.timeliness, 1.0));
-    CHECK(near(sc.accuracy, 1.0));
-    CHECK(near(sc.score, 1.0));
-    CHECK_STR(sc.grade, "excellent");
+    /* nothing to measure: every figure is not measured (NAN), the grade n/a */
+    CHECK(isnan(sc.completeness) && isnan(sc.validity) && isnan(sc.uniqueness));
+    CHECK(isnan(sc.consistency) && isnan(sc.timeliness) && isnan(sc.accuracy));
+    CHECK(isnan(sc.score));
+    CHECK_STR(sc.grade, "n/a");
     sl_quality_json(&q, s, &b);
-    CHECK(strstr(b.p, "\"score\":1,") != NULL);
-    CHECK(strstr(b.p, "\"f0\":{\"completeness\":1,\"validity\":1}") != NULL);
+    CHECK(strstr(b.p, "\"score\":null,") != NULL);
+    CHECK(strstr(b.p, "\"f0\":{\"completeness\":null,\"validity\":null}") != NULL);
     CHECK(strstr(b.p, "\"recommendations\":[]") != NULL);
     sl_buf_free(&b);
     sl_quality_free(&q);
@@ -81,16 +79,14 @@ TEST(quality_figures)
     CHECK(near(sc.completeness, 18.0 / 20.0));
     CHECK(near(sc.validity, 0.7));
     CHECK(near(sc.uniqueness, 0.9));
-    CHECK(near(sc.consistency, 1.0));
-    CHECK(near(sc.timeliness, 1.0));
-    CHECK(near(sc.accuracy, 1.0));
-    CHECK(near(sc.score, (0.9 + 0.7 + 0.9 + 3.0) / 6.0));
-    CHECK_STR(sc.grade, "good");
+    CHECK(isnan(sc.consistency) && isnan(sc.timeliness) && isnan(sc.accuracy));
+    CHECK(near(sc.score, (0.9 + 0.7 + 0.9) / 3.0));
+    CHECK_STR(sc.grade, "fair");
 
-    /* no key: repeats do not count */
+    /* no key: uniqueness is not measured */
     q.keyed = 0;
     sl_quality_compute(&q, &sc);
-    CHECK(near(sc.uniqueness, 1.0));
+    CHECK(isnan(sc.uniqueness));
     sl_quality_free(&q);
     sl_schema_free(s);
 }
@@ -101,33 +97,23 @@ TEST(quality_grade_boundaries_computed)
     struct sl_quality q = q_of(s, 1, 1);
     struct sl_quality_score sc;
 
-    q.rows = 10;
-    q.invalid_rows = 3; /* (1 + 0.7 + 4) / 6 = 0.95 */
+    q.rows = 10; /* measured: completeness, validity, uniqueness */
     sl_quality_compute(&q, &sc);
     CHECK_STR(sc.grade, "excellent");
-    q.invalid_rows = 4;
+    CHECK(!sc.capped);
+    q.invalid_rows = 1; /* (1 + 0.9 + 1) / 3 = 0.9667, but validity 0.9 is good: capped */
     sl_quality_compute(&q, &sc);
+    CHECK(near(sc.score, 2.9 / 3.0));
     CHECK_STR(sc.grade, "good");
-    q.invalid_rows = 9; /* (1 + 0.1 + 4) / 6 = 0.85 */
-    sl_quality_compute(&q, &sc);
-    CHECK_STR(sc.grade, "good");
-    q.invalid_rows = 10;
+    CHECK(sc.capped);
+    q.invalid_rows = 3; /* (1 + 0.7 + 1) / 3 = 0.9, validity 0.7 fair */
     sl_quality_compute(&q, &sc);
     CHECK_STR(sc.grade, "fair");
-    q.fields[0].missing = 4; /* (0.6 + 0.6 + 0 + 3) / 6 = 0.70 */
-    q.invalid_rows = 4;
-    q.repeats = 10;
+    q.invalid_rows = 0;
+    q.fields[0].missing = 4; /* (0.6 + 1 + 1) / 3 = 0.8667: good, not capped */
     sl_quality_compute(&q, &sc);
-    CHECK(near(sc.score, 0.7));
-    CHECK_STR(sc.grade, "fair");
-    q.fields[0].missing = 5;
-    sl_quality_compute(&q, &sc);
-    CHECK_STR(sc.grade, "poor");
-    q.fields[0].missing = 10; /* (0 + 0 + 0 + 3) / 6 = 0.50 */
-    q.invalid_rows = 10;
-    sl_quality_compute(&q, &sc);
-    CHECK(near(sc.score, 0.5));
-    CHECK_STR(sc.grade, "poor");
+    CHECK_STR(sc.grade, "good");
+    CHECK(!sc.capped);
     sl_quality_free(&q);
     sl_schema_free(s);
 }
@@ -205,7 +191,7 @@ TEST(quality_batch_per_field)
     CHECK(strstr(out.p, "\"validity\":0.4,") != NULL);
     CHECK(strstr(out.p, "\"anomalies\":[]") != NULL);
     CHECK(strstr(out.p, "\"grade\":\"") != NULL);
-    CHECK(strstr(out.p, "\"consistency\":1,") != NULL);
+    CHECK(strstr(out.p, "\"consistency\":null,") != NULL);
     const char *rec = strstr(out.p, "\"recommendations\":[");
     CHECK(rec != NULL);
     if (rec) {
@@ -300,8 +286,8 @@ TEST(quality_printed_score_matches_grade)
     struct sl_quality q = q_of(s, 1, 0);
     struct sl_buf out = SL_BUF_INIT;
 
-    q.rows = 10000;
-    q.invalid_rows = 3001;
+    q.rows = 100000; /* (1 + 0.89999) / 2 = 0.949995 */
+    q.invalid_rows = 10001;
     sl_quality_json(&q, s, &out);
     CHECK(strstr(out.p, "\"grade\":\"good\"") != NULL);
     CHECK(strstr(out.p, "\"score\":0.95,") == NULL);

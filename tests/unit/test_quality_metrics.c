@@ -211,13 +211,14 @@ TEST(quality_timeliness_weights_thresholds)
     CHECK(near(q.newest, 1795435200 - 1800));
     sl_quality_compute(&q, &sc);
     CHECK(near(sc.timeliness, 0.5));
-    CHECK(near(sc.score, (5 + 3 * 0.5) / 8.0));
+    /* measured: completeness, validity (weight 1) and timeliness (weight 3) */
+    CHECK(near(sc.score, (2 + 3 * 0.5) / 5.0));
 
     CHECK_INT(sl_quality_thresholds(&q, &cfg, &msg), 0);
     cfg.min_score = 0.9;
     cfg.min[SL_M_TIMELINESS] = 0.75;
     CHECK_INT(sl_quality_thresholds(&q, &cfg, &msg), 1);
-    CHECK_STR(msg.p, "quality score 0.8125 is below min_score 0.9 (short by 0.0875); "
+    CHECK_STR(msg.p, "quality score 0.7000 is below min_score 0.9 (short by 0.2000); "
                      "timeliness 0.5000 is below min_timeliness 0.75 (short by 0.2500)");
     sl_buf_free(&msg);
     sl_batch_free(&b);
