@@ -1,7 +1,9 @@
-# sluice — `make demo`, `make test`, `make bench`; see README.md.
+# sluice — `make`, `make demo`, `make test`, `make bench`; see README.md.
 #
-# The public targets first install what is missing (scripts/install-deps), then build in a
-# sub-make, so pkg-config is asked only once the libraries are there.
+# Plain `make` (all) installs nothing: it checks that the compiler and the libraries are there
+# (scripts/install-deps --check) and says what is missing and how to install it. The other public
+# targets first install what is missing (scripts/install-deps). All then build in a sub-make, so
+# pkg-config is asked only once the libraries are there.
 #
 #   build/sluice, build/libsluice.a        release build (-O2)
 #   build/asan/...                          tests: -fsanitize=address,undefined
@@ -26,14 +28,17 @@ REL_CFLAGS  = -O2 -g $(BASE_CFLAGS)
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(BASE_CFLAGS)
 
-.PHONY: all deps demo test bench unit build-release build-asan build-fuzz fuzz run-tests format \
+.PHONY: all deps check-deps demo test bench unit build-release build-asan build-fuzz fuzz run-tests format \
         check-format clean conformance
 
-all: deps
+all: check-deps
 	@$(MAKE) --no-print-directory build-release
 
 deps:
 	@scripts/install-deps
+
+check-deps:
+	@CC='$(CC)' scripts/install-deps --check $(PKGS)
 
 demo: deps
 	@$(MAKE) --no-print-directory build-release

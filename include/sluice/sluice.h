@@ -12,6 +12,7 @@
 #include "sluice/schema.h"
 #include "sluice/store.h"
 #include "sluice/stream.h"
+#include "sluice/time.h"
 #include "sluice/transform.h"
 #include "sluice/version.h"
 

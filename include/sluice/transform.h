@@ -20,6 +20,7 @@
 #include "sluice/core.h"
 #include "sluice/json.h"
 #include "sluice/schema.h"
+#include "sluice/time.h" /* struct sl_tz: the timestamp step's zones */
 
 /* Parsed steps of a source (immutable, shared by loads). */
 struct sl_transforms;
@@ -104,18 +105,6 @@ int sl_unit_decimals(const char *p, size_t n, const struct sl_unit *from, const 
 /* HTML to text: tags dropped (script/style with their content), block tags become a space,
  * entities decoded (named common set, &#N; and &#xH;). Writes to out (cleared first). */
 void sl_html_strip(const char *p, size_t n, struct sl_buf *out);
-
-/* Time zones from the system's TZif files (TZDIR or /usr/share/zoneinfo), read without
- * tzset/localtime: thread-safe. */
-struct sl_tz;
-int sl_tz_open(const char *name, struct sl_tz **out, struct sl_error *err);
-void sl_tz_free(struct sl_tz *z);
-/* UTC offset (seconds east) at UTC instant t. */
-int32_t sl_tz_offset(const struct sl_tz *z, int64_t t);
-/* Local wall time (seconds, as if it were UTC) → UTC instant. Returns 0 unique, 1 ambiguous
- * (fall back: *early and *late are both valid), 2 nonexistent (spring forward: *early = the
- * instant with the offset before the gap, i.e. shifted forward by the gap, == *late). */
-int sl_tz_local_to_utc(const struct sl_tz *z, int64_t local, int64_t *early, int64_t *late);
 
 /* Parses text with a strptime-like format (%Y %m %d %H %M %S %f %z %b %y %p %I %j %e %T %F
  * %%) or one of iso8601, epoch, epoch_ms. Fills *t (seconds; local unless *has_offset),

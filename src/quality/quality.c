@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "sluice/quality.h"
+#include "sluice/time.h"
 
 static const char *const metric_names[SL_M_COUNT] = {"completeness", "validity",   "uniqueness",
                                                      "consistency",  "timeliness", "accuracy"};
@@ -109,43 +110,17 @@ void sl_quality_free(struct sl_quality *q)
 
 /* ---- counting ----------------------------------------------------------------------------- */
 
-/* An ISO-8601 date or date-time (as the schema step keeps it) → epoch seconds; -1 if not one.
- * A time without zone is taken as UTC (timestamps are normalized to UTC by the transforms). */
+/* An ISO-8601 date or date-time (the one parser, sl_time_parse: what the schema accepts) → epoch
+ * seconds; -1 if not one. A time without zone is taken as UTC (timestamps are normalized to UTC
+ * by the transforms). */
 static int parse_ts(const char *p, size_t n, double *out)
 {
-    int y, mo, d, h = 0, mi = 0, consumed = 0;
-    double sec = 0;
-    char buf[48];
-
-    if (n >= sizeof buf || n < 10) return -1;
-    memcpy(buf, p, n);
-    buf[n] = 0;
-    if (sscanf(buf, "%4d-%2d-%2d%n", &y, &mo, &d, &consumed) != 3 || consumed != 10) return -1;
-    if (mo < 1 || mo > 12 || d < 1 || d > 31) return -1;
-    const char *t = buf + 10;
-    double off = 0;
-    if (*t == 'T' || *t == ' ') {
-        int c2 = 0;
-        if (sscanf(t + 1, "%2d:%2d%n", &h, &mi, &c2) != 2) return -1;
-        t += 1 + c2;
-        if (*t == ':') {
-            char *end;
-            sec = strtod(t + 1, &end);
-            t = end;
-        }
-        if (*t == 'Z' || *t == 'z') {
-            t++;
-        } else if (*t == '+' || *t == '-') {
-            int oh = 0, om = 0;
-            if (sscanf(t + 1, "%2d:%2d", &oh, &om) < 1) return -1;
-            off = (*t == '-' ? -1 : 1) * (oh * 3600.0 + om * 60.0);
-            t = "";
-        }
-        if (*t) return -1;
-    } else if (*t) {
+    struct sl_datetime d;
+    int usec;
+    if (sl_time_parse(
+            p, n, SL_ISO_DATETIME | SL_ISO_DATE_ONLY_OK | SL_ISO_SHORT_TIME | SL_ISO_OFFSET, &d))
         return -1;
-    }
-    *out = (double)sl_days_from_civil(y, mo, d) * 86400.0 + h * 3600.0 + mi * 60.0 + sec - off;
+    *out = (double)sl_time_epoch(&d, &usec) + usec / 1e6;
     return 0;
 }
 

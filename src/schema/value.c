@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "schema/value.h"
+#include "sluice/time.h"
 #include "sluice/schema.h"
 
 static int digit(char c)
@@ -177,63 +178,23 @@ static int num(const char *p, int k)
     return v;
 }
 
+/* Dates and times: the one ISO 8601 parser (src/core/time.c, include/sluice/time.h). */
 int sl__parse_date(const char *p, size_t n)
 {
-    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (n != 10 || p[4] != '-' || p[7] != '-') return -1;
-    int y = num(p, 4), m = num(p + 5, 2), d = num(p + 8, 2);
-    if (y < 0 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1]) return -1;
-    if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return -1;
-    return 0;
-}
-
-/* hh:mm[:ss[.f+]]; seconds required unless allow_short. Returns chars used or -1. */
-static int clock_part(const char *p, size_t n, int allow_short)
-{
-    if (n < 5 || p[2] != ':') return -1;
-    int h = num(p, 2), m = num(p + 3, 2);
-    if (h < 0 || h > 23 || m < 0 || m > 59) return -1;
-    if (n == 5 || p[5] != ':') return allow_short ? 5 : -1;
-    if (n < 8) return -1;
-    int s = num(p + 6, 2);
-    if (s < 0 || s > 60) return -1;
-    size_t i = 8;
-    if (i < n && p[i] == '.') {
-        i++;
-        size_t f = 0;
-        while (i < n && digit(p[i])) i++, f++;
-        if (f == 0) return -1;
-    }
-    return (int)i;
+    struct sl_datetime d;
+    return sl_time_parse(p, n, SL_ISO_DATE, &d);
 }
 
 int sl__parse_time(const char *p, size_t n)
 {
-    int k = clock_part(p, n, 0);
-    return k == (int)n ? 0 : -1;
+    struct sl_datetime d;
+    return sl_time_parse(p, n, SL_ISO_TIME, &d);
 }
 
 int sl__parse_datetime(const char *p, size_t n)
 {
-    if (n < 16 || sl__parse_date(p, 10) || (p[10] != 'T' && p[10] != ' ')) return -1;
-    int k = clock_part(p + 11, n - 11, 1);
-    if (k < 0) return -1;
-    size_t i = 11 + (size_t)k;
-    if (i == n) return 0;
-    if (p[i] == 'Z' && i + 1 == n) return 0;
-    if (p[i] != '+' && p[i] != '-') return -1;
-    i++;
-    /* ±hh, ±hhmm, ±hh:mm */
-    if (n - i == 2 || n - i == 4 || n - i == 5) {
-        int hh = num(p + i, 2);
-        if (hh < 0 || hh > 23) return -1;
-        if (n - i == 2) return 0;
-        const char *mm = p + i + (n - i == 5 ? 3 : 2);
-        if (n - i == 5 && p[i + 2] != ':') return -1;
-        int m = num(mm, 2);
-        return m >= 0 && m <= 59 ? 0 : -1;
-    }
-    return -1;
+    struct sl_datetime d;
+    return sl_time_parse(p, n, SL_ISO_DATETIME | SL_ISO_SHORT_TIME | SL_ISO_OFFSET, &d);
 }
 
 int sl__parse_year(const char *p, size_t n, int64_t *out)
@@ -295,7 +256,7 @@ static int read_name(const char *p, size_t n, size_t *i, const char *const *name
     return -1;
 }
 
-/* Z, ±hh, ±hhmm, ±hh:mm */
+/* Z, ±hh, ±hhmm, ±hh:mm (a pattern's %z) */
 static int read_tz(const char *p, size_t n, size_t *i, struct tmx *t)
 {
     if (*i < n && p[*i] == 'Z') {
@@ -314,7 +275,7 @@ static int read_tz(const char *p, size_t n, size_t *i, struct tmx *t)
     } else if (*i + 2 <= n && digit(p[*i])) {
         if (read_num(p, n, i, 2, 2, &mm)) return -1;
     }
-    if (mm > 59) return -1;
+    if (mm > 59 || hh * 60 + mm > 14 * 60) return -1; /* as sl_time_parse: within ±14:00 */
     t->has_tz = 1;
     t->tz = sign * (hh * 60 + mm);
     return 0;
@@ -486,38 +447,29 @@ static int valid_tmx(const struct tmx *t, int type)
     return 0;
 }
 
-/* ISO forms: date, time, datetime as the default format accepts them. */
+/* ISO forms: date, time, datetime as the default format accepts them (sl_time_parse). */
 static int parse_iso(int type, const char *p, size_t n, struct tmx *t)
 {
-    size_t i = 0;
-    if (type != SL_TYPE_TIME) {
-        if (n < 10 || p[4] != '-' || p[7] != '-') return -1;
-        if (read_num(p, n, &i, 4, 4, &t->y) || p[i++] != '-' || read_num(p, n, &i, 2, 2, &t->mo) ||
-            p[i++] != '-' || read_num(p, n, &i, 2, 2, &t->d))
-            return -1;
-        t->has_date = 1;
-        if (type == SL_TYPE_DATE) return i == n ? 0 : -1;
-        if (i == n) return 0; /* a datetime may be a plain date: midnight */
-        if (p[i] != 'T' && p[i] != ' ') return -1;
-        i++;
-    }
-    if (n - i < 5 || read_num(p, n, &i, 2, 2, &t->h) || p[i++] != ':' ||
-        read_num(p, n, &i, 2, 2, &t->mi))
+    static const unsigned flags[] = {
+        [SL_TYPE_DATE] = SL_ISO_DATE,
+        [SL_TYPE_TIME] = SL_ISO_TIME | SL_ISO_OFFSET,
+        [SL_TYPE_DATETIME] =
+            SL_ISO_DATETIME | SL_ISO_DATE_ONLY_OK | SL_ISO_SHORT_TIME | SL_ISO_OFFSET,
+    };
+    struct sl_datetime d;
+    if (type < 0 || (size_t)type >= sizeof flags / sizeof flags[0] || !flags[type] ||
+        sl_time_parse(p, n, flags[type], &d))
         return -1;
-    t->has_time = 1;
-    if (i < n && p[i] == ':') {
-        i++;
-        if (read_num(p, n, &i, 2, 2, &t->s)) return -1;
-        if (i < n && p[i] == '.') {
-            i++;
-            if (read_frac(p, n, &i, t)) return -1;
-        }
-    } else if (type == SL_TYPE_TIME) {
-        return -1; /* hh:mm:ss */
-    }
-    if (i < n && type == SL_TYPE_DATETIME && read_tz(p, n, &i, t)) return -1;
-    if (i < n && type == SL_TYPE_TIME && p[i] == 'Z') i++, t->has_tz = 1;
-    return i == n ? 0 : -1;
+    t->y = d.year, t->mo = d.has_date ? d.month : 1, t->d = d.has_date ? d.day : 1;
+    t->h = d.hour, t->mi = d.minute, t->s = d.second;
+    size_t k = strlen(d.frac) < sizeof t->frac - 1 ? strlen(d.frac) : sizeof t->frac - 1;
+    memcpy(t->frac, d.frac, k);
+    t->frac[k] = 0;
+    t->has_tz = d.has_offset;
+    t->tz = d.offset / 60;
+    t->has_date = d.has_date;
+    t->has_time = d.has_time;
+    return 0;
 }
 
 static const char *const any_dates[] = {"%Y-%m-%d",     "%Y/%m/%d",  "%Y%m%d",
@@ -626,39 +578,6 @@ int sl__datetime_cast(int type, int fmt, const char *pattern, const char *p, siz
 /* ISO 8601 duration: PnYnMnDTnHnMnS (the last unit may have a fraction) or PnW. */
 int sl__parse_duration(const char *p, size_t n)
 {
-    size_t i = 1;
-    int in_time = 0, any = 0;
-    const char *units = "YMD", *tunits = "HMS";
-    if (n < 3 || p[0] != 'P') return -1;
-    if (p[n - 1] == 'W') {
-        for (i = 1; i < n - 1; i++)
-            if (!digit(p[i])) return -1;
-        return n > 2 ? 0 : -1;
-    }
-    const char *allowed = units;
-    while (i < n) {
-        if (p[i] == 'T') {
-            if (in_time) return -1;
-            in_time = 1;
-            allowed = tunits;
-            i++;
-            if (i == n) return -1;
-            continue;
-        }
-        size_t k = 0, frac = 0;
-        while (i < n && digit(p[i])) i++, k++;
-        if (i < n && (p[i] == '.' || p[i] == ',')) {
-            i++;
-            while (i < n && digit(p[i])) i++, frac++;
-            if (!frac) return -1;
-        }
-        if (!k || i >= n) return -1;
-        const char *u = strchr(allowed, p[i]);
-        if (!u || !p[i]) return -1;
-        if (frac && i + 1 != n) return -1; /* only the smallest unit has a fraction */
-        allowed = u + 1;
-        i++;
-        any = 1;
-    }
-    return any ? 0 : -1;
+    struct sl_duration d;
+    return sl_time_parse_duration(p, n, &d);
 }

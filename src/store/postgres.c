@@ -27,6 +27,7 @@
 #include "sluice/pgpool.h"
 #include "sluice/stream.h"
 #include "sluice/store.h"
+#include "sluice/time.h"
 #include "store/migrations.h"
 #include "store/pgworker.h"
 
@@ -355,71 +356,19 @@ static const char *pg_storable(int col, const char *p, size_t *n, struct sl_buf 
 
 /* ---- source timestamps ----------------------------------------------------------------------- */
 
-static int digits(const char *p, size_t n, size_t at, size_t k, int *out)
-{
-    int v = 0;
-    if (at + k > n) return -1;
-    for (size_t i = 0; i < k; i++) {
-        if (p[at + i] < '0' || p[at + i] > '9') return -1;
-        v = v * 10 + (p[at + i] - '0');
-    }
-    *out = v;
-    return 0;
-}
-
 /*
- * An ISO 8601 date or date-time (date[T ]hh:mm[:ss[.fff]][Z|±hh[:mm]]) as the UTC instant
- * "YYYY-MM-DD HH:MM:SS[.ffffff]+00" and its month "YYYY-MM". Anything else: -1 (the row goes
- * to the default partition). Computing the instant here, not in the server, makes the month
- * of the partition and the value that is routed to it agree.
+ * An ISO 8601 date or date-time (the one parser, sl_time_parse: what the schema accepts) as the
+ * UTC instant in seconds and microseconds (truncated). Anything else: -1 (the row goes to the
+ * default partition). Computing the instant here, not in the server, makes the month of the
+ * partition and the value that is routed to it agree.
  */
-static int ts_parse(const char *p, size_t n, int64_t *secs, int *usec, char frac[8])
+static int ts_parse(const char *p, size_t n, int64_t *secs, int *usec)
 {
-    int y, mo, da, h = 0, mi = 0, s = 0, off = 0;
-    size_t at = 10;
-
-    frac[0] = 0;
-    *usec = 0;
-    if (digits(p, n, 0, 4, &y) || n < 10 || p[4] != '-' || digits(p, n, 5, 2, &mo) || p[7] != '-' ||
-        digits(p, n, 8, 2, &da))
+    struct sl_datetime d;
+    if (sl_time_parse(
+            p, n, SL_ISO_DATETIME | SL_ISO_DATE_ONLY_OK | SL_ISO_SHORT_TIME | SL_ISO_OFFSET, &d))
         return -1;
-    if (mo < 1 || mo > 12 || da < 1 || da > 31) return -1;
-    if (at < n && (p[at] == 'T' || p[at] == 't' || p[at] == ' ')) {
-        if (digits(p, n, at + 1, 2, &h) || at + 3 >= n || p[at + 3] != ':' ||
-            digits(p, n, at + 4, 2, &mi))
-            return -1;
-        at += 6;
-        if (at < n && p[at] == ':') {
-            if (digits(p, n, at + 1, 2, &s)) return -1;
-            at += 3;
-            if (at < n && (p[at] == '.' || p[at] == ',')) {
-                size_t k = 0;
-                at++;
-                while (at < n && p[at] >= '0' && p[at] <= '9') {
-                    if (k < 6) frac[k++] = p[at];
-                    at++;
-                }
-                frac[k] = 0;
-                for (size_t i = 0; i < 6; i++) *usec = *usec * 10 + (i < k ? frac[i] - '0' : 0);
-            }
-        }
-        if (h > 24 || mi > 59 || s > 60) return -1;
-    }
-    if (at < n && (p[at] == 'Z' || p[at] == 'z')) {
-        at++;
-    } else if (at < n && (p[at] == '+' || p[at] == '-')) {
-        int oh, om = 0, sign = p[at] == '-' ? -1 : 1;
-        if (digits(p, n, at + 1, 2, &oh)) return -1;
-        at += 3;
-        if (at < n && p[at] == ':') at++;
-        if (at < n) {
-            if (digits(p, n, at, 2, &om)) return -1;
-            at += 2;
-        }
-        off = sign * (oh * 60 + om);
-    }
-    if (at != n) return -1;
-    *secs = sl_days_from_civil(y, mo, da) * 86400 + h * 3600 + mi * 60 + s - (int64_t)off * 60;
+    *secs = sl_time_epoch(&d, usec);
     return 0;
 }
 
@@ -429,9 +378,8 @@ static int ts_utc(const char *p, size_t n, int64_t *pg_usec, char month[8])
 {
     int64_t t, days, yy;
     int usec, m2, d2;
-    char frac[8];
 
-    if (ts_parse(p, n, &t, &usec, frac)) return -1;
+    if (ts_parse(p, n, &t, &usec)) return -1;
     days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
     sl_civil_from_days(days, &yy, &m2, &d2);
     if (yy < 1 || yy > 9999) return -1;
@@ -535,22 +483,10 @@ static void copy_bin_header(struct sl_buf *b)
 /* hh:mm[:ss[.ffffff]] as microseconds since midnight, or -1 */
 static int64_t time_usec(const char *p, size_t n)
 {
-    int h, m, s = 0;
-    int64_t us = 0;
-    size_t at = 5;
-    if (digits(p, n, 0, 2, &h) || n < 5 || p[2] != ':' || digits(p, n, 3, 2, &m)) return -1;
-    if (at < n && p[at] == ':') {
-        if (digits(p, n, at + 1, 2, &s)) return -1;
-        at += 3;
-        if (at < n && p[at] == '.') {
-            int k = 0;
-            for (at++; at < n && p[at] >= '0' && p[at] <= '9'; at++)
-                if (k < 6) us = us * 10 + (p[at] - '0'), k++;
-            for (; k < 6; k++) us *= 10;
-        }
-    }
-    if (at != n || h > 24 || m > 59 || s > 60) return -1;
-    return ((int64_t)h * 3600 + m * 60 + s) * 1000000 + us;
+    struct sl_datetime d;
+    int us;
+    if (sl_time_parse(p, n, SL_ISO_TIME | SL_ISO_SHORT_TIME, &d)) return -1;
+    return sl_time_epoch(&d, &us) * 1000000 + us;
 }
 
 /* One value for a column of PostgreSQL type col (enum sl_type of the silver field); -1 when
@@ -586,16 +522,14 @@ static int bin_value(struct sl_buf *b, int col, const struct sl_value *v, struct
         sl_buf_addc(b, v->u.i ? 1 : 0);
         return 0;
     case SL_TYPE_DATE: {
-        int y, m, d;
-        if (v->type != SL_V_TEXT || v->len != 10 || digits(v->u.s, 10, 0, 4, &y) ||
-            digits(v->u.s, 10, 5, 2, &m) || digits(v->u.s, 10, 8, 2, &d))
-            return -1;
+        struct sl_datetime d;
+        if (v->type != SL_V_TEXT || sl_time_parse(v->u.s, v->len, SL_ISO_DATE, &d)) return -1;
         be32(b, 4);
-        be32(b, (uint32_t)(int32_t)(sl_days_from_civil(y, m, d) - PG_EPOCH_DAYS));
+        be32(b, (uint32_t)(int32_t)(sl_days_from_civil(d.year, d.month, d.day) - PG_EPOCH_DAYS));
         return 0;
     }
     case SL_TYPE_DATETIME:
-        if (v->type != SL_V_TEXT || ts_parse(v->u.s, v->len, &secs, &usec, t)) return -1;
+        if (v->type != SL_V_TEXT || ts_parse(v->u.s, v->len, &secs, &usec)) return -1;
         bin_i64(b, (secs - (int64_t)PG_EPOCH_DAYS * 86400) * 1000000 + usec);
         return 0;
     case SL_TYPE_TIME: {
@@ -2419,15 +2353,11 @@ static int lookup_param(const char *type, const struct sl_value *v, struct sl_bu
         return 0;
     }
     if (!strcmp(type, "date")) {
-        int y, mo, da, m2, d2;
-        int64_t yy;
+        struct sl_datetime d;
         *cast = "::date";
-        if (v->type != SL_V_TEXT || v->len != 10 || digits(v->u.s, 10, 0, 4, &y) ||
-            v->u.s[4] != '-' || digits(v->u.s, 10, 5, 2, &mo) || v->u.s[7] != '-' ||
-            digits(v->u.s, 10, 8, 2, &da) || mo < 1 || mo > 12 || da < 1 || da > 31 || y < 1)
+        /* the one parser checks the day of the month (no 2024-02-31); PostgreSQL has no year 0 */
+        if (v->type != SL_V_TEXT || sl_time_parse(v->u.s, v->len, SL_ISO_DATE, &d) || d.year < 1)
             return 0;
-        sl_civil_from_days(sl_days_from_civil(y, mo, da), &yy, &m2, &d2);
-        if (yy != y || m2 != mo || d2 != da) return 0; /* 2024-02-31 */
         sl_buf_add(out, v->u.s, v->len);
         return 1;
     }

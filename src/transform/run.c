@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sluice/time.h"
+
 #include "schema/value.h"
 #include "transform/internal.h"
 
@@ -681,7 +683,7 @@ static void do_timestamp(struct rowctx *x, const struct tf_step *st, const struc
 {
     struct sl_ts ts;
     char buf[48];
-    int64_t t, early, late;
+    int64_t t;
     size_t i = 0;
 
     if (c->kind == SL_CELL_STRING || c->kind == SL_CELL_NUMBER)
@@ -699,8 +701,8 @@ static void do_timestamp(struct rowctx *x, const struct tf_step *st, const struc
     if (ts.has_offset || !rt->tz) {
         t = ts.t - ts.offset;
     } else {
-        int k = sl_tz_local_to_utc(rt->tz, ts.t, &early, &late);
-        t = early;
+        int k; /* 0 unique (t set), 1 overlap, 2 gap: then t is what the step's options pick */
+        sl_tz_to_utc(rt->tz, ts.t, SL_TZ_REJECT, &t, &k);
         if (k == 1) {
             int sev = st->ambiguous == 2 ? st->severity : SL_ROW_WARNING;
             if (st->ambiguous == 2) {
@@ -709,7 +711,7 @@ static void do_timestamp(struct rowctx *x, const struct tf_step *st, const struc
                      st->zone);
                 return;
             }
-            t = st->ambiguous == 1 ? late : early;
+            sl_tz_to_utc(rt->tz, ts.t, st->ambiguous == 1 ? SL_TZ_LATER : SL_TZ_EARLIER, &t, NULL);
             if (!x->r->stats)
                 sl_row_issue(x->b, x->row, SL_ROW_WARNING, "ambiguous-time", field, c->p, c->len,
                              "%s: '%.*s' happens twice in %s (clocks go back); the %s was taken",
@@ -722,6 +724,7 @@ static void do_timestamp(struct rowctx *x, const struct tf_step *st, const struc
                      c->p, st->zone);
                 return;
             }
+            sl_tz_to_utc(rt->tz, ts.t, SL_TZ_LATER, &t, NULL); /* the wall clock moved on */
             if (!x->r->stats)
                 sl_row_issue(x->b, x->row, SL_ROW_WARNING, "nonexistent-time", field, c->p, c->len,
                              "%s: '%.*s' does not exist in %s (clocks go forward); shifted "

@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "sluice/time.h"
 #include <strings.h>
 
 #include "transform/internal.h"
