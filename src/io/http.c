@@ -312,10 +312,15 @@ static void describe(struct xfer *x, CURLcode c, const char *ebuf, struct sl_buf
         }
         return;
     }
-    if (is_tls_error(c)) {
-        sl_buf_addf(m, "TLS: %s (certificates are always verified", detail);
-        sl_buf_adds(m, x->o->ca_file ? "; against ca_file only)"
-                                     : "; give the CA of a private server with ca_file)");
+    if (is_tls_error(c)) { /* never retried: it will not get better */
+        sl_buf_addf(m, "TLS: %s (verified against ", detail);
+        if (x->o->ca_file) {
+            sl_buf_adds(m, "ca_file ");
+            sl_buf_add_printable(m, x->o->ca_file, strlen(x->o->ca_file));
+            sl_buf_addc(m, ')');
+        } else {
+            sl_buf_adds(m, "the system's CAs; name a private CA with ca_file)");
+        }
         return;
     }
     switch (c) {
