@@ -36,7 +36,8 @@ struct sl_http_opts {
     long backoff_ms;         /* the first retry waits up to this (full jitter), then 2x, 4x... */
     long backoff_max_ms;     /* ... never more than this */
     long retry_time_ms;      /* no retry starts (or waits) past this since the first attempt */
-    int64_t max_response;    /* bytes of response body; < 0: no limit (streaming only) */
+    int64_t max_response;    /* bytes of response body; < 0: no limit when streaming (a
+                                collected body keeps the default) */
     const char *ca_file;     /* PEM CA bundle instead of the system's; NULL: system */
     int follow_redirects;    /* up to this many (http/https only); 0: a 3xx is the answer */
     int any_status;          /* 1: any final status is a success (the caller reads it);

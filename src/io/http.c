@@ -121,6 +121,8 @@ struct xfer {
     int streamed;       /* some body reached on_body: no retry any more */
     int limit_hit;      /* max_response exceeded */
     int cb_rc;          /* on_body's error */
+    int cut;            /* an undelivered body was cut after its snippet (not an error) */
+    int64_t max;        /* max_response in effect (collecting has a limit) */
     struct sl_buf snip; /* the start of a body that is not delivered (for the message) */
 };
 
@@ -161,12 +163,15 @@ static size_t on_write(char *p, size_t size, size_t nmemb, void *ud)
 {
     struct xfer *x = ud;
     size_t n = size * nmemb;
-    int64_t max = x->o->max_response;
+    int64_t max = x->max;
 
     decide(x);
-    if (x->mode == DISCARD) {
-        if (x->snip.len < SNIPPET) sl_buf_add(&x->snip, p, n < SNIPPET ? n : SNIPPET);
-        return n;
+    if (x->mode == DISCARD) { /* keep the start for the message, read no more than that */
+        size_t k = SNIPPET - x->snip.len < n ? SNIPPET - x->snip.len : n;
+        sl_buf_add(&x->snip, p, k);
+        if (x->snip.len < SNIPPET) return n;
+        x->cut = 1;
+        return 0;
     }
     if (max >= 0 && x->resp->body_bytes + (int64_t)n > max) {
         x->limit_hit = 1;
@@ -449,8 +454,9 @@ int sl_http_request(const struct sl_http_request *req, const struct sl_http_opts
     } else if (strcmp(method, "GET")) {
         curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method);
     }
-    if (opts->max_response >= 0)
-        curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)opts->max_response);
+    /* no limit only for a stream: a collected body always has one */
+    x.max = opts->max_response < 0 && !req->on_body ? SL_HTTP_MAX_RESPONSE : opts->max_response;
+    if (x.max >= 0) curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x.max);
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
@@ -478,11 +484,13 @@ int sl_http_request(const struct sl_http_request *req, const struct sl_http_opts
         resp->body_bytes = 0;
         sl_buf_reset(&x.snip);
         x.mode = UNDECIDED;
+        x.cut = 0;
         x.retry_left = resp->attempts < opts->retries && sl_mono() - x.t0 < budget;
         resp->attempts++;
         c = curl_easy_perform(h);
         resp->seconds = sl_mono() - x.t0;
-        if (c == CURLE_OK) decide(&x); /* a response without a body */
+        if (c == CURLE_WRITE_ERROR && x.cut) c = CURLE_OK; /* the answer came; its body cut */
+        if (c == CURLE_OK) decide(&x);                     /* a response without a body */
 
         if (c == CURLE_ABORTED_BY_CALLBACK || (c != CURLE_OK && *x.cancel)) {
             rc = sl_error_set(err, SL_EINTR, "%s: interrupted", url);

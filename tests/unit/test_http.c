@@ -7,7 +7,8 @@
  *                       number, or "date": an HTTP-date 2 s ahead), then 200 "done"
  *   /drop?n=N           the first N connections are closed without an answer, then 200
  *   /slow?ms=M          answers after M ms
- *   /big?n=N            N bytes 'a'..'z' repeated, chunked (no Content-Length); /bigcl with one
+ *   /big?n=N&s=S        N bytes 'a'..'z' repeated, chunked (no Content-Length), status S
+ *                       (default 200); /bigcl with a Content-Length
  *   /status?s=S         S with body "nope"
  *   /redirect?to=URL    302 to URL
  */
@@ -134,7 +135,7 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         *n = (uint64_t)arg(c, "n", 0);
         struct MHD_Response *r = MHD_create_response_from_callback(
             strcmp(url, "/big") ? *n : MHD_SIZE_UNKNOWN, 4096, big_reader, n, free);
-        enum MHD_Result ret = MHD_queue_response(c, 200, r);
+        enum MHD_Result ret = MHD_queue_response(c, (unsigned)arg(c, "s", 200), r);
         MHD_destroy_response(r);
         return ret;
     }
@@ -318,6 +319,16 @@ TEST(http_retry_budget)
     CHECK_INT(get(&s, "/fail?n=10&s=502", &o, &r, &e), SL_EIO);
     CHECK_INT(r.attempts, 1);
     sl_http_response_free(&r);
+    /* an endless error body is not read to its end: its start is in the message */
+    atomic_store(&s.hits, 0);
+    o.retries = 1;
+    o.timeout_ms = 0;
+    CHECK_INT(get(&s, "/big?n=100000000000&s=503", &o, &r, &e), SL_EIO);
+    CHECK_INT(r.attempts, 2);
+    CHECK(strstr(e.msg, ": HTTP 503 Service Unavailable: abcdefghijklmnopqrstuvwxyzabcdef"));
+    CHECK(strstr(e.msg, "...") && strlen(e.msg) < 400);
+    sl_http_response_free(&r);
+    o.timeout_ms = SL_HTTP_TIMEOUT_MS;
     /* any_status: the last 503 is the answer, with its body */
     o.retries = 1;
     o.any_status = 1;
