@@ -512,6 +512,14 @@ static void *cancel_later(void *p)
     return NULL;
 }
 
+static void *interrupt_later(void *p)
+{
+    (void)p;
+    usleep(200000);
+    sl_interrupted = 1; /* what the handler does */
+    return NULL;
+}
+
 TEST(http_cancel)
 {
     struct srv s;
@@ -544,6 +552,15 @@ TEST(http_cancel)
     /* already set: no request at all */
     CHECK_INT(get(&s, "/ok", &o, &r, &e), SL_EINTR);
     CHECK_INT(r.attempts, 0);
+    sl_http_response_free(&r);
+    /* by default the flag is sl_interrupted, which the CLI's SIGINT/SIGTERM handler sets */
+    o.cancel = NULL;
+    CHECK(!pthread_create(&t, NULL, interrupt_later, NULL));
+    t0 = sl_mono();
+    CHECK_INT(get(&s, "/slow?ms=5000", &o, &r, &e), SL_EINTR);
+    CHECK(sl_mono() - t0 < 2);
+    pthread_join(t, NULL);
+    sl_interrupted = 0;
     sl_http_response_free(&r);
     srv_stop(&s);
 }
