@@ -281,6 +281,7 @@ static double next_wait(const struct sl_http_opts *o, const struct sl_http_respo
     double cap = (double)o->backoff_ms;
     for (int i = 1; i < retry && cap < (double)o->backoff_max_ms; i++) cap *= 2;
     if (cap > (double)o->backoff_max_ms) cap = (double)o->backoff_max_ms;
+    if (cap > 86400000) cap = 86400000; /* a day: arc4random_uniform takes 32 bits */
     if (cap < 1) return 0;
     return arc4random_uniform((uint32_t)cap + 1) / 1000.0;
 }
