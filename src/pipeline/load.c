@@ -176,9 +176,9 @@ static void keep_issues(struct sl_load_result *res, const struct sl_batch *b, si
 {
     for (size_t r = 0; r < b->nrows; r++) {
         const struct sl_row *row = &b->rows[r];
+        res->issues_total += sl_row_issue_count(row);
         for (const struct sl_issue *i = row->issues; i; i = i->next) {
-            res->issues_total++;
-            if (res->nissues >= keep) continue;
+            if (res->nissues >= keep) break;
             res->issues = sl_xrealloc(res->issues, (res->nissues + 1) * sizeof *res->issues);
             struct sl_issue_rec *o = &res->issues[res->nissues++];
             o->row = row->num;
