@@ -136,6 +136,8 @@ struct sl_store {
     const char *bronze_table; /* printf format of a source's bronze table: "bronze_%s" */
     const char *name;         /* for messages: "SQLite", "PostgreSQL" */
     int max_columns;          /* columns a table may have (silver adds _load and _row) */
+    /* column names it cannot take (sl_name_rules), NULL: none; sl_store_open installs them */
+    const struct sl_name_rules *name_rules;
     /* Opens (creating if needed) and brings the catalog up to date (migrations). */
     int (*open)(const char *url, struct sl_db **out, struct sl_error *err);
     void (*close)(struct sl_db *db);

@@ -546,6 +546,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         load.transforms_json = tfjson.p;
     }
     if (!load_schema->npk && (rc = sl__apply_primary_key(src, load_schema, &err))) goto out;
+    /* an explicit schema's names as they are: the store must be able to take them */
+    if ((rc = sl_names_check_rules(load_schema, &err))) goto out;
     if (st.exists) {
         merged = sl_schema_merge(st.schema, load_schema, &change);
         if (st.schema->npk && load_schema->npk && !same_pk(st.schema, load_schema)) {

@@ -3023,9 +3023,16 @@ static void pg_limits(struct sl_db *db, struct sl_store_limits *out)
     out->json_what = "PostgreSQL's jsonb";
 }
 
+/* System column names (a column may not have one: "column name "ctid" conflicts with a system
+ * column name"; oid too before PostgreSQL 12), and NAMEDATALEN - 1 bytes of an identifier. */
+static const char *const pg_system_columns[] = {"ctid", "xmin", "xmax",     "cmin",
+                                                "cmax", "oid",  "tableoid", NULL};
+static const struct sl_name_rules pg_name_rules = {pg_system_columns, 63, "PostgreSQL"};
+
 const struct sl_store sl_store_postgres = {
     .scheme = "postgresql",
     .name = "PostgreSQL",
+    .name_rules = &pg_name_rules,
     .max_columns = 1600, /* MaxHeapAttributeNumber */
     .bronze_table = "bronze.%s",
     .open = pg_open,
