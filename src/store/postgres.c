@@ -1289,6 +1289,51 @@ static void ts_index(struct sl_buf *b, const char *table)
                 table);
 }
 
+/*
+ * Can source have bronze.SOURCE and its view bronze.SOURCE_detail? 1 when its table exists, 0
+ * when both names are free, SL_EINVAL when another source has one of them: sources X and
+ * X_detail cannot both be in a PostgreSQL store (X's view is named like X_detail's table).
+ */
+static int bronze_names_free(struct pg_db *d, const char *source, struct sl_error *err)
+{
+    char *view = sub_name(source, "_detail");
+    const char *p[] = {source, view};
+    PGresult *r = NULL;
+    char kind = 0, view_kind = 0;
+    int rc = q(d,
+               "SELECT c.relname = $1, c.relkind FROM pg_class c JOIN pg_namespace n ON "
+               "n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relname IN ($1, $2)",
+               2, p, &r, "reading the tables", err);
+    if (rc < 0) goto out;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (!strcmp(PQgetvalue(r, i, 0), "t"))
+            kind = PQgetvalue(r, i, 1)[0];
+        else
+            view_kind = PQgetvalue(r, i, 1)[0];
+    }
+    if (kind == 'v') {
+        size_t n = strlen(source), k = strlen("_detail");
+        n = n > k && !strcmp(source + n - k, "_detail") ? n - k : n;
+        rc = sl_error_set(err, SL_EINVAL,
+                          "source '%s': bronze.%s is the view of source '%.*s' (its bronze rows "
+                          "with their loads); sources X and X_detail cannot both be in a "
+                          "PostgreSQL store: load under another name (--source)",
+                          source, source, (int)n, source);
+    } else if (kind) {
+        rc = 1;
+    } else if (view_kind && view_kind != 'v') {
+        rc = sl_error_set(err, SL_EINVAL,
+                          "source '%s': its view bronze.%s would take the name of source '%s''s "
+                          "bronze table; sources X and X_detail cannot both be in a PostgreSQL "
+                          "store: load under another name (--source)",
+                          source, view, view);
+    }
+out:
+    PQclear(r);
+    free(view);
+    return rc;
+}
+
 /* bronze.SOURCE, unless it exists (*created = 0). */
 static int create_bronze(struct pg_db *d, const char *source, int *created, struct sl_error *err)
 {
@@ -1297,8 +1342,8 @@ static int create_bronze(struct pg_db *d, const char *source, int *created, stru
 
     *created = 0;
     bronze_ident(&name, source);
-    rc = relation_exists(d, name.p, err);
-    if (rc != 0) goto out; /* exists (1), or an error */
+    rc = bronze_names_free(d, source, err);
+    if (rc != 0) goto out; /* exists (1), taken (< 0), or an error */
     *created = 1;
     sl_buf_adds(&sql, "CREATE TABLE ");
     sl_buf_adds(&sql, name.p);

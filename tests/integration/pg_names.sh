@@ -5,6 +5,8 @@
 #    are renamed as repeated names are (name_2, cut to fit 63 bytes) and the renames reported,
 #    the same rule as SQLite's for repeats; a later load maps onto the same columns. An explicit
 #    schema with such a field is refused (exit 2).
+#  - Sources X and X_detail collided on bronze.X_detail (X's view, X_detail's table): exit 3
+#    in either order. The second one is refused (exit 2) with the reason, nothing written.
 #
 # env: SLUICE (binary under test), PGHOST/PGUSER (the test server tests/run starts).
 set -euo pipefail
@@ -55,4 +57,26 @@ grep -q "field 'xmin': PostgreSQL reserves this name (a system column); rename t
 [ "$(q "select count(*) from information_schema.tables where table_name = 'ex'")" = 0 ] || fail "ex has a table"
 echo "system column names and 63-byte names renamed and reported: ok"
 
+# --- item 14: sources X and X_detail, in either order ----------------------------------------
+printf 'id,v\n1,a\n' >orders.csv
+printf 'id,w\n1,b\n' >orders_detail.csv
+for order in "orders orders_detail" "orders_detail orders"; do
+    d=${db}_a
+    [ "$order" = "orders orders_detail" ] || d=${db}_b
+    set -- $order
+    "$bin" --db "postgresql:///$d" load "$1.csv" >out 2>&1 || fail "$1 first: $(cat out)"
+    st=0
+    "$bin" --db "postgresql:///$d" load "$2.csv" >out 2>&1 || st=$?
+    [ "$st" = 2 ] || fail "$order: the second load: exit $st, expected 2: $(cat out)"
+    grep -q "sources X and X_detail cannot both be in a PostgreSQL store: load under another name (--source)" out ||
+        fail "$order: no reason: $(cat out)"
+    [ "$(q "select count(*) from information_schema.tables where table_schema = 'public' and table_name = '$2'" "$d")" = 0 ] ||
+        fail "$order: $2 has a silver table"
+    [ "$(q "select count(*) from sluice.sources where name = '$2'" "$d")" = 0 ] || fail "$order: $2 in the catalog"
+    # the first source is intact, and the second loads under another name
+    [ "$(q "select count(*) from $1" "$d")" = 1 ] || fail "$order: $1 lost rows"
+    [ "$(q "select count(*) from bronze.${1}_detail" "$d")" = 1 ] || fail "$order: $1's view"
+    "$bin" --db "postgresql:///$d" load "$2.csv" --source "${2}_x" >out 2>&1 || fail "$order: --source: $(cat out)"
+done
+echo "sources X and X_detail: the second refused before writing, in either order: ok"
 echo "pg_names: ok"
