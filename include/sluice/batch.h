@@ -89,12 +89,15 @@ struct sl_row {
     const char *raw;  /* what bronze keeps; see enum sl_raw_kind */
     size_t raw_len;
     struct sl_issue *issues, *issues_tail;
+    uint32_t nissues; /* issues in the list, the "too-many-issues" one included */
+    uint32_t unkept;  /* issues not kept (SL_ROW_MAX_ISSUES), counted in the list's last one */
     struct sl_value *values; /* one per schema field after the schema step, else NULL */
 };
 
 struct sl_batch {
     struct sl_arena arena;
-    char *buf; /* input bytes the cells point into */
+    struct sl_issue unkept; /* what sl_row_issue returns for an issue it does not keep */
+    char *buf;              /* input bytes the cells point into */
     size_t len, cap;
     struct sl_row *rows;
     size_t nrows, rows_cap;
@@ -111,11 +114,23 @@ void sl_batch_reserve(struct sl_batch *b, size_t n);
 /* Appends a zeroed row; the pointer is valid until the next sl_batch_add_row. */
 struct sl_row *sl_batch_add_row(struct sl_batch *b);
 
+/* At most this many issues are kept a record (a hostile record can repeat one problem millions
+ * of times: 10 million duplicate keys in a 60 MB line). Past it, the list ends with one issue
+ * "too-many-issues" that counts the others ("and N more issues of this record were not kept")
+ * and carries the worst of their severities; the row's status is raised as usual. */
+#define SL_ROW_MAX_ISSUES 1000
+
 /* Adds an issue to a row and raises its status. value may be NULL. The message is formatted
- * into the batch arena; code and field must outlive the batch (static or arena strings). */
-void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char *code,
-                  const char *field, const char *value, size_t value_len, const char *fmt, ...)
-    __attribute__((format(printf, 8, 9)));
+ * into the batch arena; code and field must outlive the batch (static or arena strings).
+ * Returns the issue, for a caller to set its constraint, keyword, ...: the one added to the
+ * row, or, past SL_ROW_MAX_ISSUES, the batch's scratch issue (written to, never read). */
+struct sl_issue *sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char *code,
+                              const char *field, const char *value, size_t value_len,
+                              const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+/* The issues a row had: those in its list and those not kept (the "too-many-issues" issue
+ * itself is not one). */
+int64_t sl_row_issue_count(const struct sl_row *r);
 
 /* Appends an issue's JSON members (no braces): "code":…,"field":…,"value":…,"message":…,
  * "severity":"error"|"warning", then "constraint":… (constraint-error) or "rule":…

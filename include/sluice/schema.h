@@ -184,6 +184,25 @@ struct sl_renames {
 };
 /* names[i] (malloc'ed) for labels[i]; renames appended to r (may be NULL). */
 char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r);
+
+/*
+ * What the store being written to cannot take as column names, beyond the rules above:
+ * names it reserves (PostgreSQL's system columns ctid, xmin, ...) are taken, and names equal in
+ * their first max_bytes bytes (PostgreSQL keeps 63 of an identifier) repeat. Either way the
+ * name gets a suffix as a repeat does (cut so that it is told apart within max_bytes) and the
+ * rename is reported. A name that is only long keeps its whole name. Process-wide: set by
+ * sl_store_open for the store it opened (NULL: none, as SQLite), read by sl_names_normalize,
+ * so that inference and every later mapping of labels to columns agree.
+ */
+struct sl_name_rules {
+    const char *const *reserved; /* NULL-terminated, compared ignoring case */
+    size_t max_bytes;            /* 0: every byte counts */
+    const char *store;           /* for messages: "PostgreSQL" */
+};
+void sl_names_set_rules(const struct sl_name_rules *rules);
+/* SL_ECONFIG naming the field when schema s (an explicit one) has a field name the rules do
+ * not allow: reserved, or equal to an earlier one in its first max_bytes bytes. */
+int sl_names_check_rules(const struct sl_schema *s, struct sl_error *err);
 void sl_names_free(char **names, size_t n);
 void sl_renames_free(struct sl_renames *r);
 

@@ -114,11 +114,30 @@ struct sl_migration_info {
 };
 void sl_migration_infos_free(struct sl_migration_info *v, size_t n);
 
+/*
+ * How large a value a store can hold, so that the pipeline can reject a record that does not fit
+ * (an invalid row with its reason, bronze keeping what it can) before writing it, instead of
+ * failing the load or storing NULL. Sizes in bytes; 0: no limit of that kind.
+ */
+struct sl_store_limits {
+    int64_t record; /* the largest record bronze keeps whole: the ceiling of max_record_size */
+    int64_t value;  /* one text or BLOB value */
+    int64_t row;    /* one row, its values together (SQLite's length limit covers a whole row) */
+    int64_t json;   /* one JSON value in the store's own form (PostgreSQL's jsonb) */
+    /* that form's size of valid JSON text p[0..n) (at least the real one), or -1 when the
+     * form cannot hold it at all; NULL when json is 0 */
+    int64_t (*json_size)(const char *p, size_t n);
+    /* for messages: "SQLite's length limit", "PostgreSQL's limit for a text value", ... */
+    const char *value_what, *json_what;
+};
+
 struct sl_store {
     const char *scheme;       /* "sqlite", "postgresql" */
     const char *bronze_table; /* printf format of a source's bronze table: "bronze_%s" */
     const char *name;         /* for messages: "SQLite", "PostgreSQL" */
     int max_columns;          /* columns a table may have (silver adds _load and _row) */
+    /* column names it cannot take (sl_name_rules), NULL: none; sl_store_open installs them */
+    const struct sl_name_rules *name_rules;
     /* Opens (creating if needed) and brings the catalog up to date (migrations). */
     int (*open)(const char *url, struct sl_db **out, struct sl_error *err);
     void (*close)(struct sl_db *db);
@@ -207,6 +226,8 @@ struct sl_store {
                       struct sl_error *err);
     /* target < 0: apply every missing migration; else undo the applied ones above target. */
     int (*migrate)(struct sl_db *db, int target, struct sl_error *err);
+    /* What one value and one row may hold in this database (sl_store_limits). */
+    void (*limits)(struct sl_db *db, struct sl_store_limits *out);
 };
 
 extern const struct sl_store sl_store_sqlite;

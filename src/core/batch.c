@@ -57,9 +57,47 @@ struct sl_row *sl_batch_add_row(struct sl_batch *b)
     return r;
 }
 
-void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char *code,
-                  const char *field, const char *value, size_t value_len, const char *fmt, ...)
+/* The last issue of a row whose other issues were not kept; its message is rewritten in place
+ * as the count grows (no memory per issue). */
+#define UNKEPT_MSG_CAP 128
+
+static void unkept_message(struct sl_row *r)
 {
+    snprintf((char *)r->issues_tail->message, UNKEPT_MSG_CAP,
+             "and %lu more issue%s of this record were not kept (at most %d are kept a record)",
+             (unsigned long)r->unkept, r->unkept == 1 ? "" : "s", SL_ROW_MAX_ISSUES);
+}
+
+static void append(struct sl_row *r, struct sl_issue *i)
+{
+    if (r->issues_tail)
+        r->issues_tail->next = i;
+    else
+        r->issues = i;
+    r->issues_tail = i;
+    r->nissues++;
+}
+
+struct sl_issue *sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char *code,
+                              const char *field, const char *value, size_t value_len,
+                              const char *fmt, ...)
+{
+    if (severity > r->status) r->status = (uint8_t)severity;
+    if (r->unkept || r->nissues >= SL_ROW_MAX_ISSUES) {
+        if (!r->unkept) {
+            struct sl_issue *m = sl_arena_zalloc(&b->arena, sizeof *m);
+            m->code = "too-many-issues";
+            m->message = sl_arena_zalloc(&b->arena, UNKEPT_MSG_CAP);
+            m->severity = (uint8_t)severity;
+            append(r, m);
+        }
+        if (r->unkept < UINT32_MAX) r->unkept++;
+        if (severity > r->issues_tail->severity) r->issues_tail->severity = (uint8_t)severity;
+        unkept_message(r);
+        memset(&b->unkept, 0, sizeof b->unkept);
+        return &b->unkept;
+    }
+
     struct sl_issue *i = sl_arena_alloc(&b->arena, sizeof *i);
     struct sl_buf msg = SL_BUF_INIT;
     va_list ap;
@@ -84,12 +122,13 @@ void sl_row_issue(struct sl_batch *b, struct sl_row *r, int severity, const char
     }
     i->severity = (uint8_t)severity;
     i->keyword = NULL;
-    if (r->issues_tail)
-        r->issues_tail->next = i;
-    else
-        r->issues = i;
-    r->issues_tail = i;
-    if (severity > r->status) r->status = (uint8_t)severity;
+    append(r, i);
+    return i;
+}
+
+int64_t sl_row_issue_count(const struct sl_row *r)
+{
+    return r->unkept ? (int64_t)r->nissues - 1 + r->unkept : (int64_t)r->nissues;
 }
 
 void sl_issue_json_members(struct sl_buf *b, const struct sl_issue *i)

@@ -116,4 +116,21 @@ void sl__keycheck_close(struct sl__keycheck *kc);
 int sl__rejects_batch(struct sl_rejects *r, const char *input, const struct sl_labels *labels,
                       int is_json, const struct sl_batch *b, struct sl_error *err);
 
+/*
+ * What the store can hold (src/pipeline/fit.c). sl__fit_batch makes invalid, with the reason,
+ * every row of b the store could not keep: a record over one value or one row of bronze (its
+ * raw record is cut to its first KiB, as one over max_record_size), a silver value over one
+ * value or (jsonb) one JSON value, a silver row over one row. cast gives silver's fields, and
+ * silver/widened the wider columns (as struct pipe in load.c).
+ */
+struct sl__fit {
+    struct sl_store_limits limits;
+    const struct sl_schema *cast, *silver;
+    const unsigned char *widened;
+};
+void sl__fit_batch(const struct sl__fit *f, struct sl_batch *b);
+/* SL_ECONFIG when max_record (0: the default) is more than the store can keep of a record. */
+int sl__fit_max_record(const struct sl_store_limits *limits, const char *store, size_t max_record,
+                       struct sl_error *err);
+
 #endif

@@ -99,10 +99,13 @@ int sl__keycheck_batch(struct sl__keycheck *kc, struct sl_batch *b, struct sl_er
                 struct sl_buf m = SL_BUF_INIT;
                 kc->repeats++;
                 show_values(&m, s, row, s->pk, s->npk);
-                sl_row_issue(b, row, s->pk_severity, "primary-key", NULL, NULL, 0,
-                             "the primary key (%s) repeats an earlier row of the input", m.p);
-                row->issues_tail->value = sl_arena_strndup(&b->arena, m.p, m.len);
-                row->issues_tail->value_len = (uint32_t)m.len;
+                struct sl_issue *is =
+                    sl_row_issue(b, row, s->pk_severity, "primary-key", NULL, NULL, 0,
+                                 "the primary key (%s) repeats an earlier row of the input", m.p);
+                if (is != &b->unkept) {
+                    is->value = sl_arena_strndup(&b->arena, m.p, m.len);
+                    is->value_len = (uint32_t)m.len;
+                }
                 sl_buf_free(&m);
                 if (row->status == SL_ROW_INVALID) continue;
             }
@@ -141,8 +144,8 @@ int sl__keycheck_batch(struct sl__keycheck *kc, struct sl_batch *b, struct sl_er
             int k = (int)i;
             show_values(&m, s, row, &k, 1);
             sl_row_issue(b, row, f->rules->severity[SL_C_UNIQUE], "unique-error", f->name, m.p,
-                         m.len, "%s must be unique: '%s' %s", f->name, m.p, where);
-            row->issues_tail->constraint = "unique";
+                         m.len, "%s must be unique: '%s' %s", f->name, m.p, where)
+                ->constraint = "unique";
             sl_buf_free(&m);
         }
         /* foreign keys */
@@ -190,8 +193,8 @@ int sl__keycheck_batch(struct sl__keycheck *kc, struct sl_batch *b, struct sl_er
                     sl_buf_addf(&names, "%s%s", i ? ", " : "", fk->ref_fields[i]);
                 sl_row_issue(b, row, SL_ROW_INVALID, "foreign-key", fk->fields[0], m.p, m.len,
                              "%s '%s' is not in %s (%s)", fk->n > 1 ? "key" : fk->fields[0], m.p,
-                             self ? "this source" : fk->resource, names.p);
-                row->issues_tail->constraint = fk->resource[0] ? fk->resource : "self";
+                             self ? "this source" : fk->resource, names.p)
+                    ->constraint = fk->resource[0] ? fk->resource : "self";
                 sl_buf_free(&m);
                 sl_buf_free(&names);
             }

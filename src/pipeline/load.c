@@ -33,6 +33,7 @@ struct pipe {
     char ts_min[40], ts_max[40];
     struct sl__keycheck keys;   /* primary key, unique, foreign keys (on the writer's side) */
     struct sl_rejects *rejects; /* --rejects FILE, or NULL */
+    struct sl__fit fit;         /* what the store can hold */
     const char *input;          /* as the load names it */
 
     pthread_mutex_t mu;
@@ -162,6 +163,7 @@ static void *reader_main(void *arg)
             give_free(p, b);
             break;
         }
+        sl__fit_batch(&p->fit, b);
         push_full(p, b);
     }
     pthread_mutex_lock(&p->mu);
@@ -176,9 +178,9 @@ static void keep_issues(struct sl_load_result *res, const struct sl_batch *b, si
 {
     for (size_t r = 0; r < b->nrows; r++) {
         const struct sl_row *row = &b->rows[r];
+        res->issues_total += sl_row_issue_count(row);
         for (const struct sl_issue *i = row->issues; i; i = i->next) {
-            res->issues_total++;
-            if (res->nissues >= keep) continue;
+            if (res->nissues >= keep) break;
             res->issues = sl_xrealloc(res->issues, (res->nissues + 1) * sizeof *res->issues);
             struct sl_issue_rec *o = &res->issues[res->nissues++];
             o->row = row->num;
@@ -460,6 +462,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     unsigned char *widened = NULL;
     struct sl__recval *recval = NULL;
     struct sl_load load;
+    struct sl_store_limits limits;
     struct pipe *p = NULL;
     struct sl_tf_run *tf = NULL;
     struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT, tfjson = SL_BUF_INIT;
@@ -481,6 +484,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     load.input_size = -1;
     load.timestamp = src->timestamp;
 
+    db->store->limits(db, &limits);
+    if ((rc = sl__fit_max_record(&limits, db->store->name, src->fopts.max_record, &err))) goto out;
     if ((rc = db->store->source_state(db, src->name, &st, &err))) goto out;
     if (!st.exists && (rc = sl_source_case_conflict(db, src->name, &err))) goto out;
     if ((rc = sl__source_schema(src, &explicit_schema, &err))) goto out;
@@ -541,6 +546,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         load.transforms_json = tfjson.p;
     }
     if (!load_schema->npk && (rc = sl__apply_primary_key(src, load_schema, &err))) goto out;
+    /* an explicit schema's names as they are: the store must be able to take them */
+    if ((rc = sl_names_check_rules(load_schema, &err))) goto out;
     if (st.exists) {
         merged = sl_schema_merge(st.schema, load_schema, &change);
         if (st.schema->npk && load_schema->npk && !same_pk(st.schema, load_schema)) {
@@ -594,6 +601,10 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     p->cast = cast;
     p->silver = silver;
     p->widened = widened;
+    p->fit.limits = limits;
+    p->fit.cast = cast;
+    p->fit.silver = silver;
+    p->fit.widened = widened;
     p->tf = tf;
     p->recval = recval;
     p->ts_field = -1;

@@ -137,9 +137,11 @@ static void on_error(void *ctx, const struct sl_js_error *e)
         *e->location ? sl_arena_strndup(&rc->b->arena, e->location, strlen(e->location)) : NULL;
     node_text(e->value, 1, &v);
     /* the message names where, as the Table Schema's name their field */
-    sl_row_issue(rc->b, rc->row, SL_ROW_INVALID, "json-schema", field, v.p ? v.p : "", v.len,
-                 "%s%s%s", field ? field : "", field ? ": " : "", e->message);
-    rc->row->issues_tail->keyword = sl_arena_strndup(&rc->b->arena, e->keyword, strlen(e->keyword));
+    struct sl_issue *is =
+        sl_row_issue(rc->b, rc->row, SL_ROW_INVALID, "json-schema", field, v.p ? v.p : "", v.len,
+                     "%s%s%s", field ? field : "", field ? ": " : "", e->message);
+    if (is != &rc->b->unkept)
+        is->keyword = sl_arena_strndup(&rc->b->arena, e->keyword, strlen(e->keyword));
     sl_buf_free(&v);
 }
 
@@ -151,6 +153,7 @@ static void drop_type_errors(struct sl_row *row)
     while (*pp) {
         if (!strcmp((*pp)->code, "type-error")) {
             *pp = (*pp)->next;
+            row->nissues--;
             continue;
         }
         last = *pp;

@@ -381,8 +381,8 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
             if (cast == 2) {
                 sl_row_issue(b, row, SL_ROW_WARNING, "type-error", f->name, c->p, c->len,
                              "%s: '%.*s' is %s", f->name, (int)(c->len > 80 ? 80 : c->len), c->p,
-                             why);
-                row->issues_tail->constraint = "format";
+                             why)
+                    ->constraint = "format";
             } else if (cast > 0) {
                 sl_row_issue(b, row, SL_ROW_WARNING, "rounded-value", f->name, c->p, c->len,
                              "%s: '%.*s' %s", f->name, (int)(c->len > 80 ? 80 : c->len), c->p, why);
@@ -407,18 +407,20 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
         for (size_t i = 0; i < s->nfields; i++) {
             const struct sl_field *f = &s->fields[i];
             const struct sl_value *v = &row->values[i];
+            struct sl_issue *is;
             int is_pk = 0;
             if (v->type != SL_V_NULL || v->len) continue;
             for (size_t k = 0; k < s->npk; k++) is_pk |= s->pk[k] == (int)i;
             if (is_pk)
-                sl_row_issue(b, row, SL_ROW_INVALID, "constraint-error", f->name, NULL, 0,
-                             "%s is part of the primary key and must not be empty", f->name);
+                is = sl_row_issue(b, row, SL_ROW_INVALID, "constraint-error", f->name, NULL, 0,
+                                  "%s is part of the primary key and must not be empty", f->name);
             else if (f->required)
-                sl_row_issue(b, row, f->rules ? f->rules->severity[SL_C_REQUIRED] : SL_ROW_INVALID,
-                             "constraint-error", f->name, NULL, 0, "%s is required", f->name);
+                is = sl_row_issue(b, row,
+                                  f->rules ? f->rules->severity[SL_C_REQUIRED] : SL_ROW_INVALID,
+                                  "constraint-error", f->name, NULL, 0, "%s is required", f->name);
             else
                 continue;
-            row->issues_tail->constraint = "required";
+            is->constraint = "required";
         }
         if (s->nrules) sl__check_rules(s, b, row);
     }

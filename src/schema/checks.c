@@ -188,8 +188,8 @@ static void issue(struct sl_batch *b, struct sl_row *row, const struct sl_field 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     sl_row_issue(b, row, f->rules->severity[constraint], "constraint-error", f->name,
-                 c ? c->p : NULL, c ? c->len : 0, "%s", msg);
-    row->issues_tail->constraint = sl_constraint_name(constraint);
+                 c ? c->p : NULL, c ? c->len : 0, "%s", msg)
+        ->constraint = sl_constraint_name(constraint);
 }
 
 static int vlen(const char *raw)
@@ -581,22 +581,24 @@ void sl__check_rules(const struct sl_schema *s, struct sl_batch *b, struct sl_ro
             /* unknown (a value is missing or not comparable) passes: required says otherwise */
             struct ev v = eval(r->expr, row);
             if (v.t == 1 && v.d == 0) {
-                sl_row_issue(b, row, r->severity, "row-constraint", NULL, NULL, 0, "%s",
-                             r->message ? r->message : r->check);
-                if (!r->message)
-                    row->issues_tail->message =
+                struct sl_issue *is =
+                    sl_row_issue(b, row, r->severity, "row-constraint", NULL, NULL, 0, "%s",
+                                 r->message ? r->message : r->check);
+                if (!r->message && is != &b->unkept)
+                    is->message =
                         sl_arena_sprintf(&b->arena, "the row breaks the rule %s", r->check);
-                row->issues_tail->constraint = r->name;
+                is->constraint = r->name;
             }
         }
         if (r->when_expr && r->req_index >= 0) {
             struct ev w = eval(r->when_expr, row);
             const struct sl_value *v = &row->values[r->req_index];
             if (w.t == 1 && w.d != 0 && v->type == SL_V_NULL && !v->len) {
-                sl_row_issue(b, row, r->severity, "row-constraint", r->req_field, NULL, 0,
-                             "%s is required when %s", r->req_field, r->when);
-                if (r->message) row->issues_tail->message = r->message;
-                row->issues_tail->constraint = r->name;
+                struct sl_issue *is =
+                    sl_row_issue(b, row, r->severity, "row-constraint", r->req_field, NULL, 0,
+                                 "%s is required when %s", r->req_field, r->when);
+                if (r->message) is->message = r->message;
+                is->constraint = r->name;
             }
         }
     }

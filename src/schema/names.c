@@ -11,6 +11,37 @@
 /* Columns sluice adds to every silver table. */
 static const char *const reserved[] = {"_load", "_row", NULL};
 
+static const struct sl_name_rules *rules;
+
+void sl_names_set_rules(const struct sl_name_rules *r)
+{
+    rules = r;
+}
+
+/* How many bytes of name the store tells apart: all, or max_bytes cut at a character. */
+static size_t key_len(const char *name)
+{
+    size_t n = strlen(name);
+    if (!rules || !rules->max_bytes || n <= rules->max_bytes) return n;
+    n = rules->max_bytes;
+    while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80) n--; /* not inside a character */
+    return n;
+}
+
+static int same_key(const char *a, const char *b)
+{
+    size_t na = key_len(a), nb = key_len(b);
+    return na == nb && !strncasecmp(a, b, na);
+}
+
+static int store_reserved(const char *name)
+{
+    if (!rules || !rules->reserved) return 0;
+    for (size_t i = 0; rules->reserved[i]; i++)
+        if (!strcasecmp(rules->reserved[i], name)) return 1;
+    return 0;
+}
+
 /* The names given so far, hashed case-insensitively (as SQL compares them): a header of
  * 100 000 columns must not take n² comparisons. */
 struct nameset {
@@ -20,18 +51,19 @@ struct nameset {
 
 static size_t name_hash(const char *s)
 {
-    size_t h = 1469598103934665603u;
-    for (; *s; s++) h = (h ^ (unsigned char)tolower((unsigned char)*s)) * 1099511628211u;
+    size_t h = 1469598103934665603u, n = key_len(s);
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)tolower((unsigned char)s[i])) * 1099511628211u;
     return h;
 }
 
 static int taken(const struct nameset *set, char **names, const char *name)
 {
     for (size_t i = name_hash(name) & set->mask; set->slots[i]; i = (i + 1) & set->mask)
-        if (!strcasecmp(names[set->slots[i] - 1], name)) return 1;
+        if (same_key(names[set->slots[i] - 1], name)) return 1;
     for (int i = 0; reserved[i]; i++)
         if (!strcasecmp(reserved[i], name)) return 1;
-    return 0;
+    return store_reserved(name);
 }
 
 static void nameset_add(struct nameset *set, char **names, size_t idx)
@@ -56,7 +88,7 @@ static int *suffix_next(struct suffixes *x, const char *name)
 {
     size_t i = name_hash(name) & x->mask;
     for (; x->slots[i]; i = (i + 1) & x->mask)
-        if (!strcasecmp(x->base[x->slots[i] - 1], name)) return &x->next[x->slots[i] - 1];
+        if (same_key(x->base[x->slots[i] - 1], name)) return &x->next[x->slots[i] - 1];
     /* at most one entry per input name: the table was sized for them all */
     x->base[x->n] = sl_xstrdup(name);
     x->next[x->n] = 2;
@@ -102,6 +134,51 @@ static char *clean(const char *label)
     return s;
 }
 
+/* name_k, with name cut (at a character) so that the whole fits the store's max_bytes. */
+static char *suffixed(const char *name, int k)
+{
+    char sfx[16];
+    size_t n = strlen(name), s = (size_t)snprintf(sfx, sizeof sfx, "_%d", k);
+    if (rules && rules->max_bytes && n + s > rules->max_bytes) {
+        n = rules->max_bytes > s ? rules->max_bytes - s : 0;
+        while (n > 0 && ((unsigned char)name[n] & 0xc0) == 0x80) n--;
+    }
+    return sl_xasprintf("%.*s%s", (int)n, name, sfx);
+}
+
+int sl_names_check_rules(const struct sl_schema *s, struct sl_error *err)
+{
+    struct sl_buf a = SL_BUF_INIT, b = SL_BUF_INIT;
+    int rc = 0;
+
+    if (!rules) return 0;
+    for (size_t i = 0; i < s->nfields && !rc; i++) {
+        const char *name = s->fields[i].name;
+        sl_buf_reset(&a);
+        sl_buf_add_printable(&a, name, strlen(name));
+        if (store_reserved(name)) {
+            rc = sl_error_set(err, SL_ECONFIG,
+                              "field '%s': %s reserves this name (a system column); rename the "
+                              "field in the schema",
+                              sl_buf_str(&a), rules->store);
+            break;
+        }
+        if (!rules->max_bytes || strlen(name) <= rules->max_bytes) continue;
+        for (size_t j = 0; j < i && !rc; j++)
+            if (same_key(s->fields[j].name, name)) {
+                sl_buf_reset(&b);
+                sl_buf_add_printable(&b, s->fields[j].name, strlen(s->fields[j].name));
+                rc = sl_error_set(err, SL_ECONFIG,
+                                  "fields '%s' and '%s': %s tells names apart by their first "
+                                  "%zu bytes only; rename one in the schema",
+                                  sl_buf_str(&b), sl_buf_str(&a), rules->store, rules->max_bytes);
+            }
+    }
+    sl_buf_free(&a);
+    sl_buf_free(&b);
+    return rc;
+}
+
 char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r)
 {
     char **names = sl_xcalloc(n ? n : 1, sizeof *names);
@@ -126,7 +203,7 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
         if (taken(&set, names, name)) {
             int *k = suffix_next(&sfx, name);
             for (;; (*k)++) {
-                char *alt = sl_xasprintf("%s_%d", name, *k);
+                char *alt = suffixed(name, *k);
                 if (!taken(&set, names, alt)) {
                     free(name);
                     name = alt;

@@ -326,6 +326,149 @@ static int jsonb_safe(const char *p, size_t n)
 }
 
 /*
+ * PostgreSQL's limits for one value: a varlena (text, bytea) is at most 1 GB less its 4-byte
+ * header (MaxAllocSize, 2^30 - 1, less a few bytes COPY's buffer needs), and jsonb's offsets
+ * and lengths have 28 bits (JENTRY_OFFLENMASK: "total size of jsonb array elements exceeds the
+ * maximum of 268435455 bytes", "string too long to represent as jsonb string").
+ */
+#define PG_VALUE_MAX ((int64_t)(1 << 30) - 16)
+#define PG_JSONB_MAX ((int64_t)0x0FFFFFFF)
+
+/* floor(k / 4) for any sign of k: the base-10000 digit that holds decimal position k */
+static int64_t group_of(int64_t k)
+{
+    return k >= 0 ? k / 4 : -((-k + 3) / 4);
+}
+
+/* The size of the numeric PostgreSQL makes of JSON number p[0..n) (numeric_in): a 6-byte
+ * header (8 when the scale or weight is large), 2 bytes a base-10000 digit between the first
+ * and the last that is not zero. -1 when numeric cannot hold it (more than 131072 digits
+ * before the point, or 16383 after: "value overflows numeric format"). */
+static int64_t numeric_size(const char *p, size_t n)
+{
+    size_t i = 0, nd = 0, int_digits = 0;
+    int64_t exp = 0, first = -1, last = -1; /* first, last: indexes of non-zero digits */
+    int64_t frac_digits = 0;
+    int eneg = 0;
+
+    if (i < n && p[i] == '-') i++;
+    for (; i < n && p[i] >= '0' && p[i] <= '9'; i++, nd++, int_digits++)
+        if (p[i] != '0') last = (int64_t)nd, first = first < 0 ? (int64_t)nd : first;
+    if (i < n && p[i] == '.')
+        for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++, nd++, frac_digits++)
+            if (p[i] != '0') last = (int64_t)nd, first = first < 0 ? (int64_t)nd : first;
+    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+        i++;
+        if (i < n && (p[i] == '+' || p[i] == '-')) eneg = p[i++] == '-';
+        for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
+            if (exp < 100000000) exp = exp * 10 + (p[i] - '0');
+        if (eneg) exp = -exp;
+    }
+    int64_t dscale = frac_digits - exp; /* digits after the point numeric keeps */
+    if (dscale < 0) dscale = 0;
+    if (dscale > 16383) return -1;
+    if (first < 0) return dscale <= 63 ? 6 : 8; /* zero */
+    /* decimal position (10^k) of the first and last non-zero digits */
+    int64_t hi = (int64_t)int_digits - 1 - first + exp, lo = (int64_t)int_digits - 1 - last + exp;
+    if (hi >= 131072) return -1;
+    int64_t weight = group_of(hi);
+    int64_t digits = weight - group_of(lo) + 1;
+    int shrt = dscale <= 63 && weight >= -64 && weight <= 63;
+    return (shrt ? 6 : 8) + 2 * digits;
+}
+
+/*
+ * jsonb's size of valid JSON text p[0..n) (PostgreSQL's convertToJsonb), at least the real one:
+ * every value and key takes a 4-byte JEntry and its data (a string its decoded bytes, a number
+ * its numeric, a container a 4-byte header), and numbers and containers start on a multiple of
+ * 4. Inside an array the padding is followed exactly; inside an object (jsonb sorts its keys,
+ * so the order of the values is not the text's) each number or container counts 3 bytes of it.
+ * A key repeated in an object counts each time (jsonb keeps the last). -1 when jsonb cannot
+ * hold a number of it.
+ */
+static int64_t jsonb_size(const char *p, size_t n)
+{
+    enum { DEPTH = 512 };
+    unsigned char in_object[DEPTH]; /* per open container; deeper ones count as objects */
+    int depth = 0, known = 1;       /* known: the offset mod 4 (off) is known */
+    int64_t size = 4 + 4;           /* a root scalar is wrapped in an array of one */
+    unsigned off = 0;
+    size_t i = 0;
+
+#define ALIGN()                                                                           \
+    do {                                                                                  \
+        size += known ? (4 - off % 4) % 4 : 3;                                            \
+        off = 0;                                                                          \
+        known = !(depth > 0 && depth <= DEPTH && in_object[depth - 1]) && depth <= DEPTH; \
+    } while (0)
+
+    while (i < n) {
+        unsigned char c = (unsigned char)p[i];
+        if (c == '"') {
+            int64_t len = 0;
+            for (i++; i < n && p[i] != '"'; i++, len++) {
+                if (p[i] != '\\') continue;
+                i++;
+                if (i < n && p[i] == 'u' && i + 4 < n) {
+                    unsigned u = hex4(p + i + 1);
+                    i += 4;
+                    /* as UTF-8: 1 to 3 bytes; a surrogate pair 4 (2 + 2 counted here) */
+                    len += u < 0x80 ? 0 : u < 0x800 ? 1 : 2;
+                    if (u >= 0xD800 && u <= 0xDFFF) len -= 1;
+                }
+            }
+            i++;
+            size += 4 + len;
+            off += (unsigned)(len % 4);
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t j = i;
+            while (j < n && (p[j] == '-' || p[j] == '+' || p[j] == '.' || p[j] == 'e' ||
+                             p[j] == 'E' || (p[j] >= '0' && p[j] <= '9')))
+                j++;
+            int64_t m = numeric_size(p + i, j - i);
+            if (m < 0) return -1;
+            size += 4;
+            ALIGN();
+            size += m;
+            off = (unsigned)(m % 4);
+            i = j;
+        } else if (c == '{' || c == '[') {
+            size += 4;
+            ALIGN();
+            size += 4; /* the header; its JEntries are counted with its values */
+            if (depth < DEPTH) in_object[depth] = c == '{';
+            depth++;
+            known = !(c == '{' || depth > DEPTH);
+            off = 0;
+            i++;
+        } else if (c == '}' || c == ']') {
+            depth--;
+            known = 0; /* the parent's offset after a container is not followed */
+            i++;
+        } else if (c == 't' || c == 'n') {
+            size += 4;
+            i += 4;
+        } else if (c == 'f') {
+            size += 4;
+            i += 5;
+        } else {
+            i++; /* , : and white space */
+        }
+    }
+#undef ALIGN
+    return size;
+}
+
+/* Can jsonb hold JSON text p[0..n) within its size limit? Text of up to a tenth of the limit
+ * always fits (see jsonb_size), so small records are not measured. */
+static int jsonb_fits(const char *p, size_t n)
+{
+    if ((int64_t)n * 10 + 4096 <= PG_JSONB_MAX) return 1;
+    int64_t size = jsonb_size(p, n);
+    return size >= 0 && size <= PG_JSONB_MAX;
+}
+
+/*
  * PostgreSQL's text and jsonb cannot hold U+0000, nor jsonb a lone surrogate: a silver value of
  * a column of type col with one gets U+FFFD in its place, counted in *replaced (the load then
  * says so; bronze keeps the record as received, in raw_bytes). The value to store: p itself,
@@ -1146,6 +1289,51 @@ static void ts_index(struct sl_buf *b, const char *table)
                 table);
 }
 
+/*
+ * Can source have bronze.SOURCE and its view bronze.SOURCE_detail? 1 when its table exists, 0
+ * when both names are free, SL_EINVAL when another source has one of them: sources X and
+ * X_detail cannot both be in a PostgreSQL store (X's view is named like X_detail's table).
+ */
+static int bronze_names_free(struct pg_db *d, const char *source, struct sl_error *err)
+{
+    char *view = sub_name(source, "_detail");
+    const char *p[] = {source, view};
+    PGresult *r = NULL;
+    char kind = 0, view_kind = 0;
+    int rc = q(d,
+               "SELECT c.relname = $1, c.relkind FROM pg_class c JOIN pg_namespace n ON "
+               "n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relname IN ($1, $2)",
+               2, p, &r, "reading the tables", err);
+    if (rc < 0) goto out;
+    for (int i = 0; i < PQntuples(r); i++) {
+        if (!strcmp(PQgetvalue(r, i, 0), "t"))
+            kind = PQgetvalue(r, i, 1)[0];
+        else
+            view_kind = PQgetvalue(r, i, 1)[0];
+    }
+    if (kind == 'v') {
+        size_t n = strlen(source), k = strlen("_detail");
+        n = n > k && !strcmp(source + n - k, "_detail") ? n - k : n;
+        rc = sl_error_set(err, SL_EINVAL,
+                          "source '%s': bronze.%s is the view of source '%.*s' (its bronze rows "
+                          "with their loads); sources X and X_detail cannot both be in a "
+                          "PostgreSQL store: load under another name (--source)",
+                          source, source, (int)n, source);
+    } else if (kind) {
+        rc = 1;
+    } else if (view_kind && view_kind != 'v') {
+        rc = sl_error_set(err, SL_EINVAL,
+                          "source '%s': its view bronze.%s would take the name of source '%s''s "
+                          "bronze table; sources X and X_detail cannot both be in a PostgreSQL "
+                          "store: load under another name (--source)",
+                          source, view, view);
+    }
+out:
+    PQclear(r);
+    free(view);
+    return rc;
+}
+
 /* bronze.SOURCE, unless it exists (*created = 0). */
 static int create_bronze(struct pg_db *d, const char *source, int *created, struct sl_error *err)
 {
@@ -1154,8 +1342,8 @@ static int create_bronze(struct pg_db *d, const char *source, int *created, stru
 
     *created = 0;
     bronze_ident(&name, source);
-    rc = relation_exists(d, name.p, err);
-    if (rc != 0) goto out; /* exists (1), or an error */
+    rc = bronze_names_free(d, source, err);
+    if (rc != 0) goto out; /* exists (1), taken (< 0), or an error */
     *created = 1;
     sl_buf_adds(&sql, "CREATE TABLE ");
     sl_buf_adds(&sql, name.p);
@@ -1778,14 +1966,17 @@ static void bronze_row(struct pg_load *L, struct sl_buf *b, int64_t load_id, con
         bin_null(b);
     }
     /* raw_data: JSON records and text that could not be parsed (as a JSON string);
-     * raw_bytes: what jsonb cannot hold as received (bytes that are not UTF-8, \u0000) */
+     * raw_bytes: what jsonb cannot hold as received (bytes that are not UTF-8, \u0000, a
+     * record over jsonb's size limit: bytea holds up to 1 GB) */
     if (!r->raw) {
         bin_null(b);
         bin_null(b);
-    } else if (r->raw_kind == SL_RAW_JSON && jsonb_safe(r->raw, r->raw_len)) {
+    } else if (r->raw_kind == SL_RAW_JSON && jsonb_safe(r->raw, r->raw_len) &&
+               jsonb_fits(r->raw, r->raw_len)) {
         bin_jsonb(b, r->raw, r->raw_len);
         bin_null(b);
-    } else if (r->raw_kind == SL_RAW_TEXT && !memchr(r->raw, 0, r->raw_len)) {
+    } else if (r->raw_kind == SL_RAW_TEXT && !memchr(r->raw, 0, r->raw_len) &&
+               (int64_t)r->raw_len + 64 <= PG_JSONB_MAX) {
         sl_buf_reset(&L->err);
         sl_buf_json_str(&L->err, r->raw, r->raw_len);
         bin_jsonb(b, L->err.p, L->err.len);
@@ -2864,9 +3055,29 @@ int sl_store_pg_pool_stats(struct sl_db *db, struct sl_pg_pool_stats *out)
     return 0;
 }
 
+/* A record is kept whole in bronze up to a bytea's size (raw_bytes when jsonb cannot hold
+ * it); silver's values are text (1 GB) or jsonb. Rows have no limit of their own (TOAST). */
+static void pg_limits(struct sl_db *db, struct sl_store_limits *out)
+{
+    (void)db;
+    memset(out, 0, sizeof *out);
+    out->record = out->value = PG_VALUE_MAX;
+    out->json = PG_JSONB_MAX;
+    out->json_size = jsonb_size;
+    out->value_what = "PostgreSQL's limit for a value";
+    out->json_what = "PostgreSQL's jsonb";
+}
+
+/* System column names (a column may not have one: "column name "ctid" conflicts with a system
+ * column name"; oid too before PostgreSQL 12), and NAMEDATALEN - 1 bytes of an identifier. */
+static const char *const pg_system_columns[] = {"ctid", "xmin", "xmax",     "cmin",
+                                                "cmax", "oid",  "tableoid", NULL};
+static const struct sl_name_rules pg_name_rules = {pg_system_columns, 63, "PostgreSQL"};
+
 const struct sl_store sl_store_postgres = {
     .scheme = "postgresql",
     .name = "PostgreSQL",
+    .name_rules = &pg_name_rules,
     .max_columns = 1600, /* MaxHeapAttributeNumber */
     .bronze_table = "bronze.%s",
     .open = pg_open,
@@ -2893,4 +3104,5 @@ const struct sl_store sl_store_postgres = {
     .silver_lookup = pg_silver_lookup,
     .migrations = pg_migrations,
     .migrate = pg_migrate_to,
+    .limits = pg_limits,
 };

@@ -32,7 +32,17 @@ static size_t scheme_len(const char *url)
     return url[n] == ':' && n > 1 ? n : 0;
 }
 
+static int open_url(const char *url, struct sl_db **out, struct sl_error *err);
+
 int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err)
+{
+    int rc = open_url(url, out, err);
+    /* the names inference gives columns follow what this store can take (sl_name_rules) */
+    if (rc == 0) sl_names_set_rules((*out)->store->name_rules);
+    return rc;
+}
+
+static int open_url(const char *url, struct sl_db **out, struct sl_error *err)
 {
     size_t n;
 

@@ -217,6 +217,29 @@ static void configure_sqlite(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/*
+ * SLUICE_SQLITE_MAX_LENGTH=SIZE lowers SQLite's length limit (the largest string, BLOB or row,
+ * SQLITE_LIMIT_LENGTH) for this connection, as a SQLite built with a lower SQLITE_MAX_LENGTH
+ * has it: to keep a store within what such a build reads, and to test what happens at the
+ * limit without values of a gigabyte. It can only lower the limit.
+ */
+static int lower_length_limit(struct sqlite_db *d, struct sl_error *err)
+{
+    const char *env = getenv("SLUICE_SQLITE_MAX_LENGTH");
+    int max = sqlite3_limit(d->h, SQLITE_LIMIT_LENGTH, -1);
+    int64_t n;
+
+    if (!env || !*env) return 0;
+    n = sl_parse_size(env);
+    if (n < 65536 || n > max)
+        return sl_error_set(err, SL_ECONFIG,
+                            "SLUICE_SQLITE_MAX_LENGTH=%.40s: not a size from 64KiB to %d bytes "
+                            "(SQLite's length limit can only be lowered)",
+                            env, max);
+    sqlite3_limit(d->h, SQLITE_LIMIT_LENGTH, (int)n);
+    return 0;
+}
+
 static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err)
 {
     static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -249,6 +272,7 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
         goto out;
     }
     sqlite3_busy_handler(d->h, busy_wait, d);
+    if ((rc = lower_length_limit(d, err))) goto out;
     /* WAL lets readers (versions, the server) run while a load writes. synchronous=FULL: one
      * fsync per commit is nothing next to a bulk load and a committed load must survive a
      * power cut. The page cache is bounded (16 MiB) so memory does not grow with the input.
@@ -812,10 +836,13 @@ static void issues_json(struct sl_buf *b, const struct sl_issue *i)
     sl_buf_addc(b, ']');
 }
 
-/* Binds row r as the 7 parameters after base; errors is where its issues' JSON lives. */
-static void bind_bronze(sqlite3_stmt *st, int base, int64_t load_id, const struct sl_row *r,
-                        struct sl_buf *errors)
+/* Binds row r as the 7 parameters after base; errors is where its issues' JSON lives.
+ * SQLITE_OK, or SQLITE_TOOBIG when a value is over SQLite's length limit (the pipeline rejects
+ * such records before they come here: this is the last guard against storing NULL). */
+static int bind_bronze(sqlite3_stmt *st, int base, int64_t load_id, const struct sl_row *r,
+                       struct sl_buf *errors)
 {
+    int rc = SQLITE_OK;
     int status = r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID;
 
     sqlite3_bind_int64(st, base + 1, load_id);
@@ -828,16 +855,25 @@ static void bind_bronze(sqlite3_stmt *st, int base, int64_t load_id, const struc
     sqlite3_bind_text(st, base + 5, row_status[status], row_status_len[status], SQLITE_STATIC);
     if (r->issues) {
         issues_json(errors, r->issues);
-        sqlite3_bind_text(st, base + 6, errors->p, (int)errors->len, SQLITE_STATIC);
+        rc = sqlite3_bind_text64(st, base + 6, errors->p, errors->len, SQLITE_STATIC, SQLITE_UTF8);
     } else {
         sqlite3_bind_null(st, base + 6);
     }
     if (!r->raw)
         sqlite3_bind_null(st, base + 7);
     else if (r->raw_kind == SL_RAW_BYTES)
-        sqlite3_bind_blob64(st, base + 7, r->raw, r->raw_len, SQLITE_STATIC);
+        rc |= sqlite3_bind_blob64(st, base + 7, r->raw, r->raw_len, SQLITE_STATIC);
     else
-        sqlite3_bind_text64(st, base + 7, r->raw, r->raw_len, SQLITE_STATIC, SQLITE_UTF8);
+        rc |= sqlite3_bind_text64(st, base + 7, r->raw, r->raw_len, SQLITE_STATIC, SQLITE_UTF8);
+    return rc;
+}
+
+/* A value SQLite refused to bind (over its length limit): the load fails, nothing is NULL. */
+static int too_big(struct sqlite_db *d, const char *doing, struct sl_error *err)
+{
+    return sl_error_set(err, SL_EDB,
+                        "%s: %s: a value is larger than SQLite's length limit of %d bytes", d->path,
+                        doing, sqlite3_limit(d->h, SQLITE_LIMIT_LENGTH, -1));
 }
 
 /* Bronze for rows[0..n), n == 1 or MULTI. Rowids of one statement are consecutive. */
@@ -848,7 +884,9 @@ static int write_bronze(struct sqlite_db *d, struct sqlite_load *L, int64_t load
     int64_t id;
 
     sqlite3_reset(st);
-    for (size_t k = 0; k < n; k++) bind_bronze(st, (int)k * 7, load_id, &rows[k], &L->errors[k]);
+    for (size_t k = 0; k < n; k++)
+        if (bind_bronze(st, (int)k * 7, load_id, &rows[k], &L->errors[k]) != SQLITE_OK)
+            return too_big(d, "writing bronze", err);
     if (sqlite3_step(st) != SQLITE_DONE) return db_error(d, "writing bronze", err);
     id = sqlite3_last_insert_rowid(d->h);
     if (!L->bronze_first) L->bronze_first = id - (int64_t)n + 1;
@@ -856,9 +894,11 @@ static int write_bronze(struct sqlite_db *d, struct sqlite_load *L, int64_t load
     return 0;
 }
 
-static void bind_values(sqlite3_stmt *st, int base, const struct sl_row *r, size_t n,
-                        int64_t load_id)
+/* SQLITE_OK, or not when a value is over SQLite's length limit (see bind_bronze). */
+static int bind_values(sqlite3_stmt *st, int base, const struct sl_row *r, size_t n,
+                       int64_t load_id)
 {
+    int rc = SQLITE_OK;
     for (size_t i = 0; i < n; i++) {
         const struct sl_value *v = r->values ? &r->values[i] : NULL;
         int p = base + (int)i + 1;
@@ -870,12 +910,15 @@ static void bind_values(sqlite3_stmt *st, int base, const struct sl_row *r, size
         case SL_V_INT:
         case SL_V_BOOL: sqlite3_bind_int64(st, p, v->u.i); break;
         case SL_V_REAL: sqlite3_bind_double(st, p, v->u.d); break;
-        case SL_V_TEXT: sqlite3_bind_text(st, p, v->u.s, (int)v->len, SQLITE_STATIC); break;
+        case SL_V_TEXT:
+            rc |= sqlite3_bind_text64(st, p, v->u.s, v->len, SQLITE_STATIC, SQLITE_UTF8);
+            break;
         default: sqlite3_bind_null(st, p); break;
         }
     }
     sqlite3_bind_int64(st, base + (int)n + 1, load_id);
     sqlite3_bind_int64(st, base + (int)n + 2, r->num);
+    return rc;
 }
 
 /* Inserts a silver row; a keyed row whose key exists replaces it (*repeat = 1). */
@@ -884,11 +927,13 @@ static int write_silver_row(struct sqlite_db *d, struct sqlite_load *L, int64_t 
 {
     *repeat = 0;
     sqlite3_reset(L->silver);
-    bind_values(L->silver, 0, r, L->nfields, load_id);
+    if (bind_values(L->silver, 0, r, L->nfields, load_id) != SQLITE_OK)
+        return too_big(d, "writing silver", err);
     if (sqlite3_step(L->silver) != SQLITE_DONE) return db_error(d, "writing silver", err);
     if (!L->update || sqlite3_changes(d->h) > 0) return 0;
     sqlite3_reset(L->update);
-    bind_values(L->update, 0, r, L->nfields, load_id);
+    if (bind_values(L->update, 0, r, L->nfields, load_id) != SQLITE_OK)
+        return too_big(d, "updating silver", err);
     if (sqlite3_step(L->update) != SQLITE_DONE) return db_error(d, "updating silver", err);
     *repeat = 1;
     return 0;
@@ -914,10 +959,12 @@ static int write_silver_rows(struct sqlite_db *d, struct sqlite_load *L, int64_t
         group[ng++] = r;
         if (ng < L->silver_rows) continue;
         sqlite3_reset(L->silver_multi);
-        for (size_t k = 0; k < ng; k++)
-            bind_values(L->silver_multi, (int)(k * (L->nfields + 2)), group[k], L->nfields,
-                        load_id);
-        if (sqlite3_step(L->silver_multi) != SQLITE_DONE) rc = db_error(d, "writing silver", err);
+        for (size_t k = 0; k < ng && rc == 0; k++)
+            if (bind_values(L->silver_multi, (int)(k * (L->nfields + 2)), group[k], L->nfields,
+                            load_id) != SQLITE_OK)
+                rc = too_big(d, "writing silver", err);
+        if (rc == 0 && sqlite3_step(L->silver_multi) != SQLITE_DONE)
+            rc = db_error(d, "writing silver", err);
         ng = 0;
     }
     for (size_t k = 0; k < ng && rc == 0; k++)
@@ -1482,6 +1529,15 @@ static int sqlite_migrate(struct sl_db *db, int target, struct sl_error *err)
     return sl__migrate_down(d->h, d->path, target, err);
 }
 
+/* One value and one row (SQLite's record) are both bounded by its length limit. */
+static void sqlite_limits(struct sl_db *db, struct sl_store_limits *out)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    memset(out, 0, sizeof *out);
+    out->record = out->value = out->row = sqlite3_limit(d->h, SQLITE_LIMIT_LENGTH, -1);
+    out->value_what = "SQLite's length limit";
+}
+
 const struct sl_store sl_store_sqlite = {
     .scheme = "sqlite",
     .name = "SQLite",
@@ -1511,4 +1567,5 @@ const struct sl_store sl_store_sqlite = {
     .silver_lookup = sqlite_silver_lookup,
     .migrations = sqlite_migrations,
     .migrate = sqlite_migrate,
+    .limits = sqlite_limits,
 };

@@ -163,3 +163,31 @@ TEST(printable_escapes_controls)
     CHECK_STR(sl_buf_str(&b), "\\xe2\\x82");
     sl_buf_free(&b);
 }
+
+/* A record repeating one problem millions of times keeps SL_ROW_MAX_ISSUES issues and one
+ * more that counts the rest (issue 13, item 9); callers may still write to what they got. */
+TEST(row_issues_capped)
+{
+    struct sl_batch b;
+    sl_batch_init(&b);
+    struct sl_row *r = sl_batch_add_row(&b);
+    for (int i = 0; i < SL_ROW_MAX_ISSUES + 2500; i++) {
+        struct sl_issue *is = sl_row_issue(&b, r, i == SL_ROW_MAX_ISSUES + 7 ? SL_ROW_INVALID
+                                                                             : SL_ROW_WARNING,
+                                           "duplicate-key", "a", "1", 1, "dup %d", i);
+        is->constraint = "x";
+    }
+    CHECK_INT(r->nissues, SL_ROW_MAX_ISSUES + 1);
+    CHECK_INT(sl_row_issue_count(r), SL_ROW_MAX_ISSUES + 2500);
+    CHECK_INT(r->status, SL_ROW_INVALID);
+    CHECK_STR(r->issues_tail->code, "too-many-issues");
+    CHECK_INT(r->issues_tail->severity, SL_ROW_INVALID);
+    CHECK_STR(r->issues_tail->message,
+              "and 2500 more issues of this record were not kept (at most 1000 are kept a record)");
+    CHECK(r->issues_tail->constraint == NULL);
+    CHECK(r->issues_tail->next == NULL);
+    size_t n = 0;
+    for (const struct sl_issue *i = r->issues; i; i = i->next) n++;
+    CHECK_INT(n, SL_ROW_MAX_ISSUES + 1);
+    sl_batch_free(&b);
+}

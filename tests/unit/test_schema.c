@@ -5,6 +5,7 @@
 
 #include "schema/value.h"
 #include "sluice/sluice.h"
+#include "sluice/store.h"
 #include "unit.h"
 
 /* ---- helpers ---------------------------------------------------------------------------- */
@@ -1868,4 +1869,40 @@ TEST(keyset_exact_in_memory_and_on_disk)
         CHECK_INT(sl_keyset_count(k), 60000 - want);
         sl_keyset_close(k);
     }
+}
+
+/* A store's name rules (issue 13, item 13): PostgreSQL's system column names and names equal in
+ * their first 63 bytes get suffixes as repeats do; without rules (SQLite) they stay. */
+TEST(names_store_rules)
+{
+    char l70[71], l70b[71];
+    memset(l70, 'a', 70);
+    l70[70] = 0;
+    memcpy(l70b, l70, sizeof l70b);
+    l70b[69] = 'b';
+    const char *labels[] = {"ctid", "XMIN", l70, l70b, "ctid", "oid_x"};
+    struct sl_renames r = {0};
+    char **n;
+
+    sl_names_set_rules(sl_store_postgres.name_rules);
+    n = sl_names_normalize(labels, 6, &r);
+    CHECK_STR(n[0], "ctid_2");
+    CHECK_STR(n[1], "XMIN_2");
+    CHECK_STR(n[2], l70); /* only long: kept whole */
+    CHECK_INT(strlen(n[3]), 63);
+    CHECK(!strncmp(n[3], l70, 61) && !strcmp(n[3] + 61, "_2"));
+    CHECK_STR(n[4], "ctid_3");
+    CHECK_STR(n[5], "oid_x");
+    CHECK_INT(r.n, 4);
+    sl_names_free(n, 6);
+    sl_renames_free(&r);
+    sl_names_set_rules(NULL);
+    n = sl_names_normalize(labels, 6, &r);
+    CHECK_STR(n[0], "ctid");
+    CHECK_STR(n[1], "XMIN");
+    CHECK_STR(n[3], l70b);
+    CHECK_STR(n[4], "ctid_2");
+    CHECK_INT(r.n, 1);
+    sl_names_free(n, 6);
+    sl_renames_free(&r);
 }

@@ -9,6 +9,7 @@
 #include "sluice/pgpool.h"
 #include "sluice/sluice.h"
 #include "sluice/store.h"
+#include "pipeline/internal.h"
 #include "store/migrations.h"
 #include "unit.h"
 
@@ -1194,4 +1195,114 @@ out:
     free(sql);
     free(url);
     sl_schema_free(s);
+}
+
+/* PostgreSQL's jsonb size as sluice measures it before COPY (issue 13, item 18): never less
+ * than the server's (pg_column_size(x::jsonb) - 4 on PostgreSQL 15, measured), at most a few
+ * bytes a value more; -1 for a number numeric cannot hold. */
+TEST(pg_jsonb_size_estimate)
+{
+    static const struct {
+        const char *json;
+        int64_t real; /* -1: PostgreSQL refuses it */
+    } cases[] = {
+        {"[1,1,1]", 40},
+        {"[12345,1,2]", 44},
+        {"{\"a\":1,\"bb\":\"xyz\",\"c\":[1,2.5,{\"d\":null}]}", 92},
+        {"\"abc\"", 11},
+        {"123.456e-3", 18},
+        {"[1e1000, 0.000001, -0, 0.0]", 54},
+        {"{\"k\":\"\\u00e9\\ud83d\\ude00\\n\"}", 20},
+        {"[[],[[]],{}]", 36},
+        {"[1e131071]", 18},
+        {"[1e-16383]", 18},
+        {"[true,false,null,\"x\"]", 21},
+        {"[1e-16384]", -1},
+        {"{\"a\":1e131072}", -1},
+    };
+    struct sl_store_limits L;
+    sl_store_postgres.limits(NULL, &L);
+    CHECK_INT(L.json, 268435455);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int64_t got = L.json_size(cases[i].json, strlen(cases[i].json));
+        if (cases[i].real < 0) {
+            CHECK_INT(got, -1);
+            continue;
+        }
+        if (got < cases[i].real || got > cases[i].real + 24)
+            fprintf(stderr, "  %s: estimated %lld, real %lld\n", cases[i].json, (long long)got,
+                    (long long)cases[i].real);
+        CHECK(got >= cases[i].real && got <= cases[i].real + 24);
+    }
+    /* 1000 values: exact padding in arrays, at most 3 bytes a number in an object */
+    struct sl_buf j = SL_BUF_INIT;
+    for (int k = 0; k < 3; k++) {
+        static const int64_t real[] = {12004, 16002, 19900};
+        sl_buf_reset(&j);
+        sl_buf_adds(&j, k == 2 ? "{" : "[");
+        for (int v = 1; v <= 1000; v++) {
+            if (v > 1) sl_buf_addc(&j, ',');
+            if (k == 0) sl_buf_adds(&j, "1");
+            if (k == 1) sl_buf_adds(&j, "12345");
+            if (k == 2) sl_buf_addf(&j, "\"k%d\":%d", v, v);
+        }
+        sl_buf_adds(&j, k == 2 ? "}" : "]");
+        int64_t got = L.json_size(j.p, j.len);
+        if (got < real[k] || got > real[k] + (k == 2 ? 3024 : 24))
+            fprintf(stderr, "  case %d: estimated %lld, real %lld\n", k, (long long)got,
+                    (long long)real[k]);
+        CHECK(got >= real[k] && got <= real[k] + (k == 2 ? 3024 : 24));
+    }
+    sl_buf_free(&j);
+}
+
+/* Rows the store cannot hold become invalid before they are written (issue 13, items 4, 18):
+ * with SQLite's limits of the store as it is, lowered to 100 kB by SLUICE_SQLITE_MAX_LENGTH. */
+TEST(fit_rows_to_store_limits)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    char *path = temp_db();
+    struct sl__fit f;
+    struct sl_batch b;
+    struct sl_schema *s = sl_schema_new();
+    static char big[70000];
+
+    memset(big, 'x', sizeof big);
+    setenv("SLUICE_SQLITE_MAX_LENGTH", "100kB", 1);
+    CHECK_INT(sl_store_open(path, &db, &err), 0);
+    unsetenv("SLUICE_SQLITE_MAX_LENGTH");
+    memset(&f, 0, sizeof f);
+    db->store->limits(db, &f.limits);
+    CHECK_INT(f.limits.value, 100000);
+    CHECK_INT(f.limits.row, 100000);
+    CHECK_INT(sl__fit_max_record(&f.limits, "SQLite", 100000, &err), 0);
+    CHECK_INT(sl__fit_max_record(&f.limits, "SQLite", 100001, &err), SL_ECONFIG);
+    sl_schema_add(s, "a", "a", SL_TYPE_STRING);
+    sl_schema_add(s, "b", "b", SL_TYPE_STRING);
+    f.cast = s;
+    sl_batch_init(&b);
+    for (int k = 0; k < 3; k++) {
+        struct sl_row *r = sl_batch_add_row(&b);
+        r->raw = "[\"x\"]";
+        r->raw_len = 5;
+        r->values = sl_arena_zalloc(&b.arena, 2 * sizeof *r->values);
+        for (int i = 0; i < 2; i++) {
+            r->values[i].type = SL_V_TEXT;
+            r->values[i].u.s = big;
+            r->values[i].len = k == 0 ? 10 : k == 1 ? 49000 : 50000;
+        }
+    }
+    sl__fit_batch(&f, &b);
+    CHECK_INT(b.rows[0].status, SL_ROW_VALID);
+    CHECK_INT(b.rows[1].status, SL_ROW_VALID);
+    CHECK_INT(b.rows[2].status, SL_ROW_INVALID); /* 100,000 bytes of values and the columns */
+    CHECK(b.rows[2].issues && strstr(b.rows[2].issues->message,
+                                     "the row's values take 100100 bytes, more than SQLite's "
+                                     "length limit of 100000 bytes (a row)"));
+    CHECK_INT(b.rows[2].raw_len, 5); /* bronze keeps the record: it fits */
+    sl_batch_free(&b);
+    sl_schema_free(s);
+    sl_store_close(db);
+    remove_db(path);
 }
