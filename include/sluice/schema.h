@@ -177,13 +177,16 @@ int sl_schema_from_json(const char *json, struct sl_schema **out, struct sl_erro
 struct sl_rename {
     size_t col; /* 0-based input column */
     char *from, *to;
+    size_t from_len; /* from may hold NUL bytes (a header cell, a JSON key "a\u0000b") */
 };
 struct sl_renames {
     struct sl_rename *v;
     size_t n;
 };
-/* names[i] (malloc'ed) for labels[i]; renames appended to r (may be NULL). */
-char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r);
+/* names[i] (malloc'ed) for labels[i], lens[i] bytes long (lens NULL: C strings); renames
+ * appended to r (may be NULL). A NUL byte in a label is a control character like the others. */
+char **sl_names_normalize(const char *const *labels, const uint32_t *lens, size_t n,
+                          struct sl_renames *r);
 void sl_names_free(char **names, size_t n);
 void sl_renames_free(struct sl_renames *r);
 

@@ -258,7 +258,7 @@ static void json_load_result(const struct sl_load_result *r)
         sl_buf_adds(&b, ",\"renamed\":[");
         for (size_t i = 0; i < r->renames.n; i++) {
             sl_buf_adds(&b, i ? ",{\"from\":" : "{\"from\":");
-            sl_buf_json_cstr(&b, r->renames.v[i].from);
+            sl_buf_json_str(&b, r->renames.v[i].from, r->renames.v[i].from_len);
             sl_buf_adds(&b, ",\"to\":");
             sl_buf_json_cstr(&b, r->renames.v[i].to);
             sl_buf_addc(&b, '}');
@@ -349,9 +349,14 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
     printf(") from %s in %.1f s", r->input, r->seconds);
     if (r->quality_json) printf(", quality %s", quality_text(r));
     printf("\n");
-    for (size_t i = 0; i < r->renames.n; i++)
-        printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,
-               r->renames.v[i].from, r->renames.v[i].to);
+    for (size_t i = 0; i < r->renames.n; i++) {
+        /* the label as a JSON string: its control characters (NUL included) escaped */
+        struct sl_buf from = SL_BUF_INIT;
+        sl_buf_json_str(&from, r->renames.v[i].from, r->renames.v[i].from_len);
+        printf("  column %zu renamed: %s -> %s\n", r->renames.v[i].col + 1, sl_buf_str(&from),
+               r->renames.v[i].to);
+        sl_buf_free(&from);
+    }
     if (r->ntransforms) {
         printf("  values changed by transforms:");
         for (size_t i = 0; i < r->ntransforms; i++)

@@ -313,7 +313,11 @@ static void report_unmapped(const struct sl_mapping *m, const struct sl_labels *
 {
     struct sl_buf extra = SL_BUF_INIT, lacking = SL_BUF_INIT;
     for (size_t i = 0; i < m->n && i < labels->n; i++)
-        if (m->field[i] < 0) sl_buf_addf(&extra, "%s'%s'", extra.len ? ", " : "", labels->v[i]);
+        if (m->field[i] < 0) {
+            sl_buf_adds(&extra, extra.len ? ", '" : "'");
+            sl_buf_add_printable(&extra, labels->v[i], labels->lens[i]);
+            sl_buf_addc(&extra, '\'');
+        }
     if (extra.len)
         sl_buf_addf(msg, "%scolumns not in the schema, kept in bronze only: %s",
                     msg->len ? "; " : "", extra.p);

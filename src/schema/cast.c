@@ -31,7 +31,7 @@ void sl_mapping_update(struct sl_mapping *m, const struct sl_schema *s,
     } else {
         /* Labels go through the same normalization as inference, so an inferred schema (and
          * one edited from `sluice infer`) maps back onto the input: "" → field_3, etc. */
-        char **names = sl_names_normalize((const char *const *)labels->v, labels->n, NULL);
+        char **names = sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, NULL);
         for (size_t i = 0; i < labels->n; i++) m->field[i] = sl_schema_find(s, names[i]);
         sl_names_free(names, labels->n);
     }

@@ -125,7 +125,7 @@ struct sl_schema *sl_infer_schema(const struct sl_infer *inf, const struct sl_la
                                   struct sl_renames *renames)
 {
     struct sl_schema *s = sl_schema_new();
-    char **names = sl_names_normalize((const char *const *)labels->v, labels->n, renames);
+    char **names = sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, renames);
 
     for (size_t i = 0; i < labels->n; i++) {
         int t = i < inf->n ? inf->types[i] : SL_TYPE_NULL;

@@ -537,7 +537,7 @@ TEST(writer_cells)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("ndjson", f, &w, &err), 0);
-    sl_writer_columns(w, names, 5);
+    sl_writer_columns(w, names, NULL, 5);
     sl_writer_cells(w, row1, 5);
     sl_writer_cells(w, row2, 5);
     CHECK_INT(sl_writer_close(w), 0);
@@ -549,7 +549,7 @@ TEST(writer_cells)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("csv", f, &w, &err), 0);
-    sl_writer_columns(w, names, 5);
+    sl_writer_columns(w, names, NULL, 5);
     sl_writer_cells(w, row1, 5);
     sl_writer_cells(w, row2, 5);
     CHECK_INT(sl_writer_close(w), 0);
@@ -583,7 +583,7 @@ TEST(writer_values)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("ndjson", f, &w, &err), 0);
-    sl_writer_columns(w, names, 6);
+    sl_writer_columns(w, names, NULL, 6);
     sl_writer_values(w, v, kinds, 6);
     CHECK_INT(sl_writer_close(w), 0);
     s = file_text(f);
@@ -594,7 +594,7 @@ TEST(writer_values)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("csv", f, &w, &err), 0);
-    sl_writer_columns(w, names, 6);
+    sl_writer_columns(w, names, NULL, 6);
     sl_writer_values(w, v, kinds, 6);
     CHECK_INT(sl_writer_close(w), 0);
     s = file_text(f);
@@ -614,7 +614,7 @@ TEST(writer_write_error)
 
     if (!f) return; /* no /dev/full here */
     CHECK_INT(sl_writer_open("ndjson", f, &w, &err), 0);
-    sl_writer_columns(w, names, 1);
+    sl_writer_columns(w, names, NULL, 1);
     for (int i = 0; i < 1000; i++) sl_writer_cells(w, row, 1);
     CHECK_INT(sl_writer_close(w), SL_EIO);
     fclose(f);
