@@ -207,6 +207,8 @@ struct sl_schema *sl_infer_schema(const struct sl_infer *inf, const struct sl_la
                                   struct sl_renames *renames);
 /* The type one cell would get on its own (exposed for tests and the CSV header sniffer). */
 int sl_infer_cell(const struct sl_cell *c);
+/* The same for a cell of a JSON input (from_json: its strings stay strings), as inference does. */
+int sl_infer_cell_from(const struct sl_cell *c, int from_json);
 
 /* Widens: the narrowest type that holds both a and b. */
 int sl_type_merge(int a, int b);

@@ -265,6 +265,26 @@ static void json_load_result(const struct sl_load_result *r)
         }
         sl_buf_addc(&b, ']');
     }
+    if (r->ntype_changes) {
+        sl_buf_adds(&b, ",\"type_changes\":[");
+        for (size_t i = 0; i < r->ntype_changes; i++) {
+            const struct sl_type_change *tc = &r->type_changes[i];
+            sl_buf_adds(&b, i ? ",{\"column\":" : "{\"column\":");
+            sl_buf_json_cstr(&b, tc->column);
+            sl_buf_addf(&b, ",\"from\":\"%s\",\"to\":\"%s\",\"values\":", tc->from, tc->to);
+            if (tc->values < 0)
+                sl_buf_adds(&b, "null");
+            else
+                sl_buf_addf(&b, "%lld", (long long)tc->values);
+            sl_buf_adds(&b, ",\"first\":[");
+            for (size_t k = 0; k < tc->nfirst; k++) {
+                if (k) sl_buf_addc(&b, ',');
+                sl_buf_json_str(&b, tc->first[k], tc->first_len[k]);
+            }
+            sl_buf_addf(&b, "],\"action\":\"%s\"}", tc->action);
+        }
+        sl_buf_addc(&b, ']');
+    }
     if (r->ntransforms) {
         sl_buf_adds(&b, ",\"transforms\":{");
         for (size_t i = 0; i < r->ntransforms; i++) {
@@ -357,6 +377,29 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
                r->renames.v[i].to);
         sl_buf_free(&from);
     }
+    for (size_t i = 0; i < r->ntype_changes; i++) {
+        const struct sl_type_change *tc = &r->type_changes[i];
+        struct sl_buf first = SL_BUF_INIT;
+        for (size_t k = 0; k < tc->nfirst; k++) {
+            sl_buf_adds(&first, k ? ", " : "");
+            sl_buf_json_str(&first, tc->first[k], tc->first_len[k]);
+        }
+        if (tc->values > (int64_t)tc->nfirst) sl_buf_adds(&first, ", ...");
+        if (tc->values < 0)
+            printf("  column %s: type widened from %s to %s by the schema\n", tc->column, tc->from,
+                   tc->to);
+        else if (!strcmp(tc->action, "quarantined"))
+            printf("  column %s: type kept %s (on_type_change: quarantine): %lld value%s would "
+                   "widen it to %s (%s), their rows rejected\n",
+                   tc->column, tc->from, (long long)tc->values, tc->values == 1 ? "" : "s", tc->to,
+                   sl_buf_str(&first));
+        else
+            printf("  column %s: type widened from %s to %s by %lld value%s (%s); silver rebuilt, "
+                   "new schema version\n",
+                   tc->column, tc->from, tc->to, (long long)tc->values, tc->values == 1 ? "" : "s",
+                   sl_buf_str(&first));
+        sl_buf_free(&first);
+    }
     if (r->ntransforms) {
         printf("  values changed by transforms:");
         for (size_t i = 0; i < r->ntransforms; i++)
@@ -445,6 +488,13 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         }
         free(src->mode);
         src->mode = sl_xstrdup(arg);
+        return 1;
+    case 2013:
+        if (sl_type_change_policy_parse(arg) < 0) {
+            usage_error(cmd, "--on-type-change must be widen, reject or quarantine");
+            return -1;
+        }
+        src->on_type_change = sl_type_change_policy_parse(arg);
         return 1;
     case 2012: {
         char *end;
@@ -567,6 +617,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->schema_path = s->schema_path ? sl_xstrdup(s->schema_path) : NULL;
     src->timestamp = s->timestamp ? sl_xstrdup(s->timestamp) : NULL;
     src->mode = s->mode ? sl_xstrdup(s->mode) : NULL;
+    src->on_type_change = s->on_type_change;
     src->rejects = s->rejects ? sl_xstrdup(s->rejects) : NULL;
     src->primary_key = copy_strs(s->primary_key, s->npk);
     src->npk = s->npk;

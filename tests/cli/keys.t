@@ -9,11 +9,13 @@ Keyed sources upsert: the latest load wins per key, and every load is a version.
   2|shipped|20.5|2
   3|new|7.25|2
 
-A row whose value does not fit the column's type widens the column: silver is rebuilt from
+A row whose value does not fit the column's type widens the column when the load allows it
+(`--on-type-change widen`; the default refuses, see typechange.t): silver is rebuilt from
 bronze so earlier loads keep their exact values.
 
-  $ sluice load orders_3.csv --source orders --primary-key order_id
+  $ sluice load orders_3.csv --source orders --primary-key order_id --on-type-change widen
   orders: load 3 committed: 2 rows (2 valid) from orders_3.csv in 0.0 s, quality 1.00 excellent
+    column total: type widened from number to string by 1 value ("oops"); silver rebuilt, new schema version
   $ sqlite3 sluice.db 'select order_id, status, total, typeof(total), _load from orders order by order_id'
   1|new|10.00|text|1
   2|shipped|20.50|text|2
@@ -41,8 +43,10 @@ A widening rebuild also reads JSON records back from bronze (nested values, esca
   $ printf '{"id":1,"v":10,"n":{"a":1},"s":"t\\u00e9"}\n{"id":2,"v":20}\n' > j1.ndjson && sluice load j1.ndjson --source js --primary-key id
   js: load 5 committed: 2 rows (2 valid) from j1.ndjson in 0.0 s, quality 0.92 good
     recommendation: n: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
-  $ printf '{"id":3,"v":"thirty","n":[1]}\n' > j2.ndjson && sluice load j2.ndjson --source js --primary-key id
+  $ printf '{"id":3,"v":"thirty","n":[1]}\n' > j2.ndjson && sluice load j2.ndjson --source js --primary-key id --on-type-change widen
   js: load 6 committed: 1 rows (1 valid) from j2.ndjson in 0.0 s, quality 0.92 good
+    column v: type widened from integer to string by 1 value ("thirty"); silver rebuilt, new schema version
+    column n: type widened from object to any by 1 value ("[1]"); silver rebuilt, new schema version
     recommendation: s: 100.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ sqlite3 sluice.db 'select id, v, typeof(v), n, s from js order by id'
   1|10|text|{"a":1}|té
