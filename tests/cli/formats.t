@@ -19,7 +19,7 @@ JSON arrays are read as a stream of records.
   {"source":"events_json","load":2,"status":"committed","input":"events.json","sha256":"0a917cb79274c85600a116551749310726be8b42a69128570a1b13bae906e4b1","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":0.9166,"grade":"good","completeness":0.8333,"validity":1,"uniqueness":null,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"id":{"completeness":1,"validity":1},"kind":{"completeness":1,"validity":1},"ok":{"completeness":1,"validity":1},"extra":{"completeness":0.3333,"validity":1}},"anomalies":[],"recommendations":["extra: 66.7% of the values are missing; if that is expected, the field is optional, else check the extract"]},"seconds":0.000,"format":"json","encoding":"utf-8"}
   $ sqlite3 sluice.db 'select * from events_json'
   1|click|1||2|1
-  2|view|0|{"deep": [1, 2, 3]}|2|2
+  2|view|0|{"deep":[1,2,3]}|2|2
   3|clické|1||2|3
 
 Latin-1 (Windows-1252) with semicolons is detected and transcoded to UTF-8.
