@@ -69,6 +69,10 @@ size_t sl_json_unescape(const char *p, size_t len, char *out);
  */
 const char *sl_json_canonical(const char *p, size_t n, struct sl_arena *a, size_t *out_len);
 
+/* How many lone UTF-16 surrogates (\ud800 without its pair, ...) a string token's text holds:
+ * the escapes sl_json_unescape turns into U+FFFD. */
+size_t sl_json_lone_surrogates(const char *p, size_t len);
+
 /* Walks the members of an array or object token that sl_json_scan accepted. */
 struct sl_json_iter {
     const char *p, *end;

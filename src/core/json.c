@@ -456,6 +456,32 @@ size_t sl_json_unescape(const char *p, size_t len, char *out)
     return o;
 }
 
+size_t sl_json_lone_surrogates(const char *p, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 6 <= len;) {
+        const char *bs = memchr(p + i, '\\', len - i);
+        if (!bs) break;
+        i = (size_t)(bs - p);
+        if (i + 1 < len && p[i + 1] != 'u') {
+            i += 2; /* \\ is one escape: the next backslash starts another */
+            continue;
+        }
+        if (i + 6 > len) break;
+        uint32_t cp = hex4(p + i + 2);
+        i += 6;
+        if (cp >= 0xd800 && cp <= 0xdbff && i + 6 <= len && p[i] == '\\' && p[i + 1] == 'u') {
+            uint32_t lo = hex4(p + i + 2);
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                i += 6;
+                continue;
+            }
+        }
+        if (cp >= 0xd800 && cp <= 0xdfff) n++;
+    }
+    return n;
+}
+
 void sl_json_iter_init(struct sl_json_iter *it, const struct sl_json_tok *container)
 {
     it->object = container->type == SL_JSON_OBJECT;
