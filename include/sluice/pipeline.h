@@ -56,7 +56,8 @@ struct sl_type_change {
     int64_t values;        /* values that do not fit `from` (-1: not counted, a declared schema) */
     char *first[3];        /* the first of them, as read (NUL-terminated copies) */
     size_t first_len[3], nfirst;
-    const char *action; /* "widened", "rejected" (the load failed), "quarantined" */
+    const char *action; /* "widened", "quarantined", "rejected" (the load failed: on_type_change),
+                         * "none (the load failed)" (for another reason) */
 };
 struct sl_load_result {
     char *source, *input;

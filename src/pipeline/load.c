@@ -542,6 +542,14 @@ static void type_changes_text(const struct sl_load_result *res, struct sl_buf *b
     }
 }
 
+/* A load that failed changed no type, whatever its policy would have done. */
+static void type_changes_not_applied(struct sl_load_result *res)
+{
+    for (size_t i = 0; i < res->ntype_changes; i++)
+        if (strcmp(res->type_changes[i].action, "rejected"))
+            res->type_changes[i].action = "none (the load failed)";
+}
+
 /*
  * Silver columns whose type this load would widen (integer -> string because of "00451"): a
  * change of what queries on earlier rows return (WHERE n > 1000 compares text in SQLite), so
@@ -888,6 +896,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         res->status = "failed";
         res->message = sl_xasprintf("quality threshold missed: %s", thr.p);
         res->exit_code = 1;
+        type_changes_not_applied(res);
         goto done;
     }
     load.status = "committed";
@@ -937,6 +946,7 @@ out:
     res->message = sl_xstrdup(err.msg);
     res->rows = res->valid = res->warning = res->invalid = 0;
     drop_issues(res);
+    type_changes_not_applied(res);
     if (rc != SL_EDB) {
         /* the attempt is part of the history (unless the database itself is the problem) */
         struct sl_error e2;
