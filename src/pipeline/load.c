@@ -651,6 +651,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct pipe *p = NULL;
     struct sl_tf_run *tf = NULL;
     struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT, tfjson = SL_BUF_INIT;
+    struct sl_buf catmsg = SL_BUF_INIT;
     char *columns = NULL, *dialect = NULL, sha[65] = "";
     int rc = 0, opened = 0, began = 0, change = 0;
     double t0 = sl_now();
@@ -867,6 +868,16 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
         sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;
+    if (res->ntype_changes) {
+        /* the catalog keeps what the load did to silver's types (sluice versions shows it) */
+        int kept = !strcmp(res->type_changes[0].action, "quarantined");
+        sl_buf_addf(&catmsg, "%s%s%s: ", msg.len ? msg.p : "", msg.len ? "; " : "",
+                    kept ? "column types kept (on_type_change quarantine), rows with values "
+                           "that would widen them rejected"
+                         : "column types widened");
+        type_changes_text(res, &catmsg);
+        load.message = catmsg.p;
+    }
     memcpy(load.ts_min, p->ts_min, sizeof load.ts_min);
     memcpy(load.ts_max, p->ts_max, sizeof load.ts_max);
     /* uniqueness: keys repeated within the load are counted from its rows; keys already in
@@ -982,6 +993,7 @@ done:
     free(widened);
     free(kept_type);
     sl_buf_free(&msg);
+    sl_buf_free(&catmsg);
     sl_buf_free(&qjson);
     sl_buf_free(&thr);
     sl_buf_free(&tfjson);

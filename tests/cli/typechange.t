@@ -42,7 +42,8 @@ bronze (and in --rejects), and the others load. `00451` is not read as 451.
     id                   integer
     zip                  integer
 
-`widen` changes the column, says so, and records a new schema version.
+`widen` changes the column, says so, and records a new schema version; the catalog keeps what
+each load did (`sluice versions`).
 
   $ sluice load b.csv --source z --on-type-change widen --force
   z: load 5 committed: 4 rows (4 valid) from b.csv in 0.0 s, quality 1.00 excellent
@@ -52,6 +53,9 @@ bronze (and in --rejects), and the others load. `00451` is not read as 451.
     change: widening (zip widened from integer to string)
     id                   integer
     zip                  string
+  $ sluice versions z --output json | grep -o '"message":"column types[^:]*: zip [a-z]* -> [a-z]*'
+  "message":"column types kept (on_type_change quarantine), rows with values that would widen them rejected: zip integer -> string
+  "message":"column types widened: zip integer -> string
   $ sqlite3 sluice.db 'select zip from z order by _load, _row'
   1200
   451
