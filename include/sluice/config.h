@@ -52,15 +52,28 @@ struct sl_source {
     char *schema_path; /* NULL = infer the types */
     char **primary_key;
     size_t npk;
-    char *timestamp; /* the field that holds the record's own time */
-    char *mode;      /* "append", "upsert", "snapshot"; NULL = as before, or by the key */
-    char *rejects;   /* rejects: file for rejected rows (relative to base_dir), NULL = none */
+    char *timestamp;    /* the field that holds the record's own time */
+    char *mode;         /* "append", "upsert", "snapshot"; NULL = as before, or by the key */
+    char *rejects;      /* rejects: file for rejected rows (relative to base_dir), NULL = none */
+    int on_type_change; /* enum sl_type_change_policy: what a load that would widen a silver
+                         * column's type does (0 = not set: reject) */
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
     struct sl_transforms *transforms; /* owned, NULL if none (sluice/transform.h) */
     int line;                         /* where it is declared in the config, 0 = command line */
     struct sl_quality_config quality;
 };
+/* on_type_change: a later load whose values need a wider type than a silver column has
+ * (integer -> string for "00451"). docs/schema.md#type-changes says why reject is the default. */
+enum sl_type_change_policy {
+    SL_TC_UNSET = 0,
+    SL_TC_REJECT,     /* the load fails (exit 2), nothing changes */
+    SL_TC_WIDEN,      /* silver's column widens (rebuilt from bronze), said in the output */
+    SL_TC_QUARANTINE, /* the type stays; rows with such values are rejected with a reason */
+};
+/* The policy named s ("widen", "reject", "quarantine"), or -1. */
+int sl_type_change_policy_parse(const char *s);
+const char *sl_type_change_policy_name(int policy);
 void sl_source_init(struct sl_source *s);
 void sl_source_free(struct sl_source *s);
 

@@ -101,7 +101,9 @@ void sl_raw_decoder_free(struct sl_raw_decoder *d);
 struct sl_writer;
 int sl_writer_open(const char *format, void *file /* FILE* */, struct sl_writer **out,
                    struct sl_error *err);
-void sl_writer_columns(struct sl_writer *w, const char *const *names, size_t n);
+/* Column names: names[i] is lens[i] bytes long, NUL bytes included (lens NULL: C strings). */
+void sl_writer_columns(struct sl_writer *w, const char *const *names, const uint32_t *lens,
+                       size_t n);
 /* cells[i] is column i; kind NULL or a missing column (NULL pointer) → null / empty. */
 void sl_writer_cells(struct sl_writer *w, const struct sl_cell *const *cells, size_t n);
 void sl_writer_values(struct sl_writer *w, const struct sl_value *v, const int *json_kinds,

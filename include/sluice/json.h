@@ -58,6 +58,21 @@ long sl_json_scan(const char *p, size_t n, int final, struct sl_json_tok *tok,
  * len bytes; returns the decoded length. Lone surrogates become U+FFFD. */
 size_t sl_json_unescape(const char *p, size_t len, char *out);
 
+/*
+ * The compact canonical text of a JSON value that sl_json_scan accepted (docs/schema.md, "Nested
+ * values"): no whitespace between tokens; members in the order written (duplicates too);
+ * numbers exactly as written; strings with the fewest escapes (\" \\ \b \f \n \r \t, other
+ * control characters \u00xx; every other character as UTF-8, so \u00e9 is é, \/ is /, a
+ * surrogate pair is its 4-byte character); a lone surrogate, which UTF-8 cannot hold, stays an
+ * escape, in lowercase hex. Never longer than the input. Returns p itself when it is canonical
+ * already (*out_len = n), else a copy allocated in a.
+ */
+const char *sl_json_canonical(const char *p, size_t n, struct sl_arena *a, size_t *out_len);
+
+/* How many lone UTF-16 surrogates (\ud800 without its pair, ...) a string token's text holds:
+ * the escapes sl_json_unescape turns into U+FFFD. */
+size_t sl_json_lone_surrogates(const char *p, size_t len);
+
 /* Walks the members of an array or object token that sl_json_scan accepted. */
 struct sl_json_iter {
     const char *p, *end;

@@ -24,6 +24,7 @@ struct sl_load_opts {
     int64_t run;                /* run id to record with the load */
     size_t keep_errors;         /* issues kept in the result for display (0 = 20) */
     int allow_breaking;         /* apply a breaking schema change (rebuilds silver) */
+    int on_type_change;         /* enum sl_type_change_policy for every source (0: the source's) */
     struct sl_rejects *rejects; /* --rejects: rejected rows are also written here (or NULL) */
 };
 
@@ -48,6 +49,16 @@ struct sl_issue_rec {
     char *constraint; /* as sl_issue.constraint, or NULL */
 };
 
+/* A column of silver whose type a load's values would widen (integer -> string for "00451"). */
+struct sl_type_change {
+    char *column;
+    const char *from, *to; /* type names */
+    int64_t values;        /* values that do not fit `from` (-1: not counted, a declared schema) */
+    char *first[3];        /* the first of them, as read (NUL-terminated copies) */
+    size_t first_len[3], nfirst;
+    const char *action; /* "widened", "quarantined", "rejected" (the load failed: on_type_change),
+                         * "none (the load failed)" (for another reason) */
+};
 struct sl_load_result {
     char *source, *input;
     const char *status; /* "committed", "skipped", "failed" */
@@ -69,6 +80,9 @@ struct sl_load_result {
     char **transform_names;
     int64_t *transform_counts;
     size_t ntransforms;
+    /* silver columns whose type this load's values would widen, and what was done */
+    struct sl_type_change *type_changes;
+    size_t ntype_changes;
 };
 void sl_load_result_free(struct sl_load_result *r);
 

@@ -177,13 +177,16 @@ int sl_schema_from_json(const char *json, struct sl_schema **out, struct sl_erro
 struct sl_rename {
     size_t col; /* 0-based input column */
     char *from, *to;
+    size_t from_len; /* from may hold NUL bytes (a header cell, a JSON key "a\u0000b") */
 };
 struct sl_renames {
     struct sl_rename *v;
     size_t n;
 };
-/* names[i] (malloc'ed) for labels[i]; renames appended to r (may be NULL). */
-char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r);
+/* names[i] (malloc'ed) for labels[i], lens[i] bytes long (lens NULL: C strings); renames
+ * appended to r (may be NULL). A NUL byte in a label is a control character like the others. */
+char **sl_names_normalize(const char *const *labels, const uint32_t *lens, size_t n,
+                          struct sl_renames *r);
 
 /*
  * What the store being written to cannot take as column names, beyond the rules above:
@@ -223,6 +226,8 @@ struct sl_schema *sl_infer_schema(const struct sl_infer *inf, const struct sl_la
                                   struct sl_renames *renames);
 /* The type one cell would get on its own (exposed for tests and the CSV header sniffer). */
 int sl_infer_cell(const struct sl_cell *c);
+/* The same for a cell of a JSON input (from_json: its strings stay strings), as inference does. */
+int sl_infer_cell_from(const struct sl_cell *c, int from_json);
 
 /* Widens: the narrowest type that holds both a and b. */
 int sl_type_merge(int a, int b);

@@ -89,6 +89,7 @@ int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
         {"timestamp", required_argument, NULL, 2008},                                            \
         {"max-record-size", required_argument, NULL, 2009},                                      \
         {"max-columns", required_argument, NULL, 2012}, {"mode", required_argument, NULL, 2011}, \
+        {"on-type-change", required_argument, NULL, 2013},                                       \
     {                                                                                            \
         "max-input-size", required_argument, NULL, 2010                                          \
     }

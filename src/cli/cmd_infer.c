@@ -63,7 +63,7 @@ int cmd_infer(struct cli *c, int argc, char **argv)
         sl_buf_addf(&b, "# read as: %s\n", dialect);
         for (size_t i = 0; i < renames.n; i++) {
             sl_buf_addf(&b, "# column %zu renamed: ", renames.v[i].col + 1);
-            sl_buf_json_cstr(&b, renames.v[i].from);
+            sl_buf_json_str(&b, renames.v[i].from, renames.v[i].from_len);
             sl_buf_addf(&b, " -> %s\n", renames.v[i].to);
         }
         sl_schema_to_yaml(schema, &b);

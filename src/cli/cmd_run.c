@@ -12,6 +12,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
                                          {"output", required_argument, NULL, 'o'},
                                          {"rejects", required_argument, NULL, 3011},
                                          {"rejects-format", required_argument, NULL, 3012},
+                                         {"on-type-change", required_argument, NULL, 3013},
                                          {NULL, 0, NULL, 0}};
     const char *rejects = NULL, *rejects_format = NULL;
     const struct sl_config *cfg;
@@ -33,6 +34,10 @@ int cmd_run(struct cli *c, int argc, char **argv)
         case 3001: lo.allow_breaking = 1; break;
         case 3011: rejects = optarg; break;
         case 3012: rejects_format = optarg; break;
+        case 3013:
+            if ((lo.on_type_change = sl_type_change_policy_parse(optarg)) < 0)
+                return usage_error("run", "--on-type-change must be widen, reject or quarantine");
+            break;
         case 'o':
             if (parse_output("run", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out))
                 return EXIT_USAGE;

@@ -265,10 +265,30 @@ static void json_load_result(const struct sl_load_result *r)
         sl_buf_adds(&b, ",\"renamed\":[");
         for (size_t i = 0; i < r->renames.n; i++) {
             sl_buf_adds(&b, i ? ",{\"from\":" : "{\"from\":");
-            sl_buf_json_cstr(&b, r->renames.v[i].from);
+            sl_buf_json_str(&b, r->renames.v[i].from, r->renames.v[i].from_len);
             sl_buf_adds(&b, ",\"to\":");
             sl_buf_json_cstr(&b, r->renames.v[i].to);
             sl_buf_addc(&b, '}');
+        }
+        sl_buf_addc(&b, ']');
+    }
+    if (r->ntype_changes) {
+        sl_buf_adds(&b, ",\"type_changes\":[");
+        for (size_t i = 0; i < r->ntype_changes; i++) {
+            const struct sl_type_change *tc = &r->type_changes[i];
+            sl_buf_adds(&b, i ? ",{\"column\":" : "{\"column\":");
+            sl_buf_json_cstr(&b, tc->column);
+            sl_buf_addf(&b, ",\"from\":\"%s\",\"to\":\"%s\",\"values\":", tc->from, tc->to);
+            if (tc->values < 0)
+                sl_buf_adds(&b, "null");
+            else
+                sl_buf_addf(&b, "%lld", (long long)tc->values);
+            sl_buf_adds(&b, ",\"first\":[");
+            for (size_t k = 0; k < tc->nfirst; k++) {
+                if (k) sl_buf_addc(&b, ',');
+                sl_buf_json_str(&b, tc->first[k], tc->first_len[k]);
+            }
+            sl_buf_addf(&b, "],\"action\":\"%s\"}", tc->action);
         }
         sl_buf_addc(&b, ']');
     }
@@ -356,9 +376,37 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
     printf(") from %s in %.1f s", r->input, r->seconds);
     if (r->quality_json) printf(", quality %s", quality_text(r));
     printf("\n");
-    for (size_t i = 0; i < r->renames.n; i++)
-        printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,
-               r->renames.v[i].from, r->renames.v[i].to);
+    for (size_t i = 0; i < r->renames.n; i++) {
+        /* the label as a JSON string: its control characters (NUL included) escaped */
+        struct sl_buf from = SL_BUF_INIT;
+        sl_buf_json_str(&from, r->renames.v[i].from, r->renames.v[i].from_len);
+        printf("  column %zu renamed: %s -> %s\n", r->renames.v[i].col + 1, sl_buf_str(&from),
+               r->renames.v[i].to);
+        sl_buf_free(&from);
+    }
+    for (size_t i = 0; i < r->ntype_changes; i++) {
+        const struct sl_type_change *tc = &r->type_changes[i];
+        struct sl_buf first = SL_BUF_INIT;
+        for (size_t k = 0; k < tc->nfirst; k++) {
+            sl_buf_adds(&first, k ? ", " : "");
+            sl_buf_json_str(&first, tc->first[k], tc->first_len[k]);
+        }
+        if (tc->values > (int64_t)tc->nfirst) sl_buf_adds(&first, ", ...");
+        if (tc->values < 0)
+            printf("  column %s: type widened from %s to %s by the schema\n", tc->column, tc->from,
+                   tc->to);
+        else if (!strcmp(tc->action, "quarantined"))
+            printf("  column %s: type kept %s (on_type_change: quarantine): %lld value%s would "
+                   "widen it to %s (%s), their rows rejected\n",
+                   tc->column, tc->from, (long long)tc->values, tc->values == 1 ? "" : "s", tc->to,
+                   sl_buf_str(&first));
+        else
+            printf("  column %s: type widened from %s to %s by %lld value%s (%s); silver rebuilt, "
+                   "new schema version\n",
+                   tc->column, tc->from, tc->to, (long long)tc->values, tc->values == 1 ? "" : "s",
+                   sl_buf_str(&first));
+        sl_buf_free(&first);
+    }
     if (r->ntransforms) {
         printf("  values changed by transforms:");
         for (size_t i = 0; i < r->ntransforms; i++)
@@ -447,6 +495,13 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         }
         free(src->mode);
         src->mode = sl_xstrdup(arg);
+        return 1;
+    case 2013:
+        if (sl_type_change_policy_parse(arg) < 0) {
+            usage_error(cmd, "--on-type-change must be widen, reject or quarantine");
+            return -1;
+        }
+        src->on_type_change = sl_type_change_policy_parse(arg);
         return 1;
     case 2012: {
         char *end;
@@ -569,6 +624,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->schema_path = s->schema_path ? sl_xstrdup(s->schema_path) : NULL;
     src->timestamp = s->timestamp ? sl_xstrdup(s->timestamp) : NULL;
     src->mode = s->mode ? sl_xstrdup(s->mode) : NULL;
+    src->on_type_change = s->on_type_change;
     src->rejects = s->rejects ? sl_xstrdup(s->rejects) : NULL;
     src->primary_key = copy_strs(s->primary_key, s->npk);
     src->npk = s->npk;

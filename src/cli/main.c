@@ -54,6 +54,9 @@ const struct command commands[] = {
      "  --min-score S        fail the load (kept in bronze only) when its quality score is\n"
      "                       below S (0..1); see docs/quality.md for the other thresholds\n"
      "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
+     "  --on-type-change P   values that need a wider type than a silver column has:\n"
+     "                       reject (default: the load fails), widen (the column widens)\n"
+     "                       or quarantine (their rows are rejected, the type stays)\n"
      "  --mode M             append, upsert or snapshot (see docs/versions.md)\n"
      "  --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)\n"
      "  --rejects-format F   ndjson or csv, whatever the name of FILE\n"
@@ -65,6 +68,8 @@ const struct command commands[] = {
      "\n"
      "  --force              load files even if they were loaded before\n"
      "  --allow-breaking     apply a breaking schema change (silver is rebuilt)\n"
+     "  --on-type-change P   reject, widen or quarantine, for every source (default: each\n"
+     "                       source's on_type_change, else reject; see sluice load --help)\n"
      "  --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)\n"
      "  --rejects-format F   ndjson or csv, whatever the name of FILE\n"
      "  --output text|json   one JSON object per load with --output json\n"},

@@ -165,9 +165,9 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 /* ---- sources --------------------------------------------------------------------------- */
 
-static const char *const source_keys[] = {"input",      "format",  "schema",    "primary_key",
-                                          "timestamp",  "options", "freshness", "quality",
-                                          "transforms", "mode",    "rejects",   NULL};
+static const char *const source_keys[] = {
+    "input",   "format",     "schema", "primary_key", "timestamp",      "options", "freshness",
+    "quality", "transforms", "mode",   "rejects",     "on_type_change", NULL};
 static const char *const option_keys[] = {
     "delimiter",       "quote",          "header",      "encoding",
     "max_record_size", "max_input_size", "max_columns", NULL};
@@ -344,6 +344,15 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
         if (sl_mode_check(src->mode, &(struct sl_error){0, ""}))
             return bad_value(c, v, sub, "expected append, upsert or snapshot");
     }
+    if ((v = sl_node_get(map, "on_type_change"))) {
+        char *s = NULL;
+        snprintf(sub, sizeof sub, "%s.on_type_change", what);
+        if ((rc = get_str(c, v, sub, &s)) < 0) return rc;
+        src->on_type_change = sl_type_change_policy_parse(s);
+        free(s);
+        if (src->on_type_change < 0)
+            return bad_value(c, v, sub, "expected widen, reject or quarantine");
+    }
     if ((v = sl_node_get(map, "options"))) {
         snprintf(sub, sizeof sub, "%s.options", what);
         if ((rc = read_options(c, v, sub, src)) < 0) return rc;
@@ -462,4 +471,22 @@ out:
     }
     *out = cfg;
     return 0;
+}
+
+int sl_type_change_policy_parse(const char *s)
+{
+    if (!s) return -1;
+    if (!strcmp(s, "reject")) return SL_TC_REJECT;
+    if (!strcmp(s, "widen")) return SL_TC_WIDEN;
+    if (!strcmp(s, "quarantine")) return SL_TC_QUARANTINE;
+    return -1;
+}
+
+const char *sl_type_change_policy_name(int policy)
+{
+    switch (policy) {
+    case SL_TC_WIDEN: return "widen";
+    case SL_TC_QUARANTINE: return "quarantine";
+    default: return "reject";
+    }
 }

@@ -329,6 +329,87 @@ static uint32_t hex4(const char *p)
 
 /* Every escape is at least as long as what it decodes to (\uXXXX = 6 bytes -> at most 3, a
  * pair = 12 bytes -> 4), so out never needs more than len bytes. */
+const char *sl_json_canonical(const char *p, size_t n, struct sl_arena *a, size_t *out_len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i = 0, k = 0;
+    int in_str = 0;
+    char *o;
+
+    /* already canonical (the common case): nothing to take out, no escape to rewrite */
+    for (i = 0; i < n; i++) {
+        char c = p[i];
+        if (c == '\\' || (!in_str && (c == ' ' || c == '\n' || c == '\r' || c == '\t'))) break;
+        if (c == '"') in_str = !in_str;
+    }
+    if (i == n) {
+        *out_len = n;
+        return p;
+    }
+    o = sl_arena_alloc(a, n);
+    memcpy(o, p, i);
+    k = i;
+    while (i < n) {
+        char c = p[i];
+        if (!in_str) {
+            i++;
+            if (c == ' ' || c == '\n' || c == '\r' || c == '\t') continue;
+            if (c == '"') in_str = 1;
+            o[k++] = c;
+            continue;
+        }
+        if (c != '\\') {
+            if (c == '"') in_str = 0;
+            o[k++] = c;
+            i++;
+            continue;
+        }
+        char e = p[i + 1];
+        i += 2;
+        if (e != 'u') {
+            if (e != '/') o[k++] = '\\';
+            o[k++] = e; /* " \ b f n r t as they are; \/ is / */
+            continue;
+        }
+        uint32_t cp = hex4(p + i);
+        i += 4;
+        if (cp >= 0xd800 && cp <= 0xdbff && i + 6 <= n && p[i] == '\\' && p[i + 1] == 'u') {
+            uint32_t lo = hex4(p + i + 2);
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                k += put_utf8(o + k, 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00));
+                i += 6;
+                continue;
+            }
+        }
+        if (cp == '"' || cp == '\\') {
+            o[k++] = '\\';
+            o[k++] = (char)cp;
+        } else if (cp < 0x20 || (cp >= 0xd800 && cp <= 0xdfff)) {
+            const char *short_esc = cp == '\b'   ? "b"
+                                    : cp == '\f' ? "f"
+                                    : cp == '\n' ? "n"
+                                    : cp == '\r' ? "r"
+                                    : cp == '\t' ? "t"
+                                                 : NULL;
+            o[k++] = '\\';
+            if (short_esc) {
+                o[k++] = *short_esc;
+            } else {
+                o[k++] = 'u';
+                for (int sh = 12; sh >= 0; sh -= 4) o[k++] = hex[(cp >> sh) & 15];
+            }
+        } else {
+            k += put_utf8(o + k, cp);
+        }
+    }
+    if (k == n && !memcmp(o, p, n)) {
+        *out_len = n;
+        return p;
+    }
+    *out_len = k;
+    return o;
+}
+
 size_t sl_json_unescape(const char *p, size_t len, char *out)
 {
     size_t i = 0, o = 0;
@@ -373,6 +454,32 @@ size_t sl_json_unescape(const char *p, size_t len, char *out)
         }
     }
     return o;
+}
+
+size_t sl_json_lone_surrogates(const char *p, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i + 6 <= len;) {
+        const char *bs = memchr(p + i, '\\', len - i);
+        if (!bs) break;
+        i = (size_t)(bs - p);
+        if (i + 1 < len && p[i + 1] != 'u') {
+            i += 2; /* \\ is one escape: the next backslash starts another */
+            continue;
+        }
+        if (i + 6 > len) break;
+        uint32_t cp = hex4(p + i + 2);
+        i += 6;
+        if (cp >= 0xd800 && cp <= 0xdbff && i + 6 <= len && p[i] == '\\' && p[i + 1] == 'u') {
+            uint32_t lo = hex4(p + i + 2);
+            if (lo >= 0xdc00 && lo <= 0xdfff) {
+                i += 6;
+                continue;
+            }
+        }
+        if (cp >= 0xd800 && cp <= 0xdfff) n++;
+    }
+    return n;
 }
 
 void sl_json_iter_init(struct sl_json_iter *it, const struct sl_json_tok *container)

@@ -143,10 +143,22 @@ void sl__jrec_emit(struct sl__jrec *jr, struct sl_labels *labels, struct sl_batc
         }
         if (c->pad) {
             char *out = sl_arena_alloc(&b->arena, c->len + 1);
+            const char *esc = c->p;
+            size_t esc_len = c->len, lone;
             c->len = (uint32_t)sl_json_unescape(c->p, c->len, out);
             out[c->len] = 0;
             c->p = out;
             c->pad = 0;
+            /* a lone surrogate is no character: UTF-8 (SQLite's and PostgreSQL's text) cannot
+             * hold it, so U+FFFD stands in its place, and the row says so */
+            if (memmem(out, c->len, "\xef\xbf\xbd", 3) &&
+                (lone = sl_json_lone_surrogates(esc, esc_len)))
+                sl_row_issue(b, row, SL_ROW_WARNING, "encoding-error", labels->v[c->col], esc,
+                             esc_len,
+                             "%s: %zu lone UTF-16 surrogate escape(s) (\\ud800-\\udfff without "
+                             "its pair): U+FFFD stands in their place in silver (bronze keeps the "
+                             "record as received)",
+                             labels->v[c->col], lone);
         }
     }
     row->cells = cells;

@@ -106,7 +106,8 @@ static void ndjson_key(struct sl_writer *w, size_t i)
     }
 }
 
-void sl_writer_columns(struct sl_writer *w, const char *const *names, size_t n)
+void sl_writer_columns(struct sl_writer *w, const char *const *names, const uint32_t *lens,
+                       size_t n)
 {
     free(w->key_off);
     sl_buf_reset(&w->keys);
@@ -114,14 +115,14 @@ void sl_writer_columns(struct sl_writer *w, const char *const *names, size_t n)
     w->ncols = n;
     for (size_t i = 0; i < n; i++) {
         w->key_off[i] = w->keys.len;
-        sl_buf_json_str(&w->keys, names[i], strlen(names[i]));
+        sl_buf_json_str(&w->keys, names[i], lens ? lens[i] : strlen(names[i]));
         sl_buf_addc(&w->keys, ':');
     }
     w->key_off[n] = w->keys.len;
     if (w->csv) {
         for (size_t i = 0; i < n; i++) {
             if (i) sl_buf_addc(&w->out, ',');
-            csv_field(&w->out, names[i], strlen(names[i]));
+            csv_field(&w->out, names[i], lens ? lens[i] : strlen(names[i]));
         }
         writer_row_done(w);
     }

@@ -134,7 +134,7 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
     if (in->tf) {
         /* types of the columns as transformed (renamed, converted, added) */
         const struct sl_labels *l = &in->reader->labels;
-        sl_names_free(sl_names_normalize((const char *const *)l->v, l->n, &out->renames), l->n);
+        sl_names_free(sl_names_normalize((const char *const *)l->v, l->lens, l->n, &out->renames), l->n);
         out->schema = sl_infer_schema(inf, sl_tf_run_labels(in->tf), NULL);
     } else {
         out->schema = sl_infer_schema(inf, &in->reader->labels, &out->renames);
@@ -183,7 +183,7 @@ int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, stru
 char *sl__columns_json(const struct sl_labels *labels)
 {
     struct sl_buf b = SL_BUF_INIT;
-    char **names = sl_names_normalize((const char *const *)labels->v, labels->n, NULL);
+    char **names = sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, NULL);
     sl_buf_addc(&b, '[');
     for (size_t i = 0; i < labels->n; i++) {
         sl_buf_adds(&b, i ? ",[" : "[");

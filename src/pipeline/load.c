@@ -25,6 +25,10 @@ struct pipe {
      * this load's type: widened[k] is set for them, else widened is NULL */
     const struct sl_schema *silver;
     const unsigned char *widened;
+    /* on_type_change: quarantine: per cast field, the silver type the load keeps although
+     * some values would widen it (-1: none), else NULL */
+    const int *kept_type;
+    int json;                  /* the input is JSON: its strings stay strings */
     struct sl__recval *recval; /* a JSON Schema that validates whole records, or NULL */
     struct sl_mapping map;
     struct sl_quality quality;
@@ -126,6 +130,39 @@ static void store_as_silver(struct pipe *p, struct sl_batch *b)
     }
 }
 
+/* The value would make inference widen a column of type `type` (the rule type_changes counts). */
+static int would_widen(int type, const struct sl_cell *c, int json)
+{
+    return sl_type_merge(type, sl_infer_cell_from(c, json)) != type;
+}
+
+/*
+ * on_type_change: quarantine: a value that would widen its silver column rejects its row, with
+ * a reason, whatever the cast made of it (the lenient integer cast reads "00451" as 451: that
+ * must not land in silver as another value). A cell whose cast failed already has its reason.
+ */
+static void quarantine_widening(struct pipe *p, struct sl_batch *b)
+{
+    for (size_t r = 0; r < b->nrows; r++) {
+        struct sl_row *row = &b->rows[r];
+        if (!row->values) continue; /* the reader could not read it: rejected already */
+        for (uint32_t j = 0; j < row->ncells; j++) {
+            const struct sl_cell *c = &row->cells[j];
+            int32_t k = c->col < p->map.n ? p->map.field[c->col] : -1;
+            if (k < 0 || p->kept_type[k] < 0 || !would_widen(p->kept_type[k], c, p->json)) continue;
+            const struct sl_value *v = &row->values[k];
+            if (v->type == SL_V_NULL && v->len) continue; /* not castable: reported by the cast */
+            const struct sl_field *f = &p->cast->fields[k];
+            sl_row_issue(
+                b, row, SL_ROW_INVALID, "type-change", f->name, c->p, c->len,
+                "%s: '%.*s' would change the column's type from %s to %s "
+                "(on_type_change: quarantine)",
+                f->name, (int)(c->len > 80 ? 80 : c->len), c->p, sl_type_name(p->kept_type[k]),
+                sl_type_name(sl_type_merge(p->kept_type[k], sl_infer_cell_from(c, p->json))));
+        }
+    }
+}
+
 static void *reader_main(void *arg)
 {
     struct pipe *p = arg;
@@ -159,6 +196,7 @@ static void *reader_main(void *arg)
         if (p->recval) sl__recval_prepare(p->cast, &p->map, b);
         sl_cast_batch(p->cast, &p->map, labels, b);
         if (p->widened) store_as_silver(p, b);
+        if (p->kept_type) quarantine_widening(p, b);
         if (p->recval && (rc = sl__recval_batch(p->recval, b, &p->err)) < 0) {
             give_free(p, b);
             break;
@@ -315,7 +353,11 @@ static void report_unmapped(const struct sl_mapping *m, const struct sl_labels *
 {
     struct sl_buf extra = SL_BUF_INIT, lacking = SL_BUF_INIT;
     for (size_t i = 0; i < m->n && i < labels->n; i++)
-        if (m->field[i] < 0) sl_buf_addf(&extra, "%s'%s'", extra.len ? ", " : "", labels->v[i]);
+        if (m->field[i] < 0) {
+            sl_buf_adds(&extra, extra.len ? ", '" : "'");
+            sl_buf_add_printable(&extra, labels->v[i], labels->lens[i]);
+            sl_buf_addc(&extra, '\'');
+        }
     if (extra.len)
         sl_buf_addf(msg, "%scolumns not in the schema, kept in bronze only: %s",
                     msg->len ? "; " : "", extra.p);
@@ -434,6 +476,151 @@ static int known_input(struct sl_db *db, const char *sha, struct sl_load *load,
     return 1;
 }
 
+/* Reads the input once more to count, per silver column this load would widen (old[k] >= 0:
+ * its type in silver), the values that need the wider type, keeping the first few. Leaves the
+ * input reopened for the load's own pass. */
+static int count_type_changes(struct sl__input *in, const struct sl_schema *merged, const int *old,
+                              const size_t *slot, struct sl_load_result *res, struct sl_error *err)
+{
+    struct sl_batch b;
+    struct sl_mapping m;
+    int rc = 0, json = sl__input_is_json(in);
+
+    sl_batch_init(&b);
+    sl_mapping_init(&m);
+    for (;;) {
+        if (sl_interrupted) {
+            rc = sl_error_set(err, SL_EINTR, "interrupted");
+            goto out;
+        }
+        sl_batch_reset(&b);
+        rc = in->format->next(in->reader, &b, err);
+        if (rc < 0) goto out;
+        if (rc == 0) break;
+        const struct sl_labels *labels = &in->reader->labels;
+        if (in->tf) {
+            if ((rc = sl_tf_run_batch(in->tf, labels, &b, err)) < 0) goto out;
+            labels = sl_tf_run_labels(in->tf);
+        }
+        sl_mapping_update(&m, merged, labels);
+        for (size_t r = 0; r < b.nrows; r++) {
+            const struct sl_row *row = &b.rows[r];
+            if (row->status == SL_ROW_INVALID) continue; /* no evidence, as for inference */
+            for (uint32_t j = 0; j < row->ncells; j++) {
+                const struct sl_cell *c = &row->cells[j];
+                int32_t k = c->col < m.n ? m.field[c->col] : -1;
+                if (k < 0 || old[k] < 0 || !would_widen(old[k], c, json)) continue;
+                struct sl_type_change *tc = &res->type_changes[slot[k]];
+                if (tc->nfirst < sizeof tc->first / sizeof *tc->first) {
+                    size_t n = c->len > 60 ? 60 : c->len;
+                    tc->first[tc->nfirst] = sl_xstrndup(c->p, n);
+                    tc->first_len[tc->nfirst++] = n;
+                }
+                tc->values++;
+            }
+        }
+    }
+    if (in->tf) sl_tf_run_reset_counts(in->tf);
+    rc = sl__input_reopen(in, 1, err);
+out:
+    sl_mapping_free(&m);
+    sl_batch_free(&b);
+    return rc;
+}
+
+/* "total integer -> string (2 values: "00451", "n/a")" for each type change, "; " between. */
+static void type_changes_text(const struct sl_load_result *res, struct sl_buf *b)
+{
+    for (size_t i = 0; i < res->ntype_changes; i++) {
+        const struct sl_type_change *tc = &res->type_changes[i];
+        sl_buf_addf(b, "%s%s %s -> %s", i ? "; " : "", tc->column, tc->from, tc->to);
+        if (tc->values < 0) continue;
+        sl_buf_addf(b, " (%lld value%s: ", (long long)tc->values, tc->values == 1 ? "" : "s");
+        for (size_t k = 0; k < tc->nfirst; k++) {
+            if (k) sl_buf_adds(b, ", ");
+            sl_buf_json_str(b, tc->first[k], tc->first_len[k]);
+        }
+        sl_buf_adds(b, tc->values > (int64_t)tc->nfirst ? ", ...)" : ")");
+    }
+}
+
+/* A load that failed changed no type, whatever its policy would have done. */
+static void type_changes_not_applied(struct sl_load_result *res)
+{
+    for (size_t i = 0; i < res->ntype_changes; i++)
+        if (strcmp(res->type_changes[i].action, "rejected"))
+            res->type_changes[i].action = "none (the load failed)";
+}
+
+/*
+ * Silver columns whose type this load would widen (integer -> string because of "00451"): a
+ * change of what queries on earlier rows return (WHERE n > 1000 compares text in SQLite), so
+ * never silent. Each is reported (res->type_changes) with the values that need the wider type,
+ * counted by reading the input once more (only loads that widen pay for it). Then policy:
+ * reject fails the load; quarantine keeps silver's types (load_schema and *merged are changed
+ * back, *kept says which) so that the rows holding such values are rejected with a reason;
+ * widen lets silver's column widen. A type that an explicit schema declares is the user's
+ * decision: reported, not gated (sl_schema_gate judges it).
+ */
+static int type_changes(struct sl__input *in, int policy, int explicit,
+                        const struct sl_schema *silver, struct sl_schema *load_schema,
+                        struct sl_schema **merged, int *change, struct sl_load_result *res,
+                        int **kept, struct sl_error *err)
+{
+    int *old = NULL, rc = 0;
+    size_t *slot = NULL, n = 0;
+    struct sl_buf b = SL_BUF_INIT;
+
+    for (size_t i = 0; i < (*merged)->nfields; i++) {
+        int k = sl_schema_find(silver, (*merged)->fields[i].name);
+        if (k < 0 || silver->fields[k].type == (*merged)->fields[i].type) continue;
+        if (!old) {
+            old = sl_xmalloc((*merged)->nfields * sizeof *old);
+            slot = sl_xcalloc((*merged)->nfields, sizeof *slot);
+            for (size_t j = 0; j < (*merged)->nfields; j++) old[j] = -1;
+            res->type_changes = sl_xcalloc((*merged)->nfields, sizeof *res->type_changes);
+        }
+        old[i] = silver->fields[k].type;
+        slot[i] = n;
+        struct sl_type_change *tc = &res->type_changes[n++];
+        tc->column = sl_xstrdup((*merged)->fields[i].name);
+        tc->from = sl_type_name(old[i]);
+        tc->to = sl_type_name((*merged)->fields[i].type);
+        tc->values = explicit ? -1 : 0;
+        tc->action = "widened";
+    }
+    res->ntype_changes = n;
+    if (!n || explicit) goto out;
+    if ((rc = count_type_changes(in, *merged, old, slot, res, err))) goto out;
+    if (policy == SL_TC_REJECT || policy == SL_TC_UNSET) {
+        for (size_t i = 0; i < n; i++) res->type_changes[i].action = "rejected";
+        type_changes_text(res, &b);
+        rc = sl_error_set(err, SL_ECONFIG,
+                          "values need a wider type than silver has: %s. on_type_change is reject: "
+                          "nothing was loaded (--on-type-change widen changes the column type, "
+                          "quarantine rejects those rows)",
+                          b.p);
+        goto out;
+    }
+    if (policy == SL_TC_QUARANTINE) {
+        for (size_t i = 0; i < n; i++) res->type_changes[i].action = "quarantined";
+        for (size_t i = 0; i < (*merged)->nfields; i++) {
+            if (old[i] < 0) continue;
+            int j = sl_schema_find(load_schema, (*merged)->fields[i].name);
+            if (j >= 0) load_schema->fields[j].type = old[i];
+        }
+        sl_schema_free(*merged);
+        *merged = sl_schema_merge(silver, load_schema, change);
+        *kept = old;
+        old = NULL;
+    }
+out:
+    free(old);
+    free(slot);
+    sl_buf_free(&b);
+    return rc;
+}
+
 /* The result of a load whose catalog row was committed (status "committed" unless changed). */
 static void committed_result(struct sl_load_result *res, const struct sl_load *load, struct pipe *p,
                              const struct sl_schema *cast, const char *qjson)
@@ -460,12 +647,14 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct sl_schema *explicit_schema = NULL, *load_schema = NULL, *merged = NULL, *cast = NULL;
     struct sl_schema *silver = NULL;
     unsigned char *widened = NULL;
+    int *kept_type = NULL;
     struct sl__recval *recval = NULL;
     struct sl_load load;
     struct sl_store_limits limits;
     struct pipe *p = NULL;
     struct sl_tf_run *tf = NULL;
     struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT, tfjson = SL_BUF_INIT;
+    struct sl_buf catmsg = SL_BUF_INIT;
     char *columns = NULL, *dialect = NULL, sha[65] = "";
     int rc = 0, opened = 0, began = 0, change = 0;
     double t0 = sl_now();
@@ -550,6 +739,11 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if ((rc = sl_names_check_rules(load_schema, &err))) goto out;
     if (st.exists) {
         merged = sl_schema_merge(st.schema, load_schema, &change);
+        if (change == 2 &&
+            (rc = type_changes(&in, o->on_type_change ? o->on_type_change : src->on_type_change,
+                               explicit_schema != NULL, st.schema, load_schema, &merged, &change,
+                               res, &kept_type, &err)))
+            goto out;
         if (st.schema->npk && load_schema->npk && !same_pk(st.schema, load_schema)) {
             rc = sl_error_set(&err, SL_ECONFIG,
                               "the primary key differs from the one source '%s' has in the store",
@@ -605,6 +799,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     p->fit.cast = cast;
     p->fit.silver = silver;
     p->fit.widened = widened;
+    p->kept_type = kept_type;
+    p->json = sl__input_is_json(&in);
     p->tf = tf;
     p->recval = recval;
     p->ts_field = -1;
@@ -683,6 +879,16 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
         sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;
+    if (res->ntype_changes) {
+        /* the catalog keeps what the load did to silver's types (sluice versions shows it) */
+        int kept = !strcmp(res->type_changes[0].action, "quarantined");
+        sl_buf_addf(&catmsg, "%s%s%s: ", msg.len ? msg.p : "", msg.len ? "; " : "",
+                    kept ? "column types kept (on_type_change quarantine), rows with values "
+                           "that would widen them rejected"
+                         : "column types widened");
+        type_changes_text(res, &catmsg);
+        load.message = catmsg.p;
+    }
     memcpy(load.ts_min, p->ts_min, sizeof load.ts_min);
     memcpy(load.ts_max, p->ts_max, sizeof load.ts_max);
     /* uniqueness: keys repeated within the load are counted from its rows; keys already in
@@ -712,6 +918,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         res->status = "failed";
         res->message = sl_xasprintf("quality threshold missed: %s", thr.p);
         res->exit_code = 1;
+        type_changes_not_applied(res);
         goto done;
     }
     load.status = "committed";
@@ -761,6 +968,7 @@ out:
     res->message = sl_xstrdup(err.msg);
     res->rows = res->valid = res->warning = res->invalid = 0;
     drop_issues(res);
+    type_changes_not_applied(res);
     if (rc != SL_EDB) {
         /* the attempt is part of the history (unless the database itself is the problem) */
         struct sl_error e2;
@@ -794,7 +1002,9 @@ done:
     sl_schema_free(cast);
     sl_schema_free(silver);
     free(widened);
+    free(kept_type);
     sl_buf_free(&msg);
+    sl_buf_free(&catmsg);
     sl_buf_free(&qjson);
     sl_buf_free(&thr);
     sl_buf_free(&tfjson);
@@ -826,6 +1036,11 @@ void sl_load_result_free(struct sl_load_result *r)
     free(r->format);
     free(r->encoding);
     sl_renames_free(&r->renames);
+    for (size_t i = 0; i < r->ntype_changes; i++) {
+        free(r->type_changes[i].column);
+        for (size_t k = 0; k < r->type_changes[i].nfirst; k++) free(r->type_changes[i].first[k]);
+    }
+    free(r->type_changes);
     for (size_t i = 0; i < r->ntransforms; i++) free(r->transform_names[i]);
     free(r->transform_names);
     free(r->transform_counts);

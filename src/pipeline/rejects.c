@@ -176,10 +176,16 @@ static int sl_rejects_row(struct sl_rejects *r, const char *input, const struct 
         const char *fixed[] = {"_input", "_row", "_line", "_errors", "_record"};
         size_t n = csv_record ? labels->n : 1;
         const char **names = sl_xmalloc((4 + n) * sizeof *names);
+        uint32_t *lens = sl_xmalloc((4 + n) * sizeof *lens);
         memcpy(names, fixed, 4 * sizeof *names);
-        for (size_t i = 0; i < n; i++) names[4 + i] = csv_record ? labels->v[i] : "_record";
-        sl_writer_columns(r->w, names, 4 + n);
+        for (size_t i = 0; i < 4; i++) lens[i] = (uint32_t)strlen(fixed[i]);
+        for (size_t i = 0; i < n; i++) {
+            names[4 + i] = csv_record ? labels->v[i] : "_record";
+            lens[4 + i] = csv_record ? labels->lens[i] : 7;
+        }
+        sl_writer_columns(r->w, names, lens, 4 + n);
         free(names);
+        free(lens);
         r->ncols = n;
         r->record_json = !csv_record;
         r->header_done = 1;

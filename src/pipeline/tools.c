@@ -184,7 +184,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
                        : schema->fields[i].type == SL_TYPE_ARRAY ? SL_JSON_ARRAY
                                                                  : SL_JSON_STRING;
         }
-        sl_writer_columns(w, names, schema->nfields);
+        sl_writer_columns(w, names, NULL, schema->nfields);
         free(names);
         if (!in.reader->dialect.header && !json) map.by_position = 1;
     }
@@ -199,7 +199,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
             sl_mapping_update(&map, schema, labels);
             sl_cast_batch(schema, &map, labels, &b);
         } else if (ncols_written == (size_t)-1) {
-            sl_writer_columns(w, (const char *const *)labels->v, labels->n);
+            sl_writer_columns(w, (const char *const *)labels->v, labels->lens, labels->n);
             ncols_written = labels->n;
         }
         for (size_t r = 0; r < b.nrows; r++) {

@@ -31,7 +31,8 @@ void sl_mapping_update(struct sl_mapping *m, const struct sl_schema *s,
     } else {
         /* Labels go through the same normalization as inference, so an inferred schema (and
          * one edited from `sluice infer`) maps back onto the input: "" → field_3, etc. */
-        char **names = sl_names_normalize((const char *const *)labels->v, labels->n, NULL);
+        char **names =
+            sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, NULL);
         for (size_t i = 0; i < labels->n; i++) m->field[i] = sl_schema_find(s, names[i]);
         sl_names_free(names, labels->n);
     }
@@ -67,6 +68,16 @@ static void text(struct sl_value *v, const char *p, size_t n)
     v->type = SL_V_TEXT;
     v->u.s = p;
     v->len = (uint32_t)n;
+}
+
+/* A nested JSON value as silver holds it: its compact canonical text (sl_json_canonical), so
+ * that a pretty-printed input and a compact one give the same silver value; bronze keeps the
+ * record as received. */
+static void json_text(struct sl_value *v, const char *p, size_t n, struct sl_arena *a)
+{
+    size_t len;
+    const char *s = sl_json_canonical(p, n, a, &len);
+    text(v, s, len);
 }
 
 /* The text of a number with the field's groupChar and decimalChar taken out and, without
@@ -229,6 +240,8 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
         } else if (kind == SL_CELL_NUMBER && !sl__parse_number(p, n, 1, &d)) {
             v->type = SL_V_REAL;
             v->u.d = d;
+        } else if (kind == SL_CELL_OBJECT || kind == SL_CELL_ARRAY) {
+            json_text(v, p, n, a);
         } else {
             text(v, p, n);
         }
@@ -333,14 +346,15 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
     case SL_TYPE_ARRAY: {
         int want = f->type == SL_TYPE_OBJECT ? SL_CELL_OBJECT : SL_CELL_ARRAY;
         if (kind == want) {
-            text(v, p, n);
+            json_text(v, p, n, a);
             return 0;
         }
         /* text holding JSON (a CSV cell) */
         if (kind != SL_CELL_STRING || sl_json_scan(p, n, 1, &tok, &je) != (long)n ||
             tok.type != (f->type == SL_TYPE_OBJECT ? SL_JSON_OBJECT : SL_JSON_ARRAY))
             break;
-        text(v, p, n);
+        /* the scan skips leading and trailing whitespace: the value is tok's text */
+        json_text(v, tok.p, tok.len, a);
         return 0;
     }
     }

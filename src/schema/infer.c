@@ -96,6 +96,11 @@ int sl_infer_cell(const struct sl_cell *c)
     return classify(c, 0);
 }
 
+int sl_infer_cell_from(const struct sl_cell *c, int from_json)
+{
+    return classify(c, from_json);
+}
+
 void sl_infer_batch(struct sl_infer *inf, const struct sl_batch *b)
 {
     for (size_t r = 0; r < b->nrows; r++) {
@@ -125,7 +130,8 @@ struct sl_schema *sl_infer_schema(const struct sl_infer *inf, const struct sl_la
                                   struct sl_renames *renames)
 {
     struct sl_schema *s = sl_schema_new();
-    char **names = sl_names_normalize((const char *const *)labels->v, labels->n, renames);
+    char **names =
+        sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, renames);
 
     for (size_t i = 0; i < labels->n; i++) {
         int t = i < inf->n ? inf->types[i] : SL_TYPE_NULL;

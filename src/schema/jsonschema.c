@@ -1926,7 +1926,7 @@ struct sl_schema *sl_jsonschema_table(const struct sl_node *root)
     if (!props || props->type != SL_NODE_MAP || !props->n) return s;
     const char **labels = sl_xmalloc(props->n * sizeof *labels);
     for (size_t i = 0; i < props->n; i++) labels[i] = props->keys[i]->text;
-    char **names = sl_names_normalize(labels, props->n, NULL);
+    char **names = sl_names_normalize(labels, NULL, props->n, NULL);
     for (size_t i = 0; i < props->n; i++)
         sl_schema_add(s, names[i], labels[i], table_type(props->items[i]));
     sl_names_free(names, props->n);

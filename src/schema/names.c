@@ -96,11 +96,11 @@ static int *suffix_next(struct suffixes *x, const char *name)
     return &x->next[x->n - 1];
 }
 
-/* Trims, turns runs of control characters into one space, and invalid UTF-8 into U+FFFD: a
- * column name is text whatever bytes the header held. */
-static char *clean(const char *label)
+/* Trims, turns runs of control characters (NUL included: a label is n bytes, not a C string)
+ * into one space, and invalid UTF-8 into U+FFFD: a column name is text whatever bytes the
+ * header held. */
+static char *clean(const char *label, size_t n)
 {
-    size_t n = strlen(label);
     char *s = sl_xmalloc(3 * n + 1), *o = s;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)label[i];
@@ -179,7 +179,8 @@ int sl_names_check_rules(const struct sl_schema *s, struct sl_error *err)
     return rc;
 }
 
-char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames *r)
+char **sl_names_normalize(const char *const *labels, const uint32_t *lens, size_t n,
+                          struct sl_renames *r)
 {
     char **names = sl_xcalloc(n ? n : 1, sizeof *names);
     struct nameset set;
@@ -195,7 +196,8 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
     sfx.slots = sl_xcalloc(nslots, sizeof *sfx.slots);
     sfx.mask = nslots - 1;
     for (size_t i = 0; i < n; i++) {
-        char *name = clean(labels[i]);
+        size_t len = lens ? lens[i] : strlen(labels[i]);
+        char *name = clean(labels[i], len);
         if (!*name) {
             free(name);
             name = sl_xasprintf("field_%zu", i + 1);
@@ -215,12 +217,15 @@ char **sl_names_normalize(const char *const *labels, size_t n, struct sl_renames
         }
         names[i] = name;
         nameset_add(&set, names, i);
-        if (r && strcmp(name, labels[i])) {
+        if (r && (strlen(name) != len || memcmp(name, labels[i], len))) {
             /* capacity: n rounded up to a power of two (100 000 renames, not n² bytes moved) */
             if ((r->n & (r->n - 1)) == 0)
                 r->v = sl_xrealloc(r->v, (r->n ? 2 * r->n : 1) * sizeof *r->v);
             r->v[r->n].col = i;
-            r->v[r->n].from = sl_xstrdup(labels[i]);
+            r->v[r->n].from = sl_xmalloc(len + 1);
+            memcpy(r->v[r->n].from, labels[i], len);
+            r->v[r->n].from[len] = 0;
+            r->v[r->n].from_len = len;
             r->v[r->n].to = sl_xstrdup(name);
             r->n++;
         }

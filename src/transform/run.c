@@ -237,7 +237,7 @@ static int compile(struct sl_tf_run *r, const struct sl_labels *in, struct sl_er
 {
     int first = r->ncols == 0 && r->in_n == 0;
     if (!first && in->n == r->in_n) return 0;
-    char **names = sl_names_normalize((const char *const *)in->v, in->n, NULL);
+    char **names = sl_names_normalize((const char *const *)in->v, in->lens, in->n, NULL);
     int rc = 0;
 
     r->in2out = sl_xrealloc(r->in2out, (in->n ? in->n : 1) * sizeof *r->in2out);

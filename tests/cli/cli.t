@@ -63,6 +63,9 @@ Help, versions, usage errors (exit 2).
     --min-score S        fail the load (kept in bronze only) when its quality score is
                          below S (0..1); see docs/quality.md for the other thresholds
     --allow-breaking     apply a breaking schema change (silver is rebuilt)
+    --on-type-change P   values that need a wider type than a silver column has:
+                         reject (default: the load fails), widen (the column widens)
+                         or quarantine (their rows are rejected, the type stays)
     --mode M             append, upsert or snapshot (see docs/versions.md)
     --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)
     --rejects-format F   ndjson or csv, whatever the name of FILE

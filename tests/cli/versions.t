@@ -113,8 +113,9 @@ The lineage graph: input -> load -> bronze -> silver, as text, JSON, DOT and Mer
 
 The schema registry: a new version whenever the schema changes, classified.
 
-  $ sluice load orders_3.csv --source orders
+  $ sluice load orders_3.csv --source orders --on-type-change widen
   orders: load 3 committed: 2 rows (2 valid) from orders_3.csv in 0.0 s, quality 1.00 excellent
+    column total: type widened from number to string by 1 value ("oops"); silver rebuilt, new schema version
   $ sluice schema orders
   orders: schema version 2, loads 3-3 (1 load), sha256 b3effb3063423a04
     change: widening (total widened from number to string)

@@ -179,6 +179,44 @@ TEST(json_unescape)
     }
 }
 
+/* Silver's form of nested JSON: whitespace out, escapes fewest, numbers and key order kept. */
+TEST(json_canonical)
+{
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"{\"a\":1}", "{\"a\":1}"},
+        {"{\n  \"a\" : [ 1 , 2.50 ,-0, 1e400 ],\n\t\"b\": {}\r\n}",
+         "{\"a\":[1,2.50,-0,1e400],\"b\":{}}"},
+        {"[ \"x y\" , \" \" ]", "[\"x y\",\" \"]"},
+        {"[\"t\\u00e9\\/\\u0041\"]", "[\"t\xc3\xa9/A\"]"},
+        {"[\"\\\"\\\\\\u0022\\u005c\"]", "[\"\\\"\\\\\\\"\\\\\"]"},
+        {"[\"\\u0008\\u000a\\u0001\\u001F\\b\"]", "[\"\\b\\n\\u0001\\u001f\\b\"]"},
+        {"[\"\\ud83d\\ude00\"]", "[\"\xf0\x9f\x98\x80\"]"},
+        {"[\"\\uD800 \\udc00\\ud800\"]", "[\"\\ud800 \\udc00\\ud800\"]"},
+        {"[\"\\u0000\"]", "[\"\\u0000\"]"},
+        {"{\"k\":1, \"k\":2}", "{\"k\":1,\"k\":2}"},
+        {"[12345678901234567890123, 0.1e-5]", "[12345678901234567890123,0.1e-5]"},
+    };
+    struct sl_arena a;
+    sl_arena_init(&a, 0);
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        size_t n = strlen(cases[i].in), len;
+        struct sl_json_tok tok;
+        struct sl_json_err e;
+        CHECK(sl_json_scan(cases[i].in, n, 1, &tok, &e) == (long)n);
+        const char *got = sl_json_canonical(tok.p, tok.len, &a, &len);
+        CHECK(len <= tok.len);
+        CHECK_INT(len, strlen(cases[i].out));
+        CHECK(!memcmp(got, cases[i].out, len));
+        /* canonical text is its own canonical text: p itself, no copy */
+        size_t len2;
+        CHECK(sl_json_canonical(got, len, &a, &len2) == got);
+        CHECK_INT(len2, len);
+    }
+    sl_arena_free(&a);
+}
+
 TEST(json_iter)
 {
     const char *s = "{ \"a\": 1, \"b\" : [true, null], \"c\": {\"d\": \"e\"} }";
@@ -537,7 +575,7 @@ TEST(writer_cells)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("ndjson", f, &w, &err), 0);
-    sl_writer_columns(w, names, 5);
+    sl_writer_columns(w, names, NULL, 5);
     sl_writer_cells(w, row1, 5);
     sl_writer_cells(w, row2, 5);
     CHECK_INT(sl_writer_close(w), 0);
@@ -549,7 +587,7 @@ TEST(writer_cells)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("csv", f, &w, &err), 0);
-    sl_writer_columns(w, names, 5);
+    sl_writer_columns(w, names, NULL, 5);
     sl_writer_cells(w, row1, 5);
     sl_writer_cells(w, row2, 5);
     CHECK_INT(sl_writer_close(w), 0);
@@ -583,7 +621,7 @@ TEST(writer_values)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("ndjson", f, &w, &err), 0);
-    sl_writer_columns(w, names, 6);
+    sl_writer_columns(w, names, NULL, 6);
     sl_writer_values(w, v, kinds, 6);
     CHECK_INT(sl_writer_close(w), 0);
     s = file_text(f);
@@ -594,7 +632,7 @@ TEST(writer_values)
 
     f = tmpfile();
     CHECK_INT(sl_writer_open("csv", f, &w, &err), 0);
-    sl_writer_columns(w, names, 6);
+    sl_writer_columns(w, names, NULL, 6);
     sl_writer_values(w, v, kinds, 6);
     CHECK_INT(sl_writer_close(w), 0);
     s = file_text(f);
@@ -614,7 +652,7 @@ TEST(writer_write_error)
 
     if (!f) return; /* no /dev/full here */
     CHECK_INT(sl_writer_open("ndjson", f, &w, &err), 0);
-    sl_writer_columns(w, names, 1);
+    sl_writer_columns(w, names, NULL, 1);
     for (int i = 0; i < 1000; i++) sl_writer_cells(w, row, 1);
     CHECK_INT(sl_writer_close(w), SL_EIO);
     fclose(f);

@@ -706,7 +706,7 @@ TEST(names_normalize)
     static const char *const labels[] = {" id ", "a\tb",  "",     "Name",       "name",
                                          "NAME", "_load", "_ROW", "x\x01\x02y", "\n"};
     struct sl_renames r = {0};
-    char **n = sl_names_normalize(labels, 10, &r);
+    char **n = sl_names_normalize(labels, NULL, 10, &r);
     CHECK_STR(n[0], "id");
     CHECK_STR(n[1], "a b");
     CHECK_STR(n[2], "field_3");
@@ -741,7 +741,7 @@ TEST(names_many_duplicates_linear)
     for (size_t i = 0; i < N; i++) labels[i] = i == 5 ? "x_3" : i % 2 ? "X" : "x";
     struct sl_renames r = {0};
     double t0 = sl_now();
-    char **n = sl_names_normalize(labels, N, &r);
+    char **n = sl_names_normalize(labels, NULL, N, &r);
     CHECK(sl_now() - t0 < 5.0); /* was minutes */
     CHECK_STR(n[0], "x");
     CHECK_STR(n[1], "X_2");
@@ -787,7 +787,7 @@ TEST(names_suffix_collisions)
 {
     static const char *const labels[] = {"a", "a_2", "a", "A", "field_2", ""};
     struct sl_renames r = {0};
-    char **n = sl_names_normalize(labels, 6, &r);
+    char **n = sl_names_normalize(labels, NULL, 6, &r);
     CHECK_STR(n[0], "a");
     CHECK_STR(n[1], "a_2");
     CHECK_STR(n[2], "a_3");
@@ -801,8 +801,29 @@ TEST(names_suffix_collisions)
     sl_names_free(n, 6);
     sl_renames_free(&r);
     /* no renames list: fine */
-    n = sl_names_normalize(labels, 0, NULL);
+    n = sl_names_normalize(labels, NULL, 0, NULL);
     sl_names_free(n, 0);
+}
+
+/* A NUL byte inside a label is a control character like the others: the name keeps what follows
+ * it, two labels that differ after it stay two names, and the rename keeps the label whole. */
+TEST(names_nul_byte)
+{
+    static const char *const labels[] = {"na\0me", "na\0xx", "na me", "id"};
+    static const uint32_t lens[] = {5, 5, 5, 2};
+    struct sl_renames r = {0};
+    char **n = sl_names_normalize(labels, lens, 4, &r);
+    CHECK_STR(n[0], "na me");
+    CHECK_STR(n[1], "na xx");
+    CHECK_STR(n[2], "na me_2");
+    CHECK_STR(n[3], "id");
+    CHECK_INT(r.n, 3);
+    CHECK_INT(r.v[0].from_len, 5);
+    CHECK(!memcmp(r.v[0].from, "na\0me", 5));
+    CHECK_INT(r.v[1].from_len, 5);
+    CHECK(!memcmp(r.v[1].from, "na\0xx", 5));
+    sl_names_free(n, 4);
+    sl_renames_free(&r);
 }
 
 /* ---- cast --------------------------------------------------------------------------------- */
@@ -1645,7 +1666,7 @@ TEST(names_invalid_utf8_becomes_replacement_char)
 {
     const char *labels[] = {"ok\xc3\xa9", "bad\xff\xfe", "x\x01y"};
     struct sl_renames r = {0};
-    char **names = sl_names_normalize(labels, 3, &r);
+    char **names = sl_names_normalize(labels, NULL, 3, &r);
     CHECK_STR(names[0], "ok\xc3\xa9");
     CHECK_STR(names[1], "bad\xef\xbf\xbd\xef\xbf\xbd");
     CHECK_STR(names[2], "x y");
