@@ -345,10 +345,11 @@ static void emit_record(struct csv_reader *r, struct sl_batch *b, size_t start,
         }
     }
 
+    /* a quoted cell is a value even when empty: "" on its own line is a row of one empty
+     * string, only unquoted emptiness is a blank row */
     int blank = 1;
     for (size_t i = 0; i < nf && blank; i++)
-        if (r->fields.v[i].tail !=
-            r->fields.v[i].start + ((r->fields.v[i].flags & F_QUOTED) ? 1 : 0))
+        if ((r->fields.v[i].flags & F_QUOTED) || r->fields.v[i].tail != r->fields.v[i].start)
             blank = 0;
     int bad_shape = blank || (r->width && nf != r->width);
     if (bad_shape) raw_original(r, b, row, rec, rec_len); /* before unescaping changes it */
@@ -611,50 +612,77 @@ static void head_init(struct head *h, const char *p, size_t n, int complete)
     h->complete = complete;
 }
 
-/* How consistent the field count is with delimiter d over the head's first records (0..1),
- * and the most common count in *mode. Blank lines do not vote. */
-static double delim_score(const struct head *h, unsigned char d, unsigned char q, size_t *mode)
+static int is_temporal(const char *p, size_t n);
+
+/* How delimiter d splits the head's first records. Blank lines do not vote. */
+struct delim_stats {
+    double score; /* how consistent the field count is (0..1) */
+    size_t mode;  /* the most common field count */
+    size_t first; /* field count of the first record (the header, if there is one) */
+    int temporal; /* every record it splits is, read whole, a date, a time or a datetime */
+};
+
+static void delim_score(const struct head *h, unsigned char d, unsigned char q,
+                        struct delim_stats *st)
 {
     struct lexer lx;
     struct fields fs = {0};
-    size_t counts[SNIFF_RECORDS], nrec = 0, pos = 0;
+    size_t counts[SNIFF_RECORDS], nrec = 0, pos = 0, split = 0, temporal = 0;
 
     lexer_init(&lx, d, q);
     while (pos < h->n && nrec < SNIFF_RECORDS) {
         struct scan sc;
+        size_t start = pos;
         if (scan_record(&lx, h->s, pos, h->n, h->complete, &fs, &sc) != SCAN_OK) break;
         pos = sc.next;
         if (fs.n == 1 && fs.v[0].tail == fs.v[0].start) continue;
+        if (fs.n > 1) {
+            split++;
+            temporal += is_temporal(h->s + start, sc.term - start);
+        }
         counts[nrec++] = fs.n;
     }
     free(fs.v);
-    *mode = 0;
-    if (!nrec) return 0;
+    memset(st, 0, sizeof *st);
+    if (!nrec) return;
+    st->first = counts[0];
+    st->temporal = split && temporal == split;
     size_t best = 0;
     for (size_t i = 0; i < nrec; i++) {
         size_t k = 0;
         for (size_t j = 0; j < nrec; j++) k += counts[j] == counts[i];
-        if (k > best || (k == best && counts[i] > *mode)) {
+        if (k > best || (k == best && counts[i] > st->mode)) {
             best = k;
-            *mode = counts[i];
+            st->mode = counts[i];
         }
     }
-    return (double)best / (double)nrec;
+    st->score = (double)best / (double)nrec;
 }
 
 static const unsigned char delim_candidates[] = {',', '\t', ';', '|', ':'};
 
-/* The delimiter whose field count is the most consistent and above 1; ',' when none is. */
+/*
+ * The delimiter whose field count is the most consistent and above 1; ',' (one column) when
+ * none is. A delimiter must split the first record too: a header without it is the header of
+ * a single column whose values hold it (timestamps split at ':'). Nor may it split values that
+ * are dates or times whole ("10:00:00" in a file without a header). A delimiter whose header
+ * has another field count than the rows is taken only when no consistent one exists.
+ */
 static unsigned char sniff_delimiter(const struct head *h, unsigned char q, double *score)
 {
     unsigned char best = ',';
     double best_score = -1;
+    int best_consistent = 0;
     for (size_t i = 0; i < sizeof delim_candidates; i++) {
-        size_t mode;
-        double sc = delim_score(h, delim_candidates[i], q, &mode);
-        if (mode > 1 && sc > best_score) {
-            best_score = sc;
+        struct delim_stats st;
+        delim_score(h, delim_candidates[i], q, &st);
+        if (st.mode <= 1 || st.first <= 1 || st.temporal) continue;
+        int consistent = st.first == st.mode;
+        if (consistent > best_consistent ||
+            (consistent == best_consistent && st.score > best_score)) {
+            best_score = st.score;
             best = delim_candidates[i];
+            best_consistent = consistent;
         }
     }
     if (score) *score = best_score;
@@ -758,6 +786,38 @@ static int is_date(const char *p, size_t n)
     return i == n && (first == 4 || i - y0 == 4);
 }
 
+/* 9:30, 09:30:15, 09:30:15.250, optionally followed by am/pm. */
+static int is_time(const char *p, size_t n)
+{
+    size_t i = 0;
+    if (!digits(p, n, &i, 1, 2) || i >= n || p[i++] != ':' || !digits(p, n, &i, 2, 2)) return 0;
+    if (i < n && p[i] == ':') {
+        i++;
+        if (!digits(p, n, &i, 2, 2)) return 0;
+        if (i < n && (p[i] == '.' || p[i] == ',')) {
+            i++;
+            if (!digits(p, n, &i, 1, 9)) return 0;
+        }
+    }
+    if (i < n && p[i] == ' ') i++;
+    if (i + 2 == n && (p[i] == 'a' || p[i] == 'A' || p[i] == 'p' || p[i] == 'P') &&
+        (p[i + 1] == 'm' || p[i + 1] == 'M'))
+        i += 2;
+    return i == n;
+}
+
+/* A date, a time or a datetime (01/11/2026 10:00 too), spaces and quotes around it ignored. */
+static int is_temporal(const char *p, size_t n)
+{
+    while (n && (*p == ' ' || *p == '\t' || *p == '"')) p++, n--;
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '"')) n--;
+    if (!n) return 0;
+    if (is_date(p, n) || is_time(p, n)) return 1;
+    const char *sp = memchr(p, ' ', n);
+    if (!sp) sp = memchr(p, 'T', n);
+    return sp && is_date(p, (size_t)(sp - p)) && is_time(sp + 1, n - (size_t)(sp - p) - 1);
+}
+
 /* What a cell of the head looks like, for the header decision. */
 static int classify(const char *p, size_t n)
 {
@@ -784,7 +844,7 @@ static int classify(const char *p, size_t n)
         if (e > e0) i = e, num = T_NUM;
     }
     if (nd && i == n) return num;
-    if (is_date(p, n)) return T_DATE;
+    if (is_temporal(p, n)) return T_DATE;
     return T_STR;
 }
 

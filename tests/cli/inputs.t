@@ -23,3 +23,35 @@ anything is written:
   $ printf 'id,name\n1,Ada\n' | iconv -t UTF-16LE > u16.csv && sluice infer u16.csv
   sluice: u16.csv: text in UTF-16LE without a byte order mark, not CSV or JSON data; convert it to UTF-8 first (iconv -f UTF-16LE -t UTF-8)
   [3]
+
+A single column is a valid CSV: timestamps, dates and times are not split at their ':' or '-',
+with a header or without one. A delimiter must split the header like the rows:
+
+  $ printf 'ts\n2026-01-01T10:00:00\n2026-01-01T11:00:00\n' > stamps.csv && sluice cat stamps.csv
+  {"ts":"2026-01-01T10:00:00"}
+  {"ts":"2026-01-01T11:00:00"}
+  $ printf '10:00:00\n11:00:00\n12:30:00\n' > times.txt && sluice infer times.txt --output json
+  {"fields":[{"name":"field_1","type":"time"}]}
+  $ printf 'user:uid\nroot:0\nbin:1\n' > passwd.txt && sluice cat passwd.txt
+  {"user":"root","uid":"0"}
+  {"user":"bin","uid":"1"}
+
+A quoted empty cell on its own line is a row holding one empty string; an empty line is blank:
+
+  $ printf 'name\n""\nbob\n\n' > names.csv && sluice cat names.csv
+  sluice: warning: names.csv:4: record 3: blank-row: the row is blank
+  {"name":""}
+  {"name":"bob"}
+  sluice: warning: names.csv: 1 record(s) rejected
+  [1]
+
+NDJSON and JSON are recognized by their content, whatever the file is called:
+
+  $ printf '{"a":1,"b":"x:y"}\n{"a":2,"b":"z"}\n' > events.txt && cp events.txt events.log && sluice cat events.txt && sluice cat events.log
+  {"a":1,"b":"x:y"}
+  {"a":2,"b":"z"}
+  {"a":1,"b":"x:y"}
+  {"a":2,"b":"z"}
+  $ printf '[\n  {"a": 1},\n  {"a": 2}\n]\n' > doc.csv && sluice load doc.csv --output json | grep -o '"format":"[a-z]*"\|"rows":[0-9]*'
+  "rows":2
+  "format":"json"
