@@ -44,6 +44,9 @@ struct sl_dialect {
     int encoding;    /* enum sl_encoding as used */
     int bom;         /* a UTF-8 BOM was skipped */
     char newline[3]; /* "\n", "\r\n" or "\r": the first one seen */
+    /* CSV: how the header was split when not at the delimiter: NULL, or "blanks" / "two-spaces"
+     * (a header aligned with spaces over tab-separated rows) */
+    const char *header_split;
 };
 
 /* The part every reader shares; a format's reader struct starts with it. */
@@ -58,6 +61,9 @@ struct sl_reader {
     /* Encoding facts over what was read so far (CSV): records with invalid UTF-8, and records
      * with valid multi-byte UTF-8 sequences. Type inference uses them to pick the encoding. */
     int64_t utf8_invalid, utf8_multibyte;
+    /* What probably went wrong reading this input, said once by the commands ("the header has
+     * 1 column but the rows have 4 ..."); empty when nothing. */
+    char hint[200];
 };
 
 struct sl_format {

@@ -616,8 +616,8 @@ static int is_temporal(const char *p, size_t n);
 
 /* How delimiter d splits the head's first records. Blank lines do not vote. */
 struct delim_stats {
-    double score; /* how consistent the field count is (0..1) */
-    size_t mode;  /* the most common field count */
+    double score; /* how consistent the rows' field count is (0..1) */
+    size_t mode;  /* the rows' most common field count */
     size_t first; /* field count of the first record (the header, if there is one) */
     int temporal; /* every record it splits is, read whole, a date, a time or a datetime */
 };
@@ -647,26 +647,71 @@ static void delim_score(const struct head *h, unsigned char d, unsigned char q,
     if (!nrec) return;
     st->first = counts[0];
     st->temporal = split && temporal == split;
-    size_t best = 0;
-    for (size_t i = 0; i < nrec; i++) {
+    /* the rows vote, the first record (maybe a header) only when it is alone */
+    size_t from = nrec > 1, best = 0;
+    for (size_t i = from; i < nrec; i++) {
         size_t k = 0;
-        for (size_t j = 0; j < nrec; j++) k += counts[j] == counts[i];
+        for (size_t j = from; j < nrec; j++) k += counts[j] == counts[i];
         if (k > best || (k == best && counts[i] > st->mode)) {
             best = k;
             st->mode = counts[i];
         }
     }
-    st->score = (double)best / (double)nrec;
+    st->score = (double)best / (double)(nrec - from);
 }
 
 static const unsigned char delim_candidates[] = {',', '\t', ';', '|', ':'};
+
+/*
+ * The first line of the head split at runs of blanks (spaces, tabs), or with two_spaces at runs
+ * of two or more spaces or any tab (so "Temp C   Humidity %" is two names). Surrounding double
+ * quotes are taken off each name. Returns how many names; pushes them to out when not NULL.
+ */
+static size_t ws_split(const struct head *h, int two_spaces, struct sl_labels *out)
+{
+    size_t i = 0, n = 0, e = 0;
+    while (e < h->n && h->s[e] != '\n' && h->s[e] != '\r') e++;
+    for (;;) {
+        while (i < e && (h->s[i] == ' ' || h->s[i] == '\t')) i++;
+        if (i >= e) break;
+        size_t start = i, end = i;
+        while (i < e) {
+            if (h->s[i] == '\t') break;
+            if (h->s[i] == ' ' &&
+                (!two_spaces || (i + 1 < e && (h->s[i + 1] == ' ' || h->s[i + 1] == '\t')) ||
+                 i + 1 == e))
+                break;
+            end = ++i;
+        }
+        if (out) {
+            size_t a = start, b = end;
+            if (b - a >= 2 && h->s[a] == '"' && h->s[b - 1] == '"') a++, b--;
+            sl_labels_push(out, h->s + a, b - a);
+        }
+        n++;
+    }
+    return n;
+}
+
+/* 1 or 2 (the two_spaces argument of ws_split, plus one) when the head's first line, which d
+ * does not split, names as many columns split at blanks as d splits the rows into: a header
+ * aligned with spaces over rows separated by tabs, as instrument exports write them. */
+static int ws_header(const struct head *h, const struct delim_stats *st)
+{
+    if (st->first != 1 || st->mode < 2 || st->score < 0.8) return 0;
+    if (ws_split(h, 0, NULL) == st->mode) return 1;
+    if (ws_split(h, 1, NULL) == st->mode) return 2;
+    return 0;
+}
 
 /*
  * The delimiter whose field count is the most consistent and above 1; ',' (one column) when
  * none is. A delimiter must split the first record too: a header without it is the header of
  * a single column whose values hold it (timestamps split at ':'). Nor may it split values that
  * are dates or times whole ("10:00:00" in a file without a header). A delimiter whose header
- * has another field count than the rows is taken only when no consistent one exists.
+ * has another field count than the rows is taken only when no consistent one exists. Tab is
+ * the exception to the first rule: a header aligned with blanks over tab-separated rows is
+ * read (see ws_header), and one that cannot be is reported rather than read as one column.
  */
 static unsigned char sniff_delimiter(const struct head *h, unsigned char q, double *score)
 {
@@ -674,14 +719,15 @@ static unsigned char sniff_delimiter(const struct head *h, unsigned char q, doub
     double best_score = -1;
     int best_consistent = 0;
     for (size_t i = 0; i < sizeof delim_candidates; i++) {
+        unsigned char d = delim_candidates[i];
         struct delim_stats st;
-        delim_score(h, delim_candidates[i], q, &st);
-        if (st.mode <= 1 || st.first <= 1 || st.temporal) continue;
-        int consistent = st.first == st.mode;
+        delim_score(h, d, q, &st);
+        if (st.mode <= 1 || st.temporal || (st.first <= 1 && d != '\t')) continue;
+        int consistent = st.first == st.mode || ws_header(h, &st);
         if (consistent > best_consistent ||
             (consistent == best_consistent && st.score > best_score)) {
             best_score = st.score;
-            best = delim_candidates[i];
+            best = d;
             best_consistent = consistent;
         }
     }
@@ -1034,7 +1080,25 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
                               err);
         goto out;
     }
-    if (dl->header) {
+    struct delim_stats st;
+    delim_score(&h, delim, quote, &st);
+    int ws = dl->header && opts->header != 0 && delim == '\t' ? ws_header(&h, &st) : 0;
+    if (ws) {
+        /* a header aligned with blanks over tab-separated rows: its names split at blanks */
+        dl->header_split = ws == 1 ? "blanks" : "two-spaces";
+        ws_split(&h, ws == 2, &r->base.labels);
+        r->header_pending = t.nrec > 0;
+    } else if (dl->header && st.first == 1 && st.mode > 1 && st.score >= 0.8) {
+        snprintf(r->base.hint, sizeof r->base.hint,
+                 "the header has 1 column but the rows have %zu, separated by %s: is the header "
+                 "separated differently (spaces?) or missing?",
+                 st.mode,
+                 delim == '\t'  ? "tabs"
+                 : delim == ' ' ? "spaces"
+                                : "the delimiter");
+    }
+    if (ws) {
+    } else if (dl->header) {
         size_t n0 = t.nrec ? t.rec_first[1] - t.rec_first[0] : 0;
         for (size_t i = 0; i < n0; i++) {
             const struct sl_cell *c = &t.cells[i];

@@ -95,6 +95,12 @@ int sl__input_is_json(const struct sl__input *in)
     return in->format == &sl_format_ndjson || in->format == &sl_format_json;
 }
 
+void sl__input_say_hint(const struct sl__input *in)
+{
+    if (in->reader && in->reader->hint[0])
+        sl_log(SL_LOG_WARN, "%s: %s", in->label, in->reader->hint);
+}
+
 int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
                    struct sl_error *err)
 {
@@ -233,6 +239,7 @@ char *sl__dialect_json(const struct sl__input *in)
         sl_buf_json_cstr(&b, d->quote ? c : NULL);
         sl_buf_addf(&b, ",\"header\":%s,\"bom\":%s", d->header ? "true" : "false",
                     d->bom ? "true" : "false");
+        if (d->header_split) sl_buf_addf(&b, ",\"header_split\":\"%s\"", d->header_split);
         sl_buf_adds(&b, ",\"newline\":");
         sl_buf_json_cstr(&b, !strcmp(d->newline, "\r\n") ? "crlf"
                              : !strcmp(d->newline, "\r") ? "cr"

@@ -24,6 +24,8 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
 int sl__input_reopen(struct sl__input *in, int want_raw, struct sl_error *err);
 void sl__input_close(struct sl__input *in);
 int sl__input_is_json(const struct sl__input *in);
+/* Says the reader's hint (what probably went wrong reading the input) once, as a warning. */
+void sl__input_say_hint(const struct sl__input *in);
 
 /* Reads the whole input once: types of every column, SHA-256, and (CSV) the encoding. */
 struct sl__inferred {

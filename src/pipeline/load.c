@@ -669,6 +669,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         sl_tf_run_json(tf, 1, &tfjson);
         load.transforms_json = tfjson.p;
     }
+    if (in.reader->hint[0]) sl_buf_addf(&msg, "%s%s", msg.len ? "; " : "", in.reader->hint);
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
         sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;

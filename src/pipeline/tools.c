@@ -36,6 +36,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     if ((rc = sl__input_open(&in, src, path, rv ? SL__WANT_RAW_ANY : 0, schema == NULL, err)))
         goto out;
     if ((rc = sl__recval_check_input(rv, &in, err))) goto out;
+    sl__input_say_hint(&in);
     if (!schema) {
         if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
         schema = inf.schema;
@@ -120,6 +121,7 @@ int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schem
     *schema = NULL;
     *dialect_json = NULL;
     if ((rc = sl__input_open(&in, src, path, 0, 0, err))) return rc;
+    sl__input_say_hint(&in);
     if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
     if ((rc = sl__apply_primary_key(src, inf.schema, err))) goto out;
     *schema = inf.schema;
@@ -160,6 +162,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
     if ((rc = sl__source_schema(src, &schema, err))) goto out;
     if ((rc = sl__input_open(&in, src, path, 0, 1, err))) goto out;
     json = sl__input_is_json(&in);
+    sl__input_say_hint(&in);
     if ((rc = sl_writer_open(to, out, &w, err))) goto out;
     if (json && !strcmp(to, "csv") && !schema) {
         /* CSV needs every column up front: JSON keys are known only after reading it all.

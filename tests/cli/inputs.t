@@ -55,3 +55,23 @@ NDJSON and JSON are recognized by their content, whatever the file is called:
   $ printf '[\n  {"a": 1},\n  {"a": 2}\n]\n' > doc.csv && sluice load doc.csv --output json | grep -o '"format":"[a-z]*"\|"rows":[0-9]*'
   "rows":2
   "format":"json"
+
+A header aligned with spaces over rows separated by tabs (instrument and sensor exports) is read:
+its names are split at blanks, or at two spaces or more when one space is part of a name. What
+was done is recorded in the dialect (`header_split`):
+
+  $ printf 'time                 temp  humidity\n2026-01-01T00:00:00\t21.5\t40\n2026-01-01T00:10:00\t21.4\t41\n' > sensor.txt && sluice load sensor.txt --output json | grep -o '"rows":[0-9]*,"valid":[0-9]*'
+  "rows":2,"valid":2
+  $ sqlite3 sluice.db "select time, temp, humidity from sensor" "select dialect from sluice_loads where source = 'sensor'"
+  2026-01-01T00:00:00|21.5|40
+  2026-01-01T00:10:00|21.4|41
+  {"format":"csv","compression":"none","delimiter":"\t","quote":"\"","header":true,"bom":false,"header_split":"blanks","newline":"lf","encoding":"utf-8"}
+  $ printf 'Time stamp   Temp C   Humidity %%\n2026-01-01\t21.5\t40\n' > probe.txt && sluice cat probe.txt
+  {"Time stamp":"2026-01-01","Temp C":"21.5","Humidity %":"40"}
+
+When the names cannot be matched to the rows, one line says the likely cause:
+
+  $ printf 'time temp\n2026-01-01\t21.5\t40\n' > short.txt && sluice cat short.txt 2>&1 | head -1
+  sluice: warning: short.txt: the header has 1 column but the rows have 3, separated by tabs: is the header separated differently (spaces?) or missing?
+  $ sluice load short.txt | grep note
+    note: the header has 1 column but the rows have 3, separated by tabs: is the header separated differently (spaces?) or missing?

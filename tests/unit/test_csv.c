@@ -229,6 +229,59 @@ TEST(csv_sniff_delimiter_consistent_with_header)
     result_free(&res);
 }
 
+/* Instrument exports: a header aligned with spaces over rows separated by tabs (issue 14). */
+TEST(csv_sniff_header_aligned_with_spaces)
+{
+    struct result res;
+    run("time                 temp  hum\n2026-01-01T00:00:00\t21.5\t40\n"
+        "2026-01-01T00:10:00\t21.4\t41\n",
+        NULL, &res);
+    CHECK_INT(res.d.delimiter, '\t');
+    CHECK_INT(res.d.header, 1);
+    CHECK_STR(res.d.header_split, "blanks");
+    CHECK_LABELS(res, "time|temp|hum");
+    CHECK_ROWS(res, "1:2:31:0:2026-01-01T00:00:00|21.5|40\n2:3:59:0:2026-01-01T00:10:00|21.4|41\n");
+    result_free(&res);
+
+    /* names with one space in them: split at two spaces or more */
+    run("Time stamp   Temp C  \"Humidity %\"\n2026-01-01\t21.5\t40\n", NULL, &res);
+    CHECK_STR(res.d.header_split, "two-spaces");
+    CHECK_LABELS(res, "Time stamp|Temp C|Humidity %");
+    CHECK_ROWS(res, "1:2:34:0:2026-01-01|21.5|40\n");
+    result_free(&res);
+
+    /* as TSV too (.tsv, --format tsv) */
+    struct sl_format_opts o;
+    opts_default(&o);
+    const char *in = "a b c\n1\t2\t3\n";
+    run_fmt(&sl_format_tsv, in, strlen(in), &o, &res);
+    CHECK_LABELS(res, "a|b|c");
+    CHECK_ROWS(res, "1:2:6:0:1|2|3\n");
+    CHECK(res.d.header_split != NULL);
+    result_free(&res);
+
+    /* names that cannot be matched to the rows: read as before, with a hint for the user */
+    struct sl_error err = {0};
+    struct sl_stream *st = NULL;
+    struct sl_reader *r = NULL;
+    in = "time temp\n1\t2\t3\n4\t5\t6\n";
+    CHECK_INT(sl_stream_open_mem(in, strlen(in), NULL, &st, &err), 0);
+    CHECK_INT(sl_format_csv.open(st, &o, &r, &err), 0);
+    CHECK_INT(r->dialect.delimiter, '\t');
+    CHECK(r->dialect.header_split == NULL);
+    CHECK_STR(r->hint, "the header has 1 column but the rows have 3, separated by tabs: is the "
+                       "header separated differently (spaces?) or missing?");
+    sl_format_csv.close(r);
+    sl_stream_close(st);
+
+    /* --no-header: no names to split */
+    o.header = 0;
+    in = "a b c\n1\t2\t3\n";
+    run_fmt(&sl_format_tsv, in, strlen(in), &o, &res);
+    CHECK_LABELS(res, "field_1|field_2|field_3");
+    result_free(&res);
+}
+
 TEST(csv_tsv_format)
 {
     struct result res;
