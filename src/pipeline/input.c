@@ -186,6 +186,27 @@ int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, stru
     return rc;
 }
 
+int sl__timestamp_field(const struct sl_source *src, const struct sl_schema *s, int explicit,
+                        const char *what, int *idx, struct sl_error *err)
+{
+    *idx = -1;
+    if (!src->timestamp) return 0;
+    int i = sl_schema_find(s, src->timestamp);
+    if (i < 0)
+        return sl_error_set(err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
+                            src->timestamp, what);
+    int t = s->fields[i].type;
+    if (t != SL_TYPE_DATE && t != SL_TYPE_DATETIME)
+        return sl_error_set(err, SL_ECONFIG,
+                            "timestamp field '%s' is of type %s (%s), not date or datetime: a "
+                            "timestamp field must hold dates or datetimes (--timestamp, "
+                            "timestamp:)",
+                            s->fields[i].name, sl_type_name(t),
+                            explicit ? "as the schema declares it" : "inferred from the data");
+    *idx = i;
+    return 0;
+}
+
 char *sl__columns_json(const struct sl_labels *labels)
 {
     struct sl_buf b = SL_BUF_INIT;

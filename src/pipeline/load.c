@@ -601,14 +601,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if (explicit_schema && !in.reader->dialect.header && !sl__input_is_json(&in))
         p->map.by_position = 1;
     sl_quality_init(&p->quality, cast);
-    if (src->timestamp) {
-        p->ts_field = sl_schema_find(cast, src->timestamp);
-        if (p->ts_field < 0) {
-            rc = sl_error_set(&err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
-                              src->timestamp, src->name);
-            goto out;
-        }
-    }
+    if ((rc = sl__timestamp_field(src, cast, explicit_schema != NULL, src->name, &p->ts_field,
+                                  &err)))
+        goto out;
     sl_quality_configure(&p->quality, &src->quality, p->ts_field);
 
     load.schema = merged;

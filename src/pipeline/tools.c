@@ -58,12 +58,9 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     sl_quality_init(&q, schema);
     have_q = 1;
     {
-        int ts = src->timestamp ? sl_schema_find(schema, src->timestamp) : -1;
-        if (src->timestamp && ts < 0) {
-            rc = sl_error_set(err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
-                              src->timestamp, path);
+        int ts;
+        if ((rc = sl__timestamp_field(src, schema, src->schema_path != NULL, path, &ts, err)))
             goto out;
-        }
         sl_quality_configure(&q, &src->quality, ts);
     }
     for (;;) {

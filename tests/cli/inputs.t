@@ -75,3 +75,21 @@ When the names cannot be matched to the rows, one line says the likely cause:
   sluice: warning: short.txt: the header has 1 column but the rows have 3, separated by tabs: is the header separated differently (spaces?) or missing?
   $ sluice load short.txt | grep note
     note: the header has 1 column but the rows have 3, separated by tabs: is the header separated differently (spaces?) or missing?
+
+A timestamp field must hold dates or datetimes: another column is refused (exit 2) with the type
+it has, before anything is written:
+
+  $ printf 'country,capital,founded\nAfghanistan,Kabul,1747-01-01\nAlbania,Tirana,1912-11-28T10:00:00Z\n' > countries.csv && sluice load countries.csv --timestamp country
+  sluice: error: countries: load failed: timestamp field 'country' is of type string (inferred from the data), not date or datetime: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
+  [2]
+  $ sluice check countries.csv --timestamp capital
+  sluice: timestamp field 'capital' is of type string (inferred from the data), not date or datetime: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
+  [2]
+  $ printf 'fields:\n  - {name: country, type: string}\n  - {name: capital, type: string}\n  - {name: founded, type: string}\n' > countries.yaml && sluice load countries.csv --schema countries.yaml --timestamp founded
+  sluice: error: countries: load failed: timestamp field 'founded' is of type string (as the schema declares it), not date or datetime: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
+  [2]
+  $ sqlite3 sluice.db "select count(*) from sqlite_master where name = 'countries'"
+  0
+  $ sluice load countries.csv --timestamp founded && sqlite3 sluice.db "select ts_min, ts_max from sluice_loads where source = 'countries' and status = 'committed'"
+  countries: load 9 committed: 2 rows (2 valid) from countries.csv in 0.0 s, quality 1.00 excellent
+  1747-01-01T00:00:00|1912-11-28T10:00:00Z
