@@ -128,6 +128,7 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
     }
     rc = 0;
     sl_stream_sha256(in->stream, out->sha256);
+    sl_stream_content_sha256(in->stream, out->content_sha256);
     /* Encoding over the whole input: invalid UTF-8 and no valid multi-byte sequence at all
      * means a single-byte encoding; Windows-1252 is what such files almost always are. */
     if (in->fopts.encoding == SL_ENC_AUTO) {

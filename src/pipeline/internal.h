@@ -32,6 +32,7 @@ struct sl__inferred {
     struct sl_schema *schema;
     struct sl_renames renames;
     char sha256[65];
+    char content_sha256[65]; /* decompressed */
     int64_t rows;
 };
 int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,

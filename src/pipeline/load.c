@@ -412,18 +412,21 @@ static int bronze_only_pass(struct sl_db *db, struct sl_load *load, struct pipe 
         return rc;
     }
     sl_stream_sha256(in->stream, load->sha256);
+    sl_stream_content_sha256(in->stream, load->content_sha256);
     return 0;
 }
 
-/* Was an input with this SHA-256 loaded into the source before? 1 (and the load marked
- * skipped), 0, or < 0 on a store error. */
-static int known_input(struct sl_db *db, const char *sha, struct sl_load *load,
+/* Was this input loaded into the source before: the same bytes (sha) or the same content
+ * decompressed (csha, "" when not known yet; a.csv and a.csv.gz are one input)? 1 (and the load
+ * marked skipped), 0, or < 0 on a store error. */
+static int known_input(struct sl_db *db, const char *sha, const char *csha, struct sl_load *load,
                        struct sl_load_result *res, struct sl_error *err)
 {
     int64_t dup = 0;
-    int rc = db->store->find_input(db, load->source, sha, &dup, err);
+    int rc = db->store->find_input(db, load->source, sha, csha, &dup, err);
     if (rc < 0 || !dup) return rc;
     if (load->sha256 != sha) memcpy(load->sha256, sha, sizeof load->sha256);
+    if (load->content_sha256 != csha) snprintf(load->content_sha256, 65, "%s", csha);
     load->status = "skipped";
     load->duplicate_of = dup;
     res->load = dup;
@@ -439,6 +442,7 @@ static void committed_result(struct sl_load_result *res, const struct sl_load *l
     res->status = "committed";
     res->load = load->id;
     memcpy(res->sha256, load->sha256, sizeof res->sha256);
+    memcpy(res->content_sha256, load->content_sha256, sizeof res->content_sha256);
     res->rows = load->rows;
     res->valid = load->valid;
     res->warning = load->warning;
@@ -463,7 +467,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct pipe *p = NULL;
     struct sl_tf_run *tf = NULL;
     struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT, tfjson = SL_BUF_INIT;
-    char *columns = NULL, *dialect = NULL, sha[65] = "";
+    char *columns = NULL, *dialect = NULL, sha[65] = "", csha[65] = "";
     int rc = 0, opened = 0, began = 0, change = 0;
     double t0 = sl_now();
 
@@ -508,9 +512,10 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         if ((rc = sl__infer_pass(&in, o->progress, &inf, &err))) goto out;
         if (tf && (rc = sl_tf_run_end_stats(tf, &err))) goto out;
         memcpy(sha, inf.sha256, sizeof sha);
+        memcpy(csha, inf.content_sha256, sizeof csha);
         if (load.input_size < 0) load.input_size = sl_stream_raw_bytes(in.stream);
         if (!o->force) {
-            if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
+            if ((rc = known_input(db, sha, csha, &load, res, &err)) < 0) goto out;
             if (rc) goto record;
         }
         if (explicit_schema) {
@@ -531,7 +536,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             S_ISREG(sb.st_mode) &&
             db->store->has_input_size(db, src->name, (int64_t)sb.st_size, &err) == 1) {
             if ((rc = sl_sha256_file(path, sha, &err))) goto out;
-            if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
+            if ((rc = known_input(db, sha, "", &load, res, &err)) < 0) goto out;
             if (rc) goto record;
         }
     }
@@ -627,6 +632,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     /* the bytes loaded are the bytes hashed: a file that changed between passes is refused */
     sl_stream_sha256(in.stream, load.sha256);
+    sl_stream_content_sha256(in.stream, load.content_sha256);
     if (load.input_size < 0) load.input_size = sl_stream_raw_bytes(in.stream);
     if (sha[0] && strcmp(sha, load.sha256)) {
         rc = sl_error_set(&err, SL_ECHANGED, "%s changed while it was being loaded", path);
@@ -634,7 +640,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     }
     if (!sha[0] && !o->force) {
         /* a single pass learns the SHA-256 only now: a known input is rolled back */
-        if ((rc = known_input(db, load.sha256, &load, res, &err)) < 0) goto out;
+        if ((rc = known_input(db, load.sha256, load.content_sha256, &load, res, &err)) < 0)
+            goto out;
         if (rc) {
             db->store->abort_load(db, &load, &err);
             began = 0;
@@ -732,6 +739,7 @@ record:
     if ((rc = db->store->record_load(db, &load, &err))) goto out;
     res->status = "skipped";
     memcpy(res->sha256, load.sha256, sizeof res->sha256);
+    memcpy(res->content_sha256, load.content_sha256, sizeof res->content_sha256);
     res->exit_code = 0;
     goto done;
 
@@ -754,6 +762,7 @@ out:
         load.rows = load.valid = load.warning = load.invalid = 0;
         load.finished = sl_now();
         if (!load.sha256[0] && sha[0]) memcpy(load.sha256, sha, sizeof sha);
+        if (!load.content_sha256[0] && csha[0]) memcpy(load.content_sha256, csha, sizeof csha);
         if (db->store->record_load(db, &load, &e2) == 0) res->load = load.id;
     }
 done:

@@ -93,3 +93,19 @@ it has, before anything is written:
   $ sluice load countries.csv --timestamp founded && sqlite3 sluice.db "select ts_min, ts_max from sluice_loads where source = 'countries' and status = 'committed'"
   countries: load 9 committed: 2 rows (2 valid) from countries.csv in 0.0 s, quality 1.00 excellent
   1747-01-01T00:00:00|1912-11-28T10:00:00Z
+
+The same data compressed is the same input: a load's identity is the SHA-256 of its content as
+read (decompressed), kept as `content_sha256` beside the file's own `sha256`:
+
+  $ printf 'id,name\n1,Ada\n2,Bob\n' > same.csv && gzip -k same.csv && zstd -q same.csv -o same2.csv.zst && sluice load same.csv
+  same: load 10 committed: 2 rows (2 valid) from same.csv in 0.0 s, quality 1.00 excellent
+  $ sluice load same.csv.gz --source same && sluice load same2.csv.zst --source same
+  same: skipped: same input already loaded as load 10 (same.csv.gz)
+  same: skipped: same input already loaded as load 10 (same2.csv.zst)
+  $ sluice load same.csv.gz --source same --force --output json | grep -o '"content_sha256":"[0-9a-f]*"'
+  "content_sha256":"c61013fd1301ee78979e8b2ceb67c7e42db8814a79dfd1668af0cc32abf9a030"
+  $ sqlite3 sluice.db "select count(distinct sha256), count(distinct content_sha256) from sluice_loads where source = 'same'"
+  3|1
+  $ sha256sum same.csv | cut -c1-64 && sqlite3 sluice.db "select distinct content_sha256 from sluice_loads where source = 'same'"
+  c61013fd1301ee78979e8b2ceb67c7e42db8814a79dfd1668af0cc32abf9a030
+  c61013fd1301ee78979e8b2ceb67c7e42db8814a79dfd1668af0cc32abf9a030
