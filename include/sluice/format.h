@@ -112,6 +112,10 @@ void sl_writer_columns(struct sl_writer *w, const char *const *names, size_t n);
 void sl_writer_cells(struct sl_writer *w, const struct sl_cell *const *cells, size_t n);
 void sl_writer_values(struct sl_writer *w, const struct sl_value *v, const int *json_kinds,
                       size_t n);
-int sl_writer_close(struct sl_writer *w); /* flushes; < 0 on a write error */
+/* 1 once a write failed: the caller may stop producing rows (they would be dropped). */
+int sl_writer_failed(const struct sl_writer *w);
+/* Flushes and frees w: 0, 1 when the output's reader went away (a pipe closed: EPIPE, a normal
+ * stop for `sluice cat x | head`), or < 0 (SL_EIO) on another write error. */
+int sl_writer_close(struct sl_writer *w);
 
 #endif

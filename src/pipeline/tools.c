@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "pipeline/internal.h"
+#include "sluice/outfile.h"
 
 int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,
                   struct sl_check_result *res, struct sl_error *err)
@@ -191,6 +192,8 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
     size_t ncols_written = (size_t)-1;
     for (;;) {
         sl_batch_reset(&b);
+        /* the output's reader stopped (or writing failed): reading on would be for nothing */
+        if (sl_writer_failed(w)) break;
         rc = in.format->next(in.reader, &b, err);
         if (rc < 0) goto out;
         if (rc == 0) break;
@@ -225,7 +228,9 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
 out:
     if (w) {
         int wrc = sl_writer_close(w);
-        if (!rc && wrc) rc = sl_error_set(err, wrc, "writing the output failed");
+        /* a reader that went away (| head) is a normal end, said nowhere */
+        if (!rc && wrc < 0 && !sl_out_reader_gone(out))
+            rc = sl_error_set(err, wrc, "writing the output failed");
     }
     free(cells);
     free(kinds);

@@ -109,3 +109,23 @@ read (decompressed), kept as `content_sha256` beside the file's own `sha256`:
   $ sha256sum same.csv | cut -c1-64 && sqlite3 sluice.db "select distinct content_sha256 from sluice_loads where source = 'same'"
   c61013fd1301ee78979e8b2ceb67c7e42db8814a79dfd1668af0cc32abf9a030
   c61013fd1301ee78979e8b2ceb67c7e42db8814a79dfd1668af0cc32abf9a030
+
+A reader that stops reading (`| head`) is a normal end: no message, and the command's own exit
+code (0), for every command writing to standard output. A real write error is still one:
+
+  $ (echo id; seq 1 200000) > many.csv && sluice cat many.csv | head -1; echo "exit ${PIPESTATUS[0]}"
+  {"id":"1"}
+  exit 0
+  $ sluice cat many.csv --to csv | head -2; echo "exit ${PIPESTATUS[0]}"
+  id
+  1
+  exit 0
+  $ sluice cat many.csv > many.ndjson && sluice cat many.ndjson | head -1; echo "exit ${PIPESTATUS[0]}"
+  {"id":"1"}
+  exit 0
+  $ sluice versions same | head -0; echo "exit ${PIPESTATUS[0]}"
+  exit 0
+  $ sluice cat many.csv > /dev/full
+  sluice: writing the output failed
+  sluice: error writing to standard output
+  [3]
