@@ -44,6 +44,9 @@ struct sl_dialect {
     int encoding;    /* enum sl_encoding as used */
     int bom;         /* a UTF-8 BOM was skipped */
     char newline[3]; /* "\n", "\r\n" or "\r": the first one seen */
+    /* CSV: how the header was split when not at the delimiter: NULL, or "blanks" / "two-spaces"
+     * (a header aligned with spaces over tab-separated rows) */
+    const char *header_split;
 };
 
 /* The part every reader shares; a format's reader struct starts with it. */
@@ -58,6 +61,9 @@ struct sl_reader {
     /* Encoding facts over what was read so far (CSV): records with invalid UTF-8, and records
      * with valid multi-byte UTF-8 sequences. Type inference uses them to pick the encoding. */
     int64_t utf8_invalid, utf8_multibyte;
+    /* What probably went wrong reading this input, said once by the commands ("the header has
+     * 1 column but the rows have 4 ..."); empty when nothing. */
+    char hint[200];
 };
 
 struct sl_format {
@@ -108,6 +114,10 @@ void sl_writer_columns(struct sl_writer *w, const char *const *names, const uint
 void sl_writer_cells(struct sl_writer *w, const struct sl_cell *const *cells, size_t n);
 void sl_writer_values(struct sl_writer *w, const struct sl_value *v, const int *json_kinds,
                       size_t n);
-int sl_writer_close(struct sl_writer *w); /* flushes; < 0 on a write error */
+/* 1 once a write failed: the caller may stop producing rows (they would be dropped). */
+int sl_writer_failed(const struct sl_writer *w);
+/* Flushes and frees w: 0, 1 when the output's reader went away (a pipe closed: EPIPE, a normal
+ * stop for `sluice cat x | head`), or < 0 (SL_EIO) on another write error. */
+int sl_writer_close(struct sl_writer *w);
 
 #endif

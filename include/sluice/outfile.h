@@ -45,4 +45,10 @@ void sl_outfile_abort(struct sl_outfile *o);
  * a symbolic link, and refused unless it is a regular file (or a new one). */
 int sl_outfile_append(const char *path, const char *what, FILE **out, struct sl_error *err);
 
+/* 1 when f writes to a pipe or socket whose reading end is closed (`sluice cat x | head -1`
+ * once head has exited): a reader that stopped reading, which is a normal way to end, not a
+ * write error. 0 otherwise (a file, a terminal, a pipe still read). SIGPIPE is ignored, so such
+ * a write fails with EPIPE instead of killing the process. */
+int sl_out_reader_gone(FILE *f);
+
 #endif

@@ -61,9 +61,10 @@ struct sl_type_change {
 };
 struct sl_load_result {
     char *source, *input;
-    const char *status; /* "committed", "skipped", "failed" */
-    int64_t load;       /* this load's id; for skipped, the earlier load with the same input */
-    char sha256[65];
+    const char *status;      /* "committed", "skipped", "failed" */
+    int64_t load;            /* this load's id; for skipped, the earlier load with the same input */
+    char sha256[65];         /* of the input's bytes */
+    char content_sha256[65]; /* of its content, decompressed (the input's identity) */
     int64_t rows, valid, warning, invalid;
     double seconds;
     char *message; /* why skipped or failed */

@@ -36,7 +36,8 @@ struct sl_load {
     const char *source;
     const char *input; /* as given on the command line or found by the glob; "stdin" for - */
     int64_t input_size;
-    char sha256[65];
+    char sha256[65];         /* of the input's bytes as stored (what sha256sum prints) */
+    char content_sha256[65]; /* of its content as read, decompressed: the input's identity */
     const char *format;
     const char *compression;
     const char *encoding;
@@ -68,6 +69,7 @@ struct sl_load_info {
     char *status;
     int active;
     char *input, *sha256, *format;
+    char *content_sha256; /* NULL for loads recorded before it was kept */
     int64_t input_size, rows, valid, warning, invalid, duplicate_of;
     char *started, *finished;
     double seconds;
@@ -144,9 +146,12 @@ struct sl_store {
 
     int (*source_state)(struct sl_db *db, const char *source, struct sl_source_state *out,
                         struct sl_error *err);
-    /* A committed load of source with this SHA-256: its id in *load, else 0. */
-    int (*find_input)(struct sl_db *db, const char *source, const char *sha256, int64_t *load,
-                      struct sl_error *err);
+    /* A committed load of source with the same input: the same bytes (sha256, the file's
+     * checksum) or the same content (content_sha256, decompressed; NULL when not known yet).
+     * Its id in *load, else 0. Loads recorded before content_sha256 was kept match on sha256,
+     * which was their content's checksum when they were not compressed. */
+    int (*find_input)(struct sl_db *db, const char *source, const char *sha256,
+                      const char *content_sha256, int64_t *load, struct sl_error *err);
     /* Does any committed load of source have an input of this size? (1/0, < 0 error) */
     int (*has_input_size)(struct sl_db *db, const char *source, int64_t size, struct sl_error *err);
 

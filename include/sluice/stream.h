@@ -52,6 +52,9 @@ int64_t sl_stream_raw_bytes(const struct sl_stream *s); /* raw bytes read so far
 int64_t sl_stream_bytes(const struct sl_stream *s);     /* decompressed bytes delivered so far */
 /* SHA-256 (lowercase hex) of all raw bytes read so far; of the whole input once at its end. */
 void sl_stream_sha256(struct sl_stream *s, char hex[65]);
+/* SHA-256 of the decompressed bytes read so far (before any UTF-16 transcoding): the content,
+ * the same for a.csv and a.csv.gz. The raw bytes' SHA-256 when the input is not compressed. */
+void sl_stream_content_sha256(struct sl_stream *s, char hex[65]);
 
 /* 1 when the first block of an input (decompressed) is not data text: an archive, a document,
  * an image, an executable, a database, UTF-16 without a BOM, or bytes with many control codes;

@@ -17,6 +17,10 @@ static void json_versions(const struct sl_load_info *v, size_t n)
         sl_buf_json_cstr(&b, l->input);
         sl_buf_adds(&b, ",\"sha256\":");
         sl_buf_json_cstr(&b, l->sha256);
+        if (l->content_sha256 && (!l->sha256 || strcmp(l->content_sha256, l->sha256))) {
+            sl_buf_adds(&b, ",\"content_sha256\":");
+            sl_buf_json_cstr(&b, l->content_sha256);
+        }
         sl_buf_addf(&b, ",\"rows\":%lld,\"valid\":%lld,\"warning\":%lld,\"invalid\":%lld",
                     (long long)l->rows, (long long)l->valid, (long long)l->warning,
                     (long long)l->invalid);

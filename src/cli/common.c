@@ -247,6 +247,11 @@ static void json_load_result(const struct sl_load_result *r)
     sl_buf_json_cstr(&b, r->input);
     sl_buf_adds(&b, ",\"sha256\":");
     sl_buf_json_cstr(&b, r->sha256[0] ? r->sha256 : NULL);
+    /* a compressed input's content checksum, when it differs from the file's */
+    if (r->content_sha256[0] && strcmp(r->content_sha256, r->sha256)) {
+        sl_buf_adds(&b, ",\"content_sha256\":");
+        sl_buf_json_cstr(&b, r->content_sha256);
+    }
     sl_buf_addf(&b, ",\"rows\":%lld,\"valid\":%lld,\"warning\":%lld,\"invalid\":%lld",
                 (long long)r->rows, (long long)r->valid, (long long)r->warning,
                 (long long)r->invalid);

@@ -2,6 +2,7 @@
  * sluice: load, check and version data. `sluice help` lists the commands; each one lives in
  * its own file (cmd_*.c) and is found through the table below, the way git.c dispatches.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "sluice/outfile.h"
 
 int cmd_load(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);
@@ -345,10 +347,14 @@ int main(int argc, char **argv)
     rc = cmd->fn(&c, argc, argv);
     if (c.config) sl_config_free(c.config);
     free(c.db_owned);
-    fflush(stdout);
-    if (ferror(stdout)) {
+    errno = 0;
+    int flushed = fflush(stdout) == 0, epipe = errno == EPIPE;
+    if (ferror(stdout) && !(!flushed && epipe) && !sl_out_reader_gone(stdout)) {
         fprintf(stderr, "sluice: error writing to standard output\n");
         if (rc == 0) rc = EXIT_RUNTIME;
     }
+    /* A reader that closed the pipe (sluice cat x | head -1) is a normal way to stop: no
+     * message, and the command's own exit code (0 for cat), unlike cat's death by SIGPIPE,
+     * which fails scripts under `set -o pipefail`. */
     return rc;
 }

@@ -345,10 +345,11 @@ static void emit_record(struct csv_reader *r, struct sl_batch *b, size_t start,
         }
     }
 
+    /* a quoted cell is a value even when empty: "" on its own line is a row of one empty
+     * string, only unquoted emptiness is a blank row */
     int blank = 1;
     for (size_t i = 0; i < nf && blank; i++)
-        if (r->fields.v[i].tail !=
-            r->fields.v[i].start + ((r->fields.v[i].flags & F_QUOTED) ? 1 : 0))
+        if ((r->fields.v[i].flags & F_QUOTED) || r->fields.v[i].tail != r->fields.v[i].start)
             blank = 0;
     int bad_shape = blank || (r->width && nf != r->width);
     if (bad_shape) raw_original(r, b, row, rec, rec_len); /* before unescaping changes it */
@@ -611,50 +612,123 @@ static void head_init(struct head *h, const char *p, size_t n, int complete)
     h->complete = complete;
 }
 
-/* How consistent the field count is with delimiter d over the head's first records (0..1),
- * and the most common count in *mode. Blank lines do not vote. */
-static double delim_score(const struct head *h, unsigned char d, unsigned char q, size_t *mode)
+static int is_temporal(const char *p, size_t n);
+
+/* How delimiter d splits the head's first records. Blank lines do not vote. */
+struct delim_stats {
+    double score; /* how consistent the rows' field count is (0..1) */
+    size_t mode;  /* the rows' most common field count */
+    size_t first; /* field count of the first record (the header, if there is one) */
+    int temporal; /* every record it splits is, read whole, a date, a time or a datetime */
+};
+
+static void delim_score(const struct head *h, unsigned char d, unsigned char q,
+                        struct delim_stats *st)
 {
     struct lexer lx;
     struct fields fs = {0};
-    size_t counts[SNIFF_RECORDS], nrec = 0, pos = 0;
+    size_t counts[SNIFF_RECORDS], nrec = 0, pos = 0, split = 0, temporal = 0;
 
     lexer_init(&lx, d, q);
     while (pos < h->n && nrec < SNIFF_RECORDS) {
         struct scan sc;
+        size_t start = pos;
         if (scan_record(&lx, h->s, pos, h->n, h->complete, &fs, &sc) != SCAN_OK) break;
         pos = sc.next;
         if (fs.n == 1 && fs.v[0].tail == fs.v[0].start) continue;
+        if (fs.n > 1) {
+            split++;
+            temporal += is_temporal(h->s + start, sc.term - start);
+        }
         counts[nrec++] = fs.n;
     }
     free(fs.v);
-    *mode = 0;
-    if (!nrec) return 0;
-    size_t best = 0;
-    for (size_t i = 0; i < nrec; i++) {
+    memset(st, 0, sizeof *st);
+    if (!nrec) return;
+    st->first = counts[0];
+    st->temporal = split && temporal == split;
+    /* the rows vote, the first record (maybe a header) only when it is alone */
+    size_t from = nrec > 1, best = 0;
+    for (size_t i = from; i < nrec; i++) {
         size_t k = 0;
-        for (size_t j = 0; j < nrec; j++) k += counts[j] == counts[i];
-        if (k > best || (k == best && counts[i] > *mode)) {
+        for (size_t j = from; j < nrec; j++) k += counts[j] == counts[i];
+        if (k > best || (k == best && counts[i] > st->mode)) {
             best = k;
-            *mode = counts[i];
+            st->mode = counts[i];
         }
     }
-    return (double)best / (double)nrec;
+    st->score = (double)best / (double)(nrec - from);
 }
 
 static const unsigned char delim_candidates[] = {',', '\t', ';', '|', ':'};
 
-/* The delimiter whose field count is the most consistent and above 1; ',' when none is. */
+/*
+ * The first line of the head split at runs of blanks (spaces, tabs), or with two_spaces at runs
+ * of two or more spaces or any tab (so "Temp C   Humidity %" is two names). Surrounding double
+ * quotes are taken off each name. Returns how many names; pushes them to out when not NULL.
+ */
+static size_t ws_split(const struct head *h, int two_spaces, struct sl_labels *out)
+{
+    size_t i = 0, n = 0, e = 0;
+    while (e < h->n && h->s[e] != '\n' && h->s[e] != '\r') e++;
+    for (;;) {
+        while (i < e && (h->s[i] == ' ' || h->s[i] == '\t')) i++;
+        if (i >= e) break;
+        size_t start = i, end = i;
+        while (i < e) {
+            if (h->s[i] == '\t') break;
+            if (h->s[i] == ' ' &&
+                (!two_spaces || (i + 1 < e && (h->s[i + 1] == ' ' || h->s[i + 1] == '\t')) ||
+                 i + 1 == e))
+                break;
+            end = ++i;
+        }
+        if (out) {
+            size_t a = start, b = end;
+            if (b - a >= 2 && h->s[a] == '"' && h->s[b - 1] == '"') a++, b--;
+            sl_labels_push(out, h->s + a, b - a);
+        }
+        n++;
+    }
+    return n;
+}
+
+/* 1 or 2 (the two_spaces argument of ws_split, plus one) when the head's first line, which d
+ * does not split, names as many columns split at blanks as d splits the rows into: a header
+ * aligned with spaces over rows separated by tabs, as instrument exports write them. */
+static int ws_header(const struct head *h, const struct delim_stats *st)
+{
+    if (st->first != 1 || st->mode < 2 || st->score < 0.8) return 0;
+    if (ws_split(h, 0, NULL) == st->mode) return 1;
+    if (ws_split(h, 1, NULL) == st->mode) return 2;
+    return 0;
+}
+
+/*
+ * The delimiter whose field count is the most consistent and above 1; ',' (one column) when
+ * none is. A delimiter must split the first record too: a header without it is the header of
+ * a single column whose values hold it (timestamps split at ':'). Nor may it split values that
+ * are dates or times whole ("10:00:00" in a file without a header). A delimiter whose header
+ * has another field count than the rows is taken only when no consistent one exists. Tab is
+ * the exception to the first rule: a header aligned with blanks over tab-separated rows is
+ * read (see ws_header), and one that cannot be is reported rather than read as one column.
+ */
 static unsigned char sniff_delimiter(const struct head *h, unsigned char q, double *score)
 {
     unsigned char best = ',';
     double best_score = -1;
+    int best_consistent = 0;
     for (size_t i = 0; i < sizeof delim_candidates; i++) {
-        size_t mode;
-        double sc = delim_score(h, delim_candidates[i], q, &mode);
-        if (mode > 1 && sc > best_score) {
-            best_score = sc;
-            best = delim_candidates[i];
+        unsigned char d = delim_candidates[i];
+        struct delim_stats st;
+        delim_score(h, d, q, &st);
+        if (st.mode <= 1 || st.temporal || (st.first <= 1 && d != '\t')) continue;
+        int consistent = st.first == st.mode || ws_header(h, &st);
+        if (consistent > best_consistent ||
+            (consistent == best_consistent && st.score > best_score)) {
+            best_score = st.score;
+            best = d;
+            best_consistent = consistent;
         }
     }
     if (score) *score = best_score;
@@ -758,6 +832,38 @@ static int is_date(const char *p, size_t n)
     return i == n && (first == 4 || i - y0 == 4);
 }
 
+/* 9:30, 09:30:15, 09:30:15.250, optionally followed by am/pm. */
+static int is_time(const char *p, size_t n)
+{
+    size_t i = 0;
+    if (!digits(p, n, &i, 1, 2) || i >= n || p[i++] != ':' || !digits(p, n, &i, 2, 2)) return 0;
+    if (i < n && p[i] == ':') {
+        i++;
+        if (!digits(p, n, &i, 2, 2)) return 0;
+        if (i < n && (p[i] == '.' || p[i] == ',')) {
+            i++;
+            if (!digits(p, n, &i, 1, 9)) return 0;
+        }
+    }
+    if (i < n && p[i] == ' ') i++;
+    if (i + 2 == n && (p[i] == 'a' || p[i] == 'A' || p[i] == 'p' || p[i] == 'P') &&
+        (p[i + 1] == 'm' || p[i + 1] == 'M'))
+        i += 2;
+    return i == n;
+}
+
+/* A date, a time or a datetime (01/11/2026 10:00 too), spaces and quotes around it ignored. */
+static int is_temporal(const char *p, size_t n)
+{
+    while (n && (*p == ' ' || *p == '\t' || *p == '"')) p++, n--;
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '"')) n--;
+    if (!n) return 0;
+    if (is_date(p, n) || is_time(p, n)) return 1;
+    const char *sp = memchr(p, ' ', n);
+    if (!sp) sp = memchr(p, 'T', n);
+    return sp && is_date(p, (size_t)(sp - p)) && is_time(sp + 1, n - (size_t)(sp - p) - 1);
+}
+
 /* What a cell of the head looks like, for the header decision. */
 static int classify(const char *p, size_t n)
 {
@@ -784,7 +890,7 @@ static int classify(const char *p, size_t n)
         if (e > e0) i = e, num = T_NUM;
     }
     if (nd && i == n) return num;
-    if (is_date(p, n)) return T_DATE;
+    if (is_temporal(p, n)) return T_DATE;
     return T_STR;
 }
 
@@ -974,7 +1080,25 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
                               err);
         goto out;
     }
-    if (dl->header) {
+    struct delim_stats st;
+    delim_score(&h, delim, quote, &st);
+    int ws = dl->header && opts->header != 0 && delim == '\t' ? ws_header(&h, &st) : 0;
+    if (ws) {
+        /* a header aligned with blanks over tab-separated rows: its names split at blanks */
+        dl->header_split = ws == 1 ? "blanks" : "two-spaces";
+        ws_split(&h, ws == 2, &r->base.labels);
+        r->header_pending = t.nrec > 0;
+    } else if (dl->header && st.first == 1 && st.mode > 1 && st.score >= 0.8) {
+        snprintf(r->base.hint, sizeof r->base.hint,
+                 "the header has 1 column but the rows have %zu, separated by %s: is the header "
+                 "separated differently (spaces?) or missing?",
+                 st.mode,
+                 delim == '\t'  ? "tabs"
+                 : delim == ' ' ? "spaces"
+                                : "the delimiter");
+    }
+    if (ws) {
+    } else if (dl->header) {
         size_t n0 = t.nrec ? t.rec_first[1] - t.rec_first[0] : 0;
         for (size_t i = 0; i < n0; i++) {
             const struct sl_cell *c = &t.cells[i];

@@ -3,6 +3,7 @@
 #include <strings.h>
 
 #include "sluice/format.h"
+#include "sluice/json.h"
 
 /* Every format, in the order sniffing prefers on a tie. A new format is one line here. */
 static const struct sl_format *const formats[] = {
@@ -59,26 +60,48 @@ static int sniff(const struct sl_format *f, const char *head, size_t len)
     return f->sniff && head ? f->sniff(head, len) : 0;
 }
 
+/* Does the head start like a JSON document of records, beyond doubt? "[" then "{", "[" or "]",
+ * or "{" then a key and its ":". No CSV header starts so. */
+static int json_document_start(const char *head, size_t len)
+{
+    const char *p = head, *end = head + len;
+    if (!head) return 0;
+    if (len >= 3 && !memcmp(p, "\xef\xbb\xbf", 3)) p += 3;
+    p = sl_json_skip_ws(p, end);
+    if (p >= end || (*p != '[' && *p != '{')) return 0;
+    char open = *p;
+    p = sl_json_skip_ws(p + 1, end);
+    if (p >= end) return 0;
+    if (open == '[') return *p == '{' || *p == '[' || *p == ']';
+    if (*p == '}') return 1;
+    if (*p != '"') return 0;
+    for (p++; p < end && *p != '"'; p++)
+        if (*p == '\\') p++;
+    if (p >= end) return 0;
+    p = sl_json_skip_ws(p + 1, end);
+    return p < end && *p == ':';
+}
+
 const struct sl_format *sl_format_detect(const char *path, const char *head, size_t len)
 {
+    size_t el = 0;
+    const char *e = "";
     if (path) {
-        size_t n = strlen(path), el;
-        const char *e = ext_of(path, n, &el);
+        size_t n = strlen(path);
+        e = ext_of(path, n, &el);
         /* compression is the stream's business: look at the extension under it */
         while (el && (ext_is(e, el, "gz") || ext_is(e, el, "zst") || ext_is(e, el, "zstd"))) {
             n -= el + 1;
             e = ext_of(path, n, &el);
         }
-        if (ext_is(e, el, "csv") || ext_is(e, el, "txt")) return &sl_format_csv;
-        if (ext_is(e, el, "tsv") || ext_is(e, el, "tab")) return &sl_format_tsv;
-        if (ext_is(e, el, "ndjson") || ext_is(e, el, "jsonl")) return &sl_format_ndjson;
-        if (ext_is(e, el, "json")) {
-            /* NDJSON files are often named .json */
-            return sniff(&sl_format_ndjson, head, len) > sniff(&sl_format_json, head, len)
-                       ? &sl_format_ndjson
-                       : &sl_format_json;
-        }
     }
+    if (ext_is(e, el, "ndjson") || ext_is(e, el, "jsonl")) return &sl_format_ndjson;
+    /* JSON is recognized by its content whatever else the name says (NDJSON is often named
+     * .json, and NDJSON in a .txt or .log read as CSV would be split at its ':' and ',') */
+    if (sniff(&sl_format_ndjson, head, len) > 0) return &sl_format_ndjson;
+    if (ext_is(e, el, "json") || json_document_start(head, len)) return &sl_format_json;
+    if (ext_is(e, el, "csv") || ext_is(e, el, "txt")) return &sl_format_csv;
+    if (ext_is(e, el, "tsv") || ext_is(e, el, "tab")) return &sl_format_tsv;
     const struct sl_format *best = &sl_format_csv;
     int best_score = 0;
     for (size_t i = 0; i < NFORMATS; i++) {

@@ -3,6 +3,7 @@
  * '\n' line ends). Output is built in a buffer and written in big chunks; a write error is
  * remembered and reported by sl_writer_close.
  */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ struct sl_writer {
     FILE *f;
     int csv;
     int failed; /* a write failed: later output is dropped, close reports it */
+    int gone;   /* it failed because the reader of a pipe went away (EPIPE) */
     struct sl_buf out;
     /* NDJSON: the '"name":' text of each column, ready to copy */
     struct sl_buf keys;
@@ -47,7 +49,10 @@ int sl_writer_open(const char *format, void *file, struct sl_writer **out, struc
 static void writer_flush(struct sl_writer *w)
 {
     if (w->out.len && !w->failed) {
-        if (fwrite(w->out.p, 1, w->out.len, w->f) != w->out.len) w->failed = 1;
+        if (fwrite(w->out.p, 1, w->out.len, w->f) != w->out.len) {
+            w->failed = 1;
+            w->gone = errno == EPIPE;
+        }
     }
     sl_buf_reset(&w->out);
 }
@@ -214,13 +219,22 @@ void sl_writer_values(struct sl_writer *w, const struct sl_value *v, const int *
     writer_row_done(w);
 }
 
+int sl_writer_failed(const struct sl_writer *w)
+{
+    return w->failed;
+}
+
 int sl_writer_close(struct sl_writer *w)
 {
     int rc = 0;
 
     if (!w) return 0;
     writer_flush(w);
-    if (fflush(w->f) != 0 || ferror(w->f) || w->failed) rc = SL_EIO;
+    if (fflush(w->f) != 0) {
+        w->failed = 1;
+        if (errno == EPIPE) w->gone = 1;
+    }
+    if (ferror(w->f) || w->failed) rc = w->gone ? 1 : SL_EIO;
     sl_buf_free(&w->out);
     sl_buf_free(&w->keys);
     free(w->key_off);

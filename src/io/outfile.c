@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,4 +282,14 @@ int sl_outfile_append(const char *path, const char *what, FILE **out, struct sl_
         return sl_error_set(err, SL_EIO, "%s %s: %s", what, path, strerror(errno));
     }
     return 0;
+}
+
+int sl_out_reader_gone(FILE *f)
+{
+    struct stat st;
+    int fd = fileno(f);
+    if (fd < 0 || fstat(fd, &st) || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))) return 0;
+    /* the write end of a pipe without a reader polls as an error; a socket's as a hang-up */
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    return poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }

@@ -71,7 +71,8 @@ struct sl_stream {
     int eof; /* nothing more after pend */
 
     int64_t raw_bytes, out_bytes;
-    EVP_MD_CTX *sha;
+    EVP_MD_CTX *sha;        /* of the raw bytes */
+    EVP_MD_CTX *csha;       /* of the decompressed bytes (when there is a decoder) */
     struct sl_error failed; /* sticky: once a read failed, it keeps failing the same way */
 };
 
@@ -338,6 +339,15 @@ static const struct decoder dec_none = {"none", none_init, none_read, none_end};
 static const struct decoder dec_gzip = {"gzip", gzip_init, gzip_read, gzip_end};
 static const struct decoder dec_zstd = {"zstd", zstd_init, zstd_read, zstd_end};
 
+/* Every decompressed byte passes here once, so this is where the content's SHA-256 sees it.
+ * Without compression the content is the raw bytes, hashed once by raw_read. */
+static ssize_t dec_read(struct sl_stream *s, void *buf, size_t n, struct sl_error *err)
+{
+    ssize_t r = s->dec->read(s, buf, n, err);
+    if (r > 0 && s->dec != &dec_none) EVP_DigestUpdate(s->csha, buf, (size_t)r);
+    return r;
+}
+
 /* ---- UTF-16 ---------------------------------------------------------------------------- */
 
 static void pend_reserve(struct sl_stream *s, size_t extra)
@@ -436,14 +446,14 @@ static ssize_t pend_fill(struct sl_stream *s, size_t want, struct sl_error *err)
     if (!s->utf16) {
         if (want < 4096) want = 4096;
         pend_reserve(s, want);
-        ssize_t r = s->dec->read(s, s->pend + s->pend_len, want, err);
+        ssize_t r = dec_read(s, s->pend + s->pend_len, want, err);
         if (r > 0) s->pend_len += (size_t)r;
         if (r == 0) s->eof = 1;
         return r;
     }
     size_t before = s->pend_len - s->pend_pos;
     for (;;) { /* one odd byte may transcode to nothing: go on until something comes out */
-        ssize_t r = s->dec->read(s, s->u16_buf, U16_CHUNK, err);
+        ssize_t r = dec_read(s, s->u16_buf, U16_CHUNK, err);
         if (r < 0) return r;
         u16_transcode(s, s->u16_buf, (size_t)r, r == 0);
         if (r == 0) s->eof = 1;
@@ -483,7 +493,7 @@ static int stream_start(struct sl_stream *s, struct sl_error *err)
     char bom[2];
     size_t got = 0;
     while (got < 2) {
-        ssize_t r = s->dec->read(s, bom + got, 2 - got, err);
+        ssize_t r = dec_read(s, bom + got, 2 - got, err);
         if (r < 0) return (int)r;
         if (r == 0) break;
         got += (size_t)r;
@@ -505,11 +515,13 @@ static int stream_start(struct sl_stream *s, struct sl_error *err)
 static void sha_start(struct sl_stream *s)
 {
     if (!s->sha) s->sha = EVP_MD_CTX_new();
-    if (!s->sha) {
+    if (!s->csha) s->csha = EVP_MD_CTX_new();
+    if (!s->sha || !s->csha) {
         fprintf(stderr, "sluice: out of memory\n");
         exit(3);
     }
     EVP_DigestInit_ex(s->sha, EVP_sha256(), NULL);
+    EVP_DigestInit_ex(s->csha, EVP_sha256(), NULL);
 }
 
 static struct sl_stream *stream_new(const char *label, const struct sl_stream_opts *o)
@@ -679,7 +691,7 @@ ssize_t sl_stream_read(struct sl_stream *s, void *buf, size_t n, struct sl_error
         return deliver(s, (ssize_t)k, err);
     }
     if (s->eof) return 0;
-    r = s->dec->read(s, buf, n, err);
+    r = dec_read(s, buf, n, err);
     if (r < 0) return fail(s, r, err);
     if (r == 0) {
         s->eof = 1;
@@ -757,6 +769,7 @@ void sl_stream_close(struct sl_stream *s)
     if (s->own_fd && s->fd >= 0) close(s->fd);
     if (s->spool_fd >= 0) close(s->spool_fd);
     EVP_MD_CTX_free(s->sha);
+    EVP_MD_CTX_free(s->csha);
     free(s->in);
     free(s->pend);
     free(s->u16_buf);
@@ -804,20 +817,30 @@ static void hex_of(const unsigned char *d, unsigned n, char *hex)
     hex[2 * n] = '\0';
 }
 
-void sl_stream_sha256(struct sl_stream *s, char hex[65])
+static void sha_hex(EVP_MD_CTX *ctx, char hex[65])
 {
     unsigned char d[EVP_MAX_MD_SIZE];
     unsigned n = 0;
     EVP_MD_CTX *c = EVP_MD_CTX_new();
 
     /* finish a copy, so the stream's hash can go on */
-    if (!c || !EVP_MD_CTX_copy_ex(c, s->sha) || !EVP_DigestFinal_ex(c, d, &n)) n = 0;
+    if (!c || !EVP_MD_CTX_copy_ex(c, ctx) || !EVP_DigestFinal_ex(c, d, &n)) n = 0;
     EVP_MD_CTX_free(c);
     if (n != 32) {
         hex[0] = '\0';
         return;
     }
     hex_of(d, n, hex);
+}
+
+void sl_stream_sha256(struct sl_stream *s, char hex[65])
+{
+    sha_hex(s->sha, hex);
+}
+
+void sl_stream_content_sha256(struct sl_stream *s, char hex[65])
+{
+    sha_hex(s->dec == &dec_none ? s->sha : s->csha, hex);
 }
 
 void sl_sha256_hex(const void *p, size_t n, char hex[65])

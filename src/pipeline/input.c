@@ -95,6 +95,12 @@ int sl__input_is_json(const struct sl__input *in)
     return in->format == &sl_format_ndjson || in->format == &sl_format_json;
 }
 
+void sl__input_say_hint(const struct sl__input *in)
+{
+    if (in->reader && in->reader->hint[0])
+        sl_log(SL_LOG_WARN, "%s: %s", in->label, in->reader->hint);
+}
+
 int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
                    struct sl_error *err)
 {
@@ -122,6 +128,7 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
     }
     rc = 0;
     sl_stream_sha256(in->stream, out->sha256);
+    sl_stream_content_sha256(in->stream, out->content_sha256);
     /* Encoding over the whole input: invalid UTF-8 and no valid multi-byte sequence at all
      * means a single-byte encoding; Windows-1252 is what such files almost always are. */
     if (in->fopts.encoding == SL_ENC_AUTO) {
@@ -180,6 +187,27 @@ int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, stru
     return rc;
 }
 
+int sl__timestamp_field(const struct sl_source *src, const struct sl_schema *s, int explicit,
+                        const char *what, int *idx, struct sl_error *err)
+{
+    *idx = -1;
+    if (!src->timestamp) return 0;
+    int i = sl_schema_find(s, src->timestamp);
+    if (i < 0)
+        return sl_error_set(err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
+                            src->timestamp, what);
+    int t = s->fields[i].type;
+    if (t != SL_TYPE_DATE && t != SL_TYPE_DATETIME)
+        return sl_error_set(err, SL_ECONFIG,
+                            "timestamp field '%s' is of type %s (%s), not date or datetime: a "
+                            "timestamp field must hold dates or datetimes (--timestamp, "
+                            "timestamp:)",
+                            s->fields[i].name, sl_type_name(t),
+                            explicit ? "as the schema declares it" : "inferred from the data");
+    *idx = i;
+    return 0;
+}
+
 char *sl__columns_json(const struct sl_labels *labels)
 {
     struct sl_buf b = SL_BUF_INIT;
@@ -233,6 +261,7 @@ char *sl__dialect_json(const struct sl__input *in)
         sl_buf_json_cstr(&b, d->quote ? c : NULL);
         sl_buf_addf(&b, ",\"header\":%s,\"bom\":%s", d->header ? "true" : "false",
                     d->bom ? "true" : "false");
+        if (d->header_split) sl_buf_addf(&b, ",\"header_split\":\"%s\"", d->header_split);
         sl_buf_adds(&b, ",\"newline\":");
         sl_buf_json_cstr(&b, !strcmp(d->newline, "\r\n") ? "crlf"
                              : !strcmp(d->newline, "\r") ? "cr"

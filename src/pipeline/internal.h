@@ -24,12 +24,15 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
 int sl__input_reopen(struct sl__input *in, int want_raw, struct sl_error *err);
 void sl__input_close(struct sl__input *in);
 int sl__input_is_json(const struct sl__input *in);
+/* Says the reader's hint (what probably went wrong reading the input) once, as a warning. */
+void sl__input_say_hint(const struct sl__input *in);
 
 /* Reads the whole input once: types of every column, SHA-256, and (CSV) the encoding. */
 struct sl__inferred {
     struct sl_schema *schema;
     struct sl_renames renames;
     char sha256[65];
+    char content_sha256[65]; /* decompressed */
     int64_t rows;
 };
 int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
@@ -64,6 +67,13 @@ int sl__recval_check_input(const struct sl__recval *rv, const struct sl__input *
 
 /* Sets s's primary key from src->primary_key (if any); error names the missing field. */
 int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, struct sl_error *err);
+
+/* The index in s of src's timestamp field in *idx (-1 when the source has none). An error
+ * (SL_ECONFIG, exit 2) when s has no such field or when it is not a date or datetime field: the
+ * message gives its type and whether it was inferred (explicit: from a schema). what names
+ * the input or source for the message. */
+int sl__timestamp_field(const struct sl_source *src, const struct sl_schema *s, int explicit,
+                        const char *what, int *idx, struct sl_error *err);
 
 /* "[[label,name],...]" of the input columns, as a load records them. */
 char *sl__columns_json(const struct sl_labels *labels);

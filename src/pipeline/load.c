@@ -456,18 +456,21 @@ static int bronze_only_pass(struct sl_db *db, struct sl_load *load, struct pipe 
         return rc;
     }
     sl_stream_sha256(in->stream, load->sha256);
+    sl_stream_content_sha256(in->stream, load->content_sha256);
     return 0;
 }
 
-/* Was an input with this SHA-256 loaded into the source before? 1 (and the load marked
- * skipped), 0, or < 0 on a store error. */
-static int known_input(struct sl_db *db, const char *sha, struct sl_load *load,
+/* Was this input loaded into the source before: the same bytes (sha) or the same content
+ * decompressed (csha, "" when not known yet; a.csv and a.csv.gz are one input)? 1 (and the load
+ * marked skipped), 0, or < 0 on a store error. */
+static int known_input(struct sl_db *db, const char *sha, const char *csha, struct sl_load *load,
                        struct sl_load_result *res, struct sl_error *err)
 {
     int64_t dup = 0;
-    int rc = db->store->find_input(db, load->source, sha, &dup, err);
+    int rc = db->store->find_input(db, load->source, sha, csha, &dup, err);
     if (rc < 0 || !dup) return rc;
     if (load->sha256 != sha) memcpy(load->sha256, sha, sizeof load->sha256);
+    if (load->content_sha256 != csha) snprintf(load->content_sha256, 65, "%s", csha);
     load->status = "skipped";
     load->duplicate_of = dup;
     res->load = dup;
@@ -628,6 +631,7 @@ static void committed_result(struct sl_load_result *res, const struct sl_load *l
     res->status = "committed";
     res->load = load->id;
     memcpy(res->sha256, load->sha256, sizeof res->sha256);
+    memcpy(res->content_sha256, load->content_sha256, sizeof res->content_sha256);
     res->rows = load->rows;
     res->valid = load->valid;
     res->warning = load->warning;
@@ -655,7 +659,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     struct sl_tf_run *tf = NULL;
     struct sl_buf msg = SL_BUF_INIT, qjson = SL_BUF_INIT, thr = SL_BUF_INIT, tfjson = SL_BUF_INIT;
     struct sl_buf catmsg = SL_BUF_INIT;
-    char *columns = NULL, *dialect = NULL, sha[65] = "";
+    char *columns = NULL, *dialect = NULL, sha[65] = "", csha[65] = "";
     int rc = 0, opened = 0, began = 0, change = 0;
     double t0 = sl_now();
 
@@ -702,9 +706,10 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         if ((rc = sl__infer_pass(&in, o->progress, &inf, &err))) goto out;
         if (tf && (rc = sl_tf_run_end_stats(tf, &err))) goto out;
         memcpy(sha, inf.sha256, sizeof sha);
+        memcpy(csha, inf.content_sha256, sizeof csha);
         if (load.input_size < 0) load.input_size = sl_stream_raw_bytes(in.stream);
         if (!o->force) {
-            if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
+            if ((rc = known_input(db, sha, csha, &load, res, &err)) < 0) goto out;
             if (rc) goto record;
         }
         if (explicit_schema) {
@@ -725,7 +730,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
             S_ISREG(sb.st_mode) &&
             db->store->has_input_size(db, src->name, (int64_t)sb.st_size, &err) == 1) {
             if ((rc = sl_sha256_file(path, sha, &err))) goto out;
-            if ((rc = known_input(db, sha, &load, res, &err)) < 0) goto out;
+            if ((rc = known_input(db, sha, "", &load, res, &err)) < 0) goto out;
             if (rc) goto record;
         }
     }
@@ -808,14 +813,9 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if (explicit_schema && !in.reader->dialect.header && !sl__input_is_json(&in))
         p->map.by_position = 1;
     sl_quality_init(&p->quality, cast);
-    if (src->timestamp) {
-        p->ts_field = sl_schema_find(cast, src->timestamp);
-        if (p->ts_field < 0) {
-            rc = sl_error_set(&err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
-                              src->timestamp, src->name);
-            goto out;
-        }
-    }
+    if ((rc = sl__timestamp_field(src, cast, explicit_schema != NULL, src->name, &p->ts_field,
+                                  &err)))
+        goto out;
     sl_quality_configure(&p->quality, &src->quality, p->ts_field);
 
     load.schema = merged;
@@ -839,6 +839,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 
     /* the bytes loaded are the bytes hashed: a file that changed between passes is refused */
     sl_stream_sha256(in.stream, load.sha256);
+    sl_stream_content_sha256(in.stream, load.content_sha256);
     if (load.input_size < 0) load.input_size = sl_stream_raw_bytes(in.stream);
     if (sha[0] && strcmp(sha, load.sha256)) {
         rc = sl_error_set(&err, SL_ECHANGED, "%s changed while it was being loaded", path);
@@ -846,7 +847,8 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     }
     if (!sha[0] && !o->force) {
         /* a single pass learns the SHA-256 only now: a known input is rolled back */
-        if ((rc = known_input(db, load.sha256, &load, res, &err)) < 0) goto out;
+        if ((rc = known_input(db, load.sha256, load.content_sha256, &load, res, &err)) < 0)
+            goto out;
         if (rc) {
             db->store->abort_load(db, &load, &err);
             began = 0;
@@ -876,6 +878,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         sl_tf_run_json(tf, 1, &tfjson);
         load.transforms_json = tfjson.p;
     }
+    if (in.reader->hint[0]) sl_buf_addf(&msg, "%s%s", msg.len ? "; " : "", in.reader->hint);
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
         sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;
@@ -954,6 +957,7 @@ record:
     if ((rc = db->store->record_load(db, &load, &err))) goto out;
     res->status = "skipped";
     memcpy(res->sha256, load.sha256, sizeof res->sha256);
+    memcpy(res->content_sha256, load.content_sha256, sizeof res->content_sha256);
     res->exit_code = 0;
     goto done;
 
@@ -977,6 +981,7 @@ out:
         load.rows = load.valid = load.warning = load.invalid = 0;
         load.finished = sl_now();
         if (!load.sha256[0] && sha[0]) memcpy(load.sha256, sha, sizeof sha);
+        if (!load.content_sha256[0] && csha[0]) memcpy(load.content_sha256, csha, sizeof csha);
         if (db->store->record_load(db, &load, &e2) == 0) res->load = load.id;
     }
 done:

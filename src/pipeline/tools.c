@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "pipeline/internal.h"
+#include "sluice/outfile.h"
 
 int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,
                   struct sl_check_result *res, struct sl_error *err)
@@ -36,6 +37,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     if ((rc = sl__input_open(&in, src, path, rv ? SL__WANT_RAW_ANY : 0, schema == NULL, err)))
         goto out;
     if ((rc = sl__recval_check_input(rv, &in, err))) goto out;
+    sl__input_say_hint(&in);
     if (!schema) {
         if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
         schema = inf.schema;
@@ -57,12 +59,9 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     sl_quality_init(&q, schema);
     have_q = 1;
     {
-        int ts = src->timestamp ? sl_schema_find(schema, src->timestamp) : -1;
-        if (src->timestamp && ts < 0) {
-            rc = sl_error_set(err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
-                              src->timestamp, path);
+        int ts;
+        if ((rc = sl__timestamp_field(src, schema, src->schema_path != NULL, path, &ts, err)))
             goto out;
-        }
         sl_quality_configure(&q, &src->quality, ts);
     }
     for (;;) {
@@ -120,6 +119,7 @@ int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schem
     *schema = NULL;
     *dialect_json = NULL;
     if ((rc = sl__input_open(&in, src, path, 0, 0, err))) return rc;
+    sl__input_say_hint(&in);
     if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
     if ((rc = sl__apply_primary_key(src, inf.schema, err))) goto out;
     *schema = inf.schema;
@@ -160,6 +160,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
     if ((rc = sl__source_schema(src, &schema, err))) goto out;
     if ((rc = sl__input_open(&in, src, path, 0, 1, err))) goto out;
     json = sl__input_is_json(&in);
+    sl__input_say_hint(&in);
     if ((rc = sl_writer_open(to, out, &w, err))) goto out;
     if (json && !strcmp(to, "csv") && !schema) {
         /* CSV needs every column up front: JSON keys are known only after reading it all.
@@ -191,6 +192,8 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
     size_t ncols_written = (size_t)-1;
     for (;;) {
         sl_batch_reset(&b);
+        /* the output's reader stopped (or writing failed): reading on would be for nothing */
+        if (sl_writer_failed(w)) break;
         rc = in.format->next(in.reader, &b, err);
         if (rc < 0) goto out;
         if (rc == 0) break;
@@ -225,7 +228,9 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
 out:
     if (w) {
         int wrc = sl_writer_close(w);
-        if (!rc && wrc) rc = sl_error_set(err, wrc, "writing the output failed");
+        /* a reader that went away (| head) is a normal end, said nowhere */
+        if (!rc && wrc < 0 && !sl_out_reader_gone(out))
+            rc = sl_error_set(err, wrc, "writing the output failed");
     }
     free(cells);
     free(kinds);

@@ -159,6 +159,17 @@ static const struct migration migrations[] = {
      "CREATE INDEX version_events_source ON sluice.version_events(source, event);\n",
      "DROP TABLE sluice_version_events; ALTER TABLE sluice_loads DROP COLUMN mode;",
      "DROP TABLE sluice.version_events; ALTER TABLE sluice.loads DROP COLUMN mode;"},
+    {4, "content checksum",
+     /* the SHA-256 of the input's content as read (decompressed): a.csv and a.csv.gz are the
+      * same input; sha256 stays the checksum of the file's bytes */
+     "ALTER TABLE sluice_loads ADD COLUMN content_sha256 TEXT;\n"
+     "CREATE INDEX sluice_loads_source_content ON sluice_loads(source, content_sha256);\n",
+     "ALTER TABLE sluice.loads ADD COLUMN content_sha256 TEXT;\n"
+     "CREATE INDEX loads_source_content ON sluice.loads(source, content_sha256);\n",
+     "DROP INDEX sluice_loads_source_content; ALTER TABLE sluice_loads DROP COLUMN "
+     "content_sha256;",
+     "DROP INDEX sluice.loads_source_content; ALTER TABLE sluice.loads DROP COLUMN "
+     "content_sha256;"},
 };
 
 #define NMIGRATIONS (sizeof migrations / sizeof migrations[0])

@@ -1132,19 +1132,20 @@ static int pg_source_state(struct sl_db *db, const char *source, struct sl_sourc
     return rc;
 }
 
-static int pg_find_input(struct sl_db *db, const char *source, const char *sha256, int64_t *load,
-                         struct sl_error *err)
+static int pg_find_input(struct sl_db *db, const char *source, const char *sha256,
+                         const char *content_sha256, int64_t *load, struct sl_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
-    const char *p[] = {source, sha256};
+    const char *p[] = {source, nz(sha256), nz(content_sha256)};
     PGresult *r;
     int rc;
 
     *load = 0;
     rc = q(d,
-           "SELECT load FROM sluice.loads WHERE source = $1 AND sha256 = $2 AND "
-           "status = 'committed' ORDER BY load LIMIT 1",
-           2, p, &r, "looking up the input", err);
+           "SELECT load FROM sluice.loads WHERE source = $1 AND status = 'committed' "
+           "AND (sha256 = $2 OR content_sha256 = $3 OR "
+           "(content_sha256 IS NULL AND sha256 = $3)) ORDER BY load LIMIT 1",
+           3, p, &r, "looking up the input", err);
     if (rc < 0) return rc;
     if (PQntuples(r)) *load = get_i64(r, 0, 0, 0);
     PQclear(r);
@@ -1762,7 +1763,7 @@ static int insert_load_row(struct pg_db *d, struct sl_load *load, const char *st
 {
     char started[40], finished[40], run[24], size[24], rows[24], valid[24], warning[24],
         invalid[24], repeats[24], dup[24], secs[40], id[24];
-    const char *p[31];
+    const char *p[32];
     PGresult *r;
     int rc, done = active == 0;
 
@@ -1816,17 +1817,18 @@ static int insert_load_row(struct pg_db *d, struct sl_load *load, const char *st
      * sequence never hands that id out again, and its row went with the rollback. */
     snprintf(id, sizeof id, "%lld", (long long)load->id);
     p[30] = load->id > 0 ? id : NULL;
+    p[31] = nz(load->content_sha256);
     rc = q(d,
            "INSERT INTO sluice.loads(load, source, run, status, active, input, input_size, "
            "sha256, format, compression, encoding, dialect, columns, schema, "
            "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
            "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms, "
-           "mode) "
+           "mode, content_sha256) "
            "VALUES(coalesce($31::bigint, nextval(pg_get_serial_sequence('sluice.loads', "
            "'load'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-           "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30) "
+           "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $32) "
            "RETURNING load",
-           31, p, &r, "recording the load", err);
+           32, p, &r, "recording the load", err);
     if (rc < 0) return rc;
     load->id = get_i64(r, 0, 0, 0);
     PQclear(r);
@@ -2145,7 +2147,7 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     struct pg_load *L = load->priv;
     char finished[40], rows[24], valid[24], warning[24], invalid[24], repeats[24], size[24],
         secs[40], id[24];
-    const char *p[16];
+    const char *p[17];
     struct sl_buf msg = SL_BUF_INIT;
     int rc;
 
@@ -2178,15 +2180,16 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     p[13] = id;
     p[14] = nz(load->columns_json);
     p[15] = nz(load->transforms_json);
+    p[16] = nz(load->content_sha256);
     rc = attach_parts(d, L, err);
     if (rc == 0)
         rc = q(d,
                "UPDATE sluice.loads SET rows = $1, valid = $2, warning = $3, invalid = $4, "
                "repeats = $5, sha256 = $6, input_size = coalesce($7, input_size), ts_min = $8, "
                "ts_max = $9, quality = $10, finished = $11, seconds = $12, message = $13, "
-               "columns = coalesce($15, columns), transforms = coalesce($16, transforms) "
-               "WHERE load = $14",
-               16, p, NULL, "recording the load", err);
+               "columns = coalesce($15, columns), transforms = coalesce($16, transforms), "
+               "content_sha256 = $17 WHERE load = $14",
+               17, p, NULL, "recording the load", err);
     /* a signal while the indexes were built (seconds): roll back, as sluice then says */
     if (rc == 0 && sl_interrupted) rc = sl_error_set(err, SL_EINTR, "interrupted");
     if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
@@ -2248,8 +2251,8 @@ static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_in
     rc = q(d,
            "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
            "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
-           "quality, columns, schema, sluice_version, transforms, mode FROM sluice.loads "
-           "WHERE $1::text IS NULL OR source = $1 ORDER BY load",
+           "quality, columns, schema, sluice_version, transforms, mode, content_sha256 "
+           "FROM sluice.loads WHERE $1::text IS NULL OR source = $1 ORDER BY load",
            1, p, &r, "listing loads", err);
     if (rc < 0) return rc;
     nr = PQntuples(r);
@@ -2279,6 +2282,7 @@ static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_in
         li->sluice_version = get_str(r, i, 20);
         li->transforms_json = get_str(r, i, 21);
         li->mode = get_str(r, i, 22);
+        li->content_sha256 = get_str(r, i, 23);
     }
     PQclear(r);
     *out = v;

@@ -213,6 +213,7 @@ void sl_load_info_clear(struct sl_load_info *l)
     free(l->status);
     free(l->input);
     free(l->sha256);
+    free(l->content_sha256);
     free(l->format);
     free(l->started);
     free(l->finished);

@@ -339,7 +339,7 @@ out:
 }
 
 static int sqlite_find_input(struct sl_db *db, const char *source, const char *sha256,
-                             int64_t *load, struct sl_error *err)
+                             const char *content_sha256, int64_t *load, struct sl_error *err)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
     sqlite3_stmt *st = NULL;
@@ -347,12 +347,14 @@ static int sqlite_find_input(struct sl_db *db, const char *source, const char *s
 
     *load = 0;
     rc = prepare(d,
-                 "SELECT load FROM sluice_loads WHERE source = ?1 AND sha256 = ?2 AND "
-                 "status = 'committed' ORDER BY load LIMIT 1",
+                 "SELECT load FROM sluice_loads WHERE source = ?1 AND status = 'committed' "
+                 "AND (sha256 = ?2 OR content_sha256 = ?3 OR "
+                 "(content_sha256 IS NULL AND sha256 = ?3)) ORDER BY load LIMIT 1",
                  &st, "looking up the input", err);
     if (rc < 0) goto out;
     sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, sha256, -1, SQLITE_STATIC);
+    bind_text_or_null(st, 2, sha256);
+    bind_text_or_null(st, 3, content_sha256);
     s = sqlite3_step(st);
     if (s == SQLITE_ROW)
         *load = sqlite3_column_int64(st, 0);
@@ -686,9 +688,9 @@ static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char
                  "sha256, format, compression, encoding, dialect, columns, schema, "
                  "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
                  "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms, "
-                 "mode) "
+                 "mode, content_sha256) "
                  "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
                  &st, "recording the load", err);
     if (rc < 0) goto out;
     sqlite3_bind_text(st, 1, load->source, -1, SQLITE_STATIC);
@@ -726,6 +728,7 @@ static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char
     bind_text_or_null(st, 28, load->ts_max);
     bind_text_or_null(st, 29, load->transforms_json);
     bind_text_or_null(st, 30, load->mode);
+    bind_text_or_null(st, 31, load->content_sha256);
     rc = step_done(d, st, "recording the load", err);
     if (rc == 0) load->id = sqlite3_last_insert_rowid(d->h);
 out:
@@ -1029,7 +1032,7 @@ static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_
                  "repeats = ?5, sha256 = ?6, input_size = ?7, bronze_first = ?8, "
                  "bronze_last = ?9, ts_min = ?10, ts_max = ?11, quality = ?12, finished = ?13, "
                  "seconds = ?14, message = ?15, columns = coalesce(?17, columns), "
-                 "transforms = coalesce(?18, transforms) "
+                 "transforms = coalesce(?18, transforms), content_sha256 = ?19 "
                  "WHERE load = ?16",
                  &st, "recording the load", err);
     if (rc < 0) goto out;
@@ -1052,6 +1055,7 @@ static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_
     /* JSON records reveal their keys as they are read: the columns are final only now */
     bind_text_or_null(st, 17, load->columns_json);
     bind_text_or_null(st, 18, load->transforms_json);
+    bind_text_or_null(st, 19, load->content_sha256);
     rc = step_done(d, st, "recording the load", err);
     sqlite3_finalize(st);
     st = NULL;
@@ -1113,8 +1117,8 @@ static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_loa
     rc = prepare(d,
                  "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
                  "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
-                 "quality, columns, schema, sluice_version, transforms, mode FROM sluice_loads "
-                 "WHERE ?1 IS NULL OR source = ?1 ORDER BY load",
+                 "quality, columns, schema, sluice_version, transforms, mode, content_sha256 "
+                 "FROM sluice_loads WHERE ?1 IS NULL OR source = ?1 ORDER BY load",
                  &st, "listing loads", err);
     if (rc < 0) goto out;
     if (source) sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
@@ -1149,6 +1153,7 @@ static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_loa
         li->sluice_version = column_strdup(st, 20);
         li->transforms_json = column_strdup(st, 21);
         li->mode = column_strdup(st, 22);
+        li->content_sha256 = column_strdup(st, 23);
     }
     if (s != SQLITE_DONE) {
         rc = db_error(d, "listing loads", err);

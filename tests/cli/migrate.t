@@ -7,13 +7,15 @@ same file runs against SQLite and PostgreSQL.
   1        catalog              pending
   2        load transforms      pending
   3        versions             pending
-  database at version 0; this sluice knows up to 3
+  4        content checksum     pending
+  database at version 0; this sluice knows up to 4
   $ sluice migrate up
   version  name                 state    applied
   1        catalog              applied  2026-11-23T12:00:00.000Z
   2        load transforms      applied  2026-11-23T12:00:00.000Z
   3        versions             applied  2026-11-23T12:00:00.000Z
-  database at version 3; this sluice knows up to 3
+  4        content checksum     applied  2026-11-23T12:00:00.000Z
+  database at version 4; this sluice knows up to 4
 
 Loading applies missing migrations by itself; down 0 removes the catalog (bronze and silver
 stay), and the next command brings it back.
@@ -23,13 +25,15 @@ stay), and the next command brings it back.
   1        catalog              pending
   2        load transforms      pending
   3        versions             pending
-  database at version 0; this sluice knows up to 3
+  4        content checksum     pending
+  database at version 0; this sluice knows up to 4
   $ sluice load people.csv --quiet && sluice migrate status
   version  name                 state    applied
   1        catalog              applied  2026-11-23T12:00:00.000Z
   2        load transforms      applied  2026-11-23T12:00:00.000Z
   3        versions             applied  2026-11-23T12:00:00.000Z
-  database at version 3; this sluice knows up to 3
+  4        content checksum     applied  2026-11-23T12:00:00.000Z
+  database at version 4; this sluice knows up to 4
 
 Usage errors:
 

@@ -15,7 +15,7 @@ With no store yet (here sluice.db, or the fresh PostgreSQL database of the Postg
   ls: cannot access 'sluice.db': No such file or directory
   [2]
   $ sluice migrate status | tail -n 1
-  database at version 0; this sluice knows up to 3
+  database at version 0; this sluice knows up to 4
 
 Another application's SQLite database: every read command says it is not a sluice store, and
 the file is byte for byte the same afterwards, with no sluice_* table in it.
@@ -64,11 +64,11 @@ A sluice store whose catalog is older than this sluice is read after `sluice mig
 load); a read command does not migrate it.
 
   $ sluice --db s.db load people.csv --quiet && sluice --db s.db migrate down 2 | tail -n 1
-  database at version 2; this sluice knows up to 3
+  database at version 2; this sluice knows up to 4
   $ sluice --db s.db versions people
-  sluice: s.db: the catalog was written by an older sluice (1 migration to apply); `sluice migrate up` (or a load) brings it up to date
+  sluice: s.db: the catalog was written by an older sluice (2 migrations to apply); `sluice migrate up` (or a load) brings it up to date
   [2]
   $ sluice --db s.db migrate up | tail -n 1 && sluice --db s.db versions people | cut -c1-30
-  database at version 3; this sluice knows up to 3
+  database at version 4; this sluice knows up to 4
   load  status    active mode   
   1     committed yes    -      

@@ -165,6 +165,123 @@ TEST(csv_sniff_tab_and_pipe)
     result_free(&res);
 }
 
+/* One column of timestamps, dates or times: no delimiter splits them (issue 14). */
+TEST(csv_sniff_single_column_of_times)
+{
+    struct result res;
+    run("ts\n2026-01-01T10:00:00\n2026-01-01T11:00:00\n2026-01-02 12:30:00\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_INT(res.d.header, 1);
+    CHECK_LABELS(res, "ts");
+    CHECK_ROWS(res, "1:2:3:0:2026-01-01T10:00:00\n2:3:23:0:2026-01-01T11:00:00\n"
+                    "3:4:43:0:2026-01-02 12:30:00\n");
+    result_free(&res);
+
+    /* no header: the values themselves are times, so ':' is not a delimiter */
+    run("10:00:00\n11:00:00\n12:30:00\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_INT(res.d.header, 0);
+    CHECK_LABELS(res, "field_1");
+    CHECK_ROWS(res, "1:1:0:0:10:00:00\n2:2:9:0:11:00:00\n3:3:18:0:12:30:00\n");
+    result_free(&res);
+
+    run("01/11/2026 10:00\n02/11/2026 9:30 pm\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_LABELS(res, "field_1");
+    result_free(&res);
+
+    /* a header without the delimiter is the header of one column */
+    run("when\n10:00\n11:15\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_LABELS(res, "when");
+    CHECK_ROWS(res, "1:2:5:0:10:00\n2:3:11:0:11:15\n");
+    result_free(&res);
+
+    /* but ':' separating a header and its rows is still a delimiter */
+    run("user:uid:shell\nroot:0:/bin/sh\nbin:1:/bin/false\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ':');
+    CHECK_LABELS(res, "user|uid|shell");
+    result_free(&res);
+
+    /* and times under a header of names split the same way are three columns */
+    run("h:m:s\n10:00:00\n11:00:00\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ':');
+    CHECK_LABELS(res, "h|m|s");
+    result_free(&res);
+}
+
+/* A delimiter must split the header like the rows when another one does. */
+TEST(csv_sniff_delimiter_consistent_with_header)
+{
+    struct result res;
+    /* ';' splits header and rows alike; ',' only the rows (decimal commas) */
+    run("name;price\na;1,5\nb;2,5\nc;3,5\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ';');
+    result_free(&res);
+    /* a single column of values holding commas, under a one-word header */
+    run("label\n\"a, b\"\nc|d\ne|f\n", NULL, &res);
+    CHECK_LABELS(res, "label");
+    CHECK_ROWS(res, "1:2:6:0:*a, b\n2:3:13:0:c|d\n3:4:17:0:e|f\n");
+    result_free(&res);
+    /* R's write.csv: the header lacks the row-name column; still ',' */
+    run("\"x\",\"y\"\n\"1\",1,2\n\"2\",3,4\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    result_free(&res);
+}
+
+/* Instrument exports: a header aligned with spaces over rows separated by tabs (issue 14). */
+TEST(csv_sniff_header_aligned_with_spaces)
+{
+    struct result res;
+    run("time                 temp  hum\n2026-01-01T00:00:00\t21.5\t40\n"
+        "2026-01-01T00:10:00\t21.4\t41\n",
+        NULL, &res);
+    CHECK_INT(res.d.delimiter, '\t');
+    CHECK_INT(res.d.header, 1);
+    CHECK_STR(res.d.header_split, "blanks");
+    CHECK_LABELS(res, "time|temp|hum");
+    CHECK_ROWS(res, "1:2:31:0:2026-01-01T00:00:00|21.5|40\n2:3:59:0:2026-01-01T00:10:00|21.4|41\n");
+    result_free(&res);
+
+    /* names with one space in them: split at two spaces or more */
+    run("Time stamp   Temp C  \"Humidity %\"\n2026-01-01\t21.5\t40\n", NULL, &res);
+    CHECK_STR(res.d.header_split, "two-spaces");
+    CHECK_LABELS(res, "Time stamp|Temp C|Humidity %");
+    CHECK_ROWS(res, "1:2:34:0:2026-01-01|21.5|40\n");
+    result_free(&res);
+
+    /* as TSV too (.tsv, --format tsv) */
+    struct sl_format_opts o;
+    opts_default(&o);
+    const char *in = "a b c\n1\t2\t3\n";
+    run_fmt(&sl_format_tsv, in, strlen(in), &o, &res);
+    CHECK_LABELS(res, "a|b|c");
+    CHECK_ROWS(res, "1:2:6:0:1|2|3\n");
+    CHECK(res.d.header_split != NULL);
+    result_free(&res);
+
+    /* names that cannot be matched to the rows: read as before, with a hint for the user */
+    struct sl_error err = {0};
+    struct sl_stream *st = NULL;
+    struct sl_reader *r = NULL;
+    in = "time temp\n1\t2\t3\n4\t5\t6\n";
+    CHECK_INT(sl_stream_open_mem(in, strlen(in), NULL, &st, &err), 0);
+    CHECK_INT(sl_format_csv.open(st, &o, &r, &err), 0);
+    CHECK_INT(r->dialect.delimiter, '\t');
+    CHECK(r->dialect.header_split == NULL);
+    CHECK_STR(r->hint, "the header has 1 column but the rows have 3, separated by tabs: is the "
+                       "header separated differently (spaces?) or missing?");
+    sl_format_csv.close(r);
+    sl_stream_close(st);
+
+    /* --no-header: no names to split */
+    o.header = 0;
+    in = "a b c\n1\t2\t3\n";
+    run_fmt(&sl_format_tsv, in, strlen(in), &o, &res);
+    CHECK_LABELS(res, "field_1|field_2|field_3");
+    result_free(&res);
+}
+
 TEST(csv_tsv_format)
 {
     struct result res;
@@ -379,8 +496,13 @@ TEST(csv_blank_rows)
     CHECK_ROWS(res, "1:2:4:0:1|2\n"
                     "2:3:8:2: !blank-row\n"
                     "3:4:9:2:| !blank-row\n"
-                    "4:5:11:2:*| !blank-row\n"
+                    "4:5:11:0:*|\n"
                     "5:6:15:0:3|4\n");
+    result_free(&res);
+
+    /* a quoted empty cell on its own line is a value (one empty string), not a blank row */
+    run("name\n\"\"\nbob\n\n", NULL, &res);
+    CHECK_ROWS(res, "1:2:5:0:*\n2:3:8:0:bob\n3:4:12:2: !blank-row\n");
     result_free(&res);
 
     /* the final newline is not a blank row */
@@ -596,7 +718,15 @@ TEST(format_detect)
     CHECK(sl_format_detect("x.tab", NULL, 0) == &sl_format_tsv);
     CHECK(sl_format_detect("x.jsonl.zstd", NULL, 0) == &sl_format_ndjson);
     CHECK(sl_format_detect("x.ndjson", NULL, 0) == &sl_format_ndjson);
-    CHECK(sl_format_detect("x.txt", nd, strlen(nd)) == &sl_format_csv);
+    /* JSON by its content whatever the extension */
+    CHECK(sl_format_detect("x.txt", nd, strlen(nd)) == &sl_format_ndjson);
+    CHECK(sl_format_detect("x.log", nd, strlen(nd)) == &sl_format_ndjson);
+    CHECK(sl_format_detect("x.csv.gz", nd, strlen(nd)) == &sl_format_ndjson);
+    CHECK(sl_format_detect("x.txt", doc, strlen(doc)) == &sl_format_json);
+    CHECK(sl_format_detect("x.csv", "{\n  \"a\": [1]\n}\n", 16) == &sl_format_json);
+    CHECK(sl_format_detect("x.csv", "{a},{b}\n1,2\n", 12) == &sl_format_csv);
+    CHECK(sl_format_detect("x.csv", "[a],[b]\n1,2\n", 12) == &sl_format_csv);
+    CHECK(sl_format_detect("x.ndjson", doc, strlen(doc)) == &sl_format_ndjson);
     /* .json: sniffed between JSON and NDJSON */
     CHECK(sl_format_detect("x.json", nd, strlen(nd)) == &sl_format_ndjson);
     CHECK(sl_format_detect("x.json", doc, strlen(doc)) == &sl_format_json);

@@ -367,9 +367,14 @@ TEST(sqlite_load_writes_bronze_silver_catalog)
 
     /* the catalog answers what the pipeline asks */
     int64_t found = -1;
-    CHECK_INT(db->store->find_input(db, "people", "abc123", &found, &err), 0);
+    CHECK_INT(db->store->find_input(db, "people", "abc123", NULL, &found, &err), 0);
     CHECK_INT(found, 1);
-    CHECK_INT(db->store->find_input(db, "people", "other", &found, &err), 0);
+    CHECK_INT(db->store->find_input(db, "people", "other", NULL, &found, &err), 0);
+    CHECK_INT(found, 0);
+    /* a load recorded without a content checksum: its sha256 was its content's */
+    CHECK_INT(db->store->find_input(db, "people", "other.gz", "abc123", &found, &err), 0);
+    CHECK_INT(found, 1);
+    CHECK_INT(db->store->find_input(db, "people", "other.gz", "other", &found, &err), 0);
     CHECK_INT(found, 0);
     CHECK_INT(db->store->has_input_size(db, "people", 123, &err), 1);
     CHECK_INT(db->store->has_input_size(db, "people", 124, &err), 0);

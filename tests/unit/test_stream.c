@@ -8,6 +8,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "sluice/outfile.h"
 #include "sluice/sluice.h"
 #include "unit.h"
 
@@ -168,6 +169,16 @@ TEST(stream_gzip_file_and_sha_of_raw_bytes)
         CHECK_INT(sl_stream_bytes(s), data.len);
         sl_stream_sha256(s, hex);
         sl_sha256_hex(z.p, z.len, want); /* what sha256sum data.csv.gz prints */
+        CHECK_STR(hex, want);
+        /* the content's checksum is the decompressed bytes', as for the plain file */
+        sl_stream_content_sha256(s, hex);
+        sl_sha256_hex(data.p, data.len, want);
+        CHECK_STR(hex, want);
+        /* and after a rewind and a second read, the same again */
+        CHECK_INT(sl_stream_rewind(s, &err), 0);
+        sl_buf_reset(&got);
+        CHECK_INT(slurp(s, &got, 4096, &err), 0);
+        sl_stream_content_sha256(s, hex);
         CHECK_STR(hex, want);
         sl_stream_close(s);
     }
@@ -912,4 +923,20 @@ TEST(stream_binary_check)
     memset(t2, 'x', sizeof t2);
     memcpy(t2 + 257, "ustard", 6);
     CHECK_INT(sl_binary_check(t2, sizeof t2, why, sizeof why, &todo), 0);
+}
+
+/* A pipe whose reader went away is told from a pipe still read and from a file (issue 14). */
+TEST(stream_out_reader_gone)
+{
+    int fds[2];
+    CHECK_INT(pipe(fds), 0);
+    FILE *w = fdopen(fds[1], "w");
+    CHECK(w != NULL);
+    CHECK_INT(sl_out_reader_gone(w), 0);
+    close(fds[0]);
+    CHECK_INT(sl_out_reader_gone(w), 1);
+    fclose(w);
+    FILE *f = tmpfile();
+    CHECK_INT(sl_out_reader_gone(f), 0);
+    fclose(f);
 }
