@@ -69,6 +69,15 @@ struct sl_load_result {
     char **transform_names;
     int64_t *transform_counts;
     size_t ntransforms;
+    /* A committed load into a source that existed before it (its rows joined earlier ones):
+     * existing is 1, mode says how ("append", "upsert", "snapshot"), silver_rows how many rows
+     * silver holds now (-1: the store cannot say), columns_added the columns this load added
+     * to silver and columns_lacking silver's earlier columns this input does not fill. */
+    int existing;
+    char *mode;
+    int64_t silver_rows;
+    char **columns_added, **columns_lacking;
+    size_t ncolumns_added, ncolumns_lacking;
 };
 void sl_load_result_free(struct sl_load_result *r);
 

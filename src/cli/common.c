@@ -298,6 +298,26 @@ static void json_load_result(const struct sl_load_result *r)
         }
         sl_buf_addc(&b, ']');
     }
+    if (r->existing) {
+        sl_buf_adds(&b, ",\"existing_source\":{\"mode\":");
+        sl_buf_json_cstr(&b, r->mode);
+        sl_buf_adds(&b, ",\"rows\":");
+        if (r->silver_rows >= 0)
+            sl_buf_addf(&b, "%lld", (long long)r->silver_rows);
+        else
+            sl_buf_adds(&b, "null");
+        sl_buf_adds(&b, ",\"columns_added\":[");
+        for (size_t i = 0; i < r->ncolumns_added; i++) {
+            if (i) sl_buf_addc(&b, ',');
+            sl_buf_json_cstr(&b, r->columns_added[i]);
+        }
+        sl_buf_adds(&b, "],\"columns_not_in_input\":[");
+        for (size_t i = 0; i < r->ncolumns_lacking; i++) {
+            if (i) sl_buf_addc(&b, ',');
+            sl_buf_json_cstr(&b, r->columns_lacking[i]);
+        }
+        sl_buf_adds(&b, "]}");
+    }
     if (r->message) {
         sl_buf_adds(&b, ",\"message\":");
         sl_buf_json_cstr(&b, r->message);
@@ -320,6 +340,41 @@ static const char *quality_text(const struct sl_load_result *r)
     else
         snprintf(t, sizeof t, "%.2f %s", q->score, q->grade);
     return t;
+}
+
+static void add_names(struct sl_buf *b, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sl_buf_adds(b, i ? ", " : "");
+        sl_buf_add_printable(b, v[i], strlen(v[i]));
+    }
+}
+
+/* "  appended to existing source x (now 5 rows); columns added: age" */
+static void print_existing(const struct sl_load_result *r)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    if (!strcmp(r->mode, "upsert"))
+        sl_buf_adds(&b, "  upserted into existing source ");
+    else if (!strcmp(r->mode, "snapshot"))
+        sl_buf_adds(&b, "  replaced the rows of existing source ");
+    else
+        sl_buf_adds(&b, "  appended to existing source ");
+    sl_buf_adds(&b, r->source);
+    if (r->silver_rows >= 0)
+        sl_buf_addf(&b, " (now %lld row%s)", (long long)r->silver_rows,
+                    r->silver_rows == 1 ? "" : "s");
+    if (r->ncolumns_added) {
+        sl_buf_addf(&b, "; column%s added: ", r->ncolumns_added == 1 ? "" : "s");
+        add_names(&b, r->columns_added, r->ncolumns_added);
+    }
+    if (r->ncolumns_lacking) {
+        sl_buf_addf(&b, "; column%s not in this input (empty in its rows): ",
+                    r->ncolumns_lacking == 1 ? "" : "s");
+        add_names(&b, r->columns_lacking, r->ncolumns_lacking);
+    }
+    printf("%s\n", b.p);
+    sl_buf_free(&b);
 }
 
 void print_load_result(const struct sl_load_result *r, int json, int quiet,
@@ -349,6 +404,7 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
     printf(") from %s in %.1f s", r->input, r->seconds);
     if (r->quality_json) printf(", quality %s", quality_text(r));
     printf("\n");
+    if (r->existing) print_existing(r);
     for (size_t i = 0; i < r->renames.n; i++)
         printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,
                r->renames.v[i].from, r->renames.v[i].to);

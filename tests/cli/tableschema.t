@@ -154,6 +154,7 @@ loads. A key that an earlier load has is an update, not an error.
   [1]
   $ sluice load ts_keys2.csv --schema ts_keys.yaml --source ts_keys
   ts_keys: load 5 committed: 3 rows (2 valid, 1 rejected) from ts_keys2.csv in 0.0 s, quality 0.89 poor (grade capped: 1 of 3 rows rejected)
+    upserted into existing source ts_keys (now 3 rows)
     line 3 (record 2): unique-error: email must be unique: 'ada@example.com' is in a row already loaded
     rejected rows are kept in bronze[_.]ts_keys with status 'invalid' (re)
     recommendation: email: 33% repeat earlier values although the field is unique; deduplicate at the source, or drop the unique constraint
