@@ -38,16 +38,21 @@ static int check_has_db(struct cli *c)
     return access("sluice.db", F_OK) == 0;
 }
 
+const struct option check_options[] = {GLOBAL_OPTIONS,
+                                       READ_OPTIONS,
+                                       SCHEMA_OPTION,
+                                       PRIMARY_KEY_OPTION,
+                                       TIMESTAMP_OPTION,
+                                       {"source", required_argument, NULL, 's'},
+                                       {"max-errors", required_argument, NULL, 'm'},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {"rejects", required_argument, NULL, 3001},
+                                       {"rejects-format", required_argument, NULL, 3002},
+                                       {NULL, 0, NULL, 0}};
+const char check_shortopts[] = "qho:m:s:";
+
 int cmd_check(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         SOURCE_OPTIONS,
-                                         {"source", required_argument, NULL, 's'},
-                                         {"max-errors", required_argument, NULL, 'm'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"rejects", required_argument, NULL, 3001},
-                                         {"rejects-format", required_argument, NULL, 3002},
-                                         {NULL, 0, NULL, 0}};
     const char *rejects = NULL, *rejects_format = NULL;
     struct sl_rejects *rj = NULL;
     struct sl_db *db = NULL;
@@ -57,8 +62,8 @@ int cmd_check(struct cli *c, int argc, char **argv)
     struct check_out o = {0, -1, 0, SL_BUF_INIT};
     int opt, rc = 0, out = OUT_TEXT, h;
 
-    if ((rc = source_prescan(c, argc, argv, "qho:m:s:", opts, 0, &src))) goto out;
-    while ((opt = getopt_long(argc, argv, "qho:m:s:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, check_shortopts, check_options, 0, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, check_shortopts, check_options, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("check");
             goto out;
