@@ -55,6 +55,7 @@ struct sl_source {
     char *timestamp; /* the field that holds the record's own time */
     char *mode;      /* "append", "upsert", "snapshot"; NULL = as before, or by the key */
     char *rejects;   /* rejects: file for rejected rows (relative to base_dir), NULL = none */
+    char *records;   /* JSON: a JSON pointer to the array of records (RFC 6901), NULL = none */
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
     struct sl_transforms *transforms; /* owned, NULL if none (sluice/transform.h) */

@@ -99,8 +99,9 @@ int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
         {"encoding", required_argument, NULL, 2006},                                         \
         {"max-record-size", required_argument, NULL, 2009},                                  \
         {"max-columns", required_argument, NULL, 2012},                                      \
+        {"max-input-size", required_argument, NULL, 2010},                                   \
     {                                                                                        \
-        "max-input-size", required_argument, NULL, 2010                                      \
+        "records", required_argument, NULL, 2013                                             \
     }
 #define SCHEMA_OPTION                           \
     {                                           \

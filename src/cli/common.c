@@ -485,6 +485,19 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         free(src->primary_key);
         src->primary_key = split_list(arg, &src->npk);
         return 1;
+    case 2013: {
+        char **tok;
+        size_t ntok;
+        struct sl_error e = {0, ""};
+        if (sl_json_pointer_parse(arg, &tok, &ntok, &e)) {
+            usage_error(cmd, "--records: %s", e.msg);
+            return -1;
+        }
+        sl_json_pointer_free(tok, ntok);
+        free(src->records);
+        src->records = sl_xstrdup(arg);
+        return 1;
+    }
     case 2008:
         free(src->timestamp);
         src->timestamp = sl_xstrdup(arg);
@@ -619,6 +632,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->timestamp = s->timestamp ? sl_xstrdup(s->timestamp) : NULL;
     src->mode = s->mode ? sl_xstrdup(s->mode) : NULL;
     src->rejects = s->rejects ? sl_xstrdup(s->rejects) : NULL;
+    src->records = s->records ? sl_xstrdup(s->records) : NULL;
     src->primary_key = copy_strs(s->primary_key, s->npk);
     src->npk = s->npk;
     src->fopts = s->fopts;

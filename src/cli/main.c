@@ -51,6 +51,8 @@ const struct command commands[] = {
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
      "  --max-input-size N   refuse inputs larger than this once decompressed\n"
      "  --max-columns N      most input columns read (default 16384; see docs/robustness.md)\n"
+     "  --records POINTER    JSON: the array of records inside the document, as a JSON\n"
+     "                       pointer (/features, /data/items; see docs/formats.md)\n"
      "  -f, --force          load even if this input was loaded before\n"
      "  --min-score S        fail the load (kept in bronze only) when its quality score is\n"
      "                       below S (0..1); see docs/quality.md for the other thresholds\n"
@@ -90,6 +92,8 @@ const struct command commands[] = {
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
      "  --max-input-size N   refuse inputs larger than this once decompressed\n"
      "  --max-columns N      most input columns read (default 16384)\n"
+     "  --records POINTER    JSON: the array of records inside the document, as a JSON\n"
+     "                       pointer (/features, /data/items; see docs/formats.md)\n"
      "  -m, --max-errors N   list at most N errors (the counts stay exact)\n"
      "  --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)\n"
      "  --rejects-format F   ndjson or csv, whatever the name of FILE\n"
@@ -110,7 +114,9 @@ const struct command commands[] = {
      "  --encoding E         utf-8, latin1 or windows-1252 (default: detected)\n"
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
      "  --max-input-size N   refuse inputs larger than this once decompressed\n"
-     "  --max-columns N      most input columns read (default 16384)\n",
+     "  --max-columns N      most input columns read (default 16384)\n"
+     "  --records POINTER    JSON: the array of records inside the document, as a JSON\n"
+     "                       pointer (/features, /data/items; see docs/formats.md)\n",
      cat_options, cat_shortopts},
     {"infer", cmd_infer, "sluice infer FILE [--format F] [--output yaml|json]",
      "print the Frictionless Table Schema of a file, inferred from all of it",
@@ -126,6 +132,8 @@ const struct command commands[] = {
      "  --max-record-size N  largest record kept in memory (default 64MiB)\n"
      "  --max-input-size N   refuse inputs larger than this once decompressed\n"
      "  --max-columns N      most input columns read (default 16384)\n"
+     "  --records POINTER    JSON: the array of records inside the document, as a JSON\n"
+     "                       pointer (/features, /data/items; see docs/formats.md)\n"
      "  -o, --output yaml|json   default yaml\n",
      infer_options, infer_shortopts},
     {"versions", cmd_versions, "sluice versions SOURCE [--all] [--output text|json]",

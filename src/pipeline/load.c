@@ -701,6 +701,11 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         sl_tf_run_json(tf, 1, &tfjson);
         load.transforms_json = tfjson.p;
     }
+    {
+        char *hint = sl__input_hint(&in);
+        if (hint) sl_buf_addf(&msg, "%s%s", msg.len ? "; " : "", hint);
+        free(hint);
+    }
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
         sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;

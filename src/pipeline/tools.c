@@ -95,6 +95,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
         sl_quality_batch(&q, schema, &b);
     }
     rc = 0;
+    sl__input_hint_warn(&in);
     sl_quality_json(&q, schema, &qj);
     res->quality_json = sl_buf_detach(&qj);
 out:
@@ -121,6 +122,7 @@ int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schem
     *dialect_json = NULL;
     if ((rc = sl__input_open(&in, src, path, 0, 0, err))) return rc;
     if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
+    sl__input_hint_warn(&in);
     if ((rc = sl__apply_primary_key(src, inf.schema, err))) goto out;
     *schema = inf.schema;
     inf.schema = NULL;
@@ -222,6 +224,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
         }
     }
     rc = 0;
+    sl__input_hint_warn(&in);
 out:
     if (w) {
         int wrc = sl_writer_close(w);

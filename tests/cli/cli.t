@@ -63,6 +63,8 @@ Help, versions, usage errors (exit 2).
     --max-record-size N  largest record kept in memory (default 64MiB)
     --max-input-size N   refuse inputs larger than this once decompressed
     --max-columns N      most input columns read (default 16384; see docs/robustness.md)
+    --records POINTER    JSON: the array of records inside the document, as a JSON
+                         pointer (/features, /data/items; see docs/formats.md)
     -f, --force          load even if this input was loaded before
     --min-score S        fail the load (kept in bronze only) when its quality score is
                          below S (0..1); see docs/quality.md for the other thresholds

@@ -40,6 +40,7 @@ Help names PostgreSQL and the postgresql:// form of --db, and every option of ev
   --max-record-size
   --max-columns
   --max-input-size
+  --records
   --primary-key
   --source
   --output
