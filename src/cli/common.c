@@ -278,8 +278,9 @@ static void json_load_result(const struct sl_load_result *r)
         sl_buf_addf(&b, ",\"errors_total\":%lld,\"errors\":[", (long long)r->issues_total);
         for (size_t i = 0; i < r->nissues; i++) {
             const struct sl_issue_rec *e = &r->issues[i];
-            sl_buf_addf(&b, "%s{\"row\":%lld,\"line\":%lld,\"field\":", i ? "," : "",
-                        (long long)e->row, (long long)e->line);
+            sl_buf_addf(&b,
+                        "%s{\"row\":%lld,\"line\":%lld,\"offset\":%lld,\"field\":", i ? "," : "",
+                        (long long)e->row, (long long)e->line, (long long)e->offset);
             sl_buf_json_cstr(&b, e->field);
             sl_buf_adds(&b, ",\"code\":");
             sl_buf_json_cstr(&b, e->code);
@@ -297,6 +298,8 @@ static void json_load_result(const struct sl_load_result *r)
             sl_buf_addc(&b, '}');
         }
         sl_buf_addc(&b, ']');
+        sl_buf_adds(&b, ",\"error_groups\":");
+        sl_issue_groups_json(&r->groups, r->rows, &b);
     }
     if (r->existing) {
         sl_buf_adds(&b, ",\"existing_source\":{\"mode\":");
@@ -415,13 +418,14 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
                    (long long)r->transform_counts[i]);
         printf("\n");
     }
-    for (size_t i = 0; i < r->nissues; i++) {
-        const struct sl_issue_rec *e = &r->issues[i];
-        printf("  line %lld (record %lld): %s%s: %s\n", (long long)e->line, (long long)e->row,
-               e->severity == SL_ROW_WARNING ? "warning: " : "", e->code, e->message);
+    if (r->issues_total) {
+        /* the same problem on many rows is one line (sluice/pipeline.h) */
+        struct sl_buf b = SL_BUF_INIT;
+        sl_issue_groups_text(&r->groups, r->rows, r->format && !strcmp(r->format, "json"), "  ", 20,
+                             &b);
+        fputs(b.p, stdout);
+        sl_buf_free(&b);
     }
-    if (r->issues_total > (int64_t)r->nissues)
-        printf("  ... and %lld more\n", (long long)(r->issues_total - (int64_t)r->nissues));
     if (r->invalid) {
         printf("  rejected rows are kept in ");
         printf(bronze_table ? bronze_table : "bronze_%s", r->source);

@@ -178,11 +178,13 @@ static void keep_issues(struct sl_load_result *res, const struct sl_batch *b, si
         const struct sl_row *row = &b->rows[r];
         for (const struct sl_issue *i = row->issues; i; i = i->next) {
             res->issues_total++;
+            sl_issue_groups_add(&res->groups, row, i);
             if (res->nissues >= keep) continue;
             res->issues = sl_xrealloc(res->issues, (res->nissues + 1) * sizeof *res->issues);
             struct sl_issue_rec *o = &res->issues[res->nissues++];
             o->row = row->num;
             o->line = row->line;
+            o->offset = row->offset;
             o->severity = i->severity;
             o->code = sl_xstrdup(i->code);
             o->field = i->field ? sl_xstrdup(i->field) : NULL;
@@ -841,6 +843,7 @@ static void drop_issues(struct sl_load_result *r)
     }
     r->nissues = 0;
     r->issues_total = 0;
+    sl_issue_groups_free(&r->groups);
 }
 
 void sl_load_result_free(struct sl_load_result *r)

@@ -36,6 +36,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     if ((rc = sl__input_open(&in, src, path, rv ? SL__WANT_RAW_ANY : 0, schema == NULL, err)))
         goto out;
     if ((rc = sl__recval_check_input(rv, &in, err))) goto out;
+    res->format = in.format->name;
     if (!schema) {
         if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
         schema = inf.schema;
@@ -136,11 +137,17 @@ out:
 }
 
 /* A record cat cannot print: unreadable, or (with a schema) a value that does not fit. */
-static void report_bad_row(const char *path, const struct sl_row *row)
+static void report_bad_row(const char *path, const struct sl_row *row, int json_array)
 {
     const struct sl_issue *i = row->issues;
-    sl_log(SL_LOG_WARN, "%s:%lld: record %lld: %s: %s", path, (long long)row->line,
-           (long long)row->num, i ? i->code : "invalid", i ? i->message : "cannot be read");
+    /* several records of a JSON array may share a line: the byte offset tells them apart */
+    if (json_array)
+        sl_log(SL_LOG_WARN, "%s: record %lld (line %lld, byte %lld): %s: %s", path,
+               (long long)row->num, (long long)row->line, (long long)row->offset,
+               i ? i->code : "invalid", i ? i->message : "cannot be read");
+    else
+        sl_log(SL_LOG_WARN, "%s:%lld: record %lld: %s: %s", path, (long long)row->line,
+               (long long)row->num, i ? i->code : "invalid", i ? i->message : "cannot be read");
 }
 
 int sl_cat_file(const struct sl_source *src, const char *path, const char *to, FILE *out,
@@ -208,7 +215,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
             const struct sl_row *row = &b.rows[r];
             if (row->status == SL_ROW_INVALID) {
                 (*bad)++;
-                report_bad_row(path, row);
+                report_bad_row(path, row, in.format == &sl_format_json);
                 continue;
             }
             if (schema) {

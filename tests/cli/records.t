@@ -95,26 +95,26 @@ A pointer that names nothing, or a value that is not an array: exit 2, before an
 A document cut short, before or after the records, or with data after its end.
 
   $ printf '{"a":1,"data":[{"x":1}' > cut1.json && sluice cat cut1.json --records /data
-  sluice: warning: cut1.json:1: record 2: format-error: unexpected end of input: the JSON array is not closed
+  sluice: warning: cut1.json: record 2 (line 1, byte 22): format-error: unexpected end of input: the JSON array is not closed
   {"x":1}
   sluice: warning: cut1.json: 1 record(s) rejected
   [1]
   $ printf '{"a":{"b":[1,' > cut2.json && sluice cat cut2.json --records /data
-  sluice: warning: cut2.json:1: record 1: format-error: unexpected end of input: the document ends before the array of records at /data
+  sluice: warning: cut2.json: record 1 (line 1, byte 13): format-error: unexpected end of input: the document ends before the array of records at /data
   sluice: warning: cut2.json: 1 record(s) rejected
   [1]
   $ printf '{"data":[{"x":1}],"z":{"q":1}' > cut3.json && sluice cat cut3.json --records /data
-  sluice: warning: cut3.json:1: record 2: format-error: unexpected end of input: the JSON document is not closed
+  sluice: warning: cut3.json: record 2 (line 1, byte 29): format-error: unexpected end of input: the JSON document is not closed
   {"x":1}
   sluice: warning: cut3.json: 1 record(s) rejected
   [1]
   $ printf '{"data":[{"x":1}]} []' > after.json && sluice cat after.json --records /data
-  sluice: warning: after.json:1: record 2: format-error: unexpected data after the end of the JSON object
+  sluice: warning: after.json: record 2 (line 1, byte 19): format-error: unexpected data after the end of the JSON object
   {"x":1}
   sluice: warning: after.json: 1 record(s) rejected
   [1]
   $ printf '{"a" 1,"data":[{"x":1}]}' > bad.json && sluice cat bad.json --records /data
-  sluice: warning: bad.json:1: record 1: format-error: invalid JSON at line 1 column 6: expected ':'; the remaining 19 bytes could not be read
+  sluice: warning: bad.json: record 1 (line 1, byte 5): format-error: invalid JSON at line 1 column 6: expected ':'; the remaining 19 bytes could not be read
   sluice: warning: bad.json: 1 record(s) rejected
   [1]
 
