@@ -57,6 +57,7 @@ struct sl_source {
     char *rejects;      /* rejects: file for rejected rows (relative to base_dir), NULL = none */
     int on_type_change; /* enum sl_type_change_policy: what a load that would widen a silver
                          * column's type does (0 = not set: reject) */
+    char *records;      /* JSON: a JSON pointer to the array of records (RFC 6901), NULL = none */
     struct sl_format_opts fopts;
     struct sl_stream_opts sopts;
     struct sl_transforms *transforms; /* owned, NULL if none (sluice/transform.h) */

@@ -33,6 +33,10 @@ struct sl_format_opts {
     int want_raw;  /* fill sl_row.raw (bronze); off for type inference */
     int any_value; /* JSON: a record may be any JSON value, not only an object (JSON
                     * Schema validates it whole); non-objects get no cells, raw is set */
+    /* JSON: a JSON Pointer (RFC 6901) to the array whose elements are the records, inside
+     * the document ({"data": [...]} → "/data"); NULL = the top-level value. Not owned. The
+     * document around the array is streamed past, never held: only an element is in memory. */
+    const char *records;
 };
 void sl_format_opts_init(struct sl_format_opts *o);
 
@@ -64,6 +68,10 @@ struct sl_reader {
     /* What probably went wrong reading this input, said once by the commands ("the header has
      * 1 column but the rows have 4 ..."); empty when nothing. */
     char hint[200];
+    /* JSON, NDJSON: when the first record holds an array of objects under a key (a document
+     * such as {"data": [{...}, ...]} or GeoJSON read as one record), the JSON pointer to it
+     * ("/data"), to suggest records:; owned by the reader. Meaningful when records == 1. */
+    char *records_hint;
 };
 
 struct sl_format {

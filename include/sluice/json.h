@@ -73,6 +73,18 @@ const char *sl_json_canonical(const char *p, size_t n, struct sl_arena *a, size_
  * the escapes sl_json_unescape turns into U+FFFD. */
 size_t sl_json_lone_surrogates(const char *p, size_t len);
 
+/*
+ * JSON Pointers (RFC 6901): "" is the whole document, "/a/0/b~1c" the tokens "a", "0", "b/c".
+ * sl_json_pointer_parse splits ptr into malloc'ed tokens (~1 becomes '/', ~0 '~'); SL_ECONFIG
+ * with the reason when ptr does not start with '/' (and is not "") or has a '~' that is not
+ * ~0 or ~1. sl_json_pointer_free frees the tokens. sl_buf_json_pointer_token appends one
+ * token escaped (~ as ~0, / as ~1).
+ */
+int sl_json_pointer_parse(const char *ptr, char ***tokens, size_t *n, struct sl_error *err);
+void sl_json_pointer_free(char **tokens, size_t n);
+struct sl_buf;
+void sl_buf_json_pointer_token(struct sl_buf *b, const char *tok, size_t len);
+
 /* Walks the members of an array or object token that sl_json_scan accepted. */
 struct sl_json_iter {
     const char *p, *end;

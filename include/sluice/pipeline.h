@@ -44,6 +44,8 @@ int sl_rejects_close(struct sl_rejects *r, struct sl_error *err);
 /* One issue of one row, as kept for reports. */
 struct sl_issue_rec {
     int64_t row, line;
+    int64_t offset; /* byte offset where the record starts */
+    int64_t seq;    /* grouped issues: the issue's place among all (input order) */
     int severity;
     char *code, *field, *value, *message;
     char *constraint; /* as sl_issue.constraint, or NULL */
@@ -59,6 +61,47 @@ struct sl_type_change {
     const char *action; /* "widened", "quarantined", "rejected" (the load failed: on_type_change),
                          * "none (the load failed)" (for another reason) */
 };
+
+/*
+ * Issues grouped for people: the same problem on many rows (a header separated otherwise than
+ * its rows gives every row the same extra cells) is one line, not one per cell. A group is one
+ * code and field, and for extra-cell / missing-cell one shape ("the row has 5 cells, the
+ * header 1"). At most SL_ISSUE_GROUPS_MAX groups; issues past them are counted in `other`.
+ * Each group keeps its first SL_ISSUE_GROUP_KEEP issues, listed one by one when that is all.
+ */
+#define SL_ISSUE_GROUPS_MAX 64
+#define SL_ISSUE_GROUP_KEEP 3
+struct sl_issue_rec;
+struct sl_issue_group {
+    char *code, *field, *shape; /* shape: NULL unless extra-cell / missing-cell */
+    int severity;
+    int64_t issues, rows; /* issues (cells) and distinct rows */
+    int64_t first_line, first_row, last_line, last_row, first_seq;
+    long ncells, nheader; /* extra-cell / missing-cell: the row's cells and the header's */
+    struct sl_issue_rec *kept;
+    size_t nkept;
+};
+struct sl_issue_groups {
+    struct sl_issue_group *v;
+    size_t n;
+    int64_t other, issues;
+};
+void sl_issue_groups_add(struct sl_issue_groups *g, const struct sl_row *row,
+                         const struct sl_issue *i);
+void sl_issue_groups_free(struct sl_issue_groups *g);
+/* "is the header separated differently?" when a group of cell-count problems suggests it
+ * (every row of rows, or a header of one column), else NULL. Static text. */
+const char *sl_issue_group_hint(const struct sl_issue_group *gr, int64_t rows);
+/* The text lines of g (each with prefix, ending "\n") into b, at most max lines then "... and
+ * N more"; json_input: records are located as "record N (line L, byte B)" (several JSON
+ * records may share a line) rather than "line L (record N)". */
+void sl_issue_groups_text(const struct sl_issue_groups *g, int64_t rows, int json_input,
+                          const char *prefix, size_t max, struct sl_buf *b);
+/* The groups as a JSON array into b. */
+void sl_issue_groups_json(const struct sl_issue_groups *g, int64_t rows, struct sl_buf *b);
+/* One issue's location for people, as sl_issue_groups_text writes it. */
+void sl_issue_where(int64_t row, int64_t line, int64_t offset, int json_input, struct sl_buf *b);
+
 struct sl_load_result {
     char *source, *input;
     const char *status;      /* "committed", "skipped", "failed" */
@@ -73,6 +116,7 @@ struct sl_load_result {
     struct sl_issue_rec *issues; /* the first keep_errors issues */
     size_t nissues;
     int64_t issues_total;
+    struct sl_issue_groups groups; /* every issue, grouped */
     char *quality_json;
     struct sl_quality_score quality; /* committed loads: the figures quality_json holds */
     char *recommendation;            /* the first of the quality recommendations, or NULL */
@@ -84,6 +128,15 @@ struct sl_load_result {
     /* silver columns whose type this load's values would widen, and what was done */
     struct sl_type_change *type_changes;
     size_t ntype_changes;
+    /* A committed load into a source that existed before it (its rows joined earlier ones):
+     * existing is 1, mode says how ("append", "upsert", "snapshot"), silver_rows how many rows
+     * silver holds now (-1: the store cannot say), columns_added the columns this load added
+     * to silver and columns_lacking silver's earlier columns this input does not fill. */
+    int existing;
+    char *mode;
+    int64_t silver_rows;
+    char **columns_added, **columns_lacking;
+    size_t ncolumns_added, ncolumns_lacking;
 };
 void sl_load_result_free(struct sl_load_result *r);
 
@@ -96,6 +149,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
 typedef void (*sl_issue_cb)(void *ctx, const struct sl_row *r, const struct sl_issue *i);
 struct sl_check_result {
     int64_t rows, valid, warning, invalid;
+    const char *format; /* the format read ("csv", "json", ...; static), NULL if not opened */
     char *quality_json;
 };
 int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,

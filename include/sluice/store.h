@@ -191,6 +191,9 @@ struct sl_store {
                          const struct sl_value *const *vals, const char *const *excl,
                          const struct sl_value *const *exvals, size_t nexcl, int index,
                          uint8_t *found, struct sl_error *err);
+    /* How many rows source's silver table holds now (0 when it has none). May be NULL in a
+     * store: then the count is not reported. */
+    int (*silver_rows)(struct sl_db *db, const char *source, int64_t *n, struct sl_error *err);
     /* Calls cb for each bronze row of load (in input order) that is not invalid. */
     int (*bronze_scan)(struct sl_db *db, const char *source, int64_t load, sl_bronze_cb cb,
                        void *ctx, struct sl_error *err);

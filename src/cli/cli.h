@@ -30,9 +30,21 @@ struct command {
     const char *usage;   /* one line */
     const char *summary; /* one line */
     const char *help;    /* options, in detail */
+    /* what its parser accepts (the global options included): `sluice help --flags COMMAND`
+     * lists them, and tests/integration/help_flags.sh checks that the help names each one */
+    const struct option *options;
+    const char *shortopts;
 };
 
 extern const struct command commands[];
+/* Each command's options (cmd_*.c). */
+extern const struct option load_options[], run_options[], check_options[], cat_options[],
+    infer_options[], versions_options[], quality_options[], rollback_options[], activate_options[],
+    rebuild_options[], history_options[], diff_options[], lineage_options[], schema_options[],
+    migrate_options[];
+extern const char load_shortopts[], run_shortopts[], check_shortopts[], cat_shortopts[],
+    infer_shortopts[], versions_shortopts[], quality_shortopts[], change_shortopts[],
+    diff_shortopts[], lineage_shortopts[], migrate_shortopts[];
 const struct command *find_command(const char *name);
 
 /* Options every command accepts besides its own (--db, --config, --quiet, --log-format, --help).
@@ -81,17 +93,35 @@ enum output { OUT_TEXT, OUT_JSON, OUT_YAML, OUT_HTML, OUT_COUNT };
 int parse_output(const char *cmd, const char *arg, unsigned allowed, int *out);
 
 /* Options that describe how to read an input (load, check, cat, infer). */
-#define SOURCE_OPTIONS                                                                           \
-    {"format", required_argument, NULL, 2001}, {"schema", required_argument, NULL, 2002},        \
-        {"delimiter", required_argument, NULL, 2003}, {"header", no_argument, NULL, 2004},       \
-        {"no-header", no_argument, NULL, 2005}, {"encoding", required_argument, NULL, 2006},     \
-        {"primary-key", required_argument, NULL, 2007},                                          \
-        {"timestamp", required_argument, NULL, 2008},                                            \
-        {"max-record-size", required_argument, NULL, 2009},                                      \
-        {"max-columns", required_argument, NULL, 2012}, {"mode", required_argument, NULL, 2011}, \
-        {"on-type-change", required_argument, NULL, 2013},                                       \
-    {                                                                                            \
-        "max-input-size", required_argument, NULL, 2010                                          \
+#define READ_OPTIONS                                                                         \
+    {"format", required_argument, NULL, 2001}, {"delimiter", required_argument, NULL, 2003}, \
+        {"header", no_argument, NULL, 2004}, {"no-header", no_argument, NULL, 2005},         \
+        {"encoding", required_argument, NULL, 2006},                                         \
+        {"max-record-size", required_argument, NULL, 2009},                                  \
+        {"max-columns", required_argument, NULL, 2012},                                      \
+        {"max-input-size", required_argument, NULL, 2010},                                   \
+    {                                                                                        \
+        "records", required_argument, NULL, 2013                                             \
+    }
+#define SCHEMA_OPTION                           \
+    {                                           \
+        "schema", required_argument, NULL, 2002 \
+    }
+#define PRIMARY_KEY_OPTION                           \
+    {                                                \
+        "primary-key", required_argument, NULL, 2007 \
+    }
+#define TIMESTAMP_OPTION                           \
+    {                                              \
+        "timestamp", required_argument, NULL, 2008 \
+    }
+#define MODE_OPTION                           \
+    {                                         \
+        "mode", required_argument, NULL, 2011 \
+    }
+#define ON_TYPE_CHANGE_OPTION                           \
+    {                                                   \
+        "on-type-change", required_argument, NULL, 2014 \
     }
 /* 1 handled, 0 not a source option, -1 bad value (message printed). */
 int source_option(const char *cmd, struct sl_source *src, int opt, const char *arg);

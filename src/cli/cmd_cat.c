@@ -3,21 +3,24 @@
 
 #include "cli/cli.h"
 
+const struct option cat_options[] = {GLOBAL_OPTIONS,
+                                     READ_OPTIONS,
+                                     SCHEMA_OPTION,
+                                     {"source", required_argument, NULL, 's'},
+                                     {"to", required_argument, NULL, 't'},
+                                     {NULL, 0, NULL, 0}};
+const char cat_shortopts[] = "qht:s:";
+
 int cmd_cat(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         SOURCE_OPTIONS,
-                                         {"source", required_argument, NULL, 's'},
-                                         {"to", required_argument, NULL, 't'},
-                                         {NULL, 0, NULL, 0}};
     struct sl_source src;
     struct sl_error err = {0, ""};
     const char *to = "ndjson";
     int64_t bad = 0;
     int opt, rc = 0, h;
 
-    if ((rc = source_prescan(c, argc, argv, "qht:s:", opts, 0, &src))) goto out;
-    while ((opt = getopt_long(argc, argv, "qht:s:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, cat_shortopts, cat_options, 0, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, cat_shortopts, cat_options, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("cat");
             goto out;

@@ -1,4 +1,5 @@
 /* sluice check FILE: validate without loading. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -8,22 +9,19 @@
 struct check_out {
     int json;
     int64_t max, listed;
-    struct sl_buf errors; /* JSON array items */
+    struct sl_buf errors;          /* JSON array items */
+    struct sl_issue_groups groups; /* every issue, grouped (text, and error_groups in JSON) */
 };
 
 static void on_issue(void *ctx, const struct sl_row *r, const struct sl_issue *i)
 {
     struct check_out *o = ctx;
-    if (o->max >= 0 && o->listed >= o->max) return;
+    sl_issue_groups_add(&o->groups, r, i);
+    if (!o->json || (o->max >= 0 && o->listed >= o->max)) return;
     o->listed++;
-    if (!o->json) {
-        printf("line %lld (record %lld): %s%s: %s\n", (long long)r->line, (long long)r->num,
-               i->severity == SL_ROW_WARNING ? "warning: " : "", i->code, i->message);
-        return;
-    }
     struct sl_buf *b = &o->errors;
-    sl_buf_addf(b, "%s{\"row\":%lld,\"line\":%lld,", b->len ? "," : "", (long long)r->num,
-                (long long)r->line);
+    sl_buf_addf(b, "%s{\"row\":%lld,\"line\":%lld,\"offset\":%lld,", b->len ? "," : "",
+                (long long)r->num, (long long)r->line, (long long)r->offset);
     sl_issue_json_members(b, i);
     sl_buf_addc(b, '}');
 }
@@ -38,27 +36,32 @@ static int check_has_db(struct cli *c)
     return access("sluice.db", F_OK) == 0;
 }
 
+const struct option check_options[] = {GLOBAL_OPTIONS,
+                                       READ_OPTIONS,
+                                       SCHEMA_OPTION,
+                                       PRIMARY_KEY_OPTION,
+                                       TIMESTAMP_OPTION,
+                                       {"source", required_argument, NULL, 's'},
+                                       {"max-errors", required_argument, NULL, 'm'},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {"rejects", required_argument, NULL, 3001},
+                                       {"rejects-format", required_argument, NULL, 3002},
+                                       {NULL, 0, NULL, 0}};
+const char check_shortopts[] = "qho:m:s:";
+
 int cmd_check(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         SOURCE_OPTIONS,
-                                         {"source", required_argument, NULL, 's'},
-                                         {"max-errors", required_argument, NULL, 'm'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"rejects", required_argument, NULL, 3001},
-                                         {"rejects-format", required_argument, NULL, 3002},
-                                         {NULL, 0, NULL, 0}};
     const char *rejects = NULL, *rejects_format = NULL;
     struct sl_rejects *rj = NULL;
     struct sl_db *db = NULL;
     struct sl_source src;
     struct sl_error err = {0, ""};
     struct sl_check_result res;
-    struct check_out o = {0, -1, 0, SL_BUF_INIT};
+    struct check_out o = {0, -1, 0, SL_BUF_INIT, {NULL, 0, 0, 0}};
     int opt, rc = 0, out = OUT_TEXT, h;
 
-    if ((rc = source_prescan(c, argc, argv, "qho:m:s:", opts, 0, &src))) goto out;
-    while ((opt = getopt_long(argc, argv, "qho:m:s:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, check_shortopts, check_options, 0, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, check_shortopts, check_options, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("check");
             goto out;
@@ -110,12 +113,23 @@ int cmd_check(struct cli *c, int argc, char **argv)
         goto out;
     }
     if (o.json) {
+        struct sl_buf g = SL_BUF_INIT;
+        sl_issue_groups_json(&o.groups, res.rows, &g);
         printf("{\"valid\":%s,\"rows\":%lld,\"valid_rows\":%lld,\"warning_rows\":%lld,"
-               "\"invalid_rows\":%lld,\"errors\":[%s],\"quality\":%s}\n",
+               "\"invalid_rows\":%lld,\"errors\":[%s],\"error_groups\":%s,\"quality\":%s}\n",
                res.invalid ? "false" : "true", (long long)res.rows,
                (long long)(res.valid + res.warning), (long long)res.warning, (long long)res.invalid,
-               sl_buf_str(&o.errors), res.quality_json);
-    } else if (!c->quiet) {
+               sl_buf_str(&o.errors), g.p, res.quality_json);
+        sl_buf_free(&g);
+    } else {
+        /* the same problem on many rows is one line; --max-errors caps the lines */
+        struct sl_buf t = SL_BUF_INIT;
+        sl_issue_groups_text(&o.groups, res.rows, res.format && !strcmp(res.format, "json"), "",
+                             o.max >= 0 ? (size_t)o.max : SIZE_MAX, &t);
+        fputs(sl_buf_str(&t), stdout);
+        sl_buf_free(&t);
+    }
+    if (!o.json && !c->quiet) {
         printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n", argv[optind],
                (long long)res.rows, (long long)res.valid, (long long)res.warning,
                (long long)res.invalid);
@@ -129,6 +143,7 @@ out:
     }
     if (db) sl_store_close(db);
     sl_buf_free(&o.errors);
+    sl_issue_groups_free(&o.groups);
     sl_source_free(&src);
     return rc;
 }

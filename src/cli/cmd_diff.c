@@ -13,12 +13,14 @@ static int parse_id(const char *s, int64_t *out)
     return 0;
 }
 
+const struct option diff_options[] = {GLOBAL_OPTIONS,
+                                      {"output", required_argument, NULL, 'o'},
+                                      {"sample", required_argument, NULL, 's'},
+                                      {NULL, 0, NULL, 0}};
+const char diff_shortopts[] = "qho:";
+
 int cmd_diff(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"sample", required_argument, NULL, 's'},
-                                         {NULL, 0, NULL, 0}};
     struct sl_error err = {0, ""};
     struct sl_diff_opts o = {0};
     struct sl_buf out_buf = SL_BUF_INIT;
@@ -26,7 +28,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
     int64_t v1, v2;
     int opt, out = OUT_TEXT, h, rc = EXIT_OK;
 
-    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, diff_shortopts, diff_options, NULL)) != -1) {
         if (opt == 'h') return print_help("diff");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;

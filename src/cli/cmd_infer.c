@@ -4,13 +4,16 @@
 
 #include "cli/cli.h"
 
+const struct option infer_options[] = {GLOBAL_OPTIONS,
+                                       READ_OPTIONS,
+                                       PRIMARY_KEY_OPTION,
+                                       {"source", required_argument, NULL, 's'},
+                                       {"output", required_argument, NULL, 'o'},
+                                       {NULL, 0, NULL, 0}};
+const char infer_shortopts[] = "qho:s:";
+
 int cmd_infer(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         SOURCE_OPTIONS,
-                                         {"source", required_argument, NULL, 's'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {NULL, 0, NULL, 0}};
     struct sl_source src;
     struct sl_error err = {0, ""};
     struct sl_schema *schema = NULL;
@@ -19,8 +22,8 @@ int cmd_infer(struct cli *c, int argc, char **argv)
     char *dialect = NULL;
     int opt, rc = 0, out = OUT_YAML, h;
 
-    if ((rc = source_prescan(c, argc, argv, "qho:s:", opts, 0, &src))) goto out;
-    while ((opt = getopt_long(argc, argv, "qho:s:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, infer_shortopts, infer_options, 0, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, infer_shortopts, infer_options, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("infer");
             goto out;

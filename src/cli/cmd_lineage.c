@@ -4,12 +4,14 @@
 
 #include "cli/cli.h"
 
-int cmd_lineage(struct cli *c, int argc, char **argv)
-{
-    static const struct option opts[] = {GLOBAL_OPTIONS,
+const struct option lineage_options[] = {GLOBAL_OPTIONS,
                                          {"output", required_argument, NULL, 'o'},
                                          {"row", required_argument, NULL, 'r'},
                                          {NULL, 0, NULL, 0}};
+const char lineage_shortopts[] = "qho:";
+
+int cmd_lineage(struct cli *c, int argc, char **argv)
+{
     static const char *const formats[] = {"text", "json", "dot", "mermaid"};
     struct sl_error err = {0, ""};
     struct sl_buf out = SL_BUF_INIT;
@@ -17,7 +19,7 @@ int cmd_lineage(struct cli *c, int argc, char **argv)
     const char *row = NULL, *source = NULL;
     int opt, format = -1, h, rc = EXIT_OK;
 
-    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, lineage_shortopts, lineage_options, NULL)) != -1) {
         if (opt == 'h') return print_help("lineage");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;
@@ -60,18 +62,19 @@ int cmd_lineage(struct cli *c, int argc, char **argv)
     return rc;
 }
 
+const struct option schema_options[] = {GLOBAL_OPTIONS,
+                                        {"output", required_argument, NULL, 'o'},
+                                        {"history", no_argument, NULL, 'H'},
+                                        {NULL, 0, NULL, 0}};
+
 int cmd_schema(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"history", no_argument, NULL, 'H'},
-                                         {NULL, 0, NULL, 0}};
     struct sl_error err = {0, ""};
     struct sl_buf out = SL_BUF_INIT;
     struct sl_db *db;
     int opt, format = OUT_TEXT, h, rc = EXIT_OK, history = 0;
 
-    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, lineage_shortopts, schema_options, NULL)) != -1) {
         if (opt == 'h') return print_help("schema");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;

@@ -4,18 +4,25 @@
 
 #include "cli/cli.h"
 
+const struct option load_options[] = {GLOBAL_OPTIONS,
+                                      READ_OPTIONS,
+                                      SCHEMA_OPTION,
+                                      PRIMARY_KEY_OPTION,
+                                      TIMESTAMP_OPTION,
+                                      MODE_OPTION,
+                                      ON_TYPE_CHANGE_OPTION,
+                                      {"source", required_argument, NULL, 's'},
+                                      {"force", no_argument, NULL, 'f'},
+                                      {"allow-breaking", no_argument, NULL, 3001},
+                                      {"output", required_argument, NULL, 'o'},
+                                      {"min-score", required_argument, NULL, 3002},
+                                      {"rejects", required_argument, NULL, 3011},
+                                      {"rejects-format", required_argument, NULL, 3012},
+                                      {NULL, 0, NULL, 0}};
+const char load_shortopts[] = "qho:fs:";
+
 int cmd_load(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         SOURCE_OPTIONS,
-                                         {"source", required_argument, NULL, 's'},
-                                         {"force", no_argument, NULL, 'f'},
-                                         {"allow-breaking", no_argument, NULL, 3001},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"min-score", required_argument, NULL, 3002},
-                                         {"rejects", required_argument, NULL, 3011},
-                                         {"rejects-format", required_argument, NULL, 3012},
-                                         {NULL, 0, NULL, 0}};
     const char *rejects = NULL, *rejects_format = NULL;
     struct sl_rejects *rj = NULL;
     struct sl_source src;
@@ -24,8 +31,8 @@ int cmd_load(struct cli *c, int argc, char **argv)
     struct sl_db *db = NULL;
     int opt, rc = 0, out = OUT_TEXT, force = 0, h, allow_breaking = 0;
 
-    if ((rc = source_prescan(c, argc, argv, "qho:fs:", opts, 1, &src))) goto out;
-    while ((opt = getopt_long(argc, argv, "qho:fs:", opts, NULL)) != -1) {
+    if ((rc = source_prescan(c, argc, argv, load_shortopts, load_options, 1, &src))) goto out;
+    while ((opt = getopt_long(argc, argv, load_shortopts, load_options, NULL)) != -1) {
         if (opt == 'h') {
             rc = print_help("load");
             goto out;

@@ -38,15 +38,17 @@ static int status(struct sl_db *db)
     return rc;
 }
 
+const struct option migrate_options[] = {GLOBAL_OPTIONS, {NULL, 0, NULL, 0}};
+const char migrate_shortopts[] = "qh";
+
 int cmd_migrate(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS, {NULL, 0, NULL, 0}};
     struct sl_error err = {0, ""};
     struct sl_db *db;
     const char *what;
     int opt, h, rc = EXIT_OK, target = -1;
 
-    while ((opt = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, migrate_shortopts, migrate_options, NULL)) != -1) {
         if (opt == 'h') return print_help("migrate");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;

@@ -8,13 +8,15 @@
 
 #define CHART_LOADS 100
 
-int cmd_quality(struct cli *c, int argc, char **argv)
-{
-    static const struct option opts[] = {GLOBAL_OPTIONS,
+const struct option quality_options[] = {GLOBAL_OPTIONS,
                                          {"load", required_argument, NULL, 'l'},
                                          {"output", required_argument, NULL, 3001},
                                          {"out", required_argument, NULL, 'o'},
                                          {NULL, 0, NULL, 0}};
+const char quality_shortopts[] = "qhl:o:";
+
+int cmd_quality(struct cli *c, int argc, char **argv)
+{
     struct sl_error err = {0, ""};
     struct sl_load_info *v = NULL;
     struct sl_quality_past *past = NULL;
@@ -27,7 +29,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
     int64_t want = 0;
     int opt, out = OUT_TEXT, h, rc = EXIT_OK;
 
-    while ((opt = getopt_long(argc, argv, "qhl:o:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, quality_shortopts, quality_options, NULL)) != -1) {
         if (opt == 'h') return print_help("quality");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;

@@ -56,14 +56,26 @@ static void print_result(const char *cmd, const char *source, int64_t v,
     }
 }
 
-/* rollback, activate, deactivate and rebuild share their options. */
+/* rollback, activate, deactivate and rebuild share their parser; each has its own options. */
+const struct option rollback_options[] = {GLOBAL_OPTIONS,
+                                          {"to", required_argument, NULL, 't'},
+                                          {"reason", required_argument, NULL, 'r'},
+                                          {"output", required_argument, NULL, 'o'},
+                                          {NULL, 0, NULL, 0}};
+const struct option activate_options[] = {GLOBAL_OPTIONS,
+                                          {"reason", required_argument, NULL, 'r'},
+                                          {"output", required_argument, NULL, 'o'},
+                                          {NULL, 0, NULL, 0}};
+const struct option rebuild_options[] = {
+    GLOBAL_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+const struct option history_options[] = {
+    GLOBAL_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
+const char change_shortopts[] = "qho:";
 static int change_command(const char *cmd, struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         {"to", required_argument, NULL, 't'},
-                                         {"reason", required_argument, NULL, 'r'},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {NULL, 0, NULL, 0}};
+    const struct option *opts = !strcmp(cmd, "rollback")  ? rollback_options
+                                : !strcmp(cmd, "rebuild") ? rebuild_options
+                                                          : activate_options;
     struct sl_error err = {0, ""};
     struct sl_change_result res;
     struct sl_db *db;
@@ -71,7 +83,7 @@ static int change_command(const char *cmd, struct cli *c, int argc, char **argv)
     int64_t v = 0;
     int opt, out = OUT_TEXT, h, rc = EXIT_OK, want_args;
 
-    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, change_shortopts, opts, NULL)) != -1) {
         if (opt == 'h') return print_help(cmd);
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;
@@ -144,15 +156,13 @@ int cmd_rebuild(struct cli *c, int argc, char **argv)
 
 int cmd_history(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        GLOBAL_OPTIONS, {"output", required_argument, NULL, 'o'}, {NULL, 0, NULL, 0}};
     struct sl_error err = {0, ""};
     struct sl_version_event *v = NULL;
     struct sl_db *db;
     size_t n = 0;
     int opt, out = OUT_TEXT, h, rc = EXIT_OK;
 
-    while ((opt = getopt_long(argc, argv, "qho:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, change_shortopts, history_options, NULL)) != -1) {
         if (opt == 'h') return print_help("history");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;

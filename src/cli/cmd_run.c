@@ -4,16 +4,18 @@
 
 #include "cli/cli.h"
 
+const struct option run_options[] = {GLOBAL_OPTIONS,
+                                     {"force", no_argument, NULL, 'f'},
+                                     {"allow-breaking", no_argument, NULL, 3001},
+                                     {"output", required_argument, NULL, 'o'},
+                                     {"rejects", required_argument, NULL, 3011},
+                                     {"rejects-format", required_argument, NULL, 3012},
+                                     {"on-type-change", required_argument, NULL, 3013},
+                                     {NULL, 0, NULL, 0}};
+const char run_shortopts[] = "qho:f";
+
 int cmd_run(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         {"force", no_argument, NULL, 'f'},
-                                         {"allow-breaking", no_argument, NULL, 3001},
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"rejects", required_argument, NULL, 3011},
-                                         {"rejects-format", required_argument, NULL, 3012},
-                                         {"on-type-change", required_argument, NULL, 3013},
-                                         {NULL, 0, NULL, 0}};
     const char *rejects = NULL, *rejects_format = NULL;
     const struct sl_config *cfg;
     struct sl_error err = {0, ""};
@@ -23,7 +25,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
     int64_t nloads = 0;
 
     memset(&lo, 0, sizeof lo);
-    while ((opt = getopt_long(argc, argv, "qho:f", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, run_shortopts, run_options, NULL)) != -1) {
         if (opt == 'h') return print_help("run");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;

@@ -89,19 +89,21 @@ static size_t drop_skipped(struct sl_load_info *v, size_t *n)
     return dropped;
 }
 
+const struct option versions_options[] = {GLOBAL_OPTIONS,
+                                          {"output", required_argument, NULL, 'o'},
+                                          {"all", no_argument, NULL, 'a'},
+                                          {NULL, 0, NULL, 0}};
+const char versions_shortopts[] = "qhao:";
+
 int cmd_versions(struct cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {GLOBAL_OPTIONS,
-                                         {"output", required_argument, NULL, 'o'},
-                                         {"all", no_argument, NULL, 'a'},
-                                         {NULL, 0, NULL, 0}};
     struct sl_error err = {0, ""};
     struct sl_load_info *v = NULL;
     struct sl_db *db;
     size_t n = 0, hidden = 0;
     int opt, out = OUT_TEXT, h, rc = EXIT_OK, all = 0;
 
-    while ((opt = getopt_long(argc, argv, "qhao:", opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, versions_shortopts, versions_options, NULL)) != -1) {
         if (opt == 'h') return print_help("versions");
         if ((h = global_option(c, opt, optarg))) {
             if (h < 0) return EXIT_USAGE;

@@ -310,8 +310,9 @@ static void json_load_result(const struct sl_load_result *r)
         sl_buf_addf(&b, ",\"errors_total\":%lld,\"errors\":[", (long long)r->issues_total);
         for (size_t i = 0; i < r->nissues; i++) {
             const struct sl_issue_rec *e = &r->issues[i];
-            sl_buf_addf(&b, "%s{\"row\":%lld,\"line\":%lld,\"field\":", i ? "," : "",
-                        (long long)e->row, (long long)e->line);
+            sl_buf_addf(&b,
+                        "%s{\"row\":%lld,\"line\":%lld,\"offset\":%lld,\"field\":", i ? "," : "",
+                        (long long)e->row, (long long)e->line, (long long)e->offset);
             sl_buf_json_cstr(&b, e->field);
             sl_buf_adds(&b, ",\"code\":");
             sl_buf_json_cstr(&b, e->code);
@@ -329,6 +330,28 @@ static void json_load_result(const struct sl_load_result *r)
             sl_buf_addc(&b, '}');
         }
         sl_buf_addc(&b, ']');
+        sl_buf_adds(&b, ",\"error_groups\":");
+        sl_issue_groups_json(&r->groups, r->rows, &b);
+    }
+    if (r->existing) {
+        sl_buf_adds(&b, ",\"existing_source\":{\"mode\":");
+        sl_buf_json_cstr(&b, r->mode);
+        sl_buf_adds(&b, ",\"rows\":");
+        if (r->silver_rows >= 0)
+            sl_buf_addf(&b, "%lld", (long long)r->silver_rows);
+        else
+            sl_buf_adds(&b, "null");
+        sl_buf_adds(&b, ",\"columns_added\":[");
+        for (size_t i = 0; i < r->ncolumns_added; i++) {
+            if (i) sl_buf_addc(&b, ',');
+            sl_buf_json_cstr(&b, r->columns_added[i]);
+        }
+        sl_buf_adds(&b, "],\"columns_not_in_input\":[");
+        for (size_t i = 0; i < r->ncolumns_lacking; i++) {
+            if (i) sl_buf_addc(&b, ',');
+            sl_buf_json_cstr(&b, r->columns_lacking[i]);
+        }
+        sl_buf_adds(&b, "]}");
     }
     if (r->message) {
         sl_buf_adds(&b, ",\"message\":");
@@ -352,6 +375,41 @@ static const char *quality_text(const struct sl_load_result *r)
     else
         snprintf(t, sizeof t, "%.2f %s", q->score, q->grade);
     return t;
+}
+
+static void add_names(struct sl_buf *b, char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        sl_buf_adds(b, i ? ", " : "");
+        sl_buf_add_printable(b, v[i], strlen(v[i]));
+    }
+}
+
+/* "  appended to existing source x (now 5 rows); columns added: age" */
+static void print_existing(const struct sl_load_result *r)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    if (!strcmp(r->mode, "upsert"))
+        sl_buf_adds(&b, "  upserted into existing source ");
+    else if (!strcmp(r->mode, "snapshot"))
+        sl_buf_adds(&b, "  replaced the rows of existing source ");
+    else
+        sl_buf_adds(&b, "  appended to existing source ");
+    sl_buf_adds(&b, r->source);
+    if (r->silver_rows >= 0)
+        sl_buf_addf(&b, " (now %lld row%s)", (long long)r->silver_rows,
+                    r->silver_rows == 1 ? "" : "s");
+    if (r->ncolumns_added) {
+        sl_buf_addf(&b, "; column%s added: ", r->ncolumns_added == 1 ? "" : "s");
+        add_names(&b, r->columns_added, r->ncolumns_added);
+    }
+    if (r->ncolumns_lacking) {
+        sl_buf_addf(&b, "; column%s not in this input (empty in its rows): ",
+                    r->ncolumns_lacking == 1 ? "" : "s");
+        add_names(&b, r->columns_lacking, r->ncolumns_lacking);
+    }
+    printf("%s\n", b.p);
+    sl_buf_free(&b);
 }
 
 void print_load_result(const struct sl_load_result *r, int json, int quiet,
@@ -381,6 +439,7 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
     printf(") from %s in %.1f s", r->input, r->seconds);
     if (r->quality_json) printf(", quality %s", quality_text(r));
     printf("\n");
+    if (r->existing) print_existing(r);
     for (size_t i = 0; i < r->renames.n; i++) {
         /* the label as a JSON string: its control characters (NUL included) escaped */
         struct sl_buf from = SL_BUF_INIT;
@@ -419,13 +478,14 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
                    (long long)r->transform_counts[i]);
         printf("\n");
     }
-    for (size_t i = 0; i < r->nissues; i++) {
-        const struct sl_issue_rec *e = &r->issues[i];
-        printf("  line %lld (record %lld): %s%s: %s\n", (long long)e->line, (long long)e->row,
-               e->severity == SL_ROW_WARNING ? "warning: " : "", e->code, e->message);
+    if (r->issues_total) {
+        /* the same problem on many rows is one line (sluice/pipeline.h) */
+        struct sl_buf b = SL_BUF_INIT;
+        sl_issue_groups_text(&r->groups, r->rows, r->format && !strcmp(r->format, "json"), "  ", 20,
+                             &b);
+        fputs(b.p, stdout);
+        sl_buf_free(&b);
     }
-    if (r->issues_total > (int64_t)r->nissues)
-        printf("  ... and %lld more\n", (long long)(r->issues_total - (int64_t)r->nissues));
     if (r->invalid) {
         printf("  rejected rows are kept in ");
         printf(bronze_table ? bronze_table : "bronze_%s", r->source);
@@ -489,6 +549,19 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         free(src->primary_key);
         src->primary_key = split_list(arg, &src->npk);
         return 1;
+    case 2013: {
+        char **tok;
+        size_t ntok;
+        struct sl_error e = {0, ""};
+        if (sl_json_pointer_parse(arg, &tok, &ntok, &e)) {
+            usage_error(cmd, "--records: %s", e.msg);
+            return -1;
+        }
+        sl_json_pointer_free(tok, ntok);
+        free(src->records);
+        src->records = sl_xstrdup(arg);
+        return 1;
+    }
     case 2008:
         free(src->timestamp);
         src->timestamp = sl_xstrdup(arg);
@@ -501,7 +574,7 @@ int source_option(const char *cmd, struct sl_source *src, int opt, const char *a
         free(src->mode);
         src->mode = sl_xstrdup(arg);
         return 1;
-    case 2013:
+    case 2014:
         if (sl_type_change_policy_parse(arg) < 0) {
             usage_error(cmd, "--on-type-change must be widen, reject or quarantine");
             return -1;
@@ -631,6 +704,7 @@ void source_from_config(struct sl_source *src, const struct sl_config *cfg, cons
     src->mode = s->mode ? sl_xstrdup(s->mode) : NULL;
     src->on_type_change = s->on_type_change;
     src->rejects = s->rejects ? sl_xstrdup(s->rejects) : NULL;
+    src->records = s->records ? sl_xstrdup(s->records) : NULL;
     src->primary_key = copy_strs(s->primary_key, s->npk);
     src->npk = s->npk;
     src->fopts = s->fopts;

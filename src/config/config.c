@@ -39,6 +39,7 @@ void sl_source_free(struct sl_source *s)
     free(s->format);
     free(s->schema_path);
     free(s->rejects);
+    free(s->records);
     free_strs(s->primary_key, s->npk);
     free(s->timestamp);
     free(s->quality.freshness_text);
@@ -167,7 +168,7 @@ static int bad_value(struct cfgload *c, const struct sl_node *n, const char *wha
 
 static const char *const source_keys[] = {
     "input",   "format",     "schema", "primary_key", "timestamp",      "options", "freshness",
-    "quality", "transforms", "mode",   "rejects",     "on_type_change", NULL};
+    "quality", "transforms", "mode",   "rejects",     "on_type_change", "records", NULL};
 static const char *const option_keys[] = {
     "delimiter",       "quote",          "header",      "encoding",
     "max_record_size", "max_input_size", "max_columns", NULL};
@@ -329,6 +330,18 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
         if (!dot || (strcmp(dot, ".ndjson") && strcmp(dot, ".jsonl") && strcmp(dot, ".json") &&
                      strcmp(dot, ".csv")))
             return bad_value(c, v, sub, "name the file .ndjson, .jsonl or .csv");
+    }
+    if ((v = sl_node_get(map, "records"))) {
+        char **tok;
+        size_t n;
+        snprintf(sub, sizeof sub, "%s.records", what);
+        if ((rc = get_str(c, v, sub, &src->records)) < 0) return rc;
+        if (sl_json_pointer_parse(src->records, &tok, &n, c->err)) {
+            char why[300];
+            snprintf(why, sizeof why, "%s", c->err->msg);
+            return bad_value(c, v, sub, why);
+        }
+        sl_json_pointer_free(tok, n);
     }
     if ((v = sl_node_get(map, "primary_key"))) {
         snprintf(sub, sizeof sub, "%s.primary_key", what);

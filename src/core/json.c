@@ -482,6 +482,66 @@ size_t sl_json_lone_surrogates(const char *p, size_t len)
     return n;
 }
 
+int sl_json_pointer_parse(const char *ptr, char ***tokens, size_t *n, struct sl_error *err)
+{
+    char **v = NULL;
+    size_t k = 0;
+
+    *tokens = NULL;
+    *n = 0;
+    if (!*ptr) return 0;
+    if (*ptr != '/')
+        return sl_error_set(err, SL_ECONFIG,
+                            "'%s' is not a JSON pointer: it starts with '/' (e.g. /data), or is "
+                            "empty for the whole document",
+                            ptr);
+    for (const char *p = ptr; *p == '/';) {
+        const char *start = ++p;
+        size_t len = strcspn(start, "/");
+        char *t = sl_xmalloc(len + 1), *o = t;
+        for (p = start; p < start + len; p++) {
+            if (*p != '~') {
+                *o++ = *p;
+                continue;
+            }
+            if (p[1] != '0' && p[1] != '1') {
+                free(t);
+                sl_json_pointer_free(v, k);
+                return sl_error_set(err, SL_ECONFIG,
+                                    "'%s' is not a JSON pointer: '~' must be followed by 0 (for "
+                                    "~) or 1 (for /)",
+                                    ptr);
+            }
+            *o++ = p[1] == '0' ? '~' : '/';
+            p++;
+        }
+        *o = 0;
+        v = sl_xrealloc(v, (k + 1) * sizeof *v);
+        v[k++] = t;
+    }
+    *tokens = v;
+    *n = k;
+    return 0;
+}
+
+void sl_json_pointer_free(char **tokens, size_t n)
+{
+    for (size_t i = 0; i < n; i++) free(tokens[i]);
+    free(tokens);
+}
+
+void sl_buf_json_pointer_token(struct sl_buf *b, const char *tok, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (tok[i] == '~')
+            sl_buf_adds(b, "~0");
+        else if (tok[i] == '/')
+            sl_buf_adds(b, "~1");
+        else
+            sl_buf_addc(b, tok[i]);
+    }
+}
+
 void sl_json_iter_init(struct sl_json_iter *it, const struct sl_json_tok *container)
 {
     it->object = container->type == SL_JSON_OBJECT;

@@ -38,6 +38,14 @@ void sl__jrec_free(struct sl__jrec *jr);
 void sl__jrec_raw_text(struct sl_row *row, const char *p, size_t n);
 /* The first 1 KiB of p[0..n), copied into b's arena (for records too large or unreadable). */
 void sl__jrec_raw_head(struct sl_batch *b, struct sl_row *row, const char *p, size_t n);
+/*
+ * The JSON pointer of the first array of objects a record p[0..n) (an object's text, possibly
+ * cut short) holds under a key: members of the top object first, then of the objects they
+ * hold ({"data": [{...}]} → "/data", {"response": {"items": [{...}]}} → "/response/items").
+ * Malloc'ed, or NULL when there is none. For suggesting records: when a document was read as
+ * one record.
+ */
+char *sl__json_records_hint(const char *p, size_t n);
 /* "an array", "a string", ... for messages. */
 const char *sl__json_type_name(int type);
 /* 1-based column (in characters) of byte off of p. */

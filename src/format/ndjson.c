@@ -261,9 +261,98 @@ static int ndjson_open(struct sl_stream *in, const struct sl_format_opts *o, str
     return 0;
 }
 
+/* Past one JSON value at p (not validated: strings and brackets are followed), or NULL
+ * when the text ends first. */
+static const char *hint_skip_value(const char *p, const char *end)
+{
+    int depth = 0, in_str = 0, esc = 0;
+    for (; p < end; p++) {
+        char c = *p;
+        if (in_str) {
+            if (esc)
+                esc = 0;
+            else if (c == '\\')
+                esc = 1;
+            else if (c == '"') {
+                in_str = 0;
+                if (!depth) return p + 1;
+            }
+            continue;
+        }
+        if (c == '"')
+            in_str = 1;
+        else if (c == '{' || c == '[')
+            depth++;
+        else if (c == '}' || c == ']') {
+            if (!depth) return p; /* the end of the enclosing container */
+            if (!--depth) return p + 1;
+        } else if (!depth && (c == ',' || c == ' ' || c == '\n' || c == '\r' || c == '\t'))
+            return p;
+    }
+    return NULL;
+}
+
+/* Members of the object at p (at '{'), levels deep at most: appends the pointer of the first
+ * array of objects to path and returns 1, else 0. */
+static int hint_object(const char *p, const char *end, int levels, struct sl_buf *path)
+{
+    size_t base = path->len;
+    p = sl_json_skip_ws(p + 1, end);
+    while (p < end && *p == '"') {
+        struct sl_json_tok key;
+        struct sl_json_err je;
+        long got = sl_json_scan(p, (size_t)(end - p), 1, &key, &je);
+        if (got <= 0 || key.type != SL_JSON_STRING) return 0;
+        p = sl_json_skip_ws(p + got, end);
+        if (p >= end || *p != ':') return 0;
+        p = sl_json_skip_ws(p + 1, end);
+        if (p >= end) return 0;
+        path->len = base;
+        sl_buf_addc(path, '/');
+        if (key.escaped) {
+            char *k = sl_xmalloc(key.len + 1);
+            size_t kl = sl_json_unescape(key.p, key.len, k);
+            sl_buf_json_pointer_token(path, k, kl);
+            free(k);
+        } else {
+            sl_buf_json_pointer_token(path, key.p, key.len);
+        }
+        if (*p == '[') {
+            const char *q = sl_json_skip_ws(p + 1, end);
+            if (q < end && *q == '{') return 1;
+        } else if (*p == '{' && levels > 1 && hint_object(p, end, levels - 1, path)) {
+            return 1;
+        }
+        if (!(p = hint_skip_value(p, end))) return 0;
+        p = sl_json_skip_ws(p, end);
+        if (p >= end || *p != ',') return 0;
+        p = sl_json_skip_ws(p + 1, end);
+    }
+    return 0;
+}
+
+char *sl__json_records_hint(const char *p, size_t n)
+{
+    struct sl_buf path = SL_BUF_INIT;
+    const char *end = p + n;
+    p = sl_json_skip_ws(p, end);
+    if (p >= end || *p != '{') return NULL;
+    /* the shallowest first: the top object's members, then one level down, then two */
+    for (int levels = 1; levels <= 3; levels++) {
+        sl_buf_reset(&path);
+        if (hint_object(p, end, levels, &path)) return sl_buf_detach(&path);
+    }
+    sl_buf_free(&path);
+    return NULL;
+}
+
 static void oversize_row(struct ndjson_reader *r, struct sl_batch *b, struct sl_row *row,
                          const char *p, size_t n)
 {
+    if (row->num == 1) {
+        free(r->base.records_hint);
+        r->base.records_hint = sl__json_records_hint(p, n < (1u << 20) ? n : (1u << 20));
+    }
     sl_row_issue(b, row, SL_ROW_INVALID, "format-error", NULL, NULL, 0,
                  "record is larger than the max_record_size limit of %zu bytes", r->max_record);
     sl__jrec_raw_head(b, row, p, n);
@@ -321,6 +410,7 @@ static void ndjson_line(struct ndjson_reader *r, struct sl_batch *b, const char 
         return;
     }
     sl__jrec_emit(&r->jr, &r->base.labels, b, row);
+    if (row->num == 1) r->base.records_hint = sl__json_records_hint(s, (size_t)(e - s));
     if (r->base.opts.want_raw) {
         row->raw = s;
         row->raw_len = (size_t)(e - s);
@@ -439,6 +529,7 @@ static void ndjson_close(struct sl_reader *base)
     sl__jrec_free(&r->jr);
     sl_labels_free(&r->base.labels);
     sl_buf_free(&r->carry);
+    free(r->base.records_hint);
     free(r);
 }
 

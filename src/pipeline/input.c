@@ -29,6 +29,7 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
     in->fopts = src->fopts;
     in->fopts.want_raw = want_raw != 0;
     in->fopts.any_value = want_raw == SL__WANT_RAW_ANY;
+    in->fopts.records = src->records;
     /* an archive or a binary file is refused whatever the format: read as text it would be
      * rows of garbage (a tar's licence text, a column named ././@PaxHeader) */
     nhead = sl_stream_peek(in->stream, 64 << 10, &head, err);
@@ -53,8 +54,16 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
                               sl_format_names());
             goto out;
         }
+    } else if (src->records) {
+        in->format = &sl_format_json; /* a pointer into a document: JSON, whatever it looks like */
     } else {
         in->format = sl_format_detect(path, head, (size_t)nhead);
+    }
+    if (src->records && in->format != &sl_format_json) {
+        rc = sl_error_set(err, SL_ECONFIG,
+                          "records: %s: a records pointer is for JSON documents, not format %s",
+                          src->records, in->format->name);
+        goto out;
     }
     rc = in->format->open(in->stream, &in->fopts, &in->reader, err);
 out:
@@ -88,6 +97,39 @@ void sl__input_close(struct sl__input *in)
     if (in->stream) sl_stream_close(in->stream);
     free(in->path);
     memset(in, 0, sizeof *in);
+}
+
+char *sl__input_hint(const struct sl__input *in)
+{
+    const struct sl_reader *r = in->reader;
+    struct sl_buf h = SL_BUF_INIT, q = SL_BUF_INIT;
+    if (!r || !r->records_hint || r->records != 1 || in->fopts.records) return NULL;
+    /* the pointer as a shell word: quoted when it holds more than letters, digits and /_.~- */
+    const char *p = r->records_hint;
+    int plain = strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_.~-") ==
+                strlen(p);
+    sl_buf_add_printable(&h, p, strlen(p));
+    if (plain) {
+        sl_buf_adds(&q, h.p);
+    } else {
+        sl_buf_addc(&q, '\'');
+        for (const char *c = h.p; *c; c++) sl_buf_adds(&q, *c == '\'' ? "'\\''" : (char[2]){*c, 0});
+        sl_buf_addc(&q, '\'');
+    }
+    char *msg = sl_xasprintf("%s is one JSON object, read as one record; %s holds an array of "
+                             "objects: --records %s reads them as the records (records: %s in "
+                             "sluice.yaml)",
+                             in->label, h.p, q.p, h.p);
+    sl_buf_free(&h);
+    sl_buf_free(&q);
+    return msg;
+}
+
+void sl__input_hint_warn(const struct sl__input *in)
+{
+    char *h = sl__input_hint(in);
+    if (h) sl_log(SL_LOG_WARN, "%s", h);
+    free(h);
 }
 
 int sl__input_is_json(const struct sl__input *in)
@@ -266,6 +308,10 @@ char *sl__dialect_json(const struct sl__input *in)
         sl_buf_json_cstr(&b, !strcmp(d->newline, "\r\n") ? "crlf"
                              : !strcmp(d->newline, "\r") ? "cr"
                                                          : "lf");
+    }
+    if (in->fopts.records) {
+        sl_buf_adds(&b, ",\"records\":");
+        sl_buf_json_cstr(&b, in->fopts.records);
     }
     sl_buf_adds(&b, ",\"encoding\":");
     const char *tc = sl_stream_transcoding(in->stream);

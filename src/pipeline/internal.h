@@ -26,6 +26,11 @@ void sl__input_close(struct sl__input *in);
 int sl__input_is_json(const struct sl__input *in);
 /* Says the reader's hint (what probably went wrong reading the input) once, as a warning. */
 void sl__input_say_hint(const struct sl__input *in);
+/* After an input was read: when it was one JSON object (one record) holding an array of
+ * objects under a key, a sentence suggesting --records POINTER (malloc'ed), else NULL.
+ * sl__input_hint_warn logs it as a warning (check, cat, infer). */
+char *sl__input_hint(const struct sl__input *in);
+void sl__input_hint_warn(const struct sl__input *in);
 
 /* Reads the whole input once: types of every column, SHA-256, and (CSV) the encoding. */
 struct sl__inferred {

@@ -218,11 +218,13 @@ static void keep_issues(struct sl_load_result *res, const struct sl_batch *b, si
         const struct sl_row *row = &b->rows[r];
         res->issues_total += sl_row_issue_count(row);
         for (const struct sl_issue *i = row->issues; i; i = i->next) {
-            if (res->nissues >= keep) break;
+            sl_issue_groups_add(&res->groups, row, i);
+            if (res->nissues >= keep) continue;
             res->issues = sl_xrealloc(res->issues, (res->nissues + 1) * sizeof *res->issues);
             struct sl_issue_rec *o = &res->issues[res->nissues++];
             o->row = row->num;
             o->line = row->line;
+            o->offset = row->offset;
             o->severity = i->severity;
             o->code = sl_xstrdup(i->code);
             o->field = i->field ? sl_xstrdup(i->field) : NULL;
@@ -641,6 +643,38 @@ static void committed_result(struct sl_load_result *res, const struct sl_load *l
     res->recommendation = first_recommendation(&p->quality, cast);
 }
 
+/*
+ * A load into a source that existed before joins its rows to earlier ones: the result says so,
+ * with silver's row count now, the columns the load added and silver's earlier columns the
+ * input does not fill (several files with different columns in one source are never silent).
+ */
+static void existing_result(struct sl_db *db, struct sl_load_result *res,
+                            const struct sl_schema *before, const struct sl_schema *merged,
+                            const struct sl_mapping *map, const struct sl_schema *explicit_schema,
+                            const char *mode)
+{
+    struct sl_error e2 = {0, ""};
+    res->existing = 1;
+    res->mode = sl_xstrdup(mode ? mode : "append");
+    res->silver_rows = -1;
+    if (db->store->silver_rows && db->store->silver_rows(db, res->source, &res->silver_rows, &e2))
+        res->silver_rows = -1;
+    res->columns_added = sl_xcalloc(merged->nfields + 1, sizeof *res->columns_added);
+    res->columns_lacking = sl_xcalloc(merged->nfields + 1, sizeof *res->columns_lacking);
+    for (size_t k = 0; k < merged->nfields; k++) {
+        const char *name = merged->fields[k].name;
+        if (sl_schema_find(before, name) < 0) {
+            res->columns_added[res->ncolumns_added++] = sl_xstrdup(name);
+            continue;
+        }
+        int filled = 0;
+        for (size_t i = 0; i < map->n && !filled; i++) filled = map->field[i] == (int32_t)k;
+        /* fields of an explicit schema the input lacks are said by report_unmapped already */
+        if (!filled && !(explicit_schema && sl_schema_find(explicit_schema, name) >= 0))
+            res->columns_lacking[res->ncolumns_lacking++] = sl_xstrdup(name);
+    }
+}
+
 void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *path,
                   const struct sl_load_opts *o, struct sl_load_result *res)
 {
@@ -879,6 +913,11 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         load.transforms_json = tfjson.p;
     }
     if (in.reader->hint[0]) sl_buf_addf(&msg, "%s%s", msg.len ? "; " : "", in.reader->hint);
+    {
+        char *hint = sl__input_hint(&in);
+        if (hint) sl_buf_addf(&msg, "%s%s", msg.len ? "; " : "", hint);
+        free(hint);
+    }
     if (load.rows == 0 && sl_stream_bytes(in.stream) == 0)
         sl_buf_addf(&msg, "%sthe input is empty", msg.len ? "; " : "");
     if (msg.len) load.message = msg.p;
@@ -934,6 +973,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if ((rc = db->store->commit_load(db, &load, &err))) goto out;
     began = 0;
     committed_result(res, &load, p, cast, qjson.p);
+    if (st.exists) existing_result(db, res, st.schema, merged, &p->map, explicit_schema, load.mode);
     res->message = msg.len ? sl_xstrdup(msg.p) : NULL;
     res->exit_code = load.invalid ? 1 : 0;
     if (tf) {
@@ -1029,6 +1069,7 @@ static void drop_issues(struct sl_load_result *r)
     }
     r->nissues = 0;
     r->issues_total = 0;
+    sl_issue_groups_free(&r->groups);
 }
 
 void sl_load_result_free(struct sl_load_result *r)
@@ -1049,6 +1090,11 @@ void sl_load_result_free(struct sl_load_result *r)
     for (size_t i = 0; i < r->ntransforms; i++) free(r->transform_names[i]);
     free(r->transform_names);
     free(r->transform_counts);
+    for (size_t i = 0; i < r->ncolumns_added; i++) free(r->columns_added[i]);
+    for (size_t i = 0; i < r->ncolumns_lacking; i++) free(r->columns_lacking[i]);
+    free(r->columns_added);
+    free(r->columns_lacking);
+    free(r->mode);
     drop_issues(r);
     free(r->issues);
     memset(r, 0, sizeof *r);

@@ -38,6 +38,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
         goto out;
     if ((rc = sl__recval_check_input(rv, &in, err))) goto out;
     sl__input_say_hint(&in);
+    res->format = in.format->name;
     if (!schema) {
         if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
         schema = inf.schema;
@@ -94,6 +95,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
         sl_quality_batch(&q, schema, &b);
     }
     rc = 0;
+    sl__input_hint_warn(&in);
     sl_quality_json(&q, schema, &qj);
     res->quality_json = sl_buf_detach(&qj);
 out:
@@ -121,6 +123,7 @@ int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schem
     if ((rc = sl__input_open(&in, src, path, 0, 0, err))) return rc;
     sl__input_say_hint(&in);
     if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
+    sl__input_hint_warn(&in);
     if ((rc = sl__apply_primary_key(src, inf.schema, err))) goto out;
     *schema = inf.schema;
     inf.schema = NULL;
@@ -134,11 +137,17 @@ out:
 }
 
 /* A record cat cannot print: unreadable, or (with a schema) a value that does not fit. */
-static void report_bad_row(const char *path, const struct sl_row *row)
+static void report_bad_row(const char *path, const struct sl_row *row, int json_array)
 {
     const struct sl_issue *i = row->issues;
-    sl_log(SL_LOG_WARN, "%s:%lld: record %lld: %s: %s", path, (long long)row->line,
-           (long long)row->num, i ? i->code : "invalid", i ? i->message : "cannot be read");
+    /* several records of a JSON array may share a line: the byte offset tells them apart */
+    if (json_array)
+        sl_log(SL_LOG_WARN, "%s: record %lld (line %lld, byte %lld): %s: %s", path,
+               (long long)row->num, (long long)row->line, (long long)row->offset,
+               i ? i->code : "invalid", i ? i->message : "cannot be read");
+    else
+        sl_log(SL_LOG_WARN, "%s:%lld: record %lld: %s: %s", path, (long long)row->line,
+               (long long)row->num, i ? i->code : "invalid", i ? i->message : "cannot be read");
 }
 
 int sl_cat_file(const struct sl_source *src, const char *path, const char *to, FILE *out,
@@ -209,7 +218,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
             const struct sl_row *row = &b.rows[r];
             if (row->status == SL_ROW_INVALID) {
                 (*bad)++;
-                report_bad_row(path, row);
+                report_bad_row(path, row, in.format == &sl_format_json);
                 continue;
             }
             if (schema) {
@@ -225,6 +234,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
         }
     }
     rc = 0;
+    sl__input_hint_warn(&in);
 out:
     if (w) {
         int wrc = sl_writer_close(w);

@@ -1172,6 +1172,25 @@ static int pg_has_input_size(struct sl_db *db, const char *source, int64_t size,
     return rc;
 }
 
+static int pg_silver_rows(struct sl_db *db, const char *source, int64_t *n, struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    struct sl_buf sql = SL_BUF_INIT;
+    PGresult *r;
+    int rc;
+
+    *n = 0;
+    if ((rc = ensure_conn(d, err))) return rc;
+    sl_buf_adds(&sql, "SELECT count(*) FROM ");
+    silver_ident(d, &sql, source);
+    rc = q(d, sql.p, 0, NULL, &r, "counting silver rows", err);
+    sl_buf_free(&sql);
+    if (rc < 0) return rc;
+    *n = get_i64(r, 0, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
 static int pg_begin_run(struct sl_db *db, const char *command, int64_t *run, struct sl_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
@@ -3106,6 +3125,7 @@ const struct sl_store sl_store_postgres = {
     .end_change = pg_end_change,
     .list_events = pg_list_events,
     .silver_lookup = pg_silver_lookup,
+    .silver_rows = pg_silver_rows,
     .migrations = pg_migrations,
     .migrate = pg_migrate_to,
     .limits = pg_limits,

@@ -389,6 +389,30 @@ out:
     return rc;
 }
 
+static int sqlite_silver_rows(struct sl_db *db, const char *source, int64_t *n,
+                              struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    struct sl_buf sql = SL_BUF_INIT;
+    sqlite3_stmt *st = NULL;
+    int rc, s;
+
+    *n = 0;
+    sl_buf_adds(&sql, "SELECT count(*) FROM ");
+    sql_ident(&sql, source);
+    rc = prepare(d, sql.p, &st, "counting silver rows", err);
+    if (rc < 0) goto out;
+    s = sqlite3_step(st);
+    if (s == SQLITE_ROW)
+        *n = sqlite3_column_int64(st, 0);
+    else
+        rc = db_error(d, "counting silver rows", err);
+out:
+    sqlite3_finalize(st);
+    sl_buf_free(&sql);
+    return rc < 0 ? rc : 0;
+}
+
 static int sqlite_begin_run(struct sl_db *db, const char *command, int64_t *run,
                             struct sl_error *err)
 {
@@ -1564,6 +1588,7 @@ const struct sl_store sl_store_sqlite = {
     .list_loads = sqlite_list_loads,
     .list_sources = sqlite_list_sources,
     .bronze_scan = sqlite_bronze_scan,
+    .silver_rows = sqlite_silver_rows,
     .begin_change = sqlite_begin_change,
     .set_active = sqlite_set_active,
     .delete_silver_load = sqlite_delete_silver_load,

@@ -16,6 +16,7 @@ a file that happens to be called `Orders.csv` may hold other data than `orders`:
   [2]
   $ sluice load Orders.csv --source orders
   orders: load 4 committed: 2 rows (2 valid) from Orders.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source orders (now 4 rows)
   $ sluice versions orders | cut -c1-40
   load  status    active mode          row
   1     committed yes    append           

@@ -5,7 +5,8 @@ Help, versions, usage errors (exit 2).
   $ sluice help
   usage: sluice [--db URL] [--config FILE] [--quiet] [--log-format text|json] [--busy-timeout T] COMMAND [ARGS]
   
-  sluice loads files into SQLite with versions, checks and a record of every row.
+  sluice loads files into SQLite or PostgreSQL with versions, checks and a record
+  of every row.
   
   commands:
     load       load files into the store (bronze, silver and a new version each)
@@ -28,13 +29,16 @@ Help, versions, usage errors (exit 2).
     version    print the version
   
   global options:
-    --db URL             sqlite:PATH or a path (default: $SLUICE_DB, else the
-                         store: of sluice.yaml, else sqlite:sluice.db)
+    --db URL             the store: sqlite:PATH or a path (SQLite), or
+                         postgresql://USER@HOST:PORT/DB (PostgreSQL); default:
+                         $SLUICE_DB, else the store: of sluice.yaml, else
+                         sqlite:sluice.db
     --config FILE        default ./sluice.yaml when it exists
-    --quiet              print errors only
+    -q, --quiet          print errors only
     --log-format F       text or json (log lines on stderr)
     --busy-timeout T     how long to wait for another load writing the SQLite
                          store (default 10m; also busy_timeout: in sluice.yaml)
+    -h, --help           this help; after a command, the command's help
   
   exit codes: 0 ok, 1 data problems, 2 usage or config error, 3 runtime failure
   `sluice help COMMAND` tells more.
@@ -48,7 +52,7 @@ Help, versions, usage errors (exit 2).
     --schema the types are inferred from the whole input. The same input twice is
     loaded once (recognized by SHA-256) unless --force.
   
-    --source NAME        the source (silver table NAME, bronze table bronze_NAME)
+    -s, --source NAME    the source (silver table NAME, bronze table bronze_NAME)
     --schema FILE        a Frictionless Table Schema (YAML or JSON)
     --format F           csv, tsv, ndjson or json (default: detected)
     --delimiter C        CSV delimiter (default: detected among , ; tab |)
@@ -59,7 +63,9 @@ Help, versions, usage errors (exit 2).
     --max-record-size N  largest record kept in memory (default 64MiB)
     --max-input-size N   refuse inputs larger than this once decompressed
     --max-columns N      most input columns read (default 16384; see docs/robustness.md)
-    --force              load even if this input was loaded before
+    --records POINTER    JSON: the array of records inside the document, as a JSON
+                         pointer (/features, /data/items; see docs/formats.md)
+    -f, --force          load even if this input was loaded before
     --min-score S        fail the load (kept in bronze only) when its quality score is
                          below S (0..1); see docs/quality.md for the other thresholds
     --allow-breaking     apply a breaking schema change (silver is rebuilt)
@@ -69,7 +75,10 @@ Help, versions, usage errors (exit 2).
     --mode M             append, upsert or snapshot (see docs/versions.md)
     --rejects FILE       also write rejected rows with their reasons (.ndjson or .csv)
     --rejects-format F   ndjson or csv, whatever the name of FILE
-    --output text|json   one JSON object per load with --output json
+    -o, --output text|json   one JSON object per load with --output json
+  
+    Global options (--db, --config, --quiet, --log-format, --busy-timeout) go
+    before or after the command; `sluice help` describes them.
   $ sluice load --help | head -n 1
   usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   $ sluice frobnicate

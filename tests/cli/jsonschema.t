@@ -14,23 +14,23 @@ JSON pointer in field, the failing value. address.schema.json is found next to t
   orders.ndjson: 5 rows, 2 valid, 0 with warnings, 3 invalid
   [1]
   $ sluice check --schema orders.schema.json orders.ndjson --output json | grep -o '{"row":[^}]*}'
-  {"row":2,"line":2,"code":"json-schema","keyword":"format","field":"/email","value":"alan(at)example.com","message":"/email: not a valid email","severity":"error"}
-  {"row":2,"line":2,"code":"json-schema","keyword":"enum","field":"/status","value":"refunded","message":"/status: value is not one of: \"new\", \"paid\", \"shipped\"","severity":"error"}
-  {"row":2,"line":2,"code":"json-schema","keyword":"multipleOf","field":"/total","value":"5.004","message":"/total: 5.004 is not a multiple of 0.01","severity":"error"}
-  {"row":2,"line":2,"code":"json-schema","keyword":"pattern","field":"/lines/0/sku","value":"bks-2","message":"/lines/0/sku: string does not match the pattern /^[A-Z]+-\\d\\d\\d\\d$/","severity":"error"}
-  {"row":2,"line":2,"code":"json-schema","keyword":"minimum","field":"/lines/0/qty","value":"0","message":"/lines/0/qty: 0 is less than the minimum 1","severity":"error"}
-  {"row":3,"line":3,"code":"json-schema","keyword":"maxLength","field":"/ship_to/country","value":"USA","message":"/ship_to/country: string is 3 characters, longer than 2","severity":"error"}
-  {"row":3,"line":3,"code":"json-schema","keyword":"additionalProperties","field":"/coupon","value":"X1","message":"/coupon: property 'coupon' is not allowed (additionalProperties is false)","severity":"error"}
-  {"row":4,"line":4,"code":"json-schema","keyword":"type","field":null,"value":"[\"not\",\"an\",\"order\"]","message":"expected object, got array","severity":"error"}
+  {"row":2,"line":2,"offset":185,"code":"json-schema","keyword":"format","field":"/email","value":"alan(at)example.com","message":"/email: not a valid email","severity":"error"}
+  {"row":2,"line":2,"offset":185,"code":"json-schema","keyword":"enum","field":"/status","value":"refunded","message":"/status: value is not one of: \"new\", \"paid\", \"shipped\"","severity":"error"}
+  {"row":2,"line":2,"offset":185,"code":"json-schema","keyword":"multipleOf","field":"/total","value":"5.004","message":"/total: 5.004 is not a multiple of 0.01","severity":"error"}
+  {"row":2,"line":2,"offset":185,"code":"json-schema","keyword":"pattern","field":"/lines/0/sku","value":"bks-2","message":"/lines/0/sku: string does not match the pattern /^[A-Z]+-\\d\\d\\d\\d$/","severity":"error"}
+  {"row":2,"line":2,"offset":185,"code":"json-schema","keyword":"minimum","field":"/lines/0/qty","value":"0","message":"/lines/0/qty: 0 is less than the minimum 1","severity":"error"}
+  {"row":3,"line":3,"offset":301,"code":"json-schema","keyword":"maxLength","field":"/ship_to/country","value":"USA","message":"/ship_to/country: string is 3 characters, longer than 2","severity":"error"}
+  {"row":3,"line":3,"offset":301,"code":"json-schema","keyword":"additionalProperties","field":"/coupon","value":"X1","message":"/coupon: property 'coupon' is not allowed (additionalProperties is false)","severity":"error"}
+  {"row":4,"line":4,"offset":453,"code":"json-schema","keyword":"type","field":null,"value":"[\"not\",\"an\",\"order\"]","message":"expected object, got array","severity":"error"}
 
 Lines may be any JSON value, not only objects.
 
   $ printf '1\n"two"\n3.0\n[]\n' > numbers.ndjson
   $ echo '{"type": "integer", "maximum": 2}' > int.schema.json
   $ sluice check --schema int.schema.json numbers.ndjson --output json | grep -o '{"row":[^}]*}'
-  {"row":2,"line":2,"code":"json-schema","keyword":"type","field":null,"value":"two","message":"expected integer, got string","severity":"error"}
-  {"row":3,"line":3,"code":"json-schema","keyword":"maximum","field":null,"value":"3.0","message":"3.0 is greater than the maximum 2","severity":"error"}
-  {"row":4,"line":4,"code":"json-schema","keyword":"type","field":null,"value":"[]","message":"expected integer, got array","severity":"error"}
+  {"row":2,"line":2,"offset":2,"code":"json-schema","keyword":"type","field":null,"value":"two","message":"expected integer, got string","severity":"error"}
+  {"row":3,"line":3,"offset":8,"code":"json-schema","keyword":"maximum","field":null,"value":"3.0","message":"3.0 is greater than the maximum 2","severity":"error"}
+  {"row":4,"line":4,"offset":12,"code":"json-schema","keyword":"type","field":null,"value":"[]","message":"expected integer, got array","severity":"error"}
 
 load: invalid records stay in bronze with their errors; valid ones land in silver, one column per
 top-level property (integer, number, string, boolean; objects and arrays as JSON text).

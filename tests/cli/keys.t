@@ -3,7 +3,7 @@ Keyed sources upsert: the latest load wins per key, and every load is a version.
   $ sluice load orders_1.csv --source orders --primary-key order_id
   orders: load 1 committed: 2 rows (2 valid) from orders_1.csv in 0.0 s, quality 1.00 excellent
   $ sluice load orders_2.csv --source orders --primary-key order_id --output json
-  {"source":"orders","load":2,"status":"committed","input":"orders_2.csv","sha256":"e4cbc5ec7f7aeda302ee4347cfb8dad6349cb4674d2fa86a28111c7705604a83","rows":2,"valid":2,"warning":0,"invalid":0,"quality":{"score":1,"grade":"excellent","completeness":1,"validity":1,"uniqueness":1,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"order_id":{"completeness":1,"validity":1},"status":{"completeness":1,"validity":1},"total":{"completeness":1,"validity":1}},"anomalies":[],"recommendations":[]},"seconds":0.000,"format":"csv","encoding":"utf-8"}
+  {"source":"orders","load":2,"status":"committed","input":"orders_2.csv","sha256":"e4cbc5ec7f7aeda302ee4347cfb8dad6349cb4674d2fa86a28111c7705604a83","rows":2,"valid":2,"warning":0,"invalid":0,"quality":{"score":1,"grade":"excellent","completeness":1,"validity":1,"uniqueness":1,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"order_id":{"completeness":1,"validity":1},"status":{"completeness":1,"validity":1},"total":{"completeness":1,"validity":1}},"anomalies":[],"recommendations":[]},"seconds":0.000,"format":"csv","encoding":"utf-8","existing_source":{"mode":"upsert","rows":3,"columns_added":[],"columns_not_in_input":[]}}
   $ sqlite3 sluice.db 'select order_id, status, total, _load from orders order by order_id'
   1|new|10.0|1
   2|shipped|20.5|2
@@ -15,6 +15,7 @@ bronze so earlier loads keep their exact values.
 
   $ sluice load orders_3.csv --source orders --primary-key order_id --on-type-change widen
   orders: load 3 committed: 2 rows (2 valid) from orders_3.csv in 0.0 s, quality 1.00 excellent
+    upserted into existing source orders (now 5 rows)
     column total: type widened from number to string by 1 value ("oops"); silver rebuilt, new schema version
   $ sqlite3 sluice.db 'select order_id, status, total, typeof(total), _load from orders order by order_id'
   1|new|10.00|text|1
@@ -45,6 +46,7 @@ A widening rebuild also reads JSON records back from bronze (nested values, esca
     recommendation: n: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ printf '{"id":3,"v":"thirty","n":[1]}\n' > j2.ndjson && sluice load j2.ndjson --source js --primary-key id --on-type-change widen
   js: load 6 committed: 1 rows (1 valid) from j2.ndjson in 0.0 s, quality 0.92 good
+    upserted into existing source js (now 3 rows); column not in this input (empty in its rows): s
     column v: type widened from integer to string by 1 value ("thirty"); silver rebuilt, new schema version
     column n: type widened from object to any by 1 value ("[1]"); silver rebuilt, new schema version
     recommendation: s: 100.0% of the values are missing; if that is expected, the field is optional, else check the extract

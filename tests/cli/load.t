@@ -18,7 +18,7 @@ The same bytes again are recognized and skipped; --force loads them again as a n
   $ sluice load people.csv
   people: skipped: same input already loaded as load 1 (people.csv)
   $ sluice load people.csv --force --output json
-  {"source":"people","load":3,"status":"committed","input":"people.csv","sha256":"7c8874a2ca1655028806ee00eafd16170a84b45eac5112d87b085d94c2b71a05","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":1,"grade":"excellent","completeness":1,"validity":1,"uniqueness":null,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"id":{"completeness":1,"validity":1},"name":{"completeness":1,"validity":1},"email":{"completeness":1,"validity":1},"age":{"completeness":1,"validity":1},"joined":{"completeness":1,"validity":1},"active":{"completeness":1,"validity":1},"score":{"completeness":1,"validity":1}},"anomalies":[],"recommendations":[]},"seconds":0.000,"format":"csv","encoding":"utf-8"}
+  {"source":"people","load":3,"status":"committed","input":"people.csv","sha256":"7c8874a2ca1655028806ee00eafd16170a84b45eac5112d87b085d94c2b71a05","rows":3,"valid":3,"warning":0,"invalid":0,"quality":{"score":1,"grade":"excellent","completeness":1,"validity":1,"uniqueness":null,"consistency":null,"timeliness":null,"accuracy":null,"fields":{"id":{"completeness":1,"validity":1},"name":{"completeness":1,"validity":1},"email":{"completeness":1,"validity":1},"age":{"completeness":1,"validity":1},"joined":{"completeness":1,"validity":1},"active":{"completeness":1,"validity":1},"score":{"completeness":1,"validity":1}},"anomalies":[],"recommendations":[]},"seconds":0.000,"format":"csv","encoding":"utf-8","existing_source":{"mode":"append","rows":6,"columns_added":[],"columns_not_in_input":[]}}
   $ sqlite3 sluice.db 'select count(*), min(_load), max(_load) from people'
   6|1|3
   $ sluice versions people
@@ -74,6 +74,7 @@ A quoted glob is expanded by sluice (sorted): one load per file.
   $ mkdir -p in && cp orders_1.csv orders_2.csv in/ && sluice load 'in/orders_*.csv' --source globbed
   globbed: load 8 committed: 2 rows (2 valid) from in/orders_1.csv in 0.0 s, quality 1.00 excellent
   globbed: load 9 committed: 2 rows (2 valid) from in/orders_2.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source globbed (now 4 rows)
   $ sluice load 'in/*.tsv' --source none
   sluice: error: no file matches in/*.tsv
   [3]

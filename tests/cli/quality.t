@@ -26,10 +26,15 @@ stale record.
     quality 0.86 good; top recommendation: bpm: 33.3% of the values are missing; if that is expected, the field is optional, else check the extract
   hr: load 1 committed: 10 rows (10 valid) from hr-1.csv in 0.0 s, quality 1.00 excellent
   hr: load 2 committed: 11 rows (11 valid) from hr-2.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source hr (now 21 rows)
   hr: load 3 committed: 9 rows (9 valid) from hr-3.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source hr (now 30 rows)
   hr: load 4 committed: 10 rows (10 valid) from hr-4.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source hr (now 40 rows)
   hr: load 5 committed: 12 rows (12 valid) from hr-5.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source hr (now 52 rows)
   hr: load 6 committed: 10 rows (10 valid) from hr-6.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source hr (now 62 rows)
   [1]
   $ cd quality && sluice versions hr
   load  status    active mode          rows     valid  warning  invalid grade      finished                 input
@@ -185,6 +190,7 @@ about keys within the load): the load is excellent.
 
   $ sluice load orders_2.csv --source orders --primary-key order_id
   orders: load [0-9]+ committed: 2 rows \(2 valid\) from orders_2\.csv in 0\.0 s, quality 1\.00 excellent (re)
+    upserted into existing source orders (now 3 rows)
   $ sqlite3 sluice.db 'select order_id, status, _load from orders order by order_id'
   1|new|4
   2|shipped|6

@@ -3,6 +3,7 @@ sluice run loads every input of every source in sluice.yaml, one load per file.
   $ cd project && sluice run
   people: load 1 committed: 2 rows (2 valid) from data/people-1.csv in 0.0 s, quality 1.00 excellent
   people: load 2 committed: 2 rows (2 valid) from data/people-2.csv in 0.0 s, quality 1.00 excellent
+    upserted into existing source people (now 3 rows)
   events: load 3 committed: 2 rows (2 valid) from data/events.ndjson in 0.0 s, quality 0.95 excellent
     recommendation: tags: 50.0% of the values are missing; if that is expected, the field is optional, else check the extract
   $ cd project && sluice run

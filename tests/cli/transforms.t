@@ -151,6 +151,7 @@ a number) applies them again, so the rows of load 1 keep their transformed value
   $ cd transforms && printf 'time,person,weight,weight_unit,temp,hr,hr_unit\n2026-11-21 07:00,ada,149.5,lb,98.4,70.5,bpm\n' > data/body2.csv
   $ cd transforms && SLUICE_NOW=2026-11-24T12:00:00Z sluice load data/body2.csv --source body
   body: load 12 committed: 1 rows (1 valid) from data/body2.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source body (now 4 rows)
     values changed by transforms: unit(weight) 1, unit(weight_unit) 1, unit(temp) 1, unit(hr) 0, unit(hr_unit) 0
   $ cd transforms && sqlite3 transforms.db "select person, weight, temp, printf('%g', hr) from body where _load = 6" > after.txt && cmp before.txt after.txt && echo same values
   same values

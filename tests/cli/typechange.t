@@ -24,6 +24,7 @@ bronze (and in --rejects), and the others load. `00451` is not read as 451.
 
   $ sluice load b.csv --source z --on-type-change quarantine --rejects rej.ndjson
   z: load 4 committed: 4 rows (1 valid, 3 rejected) from b.csv in 0.0 s, quality 0.62 unusable (grade capped: 3 of 4 rows rejected)
+    appended to existing source z (now 3 rows)
     column zip: type kept integer (on_type_change: quarantine): 3 values would widen it to string ("00451", "n/a", "1e3"), their rows rejected
     line 2 (record 1): type-change: zip: '00451' would change the column's type from integer to string (on_type_change: quarantine)
     line 3 (record 2): type-error: zip: 'n/a' is not of type integer
@@ -47,6 +48,7 @@ each load did (`sluice versions`).
 
   $ sluice load b.csv --source z --on-type-change widen --force
   z: load 5 committed: 4 rows (4 valid) from b.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source z (now 7 rows)
     column zip: type widened from integer to string by 3 values ("00451", "n/a", "1e3"); silver rebuilt, new schema version
   $ sluice schema z
   z: schema version 2, loads 5-5 (1 load), sha256 f61695149db3d563
@@ -81,6 +83,7 @@ The policy per source in sluice.yaml; `run --on-type-change` overrides it for ev
   q: load 8 committed: 1 rows (1 valid) from q1.csv in 0.0 s, quality 1.00 excellent
   $ printf 'sources:\n  q:\n    input: q2.csv\n    on_type_change: quarantine\n' > sluice.yaml && sluice run
   q: load 9 committed: 2 rows (1 valid, 1 rejected) from q2.csv in 0.0 s, quality 0.75 poor (grade capped: 1 of 2 rows rejected)
+    appended to existing source q (now 2 rows)
     column n: type kept integer (on_type_change: quarantine): 1 value would widen it to string ("x"), their rows rejected
     line 2 (record 1): type-error: n: 'x' is not of type integer
     rejected rows are kept in bronze[._]q with status 'invalid' (re)
@@ -88,6 +91,7 @@ The policy per source in sluice.yaml; `run --on-type-change` overrides it for ev
   [1]
   $ sluice run --on-type-change widen --force
   q: load 10 committed: 2 rows (2 valid) from q2.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source q (now 4 rows)
     column n: type widened from integer to string by 1 value ("x"); silver rebuilt, new schema version
   $ printf 'sources:\n  z:\n    input: c.csv\n    on_type_change: sometimes\n' > bad.yaml && sluice --config bad.yaml run
   sluice: bad.yaml:4: sources.z.on_type_change: expected widen, reject or quarantine

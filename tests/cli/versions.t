@@ -8,6 +8,7 @@ A keyed source upserts by default: the latest active load wins per key.
   orders: load 1 committed: 2 rows (2 valid) from orders_1.csv in 0.0 s, quality 1.00 excellent
   $ sluice load orders_2.csv --source orders --primary-key order_id
   orders: load 2 committed: 2 rows (2 valid) from orders_2.csv in 0.0 s, quality 1.00 excellent
+    upserted into existing source orders (now 3 rows)
   $ sluice versions orders
   load  status    active mode          rows     valid  warning  invalid grade      finished                 input
   1     committed yes    upsert           2         2        0        0 excellent  2026-11-23T12:00:00.000Z orders_1.csv
@@ -115,6 +116,7 @@ The schema registry: a new version whenever the schema changes, classified.
 
   $ sluice load orders_3.csv --source orders --on-type-change widen
   orders: load 3 committed: 2 rows (2 valid) from orders_3.csv in 0.0 s, quality 1.00 excellent
+    upserted into existing source orders (now 5 rows)
     column total: type widened from number to string by 1 value ("oops"); silver rebuilt, new schema version
   $ sluice schema orders
   orders: schema version 2, loads 3-3 (1 load), sha256 b3effb3063423a04
@@ -141,6 +143,7 @@ Unkeyed sources append; diff counts rows added and removed by content.
   events: load 4 committed: 2 rows (2 valid) from e1.csv in 0.0 s, quality 1.00 excellent
   $ printf 'name,n\nb,2\nc,3\nc,3\n' > e2.csv && sluice load e2.csv --source events
   events: load 5 committed: 3 rows (3 valid) from e2.csv in 0.0 s, quality 1.00 excellent
+    appended to existing source events (now 5 rows)
   $ sluice diff events 4 5
   events: from load 4 to load 5: 3 rows added, 0 removed
     + {"name":"b","n":2}
@@ -165,6 +168,7 @@ A snapshot source: each load is the complete state; keys absent from it leave si
   people: load 6 committed: 3 rows (3 valid) from p1.csv in 0.0 s, quality 1.00 excellent
   $ printf 'id,name\n1,ann\n3,cyd\n' > p2.csv && sluice load p2.csv --source people --primary-key id
   people: load 7 committed: 2 rows (2 valid) from p2.csv in 0.0 s, quality 1.00 excellent
+    replaced the rows of existing source people (now 2 rows)
   $ sqlite3 sluice.db 'select id, name, _load from people order by id'
   1|ann|7
   3|cyd|7
@@ -229,6 +233,7 @@ A breaking schema change (a field removed, a type narrowed, a field made require
   [2]
   $ sluice load d2.csv --source scores --schema s2.yaml --allow-breaking
   scores: load 12 committed: 1 rows (1 valid) from d2.csv in 0.0 s, quality 1.00 excellent
+    upserted into existing source scores (now 3 rows)
   $ sqlite3 sluice.db 'select * from scores order by id'
   1|a|10|1
   2|b|10|2
@@ -267,3 +272,4 @@ doing it works.
   [2]
   $ sluice load m2.csv --source m --primary-key id --mode upsert
   m: load [0-9]+ committed: 2 rows \(2 valid\) from m2\.csv in 0\.0 s, quality 1\.00 excellent (re)
+    upserted into existing source m (now 3 rows)

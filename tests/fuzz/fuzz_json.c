@@ -1,6 +1,6 @@
 /* libFuzzer target: the JSON array reader (both passes of a load, casting, bronze round trip),
  * and the JSON scanner and document tree on the same bytes. The first byte picks the chunk and
- * record limits. */
+ * record limits. The reader runs again with a records pointer (/data or /a/0/b~1c). */
 #include "fuzz.h"
 #include "sluice/json.h"
 
@@ -14,11 +14,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     if (size < 1) return 0;
     sl_format_opts_init(&o);
-    fuzz_small_limits(&o, data[0]);
+    uint8_t first = data[0];
+    fuzz_small_limits(&o, first);
     data++;
     size--;
     sl_format_json.sniff((const char *)data, size);
     fuzz_format(&sl_format_json, data, size, &o);
+    /* the same bytes through a records pointer: the walk to the array, the tail after it */
+    o.records = (first >> 7) & 1 ? "/data" : "/a/0/b~1c";
+    fuzz_format(&sl_format_json, data, size, &o);
+    o.records = NULL;
 
     long used = sl_json_scan((const char *)data, size, 1, &tok, &je);
     FUZZ_CHECK(used != 0); /* final: complete or an error, never "need more" */
