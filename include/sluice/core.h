@@ -120,6 +120,9 @@ int sl_json_needs_escape(const char *p, size_t n);
  * Caller frees with free().
  */
 char *sl_url_redact(const char *url);
+/* A URL to publish (an OpenLineage namespace): without its userinfo (user and password) and
+ * without its password-like query parameters. Caller frees. */
+char *sl_url_public(const char *url);
 /* Appends text with every URL in it masked as above, and libpq conninfo `password=...`. */
 void sl_buf_add_redacted(struct sl_buf *b, const char *text);
 /* The same in place on a NUL-terminated message of capacity cap (truncated if it grows).

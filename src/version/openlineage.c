@@ -5,10 +5,12 @@
  * OpenLineage HTTP transport).
  *
  * Job: namespace "sluice", name "load.<source>". Input dataset: the input file (namespace
- * "file"). Output dataset: the silver table (namespace: the store URL), with the schema facet,
+ * "file"). Output dataset: the silver table (namespace: the store URL without its userinfo and
+ * password-like query parameters: events are published), with the schema facet,
  * the output statistics facet and, on the input, the data quality metrics facet. A "sluice"
  * run facet carries the load id, status, SHA-256 and quality score.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
@@ -111,7 +113,12 @@ void sl_openlineage_event(struct sl_buf *b, const char *type, const char *run_id
         sl_buf_addf(b, ",\"rowCount\":%lld,\"columnMetrics\":{}}}", (long long)r->rows);
     }
     sl_buf_adds(b, "}],\"outputs\":[{\"namespace\":");
-    sl_buf_json_cstr(b, store_url);
+    {
+        /* the store without its credentials: events are published */
+        char *ns = sl_url_public(store_url);
+        sl_buf_json_cstr(b, ns);
+        free(ns);
+    }
     sl_buf_adds(b, ",\"name\":");
     sl_buf_json_cstr(b, source);
     if (schema) {
@@ -135,36 +142,90 @@ void sl_openlineage_event(struct sl_buf *b, const char *type, const char *run_id
     sl_buf_adds(b, "}]}");
 }
 
-/* POSTs body to an http:// URL; a 2xx answer is success. */
-static int http_post(const char *url, const char *body, size_t len, struct sl_error *err)
+/* Appends the base64 (RFC 4648) of p[0..n). */
+static void add_base64(struct sl_buf *b, const unsigned char *p, size_t n)
+{
+    static const char t[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0) |
+                     (i + 2 < n ? p[i + 2] : 0);
+        sl_buf_addc(b, t[v >> 18 & 63]);
+        sl_buf_addc(b, t[v >> 12 & 63]);
+        sl_buf_addc(b, i + 1 < n ? t[v >> 6 & 63] : '=');
+        sl_buf_addc(b, i + 2 < n ? t[v & 63] : '=');
+    }
+}
+
+/* Appends the percent-decoded s[0..n). */
+static void add_decoded(struct sl_buf *b, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '%' && i + 2 < n && isxdigit((unsigned char)s[i + 1]) &&
+            isxdigit((unsigned char)s[i + 2])) {
+            char hex[3] = {s[i + 1], s[i + 2], 0};
+            sl_buf_addc(b, (char)strtol(hex, NULL, 16));
+            i += 2;
+        } else {
+            sl_buf_addc(b, s[i]);
+        }
+    }
+}
+
+/* POSTs body to an http:// URL; a 2xx answer is success. A userinfo ("http://user:pw@host/")
+ * is sent as HTTP basic authentication. Messages name the URL with its secrets masked. */
+static int http_post(const char *url_in, const char *body, size_t len, struct sl_error *err)
 {
     char host[256], port[16] = "80", path[1024] = "/", status[64];
-    const char *p, *h;
+    const char *p, *h, *at;
     struct addrinfo hints, *res = NULL, *ai;
-    struct sl_buf req = SL_BUF_INIT;
+    struct sl_buf req = SL_BUF_INIT, auth = SL_BUF_INIT;
     int fd = -1, rc = 0;
     size_t hl;
+    char *url = sl_url_redact(url_in); /* for messages */
 
-    if (strncmp(url, "http://", 7))
-        return sl_error_set(err, SL_ECONFIG, "%s: only http:// endpoints are supported", url);
-    h = url + 7;
-    hl = strcspn(h, ":/");
-    if (!hl || hl >= sizeof host) return sl_error_set(err, SL_ECONFIG, "%s: no host", url);
+    if (strncmp(url_in, "http://", 7)) {
+        rc = sl_error_set(err, SL_ECONFIG, "%s: only http:// endpoints are supported", url);
+        goto out;
+    }
+    h = url_in + 7;
+    /* the userinfo ends at the last '@' before the path */
+    at = NULL;
+    for (p = h; *p && *p != '/' && *p != '?' && *p != '#'; p++)
+        if (*p == '@') at = p;
+    if (at) {
+        struct sl_buf cred = SL_BUF_INIT;
+        add_decoded(&cred, h, (size_t)(at - h));
+        sl_buf_adds(&auth, "Authorization: Basic ");
+        add_base64(&auth, (const unsigned char *)cred.p, cred.len);
+        sl_buf_adds(&auth, "\r\n");
+        sl_buf_free(&cred);
+        h = at + 1;
+    }
+    hl = strcspn(h, ":/?#");
+    if (!hl || hl >= sizeof host) {
+        rc = sl_error_set(err, SL_ECONFIG, "%s: no host", url);
+        goto out;
+    }
     memcpy(host, h, hl);
     host[hl] = 0;
     p = h + hl;
     if (*p == ':') {
-        size_t pl = strcspn(p + 1, "/");
-        if (!pl || pl >= sizeof port) return sl_error_set(err, SL_ECONFIG, "%s: bad port", url);
+        size_t pl = strcspn(p + 1, "/?#");
+        if (!pl || pl >= sizeof port) {
+            rc = sl_error_set(err, SL_ECONFIG, "%s: bad port", url);
+            goto out;
+        }
         memcpy(port, p + 1, pl);
         port[pl] = 0;
         p += 1 + pl;
     }
-    if (*p) snprintf(path, sizeof path, "%s", p);
+    if (*p) snprintf(path, sizeof path, "%s%s", *p == '/' ? "" : "/", p);
     memset(&hints, 0, sizeof hints);
     hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(host, port, &hints, &res))
-        return sl_error_set(err, SL_EIO, "%s: cannot resolve %s", url, host);
+    if (getaddrinfo(host, port, &hints, &res)) {
+        rc = sl_error_set(err, SL_EIO, "%s: cannot resolve %s", url, host);
+        goto out;
+    }
     for (ai = res; ai; ai = ai->ai_next) {
         fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
         if (fd < 0) continue;
@@ -176,12 +237,15 @@ static int http_post(const char *url, const char *body, size_t len, struct sl_er
         fd = -1;
     }
     freeaddrinfo(res);
-    if (fd < 0) return sl_error_set(err, SL_EIO, "%s: cannot connect: %s", url, strerror(errno));
+    if (fd < 0) {
+        rc = sl_error_set(err, SL_EIO, "%s: cannot connect: %s", url, strerror(errno));
+        goto out;
+    }
     sl_buf_addf(&req,
                 "POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/json\r\n"
                 "Content-Length: %zu\r\nConnection: close\r\nUser-Agent: sluice/" SL_VERSION
-                "\r\n\r\n",
-                path, host, port, len);
+                "\r\n%s\r\n",
+                path, host, port, len, sl_buf_str(&auth));
     sl_buf_add(&req, body, len);
     for (size_t off = 0; off < req.len;) {
         ssize_t w = send(fd, req.p + off, req.len - off, MSG_NOSIGNAL);
@@ -201,14 +265,18 @@ static int http_post(const char *url, const char *body, size_t len, struct sl_er
         /* "HTTP/1.1 200 OK" */
         const char *sp = strchr(status, ' ');
         if (strncmp(status, "HTTP/", 5) || !sp || sp[1] != '2') {
-            status[strcspn(status, "\r\n")] = 0;
+            struct sl_buf shown = SL_BUF_INIT; /* the server's bytes, escaped */
+            sl_buf_add_printable(&shown, status, strcspn(status, "\r\n"));
             rc = sl_error_set(err, SL_EIO, "%s: the endpoint answered '%s'", url,
-                              got ? status : "nothing");
+                              got ? sl_buf_str(&shown) : "nothing");
+            sl_buf_free(&shown);
         }
     }
 out:
-    close(fd);
+    if (fd >= 0) close(fd);
     sl_buf_free(&req);
+    sl_buf_free(&auth);
+    free(url);
     return rc;
 }
 

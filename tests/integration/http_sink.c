@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 /* A tiny HTTP server for tests: listens on 127.0.0.1 (an ephemeral port, written to PORTFILE),
- * answers each request with STATUS (default 200) and appends "METHOD PATH\tBODY\n" to OUTFILE.
+ * answers each request with STATUS (default 200) and appends "METHOD PATH\tBODY\n" to OUTFILE
+ * ("METHOD PATH\tBODY\tAuthorization: ...\n" when the request has that header).
  * Serves N requests, then exits.  usage: http_sink PORTFILE OUTFILE N [STATUS] */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -46,8 +47,12 @@ int main(int argc, char **argv)
         }
         FILE *of = fopen(argv[2], "a");
         char *sp = strchr(buf, ' '), *sp2 = sp ? strchr(sp + 1, ' ') : NULL;
-        fprintf(of, "%.*s %.*s\t%s\n", sp ? (int)(sp - buf) : 0, buf, sp2 ? (int)(sp2 - sp - 1) : 0,
+        char *auth = strcasestr(buf, "\r\nAuthorization:");
+        if (body && auth > body) auth = NULL;
+        fprintf(of, "%.*s %.*s\t%s", sp ? (int)(sp - buf) : 0, buf, sp2 ? (int)(sp2 - sp - 1) : 0,
                 sp ? sp + 1 : "", body ? body : "");
+        if (auth) fprintf(of, "\t%.*s", (int)strcspn(auth + 2, "\r"), auth + 2);
+        fprintf(of, "\n");
         fclose(of);
         char resp[128];
         int len =

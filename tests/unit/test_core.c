@@ -140,6 +140,30 @@ TEST(redact_urls_and_conninfo)
     check_redact("my_password=x and primary key=1 passwords",
                  "my_password=x and primary key=1 passwords");
     check_redact("", "");
+    /* odd passwords: percent-encoded or raw '@' ':' '/' '?' ')' and quotes, all masked whole */
+    check_redact("x postgresql://probe:P%40ss%3Aw%2Frd@h/db y", "x postgresql://probe:***@h/db y");
+    check_redact("x postgresql://probe:P@ss:w/r?d@h/db y", "x postgresql://probe:***@h/db y");
+    check_redact("x 'postgresql://probe:pa)ss\"w]d@h/db' y", "x 'postgresql://probe:***@h/db' y");
+    check_redact("x postgresql://:S3CRET@h/db", "x postgresql://:***@h/db");
+    check_redact("at postgresql://u:S3CRET@[::1]:5432/db.", "at postgresql://u:***@[::1]:5432/db.");
+    check_redact("postgresql:///db?pass%77ord=S3CRET&x=1", "postgresql:///db?pass%77ord=***&x=1");
+    check_redact("postgresql://h:5432/db: fine", "postgresql://h:5432/db: fine");
+    /* punctuation after a URL is the message's: masking twice changes nothing */
+    check_redact("http://u:S3@h/x?token=S3: answered, ok",
+                 "http://u:***@h/x?token=***: answered, ok");
+    check_redact("http://u:***@h/x?token=***: answered", "http://u:***@h/x?token=***: answered");
+    u = sl_url_public("postgresql://probe:S3CRET@db:5432/x?sslmode=require&password=S3&x=1#f");
+    CHECK_STR(u, "postgresql://db:5432/x?sslmode=require&x=1#f");
+    free(u);
+    u = sl_url_public("postgres://u:p@ss:w/rd@h/db?PASSWORD=a");
+    CHECK_STR(u, "postgres://h/db");
+    free(u);
+    u = sl_url_public("http://user@h/x?token=t");
+    CHECK_STR(u, "http://h/x");
+    free(u);
+    u = sl_url_public("sqlite:./a.db");
+    CHECK_STR(u, "sqlite:./a.db");
+    free(u);
     char msg[40] = "x postgresql://a:b@h/db y";
     sl_redact_text(msg, sizeof msg);
     CHECK_STR(msg, "x postgresql://a:***@h/db y");
