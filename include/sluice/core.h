@@ -132,6 +132,10 @@ void sl_redact_text(char *msg, size_t cap);
  * controls as \u0080..\u009f, invalid UTF-8 bytes as \xNN; valid UTF-8 text unchanged. For
  * every name or value from an input that goes into a message. */
 void sl_buf_add_printable(struct sl_buf *b, const char *p, size_t n);
+/* Remembers the passwords of url (userinfo, password-like parameters): from then on every
+ * message masks them wherever they appear, whole or in pieces, raw or percent-decoded (libpq
+ * quotes values it cannot read outside the URL). Called for every store and endpoint URL. */
+void sl_redact_register_url(const char *url);
 /* Is name[0..n) a query parameter that carries a secret (case-insensitive)? */
 int sl_is_secret_param(const char *name, size_t n);
 

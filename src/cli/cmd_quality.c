@@ -79,12 +79,15 @@ int cmd_quality(struct cli *c, int argc, char **argv)
         if (!want || v[i].id == want) pick = &v[i];
     }
     if (!pick) {
+        /* through sl_error_set: the store's URL is shown with its password masked */
         if (want)
-            fprintf(stderr, "sluice: source '%s' has no load %lld with quality figures in %s\n",
-                    source, (long long)want, db->url);
+            sl_error_set(&err, SL_ENOTFOUND,
+                         "source '%s' has no load %lld with quality figures in %s", source,
+                         (long long)want, db->url);
         else
-            fprintf(stderr, "sluice: source '%s' has no load with quality figures in %s\n", source,
-                    db->url);
+            sl_error_set(&err, SL_ENOTFOUND, "source '%s' has no load with quality figures in %s",
+                         source, db->url);
+        fprintf(stderr, "sluice: %s\n", err.msg);
         rc = EXIT_USAGE;
         goto out;
     }

@@ -125,7 +125,9 @@ int cmd_versions(struct cli *c, int argc, char **argv)
     }
     if (!all) hidden = drop_skipped(v, &n);
     if (!n && !hidden && out == OUT_TEXT) {
-        fprintf(stderr, "sluice: no loads of source '%s' in %s\n", argv[optind], db->url);
+        /* through sl_error_set: the store's URL is shown with its password masked */
+        sl_error_set(&err, SL_ENOTFOUND, "no loads of source '%s' in %s", argv[optind], db->url);
+        fprintf(stderr, "sluice: %s\n", err.msg);
         rc = EXIT_USAGE;
     } else if (out == OUT_JSON) {
         json_versions(v, n);

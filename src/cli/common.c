@@ -32,6 +32,8 @@ int cli_config(struct cli *c, const struct sl_config **out)
         return EXIT_USAGE;
     }
     *out = c->config;
+    /* the endpoint's credentials are masked in every message (src/core/redact.c) */
+    if (c->config) sl_redact_register_url(c->config->openlineage_url);
     return 0;
 }
 

@@ -176,7 +176,131 @@ static size_t skip_value(const char *t, size_t v)
     return v;
 }
 
+/*
+ * Known secrets: the passwords of the URLs sluice was given (sl_redact_register_url), masked
+ * wherever they appear, also outside a URL: libpq quotes a value it cannot read
+ * (`invalid percent-encoded token: "..."`) and a password typed without percent-encoding is
+ * split by libpq at its '@', ':' or '/' into host, port or parameters that messages name. So
+ * each password is kept whole, percent-decoded, and in its pieces between those delimiters
+ * (pieces under MIN_SECRET bytes are not: they would mask ordinary words). Registered from
+ * the main thread before the store opens; read by any thread.
+ */
+#define MAX_SECRETS 64
+#define MIN_SECRET  4
+static char *secrets[MAX_SECRETS]; /* longest first */
+static size_t nsecrets;
+
+static void add_secret(const char *p, size_t n)
+{
+    size_t count = __atomic_load_n(&nsecrets, __ATOMIC_ACQUIRE), k;
+
+    if (n < MIN_SECRET || (n == strlen(MASK) && !memcmp(p, MASK, n)) || count == MAX_SECRETS)
+        return;
+    for (k = 0; k < count; k++)
+        if (strlen(secrets[k]) == n && !memcmp(secrets[k], p, n)) return;
+    /* kept sorted, longest first: a password is masked whole before its pieces are */
+    for (k = count; k > 0 && strlen(secrets[k - 1]) < n; k--) secrets[k] = secrets[k - 1];
+    secrets[k] = sl_xstrndup(p, n);
+    __atomic_store_n(&nsecrets, count + 1, __ATOMIC_RELEASE);
+}
+
+static void add_decoded_secret(const char *p, size_t n, int pieces);
+
+/* p[0..n) and its pieces between URL delimiters, raw and percent-decoded. */
+static void add_secret_pieces(const char *p, size_t n, int decode)
+{
+    size_t i = 0;
+
+    add_secret(p, n);
+    while (i < n) {
+        size_t e = i;
+        while (e < n && !strchr(":/@?#&=;", p[e])) e++;
+        if (e - i < n) add_secret(p + i, e - i);
+        i = e + 1;
+    }
+    if (decode && memchr(p, '%', n)) add_decoded_secret(p, n, 1);
+}
+
+static void add_decoded_secret(const char *p, size_t n, int pieces)
+{
+    struct sl_buf d = SL_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        if (p[i] == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+            isxdigit((unsigned char)p[i + 2])) {
+            char hex[3] = {p[i + 1], p[i + 2], 0};
+            sl_buf_addc(&d, (char)strtol(hex, NULL, 16));
+            i += 2;
+        } else {
+            sl_buf_addc(&d, p[i]);
+        }
+    }
+    if (d.len && pieces) add_secret_pieces(d.p, d.len, 0);
+    sl_buf_free(&d);
+}
+
+void sl_redact_register_url(const char *url)
+{
+    const char *sep;
+    size_t n;
+
+    if (!url) return;
+    n = strlen(url);
+    if ((sep = strstr(url, "://"))) {
+        size_t auth = (size_t)(sep - url) + 3, colon, at = userinfo(url, auth, n, &colon);
+        if (at && colon) add_secret_pieces(url + colon + 1, at - colon - 1, 1);
+    }
+    /* password-like parameters, wherever a '?', '&' or ';' starts one (a raw password may
+     * hold a '?': libpq then reads parameters from inside it) */
+    for (size_t i = 0; i < n; i++) {
+        if (url[i] != '?' && url[i] != '&' && url[i] != ';') continue;
+        size_t k = i + 1, e;
+        while (k < n && !strchr("=&;#?", url[k])) k++;
+        if (k >= n || url[k] != '=' || !sl_is_secret_param(url + i + 1, k - i - 1)) continue;
+        for (e = k + 1; e < n && !strchr("&;#", url[e]);) e++;
+        add_secret_pieces(url + k + 1, e - k - 1, 1);
+    }
+}
+
+/* Appends t with every registered secret replaced by the mask. */
+static void add_unsecret(struct sl_buf *b, const char *t, size_t len, size_t count)
+{
+    size_t i = 0, from = 0;
+
+    while (i < len) {
+        size_t k;
+        for (k = 0; k < count; k++) {
+            size_t n = strlen(secrets[k]);
+            if (n <= len - i && !memcmp(t + i, secrets[k], n)) break;
+        }
+        if (k == count) {
+            i++;
+            continue;
+        }
+        sl_buf_add(b, t + from, i - from);
+        sl_buf_adds(b, MASK);
+        i += strlen(secrets[k]);
+        from = i;
+    }
+    sl_buf_add(b, t + from, len - from);
+}
+
+static void add_redacted_urls(struct sl_buf *b, const char *t);
+
 void sl_buf_add_redacted(struct sl_buf *b, const char *t)
+{
+    size_t count = __atomic_load_n(&nsecrets, __ATOMIC_ACQUIRE);
+    struct sl_buf tmp = SL_BUF_INIT;
+
+    if (!count) {
+        add_redacted_urls(b, t);
+        return;
+    }
+    add_redacted_urls(&tmp, t);
+    add_unsecret(b, sl_buf_str(&tmp), tmp.len, count);
+    sl_buf_free(&tmp);
+}
+
+static void add_redacted_urls(struct sl_buf *b, const char *t)
 {
     size_t i = 0;
 
@@ -213,11 +337,13 @@ void sl_buf_add_redacted(struct sl_buf *b, const char *t)
 
 char *sl_url_redact(const char *url)
 {
-    struct sl_buf b = SL_BUF_INIT;
+    struct sl_buf b = SL_BUF_INIT, out = SL_BUF_INIT;
     if (!url) return NULL;
     add_url(&b, url, strlen(url), 0);
-    if (!b.p) return sl_xstrdup("");
-    return sl_buf_detach(&b);
+    add_unsecret(&out, sl_buf_str(&b), b.len, __atomic_load_n(&nsecrets, __ATOMIC_ACQUIRE));
+    sl_buf_free(&b);
+    if (!out.p) return sl_xstrdup("");
+    return sl_buf_detach(&out);
 }
 
 char *sl_url_public(const char *url)
@@ -234,7 +360,8 @@ void sl_redact_text(char *msg, size_t cap)
     struct sl_buf b = SL_BUF_INIT;
 
     if (!msg || !cap ||
-        (!strstr(msg, "://") && !strcasestr(msg, "pass") && !strcasestr(msg, "secret")))
+        (!strstr(msg, "://") && !strcasestr(msg, "pass") && !strcasestr(msg, "secret") &&
+         !__atomic_load_n(&nsecrets, __ATOMIC_ACQUIRE)))
         return;
     sl_buf_add_redacted(&b, msg);
     if (b.p) {

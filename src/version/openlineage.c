@@ -181,7 +181,10 @@ static int http_post(const char *url_in, const char *body, size_t len, struct sl
     struct sl_buf req = SL_BUF_INIT, auth = SL_BUF_INIT;
     int fd = -1, rc = 0;
     size_t hl;
-    char *url = sl_url_redact(url_in); /* for messages */
+    char *url;
+
+    sl_redact_register_url(url_in);
+    url = sl_url_redact(url_in); /* for messages */
 
     if (strncmp(url_in, "http://", 7)) {
         rc = sl_error_set(err, SL_ECONFIG, "%s: only http:// endpoints are supported", url);

@@ -174,6 +174,27 @@ TEST(redact_urls_and_conninfo)
     CHECK_STR(e.msg, "sslpassword=*** cannot connect to postgresql://a:***@h/db");
 }
 
+TEST(redact_registered_passwords)
+{
+    /* a raw password that libpq splits at its '@' and '?' (host "QzRegB2", parameter
+     * "QzRegC3@h/db"), and a parameter's value libpq quotes alone */
+    sl_redact_register_url(
+        "postgresql://u:QzRegA1@QzRegB2?QzRegC3@h/db?sslmode=x&password=Qz%41Reg%zz");
+    check_redact("could not translate host name \"QzRegB2\" to address",
+                 "could not translate host name \"***\" to address");
+    check_redact("invalid URI query parameter: \"QzRegC3@h/db\"",
+                 "invalid URI query parameter: \"***@h/db\"");
+    check_redact("bad token: \"Qz%41Reg%zz\", decoded QzAReg%zz",
+                 "bad token: \"***\", decoded ***");
+    check_redact("QzRegA1@QzRegB2?QzRegC3", "***");
+    char *u = sl_url_redact("x://h/QzRegB2");
+    CHECK_STR(u, "x://h/***");
+    free(u);
+    /* short pieces are not registered: they would mask ordinary words */
+    sl_redact_register_url("postgresql://u:ab:cd@h/db");
+    check_redact("ab cd", "ab cd");
+}
+
 TEST(printable_escapes_controls)
 {
     struct sl_buf b = SL_BUF_INIT;
