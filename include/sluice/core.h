@@ -136,6 +136,12 @@ void sl_buf_add_printable(struct sl_buf *b, const char *p, size_t n);
  * message masks them wherever they appear, whole or in pieces, raw or percent-decoded (libpq
  * quotes values it cannot read outside the URL). Called for every store and endpoint URL. */
 void sl_redact_register_url(const char *url);
+/* sl_buf_add_printable of a C string (NULL: nothing). */
+void sl_buf_add_shown(struct sl_buf *b, const char *s);
+/* A NUL-terminated message of capacity cap made printable in place, as sl_buf_add_printable
+ * (truncated if it grows). sl_error_set, sl_error_prefix and sl_log call it: no message
+ * carries a control character, whatever name or value it quotes. */
+void sl_text_printable(char *msg, size_t cap);
 /* Is name[0..n) a query parameter that carries a secret (case-insensitive)? */
 int sl_is_secret_param(const char *name, size_t n);
 

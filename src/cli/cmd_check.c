@@ -18,7 +18,8 @@ static void on_issue(void *ctx, const struct sl_row *r, const struct sl_issue *i
     o->listed++;
     if (!o->json) {
         printf("line %lld (record %lld): %s%s: %s\n", (long long)r->line, (long long)r->num,
-               i->severity == SL_ROW_WARNING ? "warning: " : "", i->code, i->message);
+               i->severity == SL_ROW_WARNING ? "warning: " : "", cli_shown(i->code),
+               cli_shown(i->message));
         return;
     }
     struct sl_buf *b = &o->errors;
@@ -116,9 +117,9 @@ int cmd_check(struct cli *c, int argc, char **argv)
                (long long)(res.valid + res.warning), (long long)res.warning, (long long)res.invalid,
                sl_buf_str(&o.errors), res.quality_json);
     } else if (!c->quiet) {
-        printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n", argv[optind],
-               (long long)res.rows, (long long)res.valid, (long long)res.warning,
-               (long long)res.invalid);
+        printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n",
+               cli_shown(argv[optind]), (long long)res.rows, (long long)res.valid,
+               (long long)res.warning, (long long)res.invalid);
     }
     rc = res.invalid ? EXIT_DATA : EXIT_OK;
     free(res.quality_json);

@@ -129,7 +129,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
             goto out;
         }
         if (fwrite(b.p, 1, b.len, sl_outfile_stream(of)) != b.len) {
-            fprintf(stderr, "sluice: cannot write %s: %s\n", file, strerror(errno));
+            fprintf(stderr, "sluice: cannot write %s: %s\n", cli_shown(file), strerror(errno));
             sl_outfile_abort(of);
             rc = EXIT_RUNTIME;
             goto out;
@@ -139,7 +139,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
             rc = EXIT_RUNTIME;
             goto out;
         }
-        if (!c->quiet) fprintf(stderr, "sluice: wrote %s\n", file);
+        if (!c->quiet) fprintf(stderr, "sluice: wrote %s\n", cli_shown(file));
     } else {
         fwrite(b.p, 1, b.len, stdout);
     }

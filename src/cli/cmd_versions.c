@@ -57,13 +57,14 @@ static void text_versions(const struct sl_load_info *v, size_t n)
         char grade[16];
         grade_of(l->quality_json, grade, sizeof grade);
         printf("%-5lld %-9s %-6s %-8s %9lld %9lld %8lld %8lld %-9s  %-24s %s", (long long)l->id,
-               l->status, l->active ? "yes" : "no", l->mode ? l->mode : "-", (long long)l->rows,
-               (long long)l->valid, (long long)l->warning, (long long)l->invalid,
-               grade[0] ? grade : "-", l->finished ? l->finished : "", l->input);
+               cli_shown(l->status), l->active ? "yes" : "no", l->mode ? cli_shown(l->mode) : "-",
+               (long long)l->rows, (long long)l->valid, (long long)l->warning,
+               (long long)l->invalid, grade[0] ? grade : "-", cli_shown(l->finished),
+               cli_shown(l->input));
         if (l->duplicate_of)
             printf("  (same input as load %lld)", (long long)l->duplicate_of);
         else if (!strcmp(l->status, "failed") && l->message)
-            printf("  (%s)", l->message);
+            printf("  (%s)", cli_shown(l->message));
         printf("\n");
     }
 }

@@ -9,6 +9,17 @@
 #include "cli/cli.h"
 #include "sluice/outfile.h"
 
+const char *cli_shown(const char *s)
+{
+    static struct sl_buf ring[16];
+    static unsigned next;
+    struct sl_buf *b = &ring[next++ % 16];
+
+    sl_buf_reset(b);
+    if (s) sl_buf_add_printable(b, s, strlen(s));
+    return sl_buf_str(b);
+}
+
 int cli_config(struct cli *c, const struct sl_config **out)
 {
     struct sl_error err = {0, ""};
@@ -103,7 +114,8 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
     if (c->must_exist && !strstr(url, "://")) {
         const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
         if (access(path, F_OK)) {
-            fprintf(stderr, "sluice: no database at %s (nothing was loaded there yet)\n", path);
+            fprintf(stderr, "sluice: no database at %s (nothing was loaded there yet)\n",
+                    cli_shown(path));
             *exit_code = EXIT_USAGE;
             return NULL;
         }
@@ -332,49 +344,53 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
         return;
     }
     if (!strcmp(r->status, "failed")) {
-        fprintf(stderr, "sluice: error: %s: load failed: %s\n", r->source, r->message);
+        fprintf(stderr, "sluice: error: %s: load failed: %s\n", cli_shown(r->source),
+                cli_shown(r->message));
         if (r->quality_json)
             fprintf(stderr, "  quality %s%s%s\n", quality_text(r),
                     r->recommendation ? "; top recommendation: " : "",
-                    r->recommendation ? r->recommendation : "");
+                    cli_shown(r->recommendation));
         return;
     }
     if (quiet) return;
     if (!strcmp(r->status, "skipped")) {
-        printf("%s: skipped: %s (%s)\n", r->source, r->message, r->input);
+        printf("%s: skipped: %s (%s)\n", cli_shown(r->source), cli_shown(r->message),
+               cli_shown(r->input));
         return;
     }
-    printf("%s: load %lld committed: %lld rows (%lld valid", r->source, (long long)r->load,
-           (long long)r->rows, (long long)r->valid);
+    /* names and values from the input, the config or the command line: escaped (cli_shown) */
+    printf("%s: load %lld committed: %lld rows (%lld valid", cli_shown(r->source),
+           (long long)r->load, (long long)r->rows, (long long)r->valid);
     if (r->warning) printf(", %lld with warnings", (long long)r->warning);
     if (r->invalid) printf(", %lld rejected", (long long)r->invalid);
-    printf(") from %s in %.1f s", r->input, r->seconds);
+    printf(") from %s in %.1f s", cli_shown(r->input), r->seconds);
     if (r->quality_json) printf(", quality %s", quality_text(r));
     printf("\n");
     for (size_t i = 0; i < r->renames.n; i++)
         printf("  column %zu renamed: \"%s\" -> %s\n", r->renames.v[i].col + 1,
-               r->renames.v[i].from, r->renames.v[i].to);
+               cli_shown(r->renames.v[i].from), cli_shown(r->renames.v[i].to));
     if (r->ntransforms) {
         printf("  values changed by transforms:");
         for (size_t i = 0; i < r->ntransforms; i++)
-            printf("%s %s %lld", i ? "," : "", r->transform_names[i],
+            printf("%s %s %lld", i ? "," : "", cli_shown(r->transform_names[i]),
                    (long long)r->transform_counts[i]);
         printf("\n");
     }
     for (size_t i = 0; i < r->nissues; i++) {
         const struct sl_issue_rec *e = &r->issues[i];
         printf("  line %lld (record %lld): %s%s: %s\n", (long long)e->line, (long long)e->row,
-               e->severity == SL_ROW_WARNING ? "warning: " : "", e->code, e->message);
+               e->severity == SL_ROW_WARNING ? "warning: " : "", cli_shown(e->code),
+               cli_shown(e->message));
     }
     if (r->issues_total > (int64_t)r->nissues)
         printf("  ... and %lld more\n", (long long)(r->issues_total - (int64_t)r->nissues));
     if (r->invalid) {
         printf("  rejected rows are kept in ");
-        printf(bronze_table ? bronze_table : "bronze_%s", r->source);
+        printf(bronze_table ? bronze_table : "bronze_%s", cli_shown(r->source));
         printf(" with status 'invalid'\n");
     }
-    if (r->message) printf("  note: %s\n", r->message);
-    if (r->recommendation) printf("  recommendation: %s\n", r->recommendation);
+    if (r->message) printf("  note: %s\n", cli_shown(r->message));
+    if (r->recommendation) printf("  recommendation: %s\n", cli_shown(r->recommendation));
 }
 
 static char **split_list(const char *s, size_t *n)
@@ -501,10 +517,11 @@ int source_prescan(struct cli *c, int argc, char **argv, const char *shortopts,
     /* load may name a new source; the tools only read a configured one */
     if (!with_config && name && !(cfg && sl_config_source(cfg, name))) {
         if (cfg)
-            fprintf(stderr, "sluice: %s has no source '%s'\n", cfg->path, name);
+            fprintf(stderr, "sluice: %s has no source '%s'\n", cli_shown(cfg->path),
+                    cli_shown(name));
         else
             fprintf(stderr, "sluice: --source %s: there is no sluice.yaml here (use --config)\n",
-                    name);
+                    cli_shown(name));
         return EXIT_USAGE;
     }
     return 0;

@@ -414,3 +414,28 @@ void sl_buf_add_printable(struct sl_buf *b, const char *p, size_t n)
         i++;
     }
 }
+
+void sl_buf_add_shown(struct sl_buf *b, const char *s)
+{
+    if (s) sl_buf_add_printable(b, s, strlen(s));
+}
+
+void sl_text_printable(char *msg, size_t cap)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    size_t i, n;
+
+    if (!msg || !cap) return;
+    for (i = 0; msg[i]; i++) {
+        unsigned char c = (unsigned char)msg[i];
+        if (c < 0x20 || c == 0x7f || c >= 0x80) break;
+    }
+    if (!msg[i]) return; /* plain ASCII text: nothing to escape */
+    sl_buf_add_printable(&b, msg, strlen(msg));
+    n = b.len < cap - 1 ? b.len : cap - 1;
+    /* cut at a character boundary, never inside a UTF-8 sequence */
+    while (n > 0 && n < b.len && ((unsigned char)b.p[n] & 0xc0) == 0x80) n--;
+    memcpy(msg, b.p, n);
+    msg[n] = 0;
+    sl_buf_free(&b);
+}

@@ -195,6 +195,19 @@ TEST(redact_registered_passwords)
     check_redact("ab cd", "ab cd");
 }
 
+TEST(messages_never_carry_controls)
+{
+    struct sl_error e;
+    sl_error_set(&e, SL_EINVAL, "bad name '%s'", "a\nb\x1b[31m\xc2\x9b\xc3\xa9");
+    CHECK_STR(e.msg, "bad name 'a\\nb\\x1b[31m\\u009b\xc3\xa9'");
+    sl_error_prefix(&e, "in %s", "f\r");
+    CHECK_STR(e.msg, "in f\\r: bad name 'a\\nb\\x1b[31m\\u009b\xc3\xa9'");
+    /* grown past the capacity: cut, never inside a UTF-8 sequence */
+    char m[8] = "\x01\xc3\xa9\xc3\xa9";
+    sl_text_printable(m, sizeof m);
+    CHECK_STR(m, "\\x01\xc3\xa9");
+}
+
 TEST(printable_escapes_controls)
 {
     struct sl_buf b = SL_BUF_INIT;
