@@ -120,6 +120,9 @@ int sl_json_needs_escape(const char *p, size_t n);
  * Caller frees with free().
  */
 char *sl_url_redact(const char *url);
+/* A URL to publish (an OpenLineage namespace): without its userinfo (user and password) and
+ * without its password-like query parameters. Caller frees. */
+char *sl_url_public(const char *url);
 /* Appends text with every URL in it masked as above, and libpq conninfo `password=...`. */
 void sl_buf_add_redacted(struct sl_buf *b, const char *text);
 /* The same in place on a NUL-terminated message of capacity cap (truncated if it grows).
@@ -129,6 +132,16 @@ void sl_redact_text(char *msg, size_t cap);
  * controls as \u0080..\u009f, invalid UTF-8 bytes as \xNN; valid UTF-8 text unchanged. For
  * every name or value from an input that goes into a message. */
 void sl_buf_add_printable(struct sl_buf *b, const char *p, size_t n);
+/* Remembers the passwords of url (userinfo, password-like parameters): from then on every
+ * message masks them wherever they appear, whole or in pieces, raw or percent-decoded (libpq
+ * quotes values it cannot read outside the URL). Called for every store and endpoint URL. */
+void sl_redact_register_url(const char *url);
+/* sl_buf_add_printable of a C string (NULL: nothing). */
+void sl_buf_add_shown(struct sl_buf *b, const char *s);
+/* A NUL-terminated message of capacity cap made printable in place, as sl_buf_add_printable
+ * (truncated if it grows). sl_error_set, sl_error_prefix and sl_log call it: no message
+ * carries a control character, whatever name or value it quotes. */
+void sl_text_printable(char *msg, size_t cap);
 /* Is name[0..n) a query parameter that carries a secret (case-insensitive)? */
 int sl_is_secret_param(const char *name, size_t n);
 

@@ -59,6 +59,10 @@ int global_option(struct cli *c, int opt, const char *arg);
     }
 
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as it may be printed in a message or a text table: control characters escaped
+ * (sl_buf_add_printable; NULL is ""). For every name or value a user, a config or an input
+ * chose (file names, header cells, values, reasons). The result lives until 16 more calls. */
+const char *cli_shown(const char *s);
 int print_help(const char *cmd);
 
 /* The config file, loaded once (NULL when there is none; exits 2 on a bad one). */

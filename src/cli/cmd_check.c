@@ -130,7 +130,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
         sl_buf_free(&t);
     }
     if (!o.json && !c->quiet) {
-        printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n", argv[optind],
+        printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n", cli_shown(argv[optind]),
                (long long)res.rows, (long long)res.valid, (long long)res.warning,
                (long long)res.invalid);
     }

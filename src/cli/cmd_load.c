@@ -118,7 +118,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
             }
             cli_warn_skipped(&paths);
             if (!paths.n) {
-                fprintf(stderr, "sluice: error: no file matches %s\n", pattern);
+                fprintf(stderr, "sluice: error: no file matches %s\n", cli_shown(pattern));
                 rc = exit_code_merge(rc, EXIT_RUNTIME);
             }
         } else {

@@ -22,10 +22,10 @@ static int status(struct sl_db *db)
                             : v[i].changed ? "changed"
                                            : "applied";
         if (v[i].applied_at)
-            printf("%-8d %-20s %-8s %s\n", v[i].version, v[i].name ? v[i].name : "", state,
-                   v[i].applied_at);
+            printf("%-8d %-20s %-8s %s\n", v[i].version, cli_shown(v[i].name), state,
+                   cli_shown(v[i].applied_at));
         else
-            printf("%-8d %-20s %s\n", v[i].version, v[i].name ? v[i].name : "", state);
+            printf("%-8d %-20s %s\n", v[i].version, cli_shown(v[i].name), state);
         if (v[i].applied && v[i].version > applied) applied = v[i].version;
         if (v[i].known && v[i].version > known) known = v[i].version;
         if (!v[i].known || v[i].changed) rc = EXIT_RUNTIME;

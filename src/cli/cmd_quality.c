@@ -81,12 +81,15 @@ int cmd_quality(struct cli *c, int argc, char **argv)
         if (!want || v[i].id == want) pick = &v[i];
     }
     if (!pick) {
+        /* through sl_error_set: the store's URL is shown with its password masked */
         if (want)
-            fprintf(stderr, "sluice: source '%s' has no load %lld with quality figures in %s\n",
-                    source, (long long)want, db->url);
+            sl_error_set(&err, SL_ENOTFOUND,
+                         "source '%s' has no load %lld with quality figures in %s", source,
+                         (long long)want, db->url);
         else
-            fprintf(stderr, "sluice: source '%s' has no load with quality figures in %s\n", source,
-                    db->url);
+            sl_error_set(&err, SL_ENOTFOUND, "source '%s' has no load with quality figures in %s",
+                         source, db->url);
+        fprintf(stderr, "sluice: %s\n", err.msg);
         rc = EXIT_USAGE;
         goto out;
     }
@@ -128,7 +131,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
             goto out;
         }
         if (fwrite(b.p, 1, b.len, sl_outfile_stream(of)) != b.len) {
-            fprintf(stderr, "sluice: cannot write %s: %s\n", file, strerror(errno));
+            fprintf(stderr, "sluice: cannot write %s: %s\n", cli_shown(file), strerror(errno));
             sl_outfile_abort(of);
             rc = EXIT_RUNTIME;
             goto out;
@@ -138,7 +141,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
             rc = EXIT_RUNTIME;
             goto out;
         }
-        if (!c->quiet) fprintf(stderr, "sluice: wrote %s\n", file);
+        if (!c->quiet) fprintf(stderr, "sluice: wrote %s\n", cli_shown(file));
     } else {
         fwrite(b.p, 1, b.len, stdout);
     }

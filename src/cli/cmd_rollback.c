@@ -38,14 +38,14 @@ static void print_result(const char *cmd, const char *source, int64_t v,
     }
     if (quiet) return;
     if (!strcmp(cmd, "rebuild"))
-        printf("%s: silver rebuilt from %lld load%s (%lld rows written)\n", source,
+        printf("%s: silver rebuilt from %lld load%s (%lld rows written)\n", cli_shown(source),
                (long long)r->replayed, r->replayed == 1 ? "" : "s", (long long)r->rows_written);
     else {
         if (!strcmp(cmd, "rollback"))
-            printf("%s: rolled back to load %lld: %lld load%s changed", source, (long long)v,
-                   (long long)r->changed, r->changed == 1 ? "" : "s");
+            printf("%s: rolled back to load %lld: %lld load%s changed", cli_shown(source),
+                   (long long)v, (long long)r->changed, r->changed == 1 ? "" : "s");
         else
-            printf("%s: load %lld %sd: %lld load%s changed", source, (long long)v, cmd,
+            printf("%s: load %lld %sd: %lld load%s changed", cli_shown(source), (long long)v, cmd,
                    (long long)r->changed, r->changed == 1 ? "" : "s");
         if (r->full)
             printf("; silver rebuilt from %lld load%s (%lld rows written)\n",
@@ -209,10 +209,12 @@ int cmd_history(struct cli *c, int argc, char **argv)
         printf("%-5s %-16s %-5s %-10s %-10s %-12s %-24s %s\n", "event", "source", "load", "action",
                "command", "who", "at", "reason");
         for (size_t i = 0; i < n; i++) {
-            printf("%-5lld %-16s %-5lld %-10s %-10s %-12s %s", (long long)v[i].id, v[i].source,
-                   (long long)v[i].load, v[i].action, v[i].command, v[i].who ? v[i].who : "-",
-                   v[i].at);
-            if (v[i].reason) printf(" %s", v[i].reason);
+            /* the reason and who are free text from the command line and the environment */
+            printf("%-5lld %-16s %-5lld %-10s %-10s %-12s %s", (long long)v[i].id,
+                   cli_shown(v[i].source), (long long)v[i].load, cli_shown(v[i].action),
+                   cli_shown(v[i].command), v[i].who ? cli_shown(v[i].who) : "-",
+                   cli_shown(v[i].at));
+            if (v[i].reason) printf(" %s", cli_shown(v[i].reason));
             printf("\n");
         }
     }

@@ -61,13 +61,14 @@ static void text_versions(const struct sl_load_info *v, size_t n)
         char grade[16];
         grade_of(l->quality_json, grade, sizeof grade);
         printf("%-5lld %-9s %-6s %-8s %9lld %9lld %8lld %8lld %-9s  %-24s %s", (long long)l->id,
-               l->status, l->active ? "yes" : "no", l->mode ? l->mode : "-", (long long)l->rows,
-               (long long)l->valid, (long long)l->warning, (long long)l->invalid,
-               grade[0] ? grade : "-", l->finished ? l->finished : "", l->input);
+               cli_shown(l->status), l->active ? "yes" : "no", l->mode ? cli_shown(l->mode) : "-",
+               (long long)l->rows, (long long)l->valid, (long long)l->warning,
+               (long long)l->invalid, grade[0] ? grade : "-", cli_shown(l->finished),
+               cli_shown(l->input));
         if (l->duplicate_of)
             printf("  (same input as load %lld)", (long long)l->duplicate_of);
         else if (!strcmp(l->status, "failed") && l->message)
-            printf("  (%s)", l->message);
+            printf("  (%s)", cli_shown(l->message));
         printf("\n");
     }
 }
@@ -131,7 +132,9 @@ int cmd_versions(struct cli *c, int argc, char **argv)
     }
     if (!all) hidden = drop_skipped(v, &n);
     if (!n && !hidden && out == OUT_TEXT) {
-        fprintf(stderr, "sluice: no loads of source '%s' in %s\n", argv[optind], db->url);
+        /* through sl_error_set: the store's URL is shown with its password masked */
+        sl_error_set(&err, SL_ENOTFOUND, "no loads of source '%s' in %s", argv[optind], db->url);
+        fprintf(stderr, "sluice: %s\n", err.msg);
         rc = EXIT_USAGE;
     } else if (out == OUT_JSON) {
         json_versions(v, n);

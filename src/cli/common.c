@@ -9,6 +9,17 @@
 #include "cli/cli.h"
 #include "sluice/outfile.h"
 
+const char *cli_shown(const char *s)
+{
+    static struct sl_buf ring[16];
+    static unsigned next;
+    struct sl_buf *b = &ring[next++ % 16];
+
+    sl_buf_reset(b);
+    if (s) sl_buf_add_printable(b, s, strlen(s));
+    return sl_buf_str(b);
+}
+
 int cli_config(struct cli *c, const struct sl_config **out)
 {
     struct sl_error err = {0, ""};
@@ -32,6 +43,8 @@ int cli_config(struct cli *c, const struct sl_config **out)
         return EXIT_USAGE;
     }
     *out = c->config;
+    /* the endpoint's credentials are masked in every message (src/core/redact.c) */
+    if (c->config) sl_redact_register_url(c->config->openlineage_url);
     return 0;
 }
 
@@ -101,7 +114,8 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
     if (c->must_exist && !strstr(url, "://")) {
         const char *path = !strncmp(url, "sqlite:", 7) ? url + 7 : url;
         if (access(path, F_OK)) {
-            fprintf(stderr, "sluice: no database at %s (nothing was loaded there yet)\n", path);
+            fprintf(stderr, "sluice: no database at %s (nothing was loaded there yet)\n",
+                    cli_shown(path));
             *exit_code = EXIT_USAGE;
             return NULL;
         }
@@ -420,32 +434,37 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
         return;
     }
     if (!strcmp(r->status, "failed")) {
-        fprintf(stderr, "sluice: error: %s: load failed: %s\n", r->source, r->message);
+        fprintf(stderr, "sluice: error: %s: load failed: %s\n", cli_shown(r->source),
+                cli_shown(r->message));
         if (r->quality_json)
             fprintf(stderr, "  quality %s%s%s\n", quality_text(r),
                     r->recommendation ? "; top recommendation: " : "",
-                    r->recommendation ? r->recommendation : "");
+                    cli_shown(r->recommendation));
         return;
     }
     if (quiet) return;
     if (!strcmp(r->status, "skipped")) {
-        printf("%s: skipped: %s (%s)\n", r->source, r->message, r->input);
+        printf("%s: skipped: %s (%s)\n", cli_shown(r->source), cli_shown(r->message),
+               cli_shown(r->input));
         return;
     }
-    printf("%s: load %lld committed: %lld rows (%lld valid", r->source, (long long)r->load,
-           (long long)r->rows, (long long)r->valid);
+    /* names and values from the input, the config or the command line: escaped (cli_shown) */
+    printf("%s: load %lld committed: %lld rows (%lld valid", cli_shown(r->source),
+           (long long)r->load, (long long)r->rows, (long long)r->valid);
     if (r->warning) printf(", %lld with warnings", (long long)r->warning);
     if (r->invalid) printf(", %lld rejected", (long long)r->invalid);
-    printf(") from %s in %.1f s", r->input, r->seconds);
+    printf(") from %s in %.1f s", cli_shown(r->input), r->seconds);
     if (r->quality_json) printf(", quality %s", quality_text(r));
     printf("\n");
     if (r->existing) print_existing(r);
     for (size_t i = 0; i < r->renames.n; i++) {
-        /* the label as a JSON string: its control characters (NUL included) escaped */
+        /* the label quoted, its control characters (NUL included) escaped */
         struct sl_buf from = SL_BUF_INIT;
-        sl_buf_json_str(&from, r->renames.v[i].from, r->renames.v[i].from_len);
+        sl_buf_addc(&from, '"');
+        sl_buf_add_printable(&from, r->renames.v[i].from, r->renames.v[i].from_len);
+        sl_buf_addc(&from, '"');
         printf("  column %zu renamed: %s -> %s\n", r->renames.v[i].col + 1, sl_buf_str(&from),
-               r->renames.v[i].to);
+               cli_shown(r->renames.v[i].to));
         sl_buf_free(&from);
     }
     for (size_t i = 0; i < r->ntype_changes; i++) {
@@ -457,24 +476,24 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
         }
         if (tc->values > (int64_t)tc->nfirst) sl_buf_adds(&first, ", ...");
         if (tc->values < 0)
-            printf("  column %s: type widened from %s to %s by the schema\n", tc->column, tc->from,
-                   tc->to);
+            printf("  column %s: type widened from %s to %s by the schema\n", cli_shown(tc->column),
+                   tc->from, tc->to);
         else if (!strcmp(tc->action, "quarantined"))
             printf("  column %s: type kept %s (on_type_change: quarantine): %lld value%s would "
                    "widen it to %s (%s), their rows rejected\n",
-                   tc->column, tc->from, (long long)tc->values, tc->values == 1 ? "" : "s", tc->to,
-                   sl_buf_str(&first));
+                   cli_shown(tc->column), tc->from, (long long)tc->values,
+                   tc->values == 1 ? "" : "s", tc->to, sl_buf_str(&first));
         else
             printf("  column %s: type widened from %s to %s by %lld value%s (%s); silver rebuilt, "
                    "new schema version\n",
-                   tc->column, tc->from, tc->to, (long long)tc->values, tc->values == 1 ? "" : "s",
-                   sl_buf_str(&first));
+                   cli_shown(tc->column), tc->from, tc->to, (long long)tc->values,
+                   tc->values == 1 ? "" : "s", sl_buf_str(&first));
         sl_buf_free(&first);
     }
     if (r->ntransforms) {
         printf("  values changed by transforms:");
         for (size_t i = 0; i < r->ntransforms; i++)
-            printf("%s %s %lld", i ? "," : "", r->transform_names[i],
+            printf("%s %s %lld", i ? "," : "", cli_shown(r->transform_names[i]),
                    (long long)r->transform_counts[i]);
         printf("\n");
     }
@@ -488,11 +507,11 @@ void print_load_result(const struct sl_load_result *r, int json, int quiet,
     }
     if (r->invalid) {
         printf("  rejected rows are kept in ");
-        printf(bronze_table ? bronze_table : "bronze_%s", r->source);
+        printf(bronze_table ? bronze_table : "bronze_%s", cli_shown(r->source));
         printf(" with status 'invalid'\n");
     }
-    if (r->message) printf("  note: %s\n", r->message);
-    if (r->recommendation) printf("  recommendation: %s\n", r->recommendation);
+    if (r->message) printf("  note: %s\n", cli_shown(r->message));
+    if (r->recommendation) printf("  recommendation: %s\n", cli_shown(r->recommendation));
 }
 
 static char **split_list(const char *s, size_t *n)
@@ -639,10 +658,11 @@ int source_prescan(struct cli *c, int argc, char **argv, const char *shortopts,
     /* load may name a new source; the tools only read a configured one */
     if (!with_config && name && !(cfg && sl_config_source(cfg, name))) {
         if (cfg)
-            fprintf(stderr, "sluice: %s has no source '%s'\n", cfg->path, name);
+            fprintf(stderr, "sluice: %s has no source '%s'\n", cli_shown(cfg->path),
+                    cli_shown(name));
         else
             fprintf(stderr, "sluice: --source %s: there is no sluice.yaml here (use --config)\n",
-                    name);
+                    cli_shown(name));
         return EXIT_USAGE;
     }
     return 0;

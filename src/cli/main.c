@@ -344,12 +344,16 @@ static int print_flags(const char *name)
 int usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
+    struct sl_buf msg = SL_BUF_INIT, red = SL_BUF_INIT;
+    va_start(ap, fmt);
+    sl_buf_vaddf(&msg, fmt, ap);
+    va_end(ap);
+    sl_buf_add_redacted(&red, sl_buf_str(&msg)); /* like every message: no secret, */
     fprintf(stderr, "sluice: ");
     if (cmd) fprintf(stderr, "%s: ", cmd);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fprintf(stderr, "\n");
+    fprintf(stderr, "%s\n", cli_shown(sl_buf_str(&red))); /* no control character */
+    sl_buf_free(&msg);
+    sl_buf_free(&red);
     if (cmd && find_command(cmd))
         fprintf(stderr, "usage: %s\n", find_command(cmd)->usage);
     else

@@ -1,7 +1,12 @@
 /*
  * YAML documents into sl_node trees, with libyaml's event parser. Every node and string lives
- * in the document's arena. Aliases share the anchored node (no copy, so "billion laughs" costs
- * nothing); merge keys (<<: *base) are expanded into the mapping, its own keys winning.
+ * in the document's arena. Aliases share the anchored node (no copy); merge keys (<<: *base)
+ * are expanded into the mapping, its own keys winning.
+ *
+ * Aliases are bounded all the same ("billion laughs"): whoever walks the tree (interpolation,
+ * transforms, schemas) meets each shared node once per alias, so the tree as expanded may hold
+ * at most SL_YAML_MAX_ALIAS_NODES nodes more than the file's own, and nest no deeper than
+ * SL_JSON_MAX_DEPTH levels. Every node's expanded size and depth are counted as it is built.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +15,9 @@
 #include <yaml.h>
 
 #include "sluice/json.h"
+
+/* Nodes that aliases may add to the document as expanded (docs/robustness.md). */
+#define SL_YAML_MAX_ALIAS_NODES 1000000
 
 /* A container being built: its children grow in malloc'ed arrays, copied into the arena when
  * the container ends. */
@@ -21,11 +29,13 @@ struct frame {
     struct sl_node *key;     /* MAP: the key waiting for its value */
     struct sl_node **merges; /* MAP: values of << keys, in order */
     size_t nmerges;
+    size_t weight, height; /* the children as expanded: nodes (+1), levels of containers */
 };
 
 struct anchor {
     const char *name;
     struct sl_node *node;
+    size_t weight, height; /* the node as expanded: nodes, levels of containers */
     struct anchor *next;
 };
 
@@ -38,6 +48,7 @@ struct ydoc {
     struct anchor *anchors;
     struct sl_node *root;
     int have_root;
+    size_t alias_nodes; /* nodes the aliases added, as expanded */
     struct sl_error *err;
 };
 
@@ -58,13 +69,16 @@ static struct sl_node *new_node(struct ydoc *y, int type, const yaml_mark_t *m)
     return n;
 }
 
-static void remember_anchor(struct ydoc *y, const char *name, struct sl_node *n)
+static void remember_anchor(struct ydoc *y, const char *name, struct sl_node *n, size_t weight,
+                            size_t height)
 {
     struct anchor *a;
     if (!name) return;
     a = sl_arena_alloc(&y->d->arena, sizeof *a);
     a->name = name;
     a->node = n;
+    a->weight = weight;
+    a->height = height;
     a->next = y->anchors; /* a redefined anchor shadows the older one */
     y->anchors = a;
 }
@@ -95,8 +109,9 @@ static int is_merge_key(const struct sl_node *k)
     return k->type == SL_NODE_SCALAR && !k->quoted && k->len == 2 && !memcmp(k->text, "<<", 2);
 }
 
-/* A finished node goes to its parent (or becomes the root). */
-static int add_node(struct ydoc *y, struct sl_node *n)
+/* A finished node goes to its parent (or becomes the root); weight and height: the node as
+ * expanded, its nodes and its levels of containers (1 and 0 for a scalar). */
+static int add_node(struct ydoc *y, struct sl_node *n, size_t weight, size_t height)
 {
     struct frame *f;
 
@@ -106,6 +121,8 @@ static int add_node(struct ydoc *y, struct sl_node *n)
         return 0;
     }
     f = &y->stack[y->depth - 1];
+    f->weight += weight; /* bounded: SL_YAML_MAX_ALIAS_NODES plus the file's own nodes */
+    if (height > f->height) f->height = height;
     if (f->node->type == SL_NODE_SEQ) {
         frame_push_child(f, NULL, n);
         return 0;
@@ -152,6 +169,7 @@ static int push_frame(struct ydoc *y, int type, const yaml_event_t *ev, const ya
                      "nested too deeply");
     f = &y->stack[y->depth++];
     memset(f, 0, sizeof *f);
+    f->weight = 1;
     f->node = new_node(y, type, &ev->start_mark);
     f->anchor = arena_str(y, anchor);
     return 0;
@@ -189,10 +207,11 @@ static int pop_frame(struct ydoc *y)
             memcpy(n->keys, f->keys, f->n * sizeof *n->keys);
         }
     }
-    remember_anchor(y, f->anchor, n);
+    size_t weight = f->weight, height = f->height + 1;
+    remember_anchor(y, f->anchor, n, weight, height);
     frame_free(f);
     y->depth--;
-    return add_node(y, n);
+    return add_node(y, n, weight, height);
 }
 
 static int on_scalar(struct ydoc *y, const yaml_event_t *ev)
@@ -217,15 +236,35 @@ static int on_scalar(struct ydoc *y, const yaml_event_t *ev)
     /* Block scalars (| and >) and !!str are strings in YAML's core schema too, never a
      * boolean or a number. */
     n->quoted = !plain || is_str_tag;
-    remember_anchor(y, arena_str(y, ev->data.scalar.anchor), n);
-    return add_node(y, n);
+    remember_anchor(y, arena_str(y, ev->data.scalar.anchor), n, 1, 0);
+    return add_node(y, n, 1, 0);
 }
 
 static int on_alias(struct ydoc *y, const yaml_event_t *ev)
 {
     const char *name = (const char *)ev->data.alias.anchor;
-    for (struct anchor *a = y->anchors; a; a = a->next)
-        if (!strcmp(a->name, name)) return add_node(y, a->node);
+    int line = (int)ev->start_mark.line + 1, col = (int)ev->start_mark.column + 1;
+    char msg[400];
+
+    for (struct anchor *a = y->anchors; a; a = a->next) {
+        if (strcmp(a->name, name)) continue;
+        if (a->weight > SL_YAML_MAX_ALIAS_NODES - y->alias_nodes) {
+            snprintf(msg, sizeof msg,
+                     "aliases expand to more than %d nodes at '*%.200s' (a YAML alias bomb?); "
+                     "sluice reads at most that many nodes added by aliases",
+                     SL_YAML_MAX_ALIAS_NODES, name);
+            return yfail(y, line, col, "%s", msg);
+        }
+        if (y->depth + a->height > SL_JSON_MAX_DEPTH) {
+            snprintf(msg, sizeof msg,
+                     "alias '*%.200s' nests the document deeper than %d levels (a YAML alias "
+                     "bomb?)",
+                     name, SL_JSON_MAX_DEPTH);
+            return yfail(y, line, col, "%s", msg);
+        }
+        y->alias_nodes += a->weight;
+        return add_node(y, a->node, a->weight, a->height);
+    }
     return yfail(y, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1,
                  "unknown alias '*%.200s' (an anchor must be defined before it is used)", name);
 }

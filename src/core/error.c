@@ -16,6 +16,7 @@ int sl_error_set(struct sl_error *e, int code, const char *fmt, ...)
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
     va_end(ap);
     sl_redact_text(e->msg, sizeof e->msg);
+    sl_text_printable(e->msg, sizeof e->msg);
     return code;
 }
 
@@ -30,6 +31,7 @@ void sl_error_prefix(struct sl_error *e, const char *fmt, ...)
     memcpy(old, e->msg, sizeof old);
     snprintf(e->msg, sizeof e->msg, "%s: %s", pre, old);
     sl_redact_text(e->msg, sizeof e->msg);
+    sl_text_printable(e->msg, sizeof e->msg);
 }
 
 int sl_exit_code(int code)

@@ -17,11 +17,13 @@ void sl_log(enum sl_log_level level, const char *fmt, ...)
     va_start(ap, fmt);
     sl_buf_vaddf(&msg, fmt, ap);
     va_end(ap);
-    if (msg.p) { /* secrets out of every log line (src/core/redact.c) */
-        struct sl_buf red = SL_BUF_INIT;
+    if (msg.p) { /* secrets and control characters out of every log line (src/core/redact.c) */
+        struct sl_buf red = SL_BUF_INIT, shown = SL_BUF_INIT;
         sl_buf_add_redacted(&red, msg.p);
+        sl_buf_add_printable(&shown, sl_buf_str(&red), red.len);
         sl_buf_free(&msg);
-        msg = red;
+        sl_buf_free(&red);
+        msg = shown;
     }
     if (sl_log_cfg.json) {
         char t[40];

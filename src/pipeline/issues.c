@@ -127,8 +127,12 @@ static void one_issue(const struct sl_issue_rec *e, int json_input, const char *
 {
     sl_buf_adds(b, prefix);
     sl_issue_where(e->row, e->line, e->offset, json_input, b);
-    sl_buf_addf(b, ": %s%s: %s\n", e->severity == SL_ROW_WARNING ? "warning: " : "", e->code,
-                e->message);
+    /* codes and messages quote the input's values: control characters escaped */
+    sl_buf_addf(b, ": %s", e->severity == SL_ROW_WARNING ? "warning: " : "");
+    sl_buf_add_printable(b, e->code, strlen(e->code));
+    sl_buf_adds(b, ": ");
+    sl_buf_add_printable(b, e->message, strlen(e->message));
+    sl_buf_addc(b, '\n');
 }
 
 /* "30 rows, lines 2-31: 5 cells where the header has 1 (extra-cell, 120 cells) — is the
@@ -144,16 +148,18 @@ static void group_line(const struct sl_issue_group *gr, int64_t rows, int json_i
         sl_buf_addf(b, "lines %lld-%lld", (long long)gr->first_line, (long long)gr->last_line);
     sl_buf_addf(b, ": %s", gr->severity == SL_ROW_WARNING ? "warning: " : "");
     if (gr->shape) {
-        sl_buf_addf(b, "%ld cells where the header has %ld (%s, %lld cells)", gr->ncells,
-                    gr->nheader, gr->code, (long long)gr->issues);
+        sl_buf_addf(b, "%ld cells where the header has %ld (", gr->ncells, gr->nheader);
+        sl_buf_add_printable(b, gr->code, strlen(gr->code));
+        sl_buf_addf(b, ", %lld cells)", (long long)gr->issues);
     } else {
-        sl_buf_adds(b, gr->code);
+        sl_buf_add_printable(b, gr->code, strlen(gr->code));
         if (gr->field) {
             sl_buf_adds(b, " in ");
             sl_buf_add_printable(b, gr->field, strlen(gr->field));
         }
         if (gr->issues != gr->rows) sl_buf_addf(b, " (%lld issues)", (long long)gr->issues);
-        sl_buf_addf(b, "; the first: %s", gr->kept[0].message);
+        sl_buf_adds(b, "; the first: ");
+        sl_buf_add_printable(b, gr->kept[0].message, strlen(gr->kept[0].message));
     }
     if (hint) sl_buf_addf(b, " — %s", hint);
     sl_buf_addc(b, '\n');

@@ -84,13 +84,19 @@ int sl_quality_report_text(const struct sl_quality_report *r, struct sl_buf *b,
     int rc = parse(r->quality_json, r->source, &p, err);
     if (rc) goto out;
 
-    sl_buf_addf(b, "%s: load %lld, %s, from %s\n", r->source, (long long)r->load, r->status,
-                r->input ? r->input : "?");
+    /* names, messages and recommendations quote inputs and values: escaped (sl_buf_add_shown) */
+    sl_buf_addf(b, "%s: load %lld, %s, from ", r->source, (long long)r->load, r->status);
+    sl_buf_add_shown(b, r->input ? r->input : "?");
+    sl_buf_addc(b, '\n');
     sl_buf_addf(b, "  %lld rows: %lld valid, %lld with warnings, %lld invalid", (long long)r->rows,
                 (long long)r->valid, (long long)r->warning, (long long)r->invalid);
     if (r->finished) sl_buf_addf(b, "; finished %s", r->finished);
     sl_buf_addc(b, '\n');
-    if (r->message) sl_buf_addf(b, "  note: %s\n", r->message);
+    if (r->message) {
+        sl_buf_adds(b, "  note: ");
+        sl_buf_add_shown(b, r->message);
+        sl_buf_addc(b, '\n');
+    }
     sl_buf_adds(b, "\n  metric        value\n");
     for (int m = 0; m < NMETRICS; m++) {
         double v = figure(p.root, metric_keys[m]);
@@ -114,7 +120,10 @@ int sl_quality_report_text(const struct sl_quality_report *r, struct sl_buf *b,
         if (w > 40) w = 40;
         sl_buf_addf(b, "\n  %-*s  completeness  validity\n", (int)w, "field");
         for (size_t i = 0; i < fields->n; i++) {
-            sl_buf_addf(b, "  %-*.*s  ", (int)w, (int)w, fields->keys[i]->text);
+            struct sl_buf name = SL_BUF_INIT;
+            sl_buf_add_shown(&name, fields->keys[i]->text);
+            sl_buf_addf(b, "  %-*.*s  ", (int)w, (int)w, sl_buf_str(&name));
+            sl_buf_free(&name);
             sl_buf_adds(b, "      ");
             share_txt(b, figure(fields->items[i], "completeness"));
             sl_buf_adds(b, "    ");
@@ -136,7 +145,9 @@ int sl_quality_report_text(const struct sl_quality_report *r, struct sl_buf *b,
                     SL_ANOMALY_Z);
         for (size_t i = 0; i < an->n; i++) {
             const char *m = text_of(an->items[i], "message");
-            sl_buf_addf(b, "    ! %s\n", m ? m : "?");
+            sl_buf_adds(b, "    ! ");
+            sl_buf_add_shown(b, m ? m : "?");
+            sl_buf_addc(b, '\n');
         }
     } else if (hist < SL_ANOMALY_MIN_HISTORY) {
         sl_buf_addf(b, "\n  anomalies: not checked (%zu earlier load%s; %d needed)\n", hist,
@@ -147,9 +158,11 @@ int sl_quality_report_text(const struct sl_quality_report *r, struct sl_buf *b,
     const struct sl_node *recs = sl_node_get(p.root, "recommendations");
     if (recs && recs->type == SL_NODE_SEQ && recs->n) {
         sl_buf_adds(b, "\n  recommendations:\n");
-        for (size_t i = 0; i < recs->n; i++)
-            sl_buf_addf(b, "    %zu. %s\n", i + 1,
-                        recs->items[i]->text ? recs->items[i]->text : "");
+        for (size_t i = 0; i < recs->n; i++) {
+            sl_buf_addf(b, "    %zu. ", i + 1);
+            sl_buf_add_shown(b, recs->items[i]->text);
+            sl_buf_addc(b, '\n');
+        }
     } else {
         sl_buf_adds(b, "\n  recommendations: none\n");
     }

@@ -96,17 +96,20 @@ static int *suffix_next(struct suffixes *x, const char *name)
     return &x->next[x->n - 1];
 }
 
-/* Trims, turns runs of control characters (NUL included: a label is n bytes, not a C string)
- * into one space, and invalid UTF-8 into U+FFFD: a column name is text whatever bytes the
- * header held. */
+/* Trims, turns runs of control characters (C0, DEL, C1; NUL included: a label is n bytes, not
+ * a C string) into one space, and invalid UTF-8 into U+FFFD: a column name is text whatever
+ * bytes the header held. */
 static char *clean(const char *label, size_t n)
 {
     char *s = sl_xmalloc(3 * n + 1), *o = s;
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)label[i];
-        if (c < 0x20 || c == 0x7f) {
+        if (c < 0x20 || c == 0x7f ||
+            (c == 0xc2 && i + 1 < n && (unsigned char)label[i + 1] >= 0x80 &&
+             (unsigned char)label[i + 1] < 0xa0)) {
+            /* C0 and DEL; C1 (U+0080..U+009F, the 8-bit CSI among them) as well */
             if (o > s && o[-1] != ' ') *o++ = ' ';
-            i++;
+            i += c == 0xc2 ? 2 : 1;
             continue;
         }
         if (c < 0x80) {

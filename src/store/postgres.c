@@ -816,23 +816,13 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
     char *params = qm ? sl_xstrdup(qm + 1) : NULL, *save = NULL;
     int rc = 0, has_timeout = 0, nparams = 0;
 
-    /* postgres:// is libpq's too; "where" hides the password */
     sl_buf_add(&ci, url, qm ? (size_t)(qm - url) : strlen(url));
+    /* postgres:// is libpq's too; "where" hides the password (which may hold a '?': masked
+     * first, then cut at the query) */
     {
-        const char *s = strstr(url, "://"), *at = NULL, *colon = NULL;
-        size_t end = qm ? (size_t)(qm - url) : strlen(url);
-        if (s) {
-            s += 3;
-            for (const char *p = s; p < url + end && *p != '/'; p++) {
-                if (*p == '@') at = p;
-                if (*p == ':' && !at && !colon) colon = p;
-            }
-        }
-        if (at && colon && colon < at)
-            d->where =
-                sl_xasprintf("%.*s:***%.*s", (int)(colon - url), url, (int)(url + end - at), at);
-        else
-            d->where = sl_xstrndup(url, end);
+        char *shown = sl_url_redact(url);
+        shown[strcspn(shown, "?")] = 0;
+        d->where = shown;
     }
     for (char *kv = params ? strtok_r(params, "&", &save) : NULL; kv && !rc;
          kv = strtok_r(NULL, "&", &save)) {

@@ -48,6 +48,7 @@ static int open_url(const char *url, struct sl_db **out, struct sl_error *err)
 
     *out = NULL;
     if (!url || !*url) return sl_error_set(err, SL_EINVAL, "no store URL given");
+    sl_redact_register_url(url); /* its password is masked in every message from now on */
     n = scheme_len(url);
     if (n == 0) return sl_store_sqlite.open(url, out, err); /* a plain path: SQLite */
     for (size_t i = 0; i < sizeof stores / sizeof stores[0]; i++) {

@@ -52,14 +52,18 @@ static void node_id(struct sl_buf *b, const char *kind, const char *name, int64_
         sl_buf_add_i64(b, n);
 }
 
-/* A label inside double quotes: DOT escapes " and \; Mermaid takes #quot;. */
+/* A label inside double quotes: DOT escapes " and \; Mermaid takes #quot;. Control
+ * characters (a file name may hold them) are shown as \xNN, never written raw. */
 static void label(struct sl_buf *b, const char *s, int mermaid)
 {
     for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
         if (*s == '"')
             sl_buf_adds(b, mermaid ? "#quot;" : "\\\"");
         else if (*s == '\\' && !mermaid)
             sl_buf_adds(b, "\\\\");
+        else if (c < 0x20 || c == 0x7f)
+            sl_buf_addf(b, mermaid ? "\\x%02x" : "\\\\x%02x", c);
         else
             sl_buf_addc(b, *s);
     }
@@ -115,10 +119,12 @@ static int graph_source(struct sl_db *db, const char *source, int format, struct
         for (size_t i = 0; i < n; i++) {
             const struct sl_load_info *l = &loads[i];
             if (strcmp(l->status, "committed")) continue;
-            sl_buf_addf(out, "     <- load %lld [%s, %s, schema v%d, %lld rows] <- %s (%.12s)\n",
+            /* the input's name as chosen by whoever named the file: escaped */
+            sl_buf_addf(out, "     <- load %lld [%s, %s, schema v%d, %lld rows] <- ",
                         (long long)l->id, l->active ? "active" : "inactive",
-                        l->mode ? l->mode : "-", ver[i], (long long)l->rows, l->input,
-                        l->sha256 ? l->sha256 : "");
+                        l->mode ? l->mode : "-", ver[i], (long long)l->rows);
+            sl_buf_add_shown(out, l->input);
+            sl_buf_addf(out, " (%.12s)\n", l->sha256 ? l->sha256 : "");
             if (l->transforms_json)
                 sl_buf_addf(out, "        transforms: %s\n", l->transforms_json);
         }
@@ -356,18 +362,26 @@ int sl_lineage_row(struct sl_db *db, const char *source, const char *key, int js
     } else {
         if (origin) {
             const struct sl_load_info *l = info_of(loads, n, origin->load);
-            sl_buf_addf(out, "%s %s: from load %lld, %s line %lld (byte %lld, record %lld)\n",
-                        source, key, (long long)origin->load, l->input, (long long)origin->line,
+            /* the key (a value of the data) and the input's name: escaped */
+            sl_buf_addf(out, "%s ", source);
+            sl_buf_add_shown(out, key);
+            sl_buf_addf(out, ": from load %lld, ", (long long)origin->load);
+            sl_buf_add_shown(out, l->input);
+            sl_buf_addf(out, " line %lld (byte %lld, record %lld)\n", (long long)origin->line,
                         (long long)origin->offset, (long long)origin->row);
         } else {
-            sl_buf_addf(out, "%s %s: not in silver (no active load has it)\n", source, key);
+            sl_buf_addf(out, "%s ", source);
+            sl_buf_add_shown(out, key);
+            sl_buf_adds(out, ": not in silver (no active load has it)\n");
         }
         sl_buf_adds(out, "written by:\n");
         for (size_t i = 0; i < rs.nhits; i++) {
             const struct sl_load_info *l = info_of(loads, n, rs.hits[i].load);
-            sl_buf_addf(out, "  load %-4lld %-8s %s line %lld (byte %lld)\n",
-                        (long long)rs.hits[i].load, l->active ? "active" : "inactive", l->input,
-                        (long long)rs.hits[i].line, (long long)rs.hits[i].offset);
+            sl_buf_addf(out, "  load %-4lld %-8s ", (long long)rs.hits[i].load,
+                        l->active ? "active" : "inactive");
+            sl_buf_add_shown(out, l->input);
+            sl_buf_addf(out, " line %lld (byte %lld)\n", (long long)rs.hits[i].line,
+                        (long long)rs.hits[i].offset);
         }
     }
 out:

@@ -5,10 +5,12 @@
  * OpenLineage HTTP transport; src/io/http.c).
  *
  * Job: namespace "sluice", name "load.<source>". Input dataset: the input file (namespace
- * "file"). Output dataset: the silver table (namespace: the store URL), with the schema facet,
+ * "file"). Output dataset: the silver table (namespace: the store URL without its userinfo and
+ * password-like query parameters: events are published), with the schema facet,
  * the output statistics facet and, on the input, the data quality metrics facet. A "sluice"
  * run facet carries the load id, status, SHA-256 and quality score.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -109,7 +111,12 @@ void sl_openlineage_event(struct sl_buf *b, const char *type, const char *run_id
         sl_buf_addf(b, ",\"rowCount\":%lld,\"columnMetrics\":{}}}", (long long)r->rows);
     }
     sl_buf_adds(b, "}],\"outputs\":[{\"namespace\":");
-    sl_buf_json_cstr(b, store_url);
+    {
+        /* the store without its credentials: events are published */
+        char *ns = sl_url_public(store_url);
+        sl_buf_json_cstr(b, ns);
+        free(ns);
+    }
     sl_buf_adds(b, ",\"name\":");
     sl_buf_json_cstr(b, source);
     if (schema) {

@@ -164,9 +164,12 @@ int sl_schema_registry(struct sl_db *db, const char *source, int history, int fo
             for (size_t f = 0; f < s->nfields; f++) {
                 int pk = 0;
                 for (size_t k = 0; k < s->npk; k++) pk |= (size_t)s->pk[k] == f;
-                sl_buf_addf(out, "  %-20s %s%s%s\n", s->fields[f].name,
+                struct sl_buf name = SL_BUF_INIT; /* a schema file's name: escaped */
+                sl_buf_add_shown(&name, s->fields[f].name);
+                sl_buf_addf(out, "  %-20s %s%s%s\n", sl_buf_str(&name),
                             sl_type_name(s->fields[f].type), pk ? ", primary key" : "",
                             s->fields[f].required && !pk ? ", required" : "");
+                sl_buf_free(&name);
             }
             sl_schema_free(s);
         }

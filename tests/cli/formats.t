@@ -50,12 +50,12 @@ differ after a NUL stay two columns, and `cat` keeps them whole.
   $ printf 'id,na\000me,x\n1,2,3\n' > nul.csv
   $ sluice load nul.csv
   nul: load 5 committed: 1 rows (1 valid) from nul.csv in 0.0 s, quality 1.00 excellent
-    column 2 renamed: "na\u0000me" -> na me
+    column 2 renamed: "na\x00me" -> na me
   $ printf '{"id":1,"na\\u0000me":2,"na\\u0000xx":3}\n' > nulkeys.ndjson
   $ sluice load nulkeys.ndjson
   nulkeys: load 6 committed: 1 rows (1 valid) from nulkeys.ndjson in 0.0 s, quality 1.00 excellent
-    column 2 renamed: "na\u0000me" -> na me
-    column 3 renamed: "na\u0000xx" -> na xx
+    column 2 renamed: "na\x00me" -> na me
+    column 3 renamed: "na\x00xx" -> na xx
   $ sqlite3 sluice.db 'select "na me", "na xx" from nulkeys'
   2|3
   $ sluice cat nulkeys.ndjson

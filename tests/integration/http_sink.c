@@ -1,7 +1,8 @@
 /*
  * An HTTP(S) server for tests, on libmicrohttpd: listens on 127.0.0.1 (an ephemeral port,
  * written to PORTFILE once it listens), answers every request with STATUS (default 200) and
- * appends "METHOD PATH\tBODY\n" to OUTFILE (flushed at once). With CERT and KEY (PEM files) it
+ * appends "METHOD PATH\tBODY\n" to OUTFILE (flushed at once; "METHOD PATH\tBODY\tAuthorization:
+ * VALUE\n" when the request has that header). With CERT and KEY (PEM files) it
  * speaks TLS only. Runs until killed.
  *
  *   usage: http_sink PORTFILE OUTFILE [STATUS [CERT KEY]]
@@ -59,7 +60,12 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
         return MHD_YES;
     }
     pthread_mutex_lock(&lock);
-    fprintf(out, "%s %s\t%s\n", method, url, r->body ? r->body : "");
+    const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
+    const char *q = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "api_key");
+    fprintf(out, "%s %s%s%s\t%s", method, url, q ? "?api_key=" : "", q ? q : "",
+            r->body ? r->body : "");
+    if (auth) fprintf(out, "\tAuthorization: %s", auth);
+    fputc('\n', out);
     fflush(out);
     pthread_mutex_unlock(&lock);
     struct MHD_Response *resp = MHD_create_response_from_buffer(2, "ok", MHD_RESPMEM_PERSISTENT);

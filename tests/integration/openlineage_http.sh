@@ -58,4 +58,18 @@ rc=0
 [ "$rc" = 2 ] || fail "a file:// URL: exit $rc, expected 2: $(cat out)"
 grep -q "sluice.yaml:4: lineage.openlineage.url: expected an http:// or https:// URL" out ||
     fail "a file:// URL: $(cat out)"
+
+# credentials in the endpoint URL: sent as basic authentication, never shown in a warning; the
+# events carry no secret (S3CRETOL in the userinfo, S3CRETKEY in a query parameter)
+serve 500
+printf 'store: sqlite:t.db\nlineage:\n  openlineage:\n    file: ev.jsonl\n    url: "http://ol%%40user:S3CRETOL@127.0.0.1:%s/api/v1/lineage?api_key=S3CRETKEY"\n' \
+    "$(cat port)" >sluice.yaml
+printf 'id,v\n4,d\n' >in3.csv
+"$bin" load in3.csv --source s --primary-key id >out 2>&1 || fail "load with credentials: $(cat out)"
+grep -q "warning: openlineage: http://ol%40user:\*\*\*@127.0.0.1:[0-9]*/api/v1/lineage?api_key=\*\*\*: HTTP 500" out ||
+    fail "no masked warning: $(cat out)"
+grep -q "S3CRET" out ev.jsonl && fail "a secret in the output or the events file: $(cat out ev.jsonl)"
+[ "$(grep -c "^POST /api/v1/lineage?api_key=S3CRETKEY	{.*}	Authorization: Basic $(printf 'ol@user:S3CRETOL' | base64)\$" got)" = 8 ] ||
+    fail "no basic authentication on each of the 8 attempts: $(cat got)"
+[ "$(cut -f2 got | grep -c S3CRET)" = 0 ] || fail "a secret in a POSTed event: $(cat got)"
 echo ok

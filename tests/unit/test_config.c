@@ -108,6 +108,44 @@ TEST(yaml_anchors_aliases_and_merge)
     sl_doc_free(&d);
 }
 
+/* Aliases may add at most 1,000,000 nodes to the document as expanded, and nest it no deeper
+ * than 256 levels: a billion laughs is refused while it is parsed. */
+TEST(yaml_alias_expansion_bounded)
+{
+    struct sl_doc d;
+    struct sl_error err = {0};
+    struct sl_buf b = SL_BUF_INIT;
+
+    /* a list of 1,000 scalars (1,001 nodes) aliased 999 times: 999,999 nodes, allowed */
+    sl_buf_adds(&b, "l: &l [");
+    for (int i = 0; i < 1000; i++) sl_buf_adds(&b, i ? ",x" : "x");
+    sl_buf_adds(&b, "]\nuses: [");
+    for (int i = 0; i < 999; i++) sl_buf_adds(&b, i ? ",*l" : "*l");
+    sl_buf_adds(&b, "]\n");
+    CHECK_INT(parse(&d, sl_buf_str(&b), &err), 0);
+    sl_doc_free(&d);
+    /* once more: 1,000,999 */
+    b.len -= 2;
+    sl_buf_adds(&b, ",*l]\n");
+    CHECK_INT(parse(&d, sl_buf_str(&b), &err), SL_ECONFIG);
+    CHECK(strstr(err.msg, "t.yaml:2:") && strstr(err.msg, "aliases expand to more than 1000000 "
+                                                          "nodes at '*l' (a YAML alias bomb?)"));
+    sl_doc_free(&d);
+
+    /* a chain of aliases, each one level deeper: 256 levels pass, 257 do not */
+    sl_buf_reset(&b);
+    sl_buf_adds(&b, "a0: &a0 [x]\n");
+    for (int i = 1; i <= 254; i++) sl_buf_addf(&b, "a%d: &a%d [*a%d]\n", i, i, i - 1);
+    CHECK_INT(parse(&d, sl_buf_str(&b), &err), 0);
+    sl_doc_free(&d);
+    sl_buf_adds(&b, "a255: [*a254]\n");
+    CHECK_INT(parse(&d, sl_buf_str(&b), &err), SL_ECONFIG);
+    CHECK(strstr(err.msg, "t.yaml:256:") &&
+          strstr(err.msg, "alias '*a254' nests the document deeper than 256 levels"));
+    sl_doc_free(&d);
+    sl_buf_free(&b);
+}
+
 TEST(yaml_duplicate_key)
 {
     struct sl_doc d;

@@ -142,6 +142,30 @@ TEST(redact_urls_and_conninfo)
     check_redact("", "");
     check_redact("https://h/x?token=zz: HTTP 500", "https://h/x?token=***: HTTP 500");
     check_redact("http://u:pw@h: refused", "http://u:***@h: refused");
+    /* odd passwords: percent-encoded or raw '@' ':' '/' '?' ')' and quotes, all masked whole */
+    check_redact("x postgresql://probe:P%40ss%3Aw%2Frd@h/db y", "x postgresql://probe:***@h/db y");
+    check_redact("x postgresql://probe:P@ss:w/r?d@h/db y", "x postgresql://probe:***@h/db y");
+    check_redact("x 'postgresql://probe:pa)ss\"w]d@h/db' y", "x 'postgresql://probe:***@h/db' y");
+    check_redact("x postgresql://:S3CRET@h/db", "x postgresql://:***@h/db");
+    check_redact("at postgresql://u:S3CRET@[::1]:5432/db.", "at postgresql://u:***@[::1]:5432/db.");
+    check_redact("postgresql:///db?pass%77ord=S3CRET&x=1", "postgresql:///db?pass%77ord=***&x=1");
+    check_redact("postgresql://h:5432/db: fine", "postgresql://h:5432/db: fine");
+    /* punctuation after a URL is the message's: masking twice changes nothing */
+    check_redact("http://u:S3@h/x?token=S3: answered, ok",
+                 "http://u:***@h/x?token=***: answered, ok");
+    check_redact("http://u:***@h/x?token=***: answered", "http://u:***@h/x?token=***: answered");
+    u = sl_url_public("postgresql://probe:S3CRET@db:5432/x?sslmode=require&password=S3&x=1#f");
+    CHECK_STR(u, "postgresql://db:5432/x?sslmode=require&x=1#f");
+    free(u);
+    u = sl_url_public("postgres://u:p@ss:w/rd@h/db?PASSWORD=a");
+    CHECK_STR(u, "postgres://h/db");
+    free(u);
+    u = sl_url_public("http://user@h/x?token=t");
+    CHECK_STR(u, "http://h/x");
+    free(u);
+    u = sl_url_public("sqlite:./a.db");
+    CHECK_STR(u, "sqlite:./a.db");
+    free(u);
     char msg[40] = "x postgresql://a:b@h/db y";
     sl_redact_text(msg, sizeof msg);
     CHECK_STR(msg, "x postgresql://a:***@h/db y");
@@ -150,6 +174,40 @@ TEST(redact_urls_and_conninfo)
     CHECK_STR(e.msg, "cannot connect to postgresql://a:***@h/db");
     sl_error_prefix(&e, "sslpassword=%s", "zz");
     CHECK_STR(e.msg, "sslpassword=*** cannot connect to postgresql://a:***@h/db");
+}
+
+TEST(redact_registered_passwords)
+{
+    /* a raw password that libpq splits at its '@' and '?' (host "QzRegB2", parameter
+     * "QzRegC3@h/db"), and a parameter's value libpq quotes alone */
+    sl_redact_register_url(
+        "postgresql://u:QzRegA1@QzRegB2?QzRegC3@h/db?sslmode=x&password=Qz%41Reg%zz");
+    check_redact("could not translate host name \"QzRegB2\" to address",
+                 "could not translate host name \"***\" to address");
+    check_redact("invalid URI query parameter: \"QzRegC3@h/db\"",
+                 "invalid URI query parameter: \"***@h/db\"");
+    check_redact("bad token: \"Qz%41Reg%zz\", decoded QzAReg%zz",
+                 "bad token: \"***\", decoded ***");
+    check_redact("QzRegA1@QzRegB2?QzRegC3", "***");
+    char *u = sl_url_redact("x://h/QzRegB2");
+    CHECK_STR(u, "x://h/***");
+    free(u);
+    /* short pieces are not registered: they would mask ordinary words */
+    sl_redact_register_url("postgresql://u:ab:cd@h/db");
+    check_redact("ab cd", "ab cd");
+}
+
+TEST(messages_never_carry_controls)
+{
+    struct sl_error e;
+    sl_error_set(&e, SL_EINVAL, "bad name '%s'", "a\nb\x1b[31m\xc2\x9b\xc3\xa9");
+    CHECK_STR(e.msg, "bad name 'a\\nb\\x1b[31m\\u009b\xc3\xa9'");
+    sl_error_prefix(&e, "in %s", "f\r");
+    CHECK_STR(e.msg, "in f\\r: bad name 'a\\nb\\x1b[31m\\u009b\xc3\xa9'");
+    /* grown past the capacity: cut, never inside a UTF-8 sequence */
+    char m[8] = "\x01\xc3\xa9\xc3\xa9";
+    sl_text_printable(m, sizeof m);
+    CHECK_STR(m, "\\x01\xc3\xa9");
 }
 
 TEST(printable_escapes_controls)
@@ -172,9 +230,9 @@ TEST(row_issues_capped)
     sl_batch_init(&b);
     struct sl_row *r = sl_batch_add_row(&b);
     for (int i = 0; i < SL_ROW_MAX_ISSUES + 2500; i++) {
-        struct sl_issue *is = sl_row_issue(&b, r, i == SL_ROW_MAX_ISSUES + 7 ? SL_ROW_INVALID
-                                                                             : SL_ROW_WARNING,
-                                           "duplicate-key", "a", "1", 1, "dup %d", i);
+        struct sl_issue *is =
+            sl_row_issue(&b, r, i == SL_ROW_MAX_ISSUES + 7 ? SL_ROW_INVALID : SL_ROW_WARNING,
+                         "duplicate-key", "a", "1", 1, "dup %d", i);
         is->constraint = "x";
     }
     CHECK_INT(r->nissues, SL_ROW_MAX_ISSUES + 1);

@@ -1906,7 +1906,7 @@ TEST(names_store_rules)
     char **n;
 
     sl_names_set_rules(sl_store_postgres.name_rules);
-    n = sl_names_normalize(labels, 6, &r);
+    n = sl_names_normalize(labels, NULL, 6, &r);
     CHECK_STR(n[0], "ctid_2");
     CHECK_STR(n[1], "XMIN_2");
     CHECK_STR(n[2], l70); /* only long: kept whole */
@@ -1918,7 +1918,7 @@ TEST(names_store_rules)
     sl_names_free(n, 6);
     sl_renames_free(&r);
     sl_names_set_rules(NULL);
-    n = sl_names_normalize(labels, 6, &r);
+    n = sl_names_normalize(labels, NULL, 6, &r);
     CHECK_STR(n[0], "ctid");
     CHECK_STR(n[1], "XMIN");
     CHECK_STR(n[3], l70b);
