@@ -2,7 +2,7 @@
  * row came from. sluice schema SOURCE [--history]: the schema registry. */
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 int cmd_lineage(struct cli *c, int argc, char **argv)
 {

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "sluice/outfile.h"
 
 int cli_config(struct cli *c, const struct sl_config **out)

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 int cmd_load(struct cli *c, int argc, char **argv);
 int cmd_run(struct cli *c, int argc, char **argv);

@@ -28,8 +28,8 @@
 #include "sluice/stream.h"
 #include "sluice/store.h"
 #include "sluice/time.h"
-#include "store/migrations.h"
-#include "store/pgworker.h"
+#include "migrations.h"
+#include "pgworker.h"
 
 /* pg_advisory_lock(LOCK_CLASS, hashtext(lower(source))): "slce" */
 #define LOCK_CLASS   1936483173

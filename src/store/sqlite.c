@@ -19,7 +19,7 @@
 #include <sqlite3.h>
 
 #include "sluice/store.h"
-#include "store/migrations.h"
+#include "migrations.h"
 
 struct sqlite_db {
     struct sl_db base;
