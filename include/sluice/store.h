@@ -114,11 +114,16 @@ struct sl_migration_info {
 };
 void sl_migration_infos_free(struct sl_migration_info *v, size_t n);
 
+struct sl__dialect; /* src/store/catalog.h */
+
 struct sl_store {
     const char *scheme;       /* "sqlite", "postgresql" */
     const char *bronze_table; /* printf format of a source's bronze table: "bronze_%s" */
     const char *name;         /* for messages: "SQLite", "PostgreSQL" */
     int max_columns;          /* columns a table may have (silver adds _load and _row) */
+    /* The store's SQL for the catalog statements that src/store/catalog.c writes once for
+     * every store; methods that need nothing else of the store are catalog.c's sl__cat_*. */
+    const struct sl__dialect *catalog;
     /* Opens (creating if needed) and brings the catalog up to date (migrations). */
     int (*open)(const char *url, struct sl_db **out, struct sl_error *err);
     void (*close)(struct sl_db *db);
