@@ -1011,6 +1011,24 @@ static char *pgq(const char *db, const char *sql)
         free(got_);                \
     } while (0)
 
+/* A new, empty database dbname on the test server: its URL (malloc'ed), or NULL. */
+static char *fresh_pg_db(const char *dbname)
+{
+    char *sql;
+
+    if (!getenv("PGHOST") || !*getenv("PGHOST")) {
+        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+        return NULL;
+    }
+    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
+    free(pgq("postgres", sql));
+    free(sql);
+    sql = sl_xasprintf("CREATE DATABASE %s", dbname);
+    CHECK_PGQ("postgres", sql, "");
+    free(sql);
+    return sl_xasprintf("postgresql:///%s", dbname);
+}
+
 static int lookup1(struct sl_db *db, const char *source, const char *col, const struct sl_value *v,
                    const char *excl, const struct sl_value *exv)
 {
@@ -1046,18 +1064,11 @@ TEST(pg_change_flags_events_lookups_and_bronze_only)
     char dbname[64], *url, *sql;
     int64_t id;
 
-    if (!getenv("PGHOST") || !*getenv("PGHOST")) {
-        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+    snprintf(dbname, sizeof dbname, "unit_change_%d", (int)getpid());
+    if (!(url = fresh_pg_db(dbname))) {
+        sl_schema_free(s);
         return;
     }
-    snprintf(dbname, sizeof dbname, "unit_change_%d", (int)getpid());
-    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
-    free(pgq("postgres", sql));
-    free(sql);
-    sql = sl_xasprintf("CREATE DATABASE %s", dbname);
-    CHECK_PGQ("postgres", sql, "");
-    free(sql);
-    url = sl_xasprintf("postgresql:///%s", dbname);
     CHECK_INT(sl_store_open(url, &db, &err), 0);
     if (!db) goto out;
 
@@ -1327,18 +1338,8 @@ TEST(catalog_rows_same_in_both_stores)
     sl_store_close(lite);
     remove_db(path);
 
-    if (!getenv("PGHOST") || !*getenv("PGHOST")) {
-        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
-        goto out;
-    }
     snprintf(dbname, sizeof dbname, "unit_catalog_%d", (int)getpid());
-    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
-    free(pgq("postgres", sql));
-    free(sql);
-    sql = sl_xasprintf("CREATE DATABASE %s", dbname);
-    CHECK_PGQ("postgres", sql, "");
-    free(sql);
-    url = sl_xasprintf("postgresql:///%s", dbname);
+    if (!(url = fresh_pg_db(dbname))) goto out;
     CHECK_INT(sl_store_open(url, &pg, &err), 0);
     if (pg) catalog_round_trip(pg, &b, &nb);
     sl_store_close(pg);
