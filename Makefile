@@ -15,7 +15,9 @@ BUILD   ?= build
 V       ?= 0
 Q       := $(if $(filter 1,$(V)),,@)
 CC      ?= cc
-PKGS    := sqlite3 yaml-0.1 zlib libzstd libcrypto libpq libpcre2-8
+PKGS    := sqlite3 yaml-0.1 zlib libzstd libcrypto libpq libpcre2-8 libcurl
+# for the unit tests only: a real HTTP server on loopback for the HTTP client's tests
+TEST_PKGS := libmicrohttpd
 SHELL   := /bin/bash
 
 LIB_SRC := $(sort $(filter-out src/cli/%,$(wildcard src/*/*.c)))
@@ -87,6 +89,10 @@ ifneq ($(filter build-release build-asan build-fuzz $(BUILD)/%,$(MAKECMDGOALS)),
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lm
 endif
+ifneq ($(filter build-asan $(BUILD)/asan/unit-tests,$(MAKECMDGOALS)),)
+TEST_PKG_CFLAGS := $(shell pkg-config --cflags $(TEST_PKGS))
+TEST_PKG_LIBS   := $(shell pkg-config --libs $(TEST_PKGS))
+endif
 
 REL_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
@@ -113,9 +119,10 @@ $(BUILD)/asan/sluice: $(ASAN_CLI) $(BUILD)/asan/libsluice.a
 	@echo "  LD      $@"
 	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
 
+$(UNIT_OBJ): PKG_CFLAGS += $(TEST_PKG_CFLAGS)
 $(BUILD)/asan/unit-tests: $(UNIT_OBJ) $(BUILD)/asan/libsluice.a
 	@echo "  LD      $@"
-	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS)
+	$(Q)$(CC) -fsanitize=address,undefined -pthread -o $@ $^ $(PKG_LIBS) $(TEST_PKG_LIBS)
 
 $(BUILD)/run-jsonschema: $(BUILD)/obj/tests/conformance/run-jsonschema.o $(BUILD)/libsluice.a
 	@echo "  LD      $@"

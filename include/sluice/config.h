@@ -72,9 +72,11 @@ struct sl_config {
         busy_timeout; /* busy_timeout: seconds a SQLite store waits for another writer; -1 unset */
 
     /* lineage.openlineage: run events are appended to file (relative to dir) and/or POSTed
-     * to url; NULL when not set */
+     * to url (http:// or https://, checked when read); ca_file (relative to dir): the CA
+     * bundle that verifies an https:// url instead of the system's. NULL when not set */
     char *openlineage_file;
     char *openlineage_url;
+    char *openlineage_ca_file;
 
     struct sl_source *sources;
     size_t nsources;

@@ -127,4 +127,13 @@ int sl_tz_next_transition(const struct sl_tz *z, int64_t t, int64_t *next, int32
  * jumps over it (its SL_TZ_LATER); in an overlap the first occurrence counts. unit in 1..86400. */
 int64_t sl_tz_next_local(const struct sl_tz *z, int64_t t, int unit);
 
+/* ---- HTTP dates ------------------------------------------------------------------------- */
+
+/* An HTTP-date (RFC 9110 5.6.7: Date, Retry-After, Last-Modified) → UTC instant *t. All three
+ * forms are accepted, case-sensitively as the RFC writes them: IMF-fixdate
+ * "Sun, 06 Nov 1994 08:49:37 GMT", RFC 850 "Sunday, 06-Nov-94 08:49:37 GMT" (a two-digit year
+ * more than 50 years ahead is the previous century) and asctime "Sun Nov  6 08:49:37 1994".
+ * The weekday is not checked against the date. 0 ok, -1 not an HTTP-date. */
+int sl_time_parse_http_date(const char *p, size_t n, int64_t *t);
+
 #endif

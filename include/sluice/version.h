@@ -135,8 +135,9 @@ int sl_schema_gate(const struct sl_schema *silver, const struct sl_schema *load,
 
 /* Where run events go (sluice.yaml lineage.openlineage); NULL members: nowhere. */
 struct sl_openlineage {
-    const char *file; /* one JSON event per line, appended */
-    const char *url;  /* http:// endpoint: each event POSTed (2xx expected) */
+    const char *file;    /* one JSON event per line, appended */
+    const char *url;     /* http:// or https:// endpoint: each event POSTed (2xx expected) */
+    const char *ca_file; /* CA bundle verifying an https:// url; NULL: the system's */
 };
 struct sl_load_result;
 /* A fresh random (version 4) UUID for a run. */

@@ -131,13 +131,18 @@ int exit_code_merge(int a, int b)
     return a > b ? a : b;
 }
 
+/* A path from sluice.yaml, relative to its folder; NULL for NULL. */
+static char *config_path(const struct sl_config *cfg, const char *p)
+{
+    if (!p) return NULL;
+    return p[0] == '/' || !cfg->dir || !strcmp(cfg->dir, ".") ? sl_xstrdup(p)
+                                                              : sl_xasprintf("%s/%s", cfg->dir, p);
+}
+
 /* The OpenLineage events file (relative to sluice.yaml), or NULL. */
 static char *events_path(const struct sl_config *cfg)
 {
-    if (!cfg || !cfg->openlineage_file) return NULL;
-    return cfg->openlineage_file[0] == '/' || !cfg->dir || !strcmp(cfg->dir, ".")
-               ? sl_xstrdup(cfg->openlineage_file)
-               : sl_xasprintf("%s/%s", cfg->dir, cfg->openlineage_file);
+    return cfg ? config_path(cfg, cfg->openlineage_file) : NULL;
 }
 
 int cli_check_events_file(struct cli *c)
@@ -160,15 +165,16 @@ static void openlineage(struct cli *c, struct sl_db *db, const char *type, const
                         const struct sl_load_result *r)
 {
     const struct sl_config *cfg = c->config;
-    struct sl_openlineage ol = {NULL, NULL};
+    struct sl_openlineage ol = {NULL, NULL, NULL};
     struct sl_source_state st;
     struct sl_error err = {0, ""};
     struct sl_buf ev = SL_BUF_INIT;
-    char *file = NULL;
+    char *file = NULL, *ca = NULL;
 
     if (!cfg || (!cfg->openlineage_file && !cfg->openlineage_url)) return;
     ol.file = file = events_path(cfg);
     ol.url = cfg->openlineage_url;
+    ol.ca_file = ca = config_path(cfg, cfg->openlineage_ca_file);
     memset(&st, 0, sizeof st);
     if (r) db->store->source_state(db, src->name, &st, &err);
     sl_openlineage_event(&ev, type, run_id, db->url, src->name, strcmp(path, "-") ? path : "stdin",
@@ -178,6 +184,7 @@ static void openlineage(struct cli *c, struct sl_db *db, const char *type, const
     sl_source_state_free(&st);
     sl_buf_free(&ev);
     free(file);
+    free(ca);
 }
 
 void cli_load_paths(struct cli *c, struct sl_db *db, const struct sl_source *src,

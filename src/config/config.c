@@ -57,6 +57,7 @@ void sl_config_free(struct sl_config *c)
     free(c->store);
     free(c->openlineage_file);
     free(c->openlineage_url);
+    free(c->openlineage_ca_file);
     free(c);
 }
 
@@ -368,7 +369,7 @@ static int read_source(struct cfgload *c, const struct sl_node *key, const struc
 static const char *const top_keys[] = {"store",   "busy_timeout", "sources",
                                        "quality", "lineage",      NULL};
 static const char *const lineage_keys[] = {"openlineage", NULL};
-static const char *const openlineage_keys[] = {"file", "url", NULL};
+static const char *const openlineage_keys[] = {"file", "url", "ca_file", NULL};
 
 int sl_config_load(const char *path, struct sl_config **out, struct sl_error *err)
 {
@@ -424,6 +425,15 @@ int sl_config_load(const char *path, struct sl_config **out, struct sl_error *er
                 goto out;
             if ((f = sl_node_get(ol, "url")) &&
                 (rc = get_str(&c, f, "lineage.openlineage.url", &cfg->openlineage_url)) < 0)
+                goto out;
+            if (cfg->openlineage_url && strncasecmp(cfg->openlineage_url, "http://", 7) &&
+                strncasecmp(cfg->openlineage_url, "https://", 8)) {
+                rc = bad_value(&c, f, "lineage.openlineage.url",
+                               "expected an http:// or https:// URL");
+                goto out;
+            }
+            if ((f = sl_node_get(ol, "ca_file")) &&
+                (rc = get_str(&c, f, "lineage.openlineage.ca_file", &cfg->openlineage_ca_file)) < 0)
                 goto out;
         }
     }

@@ -135,6 +135,8 @@ void sl_buf_add_redacted(struct sl_buf *b, const char *t)
             if (k > i && !strncmp(t + k, "://", 3)) { /* a URL: to its first delimiter */
                 size_t e = k + 3;
                 while (!url_end(t[e])) e++;
+                /* "URL: reason": that ':' ends the URL, it is not part of a masked value */
+                if (e > k + 3 && t[e - 1] == ':' && (t[e] == ' ' || !t[e])) e--;
                 add_url(b, t + i, e - i);
                 i = e;
                 continue;

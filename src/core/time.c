@@ -379,3 +379,103 @@ int sl_time_format_duration(int64_t secs, char *buf, size_t cap)
     }
     return k < cap ? 0 : -1;
 }
+
+/* ---- HTTP dates (RFC 9110 §5.6.7) ---------------------------------------------------------- */
+
+static int http_month(const char *p)
+{
+    static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+    for (int m = 0; m < 12; m++)
+        if (!memcmp(p, months + 3 * m, 3)) return m + 1;
+    return 0;
+}
+
+/* n digits at p[*i] (exactly n), into *out. */
+static int http_digits(const char *p, size_t len, size_t *i, int n, int *out)
+{
+    int v = 0;
+    if (*i + (size_t)n > len) return -1;
+    for (int k = 0; k < n; k++) {
+        if (!isdigit((unsigned char)p[*i + (size_t)k])) return -1;
+        v = v * 10 + (p[*i + (size_t)k] - '0');
+    }
+    *i += (size_t)n;
+    *out = v;
+    return 0;
+}
+
+static int http_lit(const char *p, size_t len, size_t *i, const char *s)
+{
+    size_t n = strlen(s);
+    if (*i + n > len || memcmp(p + *i, s, n)) return -1;
+    *i += n;
+    return 0;
+}
+
+/* "hh:mm:ss" */
+static int http_clock(const char *p, size_t len, size_t *i, struct sl_datetime *d)
+{
+    if (http_digits(p, len, i, 2, &d->hour) || http_lit(p, len, i, ":") ||
+        http_digits(p, len, i, 2, &d->minute) || http_lit(p, len, i, ":") ||
+        http_digits(p, len, i, 2, &d->second))
+        return -1;
+    return d->hour > 23 || d->minute > 59 || d->second > 60 ? -1 : 0;
+}
+
+int sl_time_parse_http_date(const char *p, size_t n, int64_t *t)
+{
+    static const char *const days[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                       "Thursday", "Friday", "Saturday"};
+    struct sl_datetime d;
+    size_t i = 0, w = 0;
+    int yy;
+
+    memset(&d, 0, sizeof d);
+    while (w < n && isalpha((unsigned char)p[w])) w++;
+    if (w < 3) return -1;
+    if (w == 3 && w < n && p[w] == ',') { /* IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT */
+        i = 4;
+        if (http_lit(p, n, &i, " ") || http_digits(p, n, &i, 2, &d.day) ||
+            http_lit(p, n, &i, " ") || i + 3 > n || !(d.month = http_month(p + i)))
+            return -1;
+        i += 3;
+        if (http_lit(p, n, &i, " ") || http_digits(p, n, &i, 4, &d.year) ||
+            http_lit(p, n, &i, " ") || http_clock(p, n, &i, &d) || http_lit(p, n, &i, " GMT"))
+            return -1;
+    } else if (w == 3) { /* asctime: Sun Nov  6 08:49:37 1994 */
+        i = 3;
+        if (http_lit(p, n, &i, " ") || i + 3 > n || !(d.month = http_month(p + i))) return -1;
+        i += 3;
+        if (http_lit(p, n, &i, " ")) return -1;
+        if (i < n && p[i] == ' ') {
+            i++;
+            if (http_digits(p, n, &i, 1, &d.day)) return -1;
+        } else if (http_digits(p, n, &i, 2, &d.day)) {
+            return -1;
+        }
+        if (http_lit(p, n, &i, " ") || http_clock(p, n, &i, &d) || http_lit(p, n, &i, " ") ||
+            http_digits(p, n, &i, 4, &d.year))
+            return -1;
+    } else { /* RFC 850: Sunday, 06-Nov-94 08:49:37 GMT */
+        int known = 0;
+        for (int k = 0; k < 7; k++) known |= strlen(days[k]) == w && !memcmp(p, days[k], w);
+        i = w;
+        if (!known || http_lit(p, n, &i, ", ") || http_digits(p, n, &i, 2, &d.day) ||
+            http_lit(p, n, &i, "-") || i + 3 > n || !(d.month = http_month(p + i)))
+            return -1;
+        i += 3;
+        if (http_lit(p, n, &i, "-") || http_digits(p, n, &i, 2, &yy) || http_lit(p, n, &i, " ") ||
+            http_clock(p, n, &i, &d) || http_lit(p, n, &i, " GMT"))
+            return -1;
+        /* a two-digit year more than 50 years in the future is in the past (RFC 9110) */
+        int64_t now_y;
+        int m0, d0;
+        sl_civil_from_days((int64_t)time(NULL) / 86400, &now_y, &m0, &d0);
+        d.year = (int)(now_y - now_y % 100) + yy;
+        if (d.year > now_y + 50) d.year -= 100;
+    }
+    if (i != n || d.day < 1 || d.day > days_in_month(d.year, d.month)) return -1;
+    d.has_date = d.has_time = d.has_seconds = 1;
+    *t = sl_time_epoch(&d, NULL);
+    return 0;
+}

@@ -1,8 +1,8 @@
 /*
  * OpenLineage run events (https://openlineage.io/spec/2-0-2/OpenLineage.json): one run per
  * load, a START before it and a COMPLETE or FAIL after it, appended as JSON lines to a file
- * and/or POSTed to an HTTP endpoint (plain http://, one request per event, like the
- * OpenLineage HTTP transport).
+ * and/or POSTed to an HTTP endpoint (http:// or https://, one request per event, like the
+ * OpenLineage HTTP transport; src/io/http.c).
  *
  * Job: namespace "sluice", name "load.<source>". Input dataset: the input file (namespace
  * "file"). Output dataset: the silver table (namespace: the store URL), with the schema facet,
@@ -11,14 +11,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/time.h>
 #include <unistd.h>
 
+#include "sluice/http.h"
 #include "sluice/outfile.h"
 #include "sluice/pipeline.h"
 #include "sluice/stream.h"
@@ -135,80 +133,32 @@ void sl_openlineage_event(struct sl_buf *b, const char *type, const char *run_id
     sl_buf_adds(b, "}]}");
 }
 
-/* POSTs body to an http:// URL; a 2xx answer is success. */
-static int http_post(const char *url, const char *body, size_t len, struct sl_error *err)
+/* POSTs the event (src/io/http.c); a 2xx answer is success. A few short retries: the load
+ * waits for them. */
+static int http_post(const struct sl_openlineage *ol, const char *body, size_t len,
+                     struct sl_error *err)
 {
-    char host[256], port[16] = "80", path[1024] = "/", status[64];
-    const char *p, *h;
-    struct addrinfo hints, *res = NULL, *ai;
-    struct sl_buf req = SL_BUF_INIT;
-    int fd = -1, rc = 0;
-    size_t hl;
+    static const char *const headers[] = {"Content-Type: application/json", NULL};
+    struct sl_http_request rq = {0};
+    struct sl_http_response resp;
+    struct sl_http_opts o;
+    int rc;
 
-    if (strncmp(url, "http://", 7))
-        return sl_error_set(err, SL_ECONFIG, "%s: only http:// endpoints are supported", url);
-    h = url + 7;
-    hl = strcspn(h, ":/");
-    if (!hl || hl >= sizeof host) return sl_error_set(err, SL_ECONFIG, "%s: no host", url);
-    memcpy(host, h, hl);
-    host[hl] = 0;
-    p = h + hl;
-    if (*p == ':') {
-        size_t pl = strcspn(p + 1, "/");
-        if (!pl || pl >= sizeof port) return sl_error_set(err, SL_ECONFIG, "%s: bad port", url);
-        memcpy(port, p + 1, pl);
-        port[pl] = 0;
-        p += 1 + pl;
-    }
-    if (*p) snprintf(path, sizeof path, "%s", p);
-    memset(&hints, 0, sizeof hints);
-    hints.ai_socktype = SOCK_STREAM;
-    if (getaddrinfo(host, port, &hints, &res))
-        return sl_error_set(err, SL_EIO, "%s: cannot resolve %s", url, host);
-    for (ai = res; ai; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC, ai->ai_protocol);
-        if (fd < 0) continue;
-        struct timeval tv = {10, 0};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        if (!connect(fd, ai->ai_addr, ai->ai_addrlen)) break;
-        close(fd);
-        fd = -1;
-    }
-    freeaddrinfo(res);
-    if (fd < 0) return sl_error_set(err, SL_EIO, "%s: cannot connect: %s", url, strerror(errno));
-    sl_buf_addf(&req,
-                "POST %s HTTP/1.1\r\nHost: %s:%s\r\nContent-Type: application/json\r\n"
-                "Content-Length: %zu\r\nConnection: close\r\nUser-Agent: sluice/" SL_VERSION
-                "\r\n\r\n",
-                path, host, port, len);
-    sl_buf_add(&req, body, len);
-    for (size_t off = 0; off < req.len;) {
-        ssize_t w = send(fd, req.p + off, req.len - off, MSG_NOSIGNAL);
-        if (w <= 0) {
-            rc = sl_error_set(err, SL_EIO, "%s: sending the event: %s", url, strerror(errno));
-            goto out;
-        }
-        off += (size_t)w;
-    }
-    {
-        size_t got = 0;
-        ssize_t n;
-        while (got + 1 < sizeof status &&
-               (n = recv(fd, status + got, sizeof status - 1 - got, 0)) > 0)
-            got += (size_t)n;
-        status[got] = 0;
-        /* "HTTP/1.1 200 OK" */
-        const char *sp = strchr(status, ' ');
-        if (strncmp(status, "HTTP/", 5) || !sp || sp[1] != '2') {
-            status[strcspn(status, "\r\n")] = 0;
-            rc = sl_error_set(err, SL_EIO, "%s: the endpoint answered '%s'", url,
-                              got ? status : "nothing");
-        }
-    }
-out:
-    close(fd);
-    sl_buf_free(&req);
+    sl_http_opts_init(&o);
+    o.connect_timeout_ms = 5000;
+    o.timeout_ms = 10000;
+    o.retries = 3;
+    o.backoff_max_ms = 5000;
+    o.retry_time_ms = 30000;
+    o.max_response = 1 << 20;
+    o.ca_file = ol->ca_file;
+    rq.method = "POST";
+    rq.url = ol->url;
+    rq.headers = headers;
+    rq.body = body;
+    rq.body_len = len;
+    rc = sl_http_request(&rq, &o, &resp, err);
+    sl_http_response_free(&resp);
     return rc;
 }
 
@@ -222,6 +172,6 @@ int sl_openlineage_send(const struct sl_openlineage *ol, const char *event, stru
         fputc('\n', f);
         if (fclose(f)) return sl_error_set(err, SL_EIO, "%s: %s", ol->file, strerror(errno));
     }
-    if (ol->url) rc = http_post(ol->url, event, strlen(event), err);
+    if (ol->url) rc = http_post(ol, event, strlen(event), err);
     return rc;
 }

@@ -28,5 +28,5 @@ A load that fails sends FAIL with the error message.
 An unknown key under lineage is an error that names it.
 
   $ printf 'lineage:\n  openlineage:\n    path: x\n' > bad.yaml && sluice --config bad.yaml run
-  sluice: bad.yaml:3: lineage.openlineage.path: unknown key (expected one of: file, url)
+  sluice: bad.yaml:3: lineage.openlineage.path: unknown key (expected one of: file, url, ca_file)
   [2]

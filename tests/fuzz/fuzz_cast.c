@@ -1,8 +1,11 @@
 /* libFuzzer target: value casts and parsers — every Table Schema type (with and without a
  * format) over a cell of each JSON kind, the inference of a cell, and the text parsers behind
- * them (integers, numbers, booleans, dates, times, datetimes, years, sizes). */
+ * them (integers, numbers, booleans, dates, times, datetimes, years, sizes), and HTTP dates
+ * and Retry-After values (src/core/time.c, src/io/http.c). */
 #include "fuzz.h"
 #include "schema/value.h"
+#include "sluice/http.h"
+#include "sluice/time.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -50,6 +53,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sl__parse_datetime(p, n);
     sl__parse_year(p, n, &i64);
     sl__parse_yearmonth(p, n);
+    {
+        int64_t t;
+        if (sl_time_parse_http_date(p, n, &t) == 0) /* years 0000..9999 */
+            FUZZ_CHECK(t >= -62167219200LL && t < 253402300800LL);
+        FUZZ_CHECK(sl_http_retry_after(p, n) >= -1);
+    }
     /* sizes in config ("64MiB") are NUL-terminated strings */
     char *s = sl_xstrndup(p, n);
     sl_parse_size(s);

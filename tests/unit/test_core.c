@@ -140,6 +140,8 @@ TEST(redact_urls_and_conninfo)
     check_redact("my_password=x and primary key=1 passwords",
                  "my_password=x and primary key=1 passwords");
     check_redact("", "");
+    check_redact("https://h/x?token=zz: HTTP 500", "https://h/x?token=***: HTTP 500");
+    check_redact("http://u:pw@h: refused", "http://u:***@h: refused");
     char msg[40] = "x postgresql://a:b@h/db y";
     sl_redact_text(msg, sizeof msg);
     CHECK_STR(msg, "x postgresql://a:***@h/db y");
