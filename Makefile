@@ -25,7 +25,9 @@ CLI_SRC := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/*.c))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-nonliteral -Wno-format-truncation -Wvla
-BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -Iinclude -Isrc $(WARN) $(PKG_CFLAGS) -MMD -MP
+# No -Isrc: a file of src/M/ includes its own module's private headers by their bare name (found
+# beside it) and every other module through include/sluice/ only (scripts/check-modules).
+BASE_CFLAGS = -std=c11 -D_GNU_SOURCE -pthread -Iinclude $(WARN) $(PKG_CFLAGS) -MMD -MP
 REL_CFLAGS  = -O2 -g $(BASE_CFLAGS)
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(BASE_CFLAGS)
@@ -155,6 +157,9 @@ $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (fuzz)"
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+# White-box tests may include a module's private header as "M/x.h"; the library may not.
+$(BUILD)/obj/tests/%.o $(BUILD)/asan/obj/tests/%.o $(BUILD)/fuzz/obj/tests/%.o: BASE_CFLAGS += -Isrc
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)

@@ -1,7 +1,7 @@
 /*
  * JSON: a validating scanner for records (no allocation, views into the input), and a small
  * document tree (struct sl_node) that config and schema files are read into, from JSON here
- * or from YAML (src/config/yaml.c).
+ * or from YAML (src/core/yaml.c).
  */
 #ifndef SLUICE_JSON_H
 #define SLUICE_JSON_H

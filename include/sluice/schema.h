@@ -269,5 +269,10 @@ void sl_cast_batch(const struct sl_schema *s, const struct sl_mapping *m,
  * a reason). */
 int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_arena *a,
                  struct sl_value *v, const char **why);
+/* A number from text, as casts read it. strict (inference): the JSON number grammar, and the
+ * double must represent the decimal exactly enough to print back as the same number (nothing
+ * rounded). Otherwise Frictionless: [+-]?(digits[.digits]|.digits)[e[+-]digits], NaN, INF,
+ * -INF, Infinity. 0 and *out, or -1. */
+int sl_parse_number(const char *p, size_t n, int strict, double *out);
 
 #endif

@@ -132,6 +132,7 @@ struct sl_store_limits {
     /* for messages: "SQLite's length limit", "PostgreSQL's limit for a text value", ... */
     const char *value_what, *json_what;
 };
+struct sl__dialect; /* src/store/catalog.h */
 
 struct sl_store {
     const char *scheme;       /* "sqlite", "postgresql" */
@@ -140,6 +141,9 @@ struct sl_store {
     int max_columns;          /* columns a table may have (silver adds _load and _row) */
     /* column names it cannot take (sl_name_rules), NULL: none; sl_store_open installs them */
     const struct sl_name_rules *name_rules;
+    /* The store's SQL for the catalog statements that src/store/catalog.c writes once for
+     * every store; methods that need nothing else of the store are catalog.c's sl__cat_*. */
+    const struct sl__dialect *catalog;
     /* Opens (creating if needed) and brings the catalog up to date (migrations). */
     int (*open)(const char *url, struct sl_db **out, struct sl_error *err);
     void (*close)(struct sl_db *db);

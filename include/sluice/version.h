@@ -49,6 +49,10 @@ typedef int (*sl_replay_cb)(void *ctx, const struct sl_load_info *load, struct s
 int sl_replay(struct sl_db *db, const char *source, const struct sl_schema *s,
               const struct sl_load_info *loads, size_t nloads, const int64_t *ids, size_t nids,
               sl_replay_cb cb, void *ctx, struct sl_error *err);
+/* Refills silver from the replay set of the source's active committed loads, inside the open
+ * load's transaction, after begin_load emptied silver (a load that rebuilds silver). */
+int sl_rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
+                      struct sl_error *err);
 
 /* ---- changes: rollback, activate, deactivate, rebuild ------------------------------------ */
 

@@ -1,7 +1,7 @@
 /* sluice cat FILE: records as NDJSON or CSV, a converter between the formats. */
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 const struct option cat_options[] = {GLOBAL_OPTIONS,
                                      READ_OPTIONS,

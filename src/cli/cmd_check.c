@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 struct check_out {
     int json;
@@ -130,9 +130,9 @@ int cmd_check(struct cli *c, int argc, char **argv)
         sl_buf_free(&t);
     }
     if (!o.json && !c->quiet) {
-        printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n", cli_shown(argv[optind]),
-               (long long)res.rows, (long long)res.valid, (long long)res.warning,
-               (long long)res.invalid);
+        printf("%s: %lld rows, %lld valid, %lld with warnings, %lld invalid\n",
+               cli_shown(argv[optind]), (long long)res.rows, (long long)res.valid,
+               (long long)res.warning, (long long)res.invalid);
     }
     rc = res.invalid ? EXIT_DATA : EXIT_OK;
     free(res.quality_json);

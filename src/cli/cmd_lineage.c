@@ -2,7 +2,7 @@
  * row came from. sluice schema SOURCE [--history]: the schema registry. */
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 const struct option lineage_options[] = {GLOBAL_OPTIONS,
                                          {"output", required_argument, NULL, 'o'},

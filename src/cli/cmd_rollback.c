@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 static int parse_load_id(const char *cmd, const char *s, int64_t *out)
 {

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 const struct option run_options[] = {GLOBAL_OPTIONS,
                                      {"force", no_argument, NULL, 'f'},

@@ -1,7 +1,7 @@
 /* sluice versions SOURCE: every load of a source, newest last. */
 #include <string.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 
 static void json_versions(const struct sl_load_info *v, size_t n)
 {

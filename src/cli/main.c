@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/cli.h"
+#include "cli.h"
 #include "sluice/outfile.h"
 
 int cmd_load(struct cli *c, int argc, char **argv);

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "config/internal.h"
+#include "internal.h"
 #include "sluice/config.h"
 #include "sluice/json.h"
 #include "sluice/store.h"

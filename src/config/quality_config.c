@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/internal.h"
+#include "internal.h"
 
 static const char *const metric_keys[SL_M_COUNT] = {"completeness", "validity",   "uniqueness",
                                                     "consistency",  "timeliness", "accuracy"};

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format/json_record.h"
+#include "json_record.h"
 #include "sluice/format.h"
 
 #define BATCH_ROWS 16384 /* rows a batch holds at most (as csv.c) */

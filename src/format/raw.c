@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "format/json_record.h"
+#include "json_record.h"
 #include "sluice/format.h"
 
 struct sl_raw_decoder {

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 
 /* What bronze keeps of a record too large for the store (as of one over max_record_size). */
 #define RAW_HEAD 1024

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 
 static char *join_path(const char *dir, const char *path)
 {

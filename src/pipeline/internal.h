@@ -99,16 +99,6 @@ void sl__progress_start(struct sl__progress *p, int on, int64_t total, const cha
 void sl__progress_update(struct sl__progress *p, int64_t bytes, int64_t rows);
 void sl__progress_end(struct sl__progress *p);
 
-/* Refills silver from the replay set (sluice/version.h) of the source's active committed loads,
- * inside the load's transaction, after begin_load emptied silver. (src/version/replay.c) */
-int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
-                       struct sl_error *err);
-
-/* Writes the rows of loads ids (cast with s) into silver through the open load or change
- * `load` (each row keeps the _load it came from). *rows (may be NULL): rows written. */
-int sl__replay_into_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
-                           const struct sl_load_info *loads, size_t n, const int64_t *ids,
-                           size_t nids, int64_t *rows, struct sl_error *err);
 /* Checks over more than one row (keys.c): primary key and unique over the whole input in an
  * external key set, unique against silver, foreign keys. db may be NULL (check without a
  * store): then nothing is looked up in silver. */

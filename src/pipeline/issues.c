@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 
 static int same(const char *a, const char *b)
 {

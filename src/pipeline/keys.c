@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 #include "sluice/keyset.h"
 
 /* Spaces of the key set: 0 primary key, 1 + field index for unique fields, and

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 
 #define NBATCH 4
 
@@ -867,7 +867,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     if ((rc = db->store->begin_load(db, &load, &err))) goto out;
     began = 1;
     if (load.silver_change == 2 && strcmp(load.mode, "snapshot") &&
-        (rc = sl__rebuild_silver(db, &load, merged, &err)))
+        (rc = sl_rebuild_silver(db, &load, merged, &err)))
         goto out;
     if ((rc = run_pipe(db, &load, p, o, res, &err))) goto out;
 

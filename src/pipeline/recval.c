@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 #include "sluice/jsonschema.h"
 
 struct sl__recval {

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 #include "sluice/outfile.h"
 
 struct sl_rejects {

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/internal.h"
+#include "internal.h"
 #include "sluice/outfile.h"
 
 int sl_check_file(const struct sl_source *src, const char *path, sl_issue_cb on_issue, void *ctx,

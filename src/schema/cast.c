@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/checks.h"
-#include "schema/value.h"
+#include "checks.h"
+#include "value.h"
 #include "sluice/json.h"
 #include "sluice/schema.h"
 
@@ -151,15 +151,14 @@ static int geopoint(const struct sl_field *f, const struct sl_cell *c, struct sl
         if (!comma) return -1;
         size_t l1 = (size_t)(comma - p), o2 = l1 + 1;
         while (o2 < n && p[o2] == ' ') o2++;
-        if (sl__parse_number(p, l1, 0, &lon) || sl__parse_number(p + o2, n - o2, 0, &lat))
-            return -1;
+        if (sl_parse_number(p, l1, 0, &lon) || sl_parse_number(p + o2, n - o2, 0, &lat)) return -1;
     } else {
         if (sl_json_scan(p, n, 1, &tok, &je) != (long)n) return -1;
         if (tok.type != (f->fmt == SL_FMT_ARRAY ? SL_JSON_ARRAY : SL_JSON_OBJECT)) return -1;
         sl_json_iter_init(&it, &tok);
         while (sl_json_iter_next(&it, &k, &val)) {
             double d;
-            if (val.type != SL_JSON_NUMBER || sl__parse_number(val.p, val.len, 0, &d)) return -1;
+            if (val.type != SL_JSON_NUMBER || sl_parse_number(val.p, val.len, 0, &d)) return -1;
             if (f->fmt == SL_FMT_ARRAY) {
                 if (got == 0)
                     lon = d;
@@ -237,7 +236,7 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
         } else if (kind == SL_CELL_NUMBER && !sl__parse_int(p, n, 1, &i)) {
             v->type = SL_V_INT;
             v->u.i = i;
-        } else if (kind == SL_CELL_NUMBER && !sl__parse_number(p, n, 1, &d)) {
+        } else if (kind == SL_CELL_NUMBER && !sl_parse_number(p, n, 1, &d)) {
             v->type = SL_V_REAL;
             v->u.d = d;
         } else if (kind == SL_CELL_OBJECT || kind == SL_CELL_ARRAY) {
@@ -269,7 +268,7 @@ int sl_cast_cell(const struct sl_field *f, const struct sl_cell *c, struct sl_ar
             const char *q = plain_number(f, p, &n, a);
             if (q) p = q;
         }
-        if (sl__parse_number(p, n, 0, &d)) return -1;
+        if (sl_parse_number(p, n, 0, &d)) return -1;
         if (d != d || d - d != 0) {
             text(v, p, n); /* NaN and infinities: SQLite would turn NaN into NULL */
             return 0;

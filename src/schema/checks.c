@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/checks.h"
+#include "checks.h"
 
 /* ---- formats ------------------------------------------------------------------------------ */
 

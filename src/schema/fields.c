@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/checks.h"
+#include "checks.h"
 
 static const char *const constraint_names[SL_C_COUNT] = {
     "required", "unique", "minimum", "maximum", "minLength", "maxLength", "pattern", "enum",

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/value.h"
+#include "value.h"
 #include "sluice/schema.h"
 
 struct sl_infer {
@@ -60,7 +60,7 @@ static int classify_text(const char *p, size_t n, int json_string)
         unsigned char c = (unsigned char)p[0];
         if ((c >= '0' && c <= '9') || c == '-') {
             if (!sl__parse_int(p, n, 1, &i)) return SL_TYPE_INTEGER;
-            if (!sl__parse_number(p, n, 1, &d)) return SL_TYPE_NUMBER;
+            if (!sl_parse_number(p, n, 1, &d)) return SL_TYPE_NUMBER;
         }
         if (!sl__parse_bool(p, n, 1, &b)) return SL_TYPE_BOOLEAN;
     }
@@ -83,7 +83,7 @@ static int classify(const struct sl_cell *c, int json)
     case SL_CELL_ARRAY: return SL_TYPE_ARRAY;
     case SL_CELL_NUMBER:
         if (!sl__parse_int(c->p, c->len, 1, &i)) return SL_TYPE_INTEGER;
-        if (!sl__parse_number(c->p, c->len, 1, &d)) return SL_TYPE_NUMBER;
+        if (!sl_parse_number(c->p, c->len, 1, &d)) return SL_TYPE_NUMBER;
         return SL_TYPE_STRING; /* 1e999, or more digits than a double keeps: text, exactly */
     default:
         if (json && c->len == 0) return SL_TYPE_STRING; /* "" in JSON is a value, not missing */

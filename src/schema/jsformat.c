@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "schema/jsformat.h"
+#include "jsformat.h"
 
 static int digit(char c)
 {

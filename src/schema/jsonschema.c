@@ -25,7 +25,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
-#include "schema/jsformat.h"
+#include "jsformat.h"
 #include "sluice/jsonschema.h"
 #include "sluice/schema.h"
 

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "schema/checks.h"
+#include "checks.h"
 #include "sluice/json.h"
 #include "sluice/schema.h"
 

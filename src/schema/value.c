@@ -5,7 +5,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "schema/value.h"
+#include "value.h"
 #include "sluice/time.h"
 #include "sluice/schema.h"
 
@@ -102,7 +102,7 @@ int sl__number_exact(const char *p, size_t n, double d)
     return wexp == gexp && !strcmp(want, got);
 }
 
-int sl__parse_number(const char *p, size_t n, int strict, double *out)
+int sl_parse_number(const char *p, size_t n, int strict, double *out)
 {
     char tmp[64], *buf = tmp, *end;
     size_t i = 0, digits = 0;

@@ -8,10 +8,7 @@
 /* canonical: -?(0|[1-9][0-9]*) only (inference: "00501" and "+5" are not integers);
  * otherwise Frictionless: [+-]?[0-9]+. Fails when out of the int64 range. */
 int sl__parse_int(const char *p, size_t n, int canonical, int64_t *out);
-/* strict (inference): the JSON number grammar, and the double must represent the decimal
- * exactly enough to print back as the same number (nothing rounded). Otherwise Frictionless:
- * [+-]?(digits[.digits]|.digits)[e[+-]digits], NaN, INF, -INF, Infinity. */
-int sl__parse_number(const char *p, size_t n, int strict, double *out);
+/* sl_parse_number: sluice/schema.h (the transforms read numbers the same way). */
 /* Frictionless default trueValues/falseValues: true True TRUE 1 / false False FALSE 0.
  * words_only: not "1"/"0" (inference). */
 /* Does the double d print back as the decimal p[0..n) (same digits and exponent)? */

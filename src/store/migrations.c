@@ -10,7 +10,7 @@
 
 #include "sluice/core.h"
 #include "sluice/stream.h"
-#include "store/migrations.h"
+#include "migrations.h"
 
 struct migration {
     int version;

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/pgworker.h"
+#include "pgworker.h"
 
 #define QUEUE 4 /* jobs queued at most: memory stays at a few batches */
 

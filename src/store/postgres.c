@@ -28,8 +28,9 @@
 #include "sluice/stream.h"
 #include "sluice/store.h"
 #include "sluice/time.h"
-#include "store/migrations.h"
-#include "store/pgworker.h"
+#include "catalog.h"
+#include "migrations.h"
+#include "pgworker.h"
 
 /* pg_advisory_lock(LOCK_CLASS, hashtext(lower(source))): "slce" */
 #define LOCK_CLASS   1936483173
@@ -123,16 +124,6 @@ static void lookup_stmts_reset(struct pg_db *d);
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-static void sql_ident(struct sl_buf *b, const char *name)
-{
-    sl_buf_addc(b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"') sl_buf_addc(b, '"');
-        sl_buf_addc(b, *p);
-    }
-    sl_buf_addc(b, '"');
-}
-
 static void bronze_ident(struct sl_buf *b, const char *source)
 {
     sl_buf_adds(b, "bronze.");
@@ -216,11 +207,6 @@ static int64_t get_i64(PGresult *r, int row, int col, int64_t null)
     return PQgetisnull(r, row, col) ? null : strtoll(PQgetvalue(r, row, col), NULL, 10);
 }
 
-static const char *nz(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
 /* COPY sql FROM STDIN with data. */
 static int copy_in(struct pg_db *d, const char *sql, const char *data, size_t len,
                    const char *doing, struct sl_error *err)
@@ -242,6 +228,59 @@ static int copy_in(struct pg_db *d, const char *sql, const char *data, size_t le
         PQclear(r);
     }
     return rc;
+}
+
+/* ---- the catalog's dialect (catalog.h) ------------------------------------------------------ */
+
+static int cat_run(struct sl_db *db, const char *sql, const struct sl__param *p, int n,
+                   sl__row_fn row, void *ctx, int64_t *changes, const char *doing,
+                   struct sl_error *err)
+{
+    struct pg_db *d = (struct pg_db *)db;
+    char num[32][32];
+    const char *v[32];
+    PGresult *r;
+    int rc;
+
+    if (n > 32)
+        return sl_error_set(err, SL_EINVAL, "%s: %s: more than 32 parameters", d->where, doing);
+    for (int i = 0; i < n; i++) {
+        v[i] = num[i];
+        switch (p[i].type) {
+        case SL__P_TEXT: v[i] = p[i].s; break;
+        case SL__P_INT: snprintf(num[i], sizeof num[i], "%lld", (long long)p[i].i); break;
+        case SL__P_REAL: snprintf(num[i], sizeof num[i], "%.17g", p[i].f); break;
+        default: v[i] = NULL;
+        }
+    }
+    if ((rc = q(d, sql, n, v, &r, doing, err))) return rc;
+    for (int i = 0; row && rc == 0 && i < PQntuples(r); i++) {
+        struct sl__row one = {r, i};
+        rc = row(ctx, &one, err);
+    }
+    if (rc == 0 && changes) *changes = strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return rc;
+}
+
+static const char *cat_text(const struct sl__row *r, int col)
+{
+    return PQgetisnull(r->res, r->i, col) ? NULL : PQgetvalue(r->res, r->i, col);
+}
+
+static int64_t cat_i64(const struct sl__row *r, int col, int64_t null)
+{
+    return get_i64(r->res, r->i, col, null);
+}
+
+static double cat_f64(const struct sl__row *r, int col)
+{
+    return PQgetisnull(r->res, r->i, col) ? 0 : strtod(PQgetvalue(r->res, r->i, col), NULL);
+}
+
+static const char *cat_where(struct sl_db *db)
+{
+    return ((struct pg_db *)db)->where;
 }
 
 /* ---- COPY text format ---------------------------------------------------------------------- */
@@ -1052,6 +1091,27 @@ static int ensure_conn(struct pg_db *d, struct sl_error *err)
     return 0;
 }
 
+static int cat_ready(struct sl_db *db, struct sl_error *err)
+{
+    return ensure_conn((struct pg_db *)db, err);
+}
+
+static const struct sl__dialect pg_dialect = {
+    .tables = "sluice.",
+    .param = '$',
+    .casts = 1,
+    .bytewise = " COLLATE \"C\"",
+    /* sequences are not rolled back: a load recorded again after its transaction was rolled
+     * back keeps its id, as in SQLite */
+    .load_id = "coalesce($32::bigint, nextval(pg_get_serial_sequence('@loads', 'load')))",
+    .run = cat_run,
+    .text = cat_text,
+    .i64 = cat_i64,
+    .f64 = cat_f64,
+    .where = cat_where,
+    .ready = cat_ready,
+};
+
 /* ---- the per-source lock ------------------------------------------------------------------- */
 
 static void unlock_source(struct pg_db *d)
@@ -1097,8 +1157,6 @@ static int pg_source_state(struct sl_db *db, const char *source, struct sl_sourc
                            struct sl_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
-    const char *p[] = {source};
-    PGresult *r = NULL;
     int rc;
 
     memset(out, 0, sizeof *out);
@@ -1106,60 +1164,7 @@ static int pg_source_state(struct sl_db *db, const char *source, struct sl_sourc
     /* Loads of one source take turns from here to their end: the second one waits, then sees
      * what the first one committed. */
     if ((rc = lock_source(d, source, err))) return rc;
-    rc = q(d, "SELECT schema, timestamp_field FROM sluice.sources WHERE name = $1", 1, p, &r,
-           "reading sluice.sources", err);
-    if (rc < 0) return rc;
-    if (PQntuples(r) == 1) {
-        out->exists = 1;
-        out->timestamp = get_str(r, 0, 1);
-        rc = sl_schema_from_json(PQgetvalue(r, 0, 0), &out->schema, err);
-        if (rc < 0) {
-            sl_error_prefix(err, "%s: the catalog's schema of source %s", d->where, source);
-            sl_source_state_free(out);
-        }
-    }
-    PQclear(r);
-    return rc;
-}
-
-static int pg_find_input(struct sl_db *db, const char *source, const char *sha256,
-                         const char *content_sha256, int64_t *load, struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    const char *p[] = {source, nz(sha256), nz(content_sha256)};
-    PGresult *r;
-    int rc;
-
-    *load = 0;
-    rc = q(d,
-           "SELECT load FROM sluice.loads WHERE source = $1 AND status = 'committed' "
-           "AND (sha256 = $2 OR content_sha256 = $3 OR "
-           "(content_sha256 IS NULL AND sha256 = $3)) ORDER BY load LIMIT 1",
-           3, p, &r, "looking up the input", err);
-    if (rc < 0) return rc;
-    if (PQntuples(r)) *load = get_i64(r, 0, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-static int pg_has_input_size(struct sl_db *db, const char *source, int64_t size,
-                             struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    char sz[24];
-    const char *p[] = {source, sz};
-    PGresult *r;
-    int rc;
-
-    snprintf(sz, sizeof sz, "%lld", (long long)size);
-    rc = q(d,
-           "SELECT 1 FROM sluice.loads WHERE source = $1 AND input_size = $2 AND "
-           "status = 'committed' LIMIT 1",
-           2, p, &r, "looking up the input", err);
-    if (rc < 0) return rc;
-    rc = PQntuples(r) > 0;
-    PQclear(r);
-    return rc;
+    return sl__cat_source_state(db, source, out, err);
 }
 
 static int pg_silver_rows(struct sl_db *db, const char *source, int64_t *n, struct sl_error *err)
@@ -1179,55 +1184,6 @@ static int pg_silver_rows(struct sl_db *db, const char *source, int64_t *n, stru
     *n = get_i64(r, 0, 0, 0);
     PQclear(r);
     return 0;
-}
-
-static int pg_begin_run(struct sl_db *db, const char *command, int64_t *run, struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    char now[40], host[256], pid[24];
-    const char *p[5];
-    PGresult *r;
-    int rc;
-
-    *run = 0;
-    if ((rc = ensure_conn(d, err))) return rc;
-    if (gethostname(host, sizeof host) != 0) host[0] = 0;
-    host[sizeof host - 1] = 0;
-    sl_time_iso(sl_now(), now, sizeof now);
-    snprintf(pid, sizeof pid, "%lld", (long long)getpid());
-    p[0] = command ? command : "";
-    p[1] = now;
-    p[2] = SL_VERSION;
-    p[3] = nz(host);
-    p[4] = pid;
-    rc = q(d,
-           "INSERT INTO sluice.runs(command, status, started, sluice_version, host, pid) "
-           "VALUES($1, 'running', $2, $3, $4, $5) RETURNING run",
-           5, p, &r, "recording the run", err);
-    if (rc < 0) return rc;
-    *run = get_i64(r, 0, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
-static int pg_end_run(struct sl_db *db, int64_t run, const char *status, int64_t loads,
-                      struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    char now[40], n[24], id[24];
-    const char *p[4];
-    int rc;
-
-    if ((rc = ensure_conn(d, err))) return rc;
-    sl_time_iso(sl_now(), now, sizeof now);
-    snprintf(n, sizeof n, "%lld", (long long)loads);
-    snprintf(id, sizeof id, "%lld", (long long)run);
-    p[0] = status ? status : "done";
-    p[1] = now;
-    p[2] = n;
-    p[3] = id;
-    return q(d, "UPDATE sluice.runs SET status = $1, finished = $2, loads = $3 WHERE run = $4", 4,
-             p, NULL, "recording the end of the run", err);
 }
 
 /* ---- loads: tables ------------------------------------------------------------------------ */
@@ -1767,83 +1723,6 @@ static void free_load_state(struct pg_db *d, struct sl_load *load)
     if (d->open_load == L) d->open_load = NULL;
 }
 
-static int insert_load_row(struct pg_db *d, struct sl_load *load, const char *status, int active,
-                           const char *schema_json, struct sl_error *err)
-{
-    char started[40], finished[40], run[24], size[24], rows[24], valid[24], warning[24],
-        invalid[24], repeats[24], dup[24], secs[40], id[24];
-    const char *p[32];
-    PGresult *r;
-    int rc, done = active == 0;
-
-    if (load->started <= 0) load->started = sl_now();
-    sl_time_iso(load->started, started, sizeof started);
-    if (done) {
-        if (load->finished <= 0) load->finished = sl_now();
-        sl_time_iso(load->finished, finished, sizeof finished);
-        snprintf(secs, sizeof secs, "%.17g", load->finished - load->started);
-    }
-    snprintf(run, sizeof run, "%lld", (long long)load->run);
-    snprintf(size, sizeof size, "%lld", (long long)load->input_size);
-    snprintf(rows, sizeof rows, "%lld", (long long)load->rows);
-    snprintf(valid, sizeof valid, "%lld", (long long)load->valid);
-    snprintf(warning, sizeof warning, "%lld", (long long)load->warning);
-    snprintf(invalid, sizeof invalid, "%lld", (long long)load->invalid);
-    snprintf(repeats, sizeof repeats, "%lld", (long long)load->repeats);
-    snprintf(dup, sizeof dup, "%lld", (long long)load->duplicate_of);
-    p[0] = load->source;
-    p[1] = load->run > 0 ? run : NULL;
-    p[2] = status;
-    p[3] = active ? "1" : "0";
-    p[4] = load->input ? load->input : "";
-    p[5] = load->input_size >= 0 ? size : NULL;
-    p[6] = nz(load->sha256);
-    p[7] = nz(load->format);
-    p[8] = nz(load->compression);
-    p[9] = nz(load->encoding);
-    p[10] = nz(load->dialect_json);
-    p[11] = nz(load->columns_json);
-    p[12] = nz(schema_json);
-    p[13] = nz(load->timestamp);
-    p[14] = rows;
-    p[15] = valid;
-    p[16] = warning;
-    p[17] = invalid;
-    p[18] = repeats;
-    p[19] = load->duplicate_of > 0 ? dup : NULL;
-    p[20] = nz(load->message);
-    p[21] = nz(load->quality_json);
-    p[22] = started;
-    p[23] = done ? finished : NULL;
-    p[24] = done ? secs : NULL;
-    p[25] = SL_VERSION;
-    p[26] = nz(load->ts_min);
-    p[27] = nz(load->ts_max);
-    p[28] = nz(load->transforms_json);
-    p[29] = nz(load->mode);
-    /* A load whose transaction was rolled back and that is recorded again (a failed load's
-     * bronze-only pass, a failure recorded after the abort) keeps its id, as in SQLite: the
-     * sequence never hands that id out again, and its row went with the rollback. */
-    snprintf(id, sizeof id, "%lld", (long long)load->id);
-    p[30] = load->id > 0 ? id : NULL;
-    p[31] = nz(load->content_sha256);
-    rc = q(d,
-           "INSERT INTO sluice.loads(load, source, run, status, active, input, input_size, "
-           "sha256, format, compression, encoding, dialect, columns, schema, "
-           "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
-           "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms, "
-           "mode, content_sha256) "
-           "VALUES(coalesce($31::bigint, nextval(pg_get_serial_sequence('sluice.loads', "
-           "'load'))), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, "
-           "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $32) "
-           "RETURNING load",
-           32, p, &r, "recording the load", err);
-    if (rc < 0) return rc;
-    load->id = get_i64(r, 0, 0, 0);
-    PQclear(r);
-    return 0;
-}
-
 static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
 {
     struct pg_db *d = (struct pg_db *)db;
@@ -1863,21 +1742,10 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     /* before the load's transaction: its worker must be able to make the same tables */
     if ((rc = drop_orphans(d, load->source, err))) return rc;
     if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
-    {
-        /* under the source's lock, which is the same for names that differ only by case */
-        const char *p[] = {load->source};
-        PGresult *r = NULL;
-        rc = q(d,
-               "SELECT name FROM sluice.sources WHERE lower(name) = lower($1) AND name <> $1 "
-               "LIMIT 1",
-               1, p, &r, "reading sluice.sources", err);
-        if (rc == 0 && PQntuples(r) > 0)
-            rc = sl_source_case_error(load->source, PQgetvalue(r, 0, 0), err);
-        PQclear(r);
-        if (rc < 0) {
-            if (PQstatus(d->c) == CONNECTION_OK) PQclear(PQexec(d->c, "ROLLBACK"));
-            return rc;
-        }
+    /* under the source's lock, which is the same for names that differ only by case */
+    if ((rc = sl__cat_case_conflict(db, load->source, err)) < 0) {
+        if (PQstatus(d->c) == CONNECTION_OK) PQclear(PQexec(d->c, "ROLLBACK"));
+        return rc;
     }
 
     lookup_tables_reset(d);
@@ -1892,22 +1760,14 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
         /* a load that failed its quality thresholds: bronze and its catalog row only; the
          * source's schema and silver stay as they were */
         rc = create_bronze(d, load->source, &L->bronze_new, err);
-        if (rc == 0) rc = insert_load_row(d, load, "failed", 0, sl_buf_str(&schema), err);
+        if (rc == 0) rc = sl__cat_insert_load(db, load, "failed", 0, sl_buf_str(&schema), err);
         if (rc == 0) rc = prepare_load(d, load, L, err);
         goto out;
     }
-    {
-        const char *p[] = {load->source, bronze.p, sl_buf_str(&schema), nz(load->timestamp), now};
-        rc = q(d,
-               "INSERT INTO sluice.sources(name, silver, bronze, schema, timestamp_field, "
-               "created, updated) VALUES($1, $1, $2, $3, $4, $5, $5) ON CONFLICT(name) DO "
-               "UPDATE SET schema = excluded.schema, timestamp_field = excluded.timestamp_field, "
-               "updated = excluded.updated",
-               5, p, NULL, "recording the source", err);
-    }
+    rc = sl__cat_upsert_source(db, load, bronze.p, sl_buf_str(&schema), now, err);
     if (rc == 0) rc = create_bronze(d, load->source, &L->bronze_new, err);
     if (rc == 0) rc = create_silver(d, load, err);
-    if (rc == 0) rc = insert_load_row(d, load, "committed", 1, sl_buf_str(&schema), err);
+    if (rc == 0) rc = sl__cat_insert_load(db, load, "committed", 1, sl_buf_str(&schema), err);
     if (rc == 0) rc = prepare_load(d, load, L, err);
 out:
     sl_buf_free(&schema);
@@ -1922,18 +1782,6 @@ out:
 /* ---- loads: rows (the hot path) ------------------------------------------------------------ */
 
 static const char *const row_status[] = {"valid", "warning", "invalid"};
-
-static void issues_json(struct sl_buf *b, const struct sl_issue *i)
-{
-    sl_buf_reset(b);
-    sl_buf_addc(b, '[');
-    for (; i; i = i->next) {
-        sl_buf_addc(b, '{');
-        sl_issue_json_members(b, i);
-        sl_buf_adds(b, i->next ? "}," : "}");
-    }
-    sl_buf_addc(b, ']');
-}
 
 /* The partition key of a row: "YYYY-MM" of its source timestamp (*ts gets it as timestamptz),
  * or "" when it has none. */
@@ -2154,51 +2002,15 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
 {
     struct pg_db *d = (struct pg_db *)db;
     struct pg_load *L = load->priv;
-    char finished[40], rows[24], valid[24], warning[24], invalid[24], repeats[24], size[24],
-        secs[40], id[24];
-    const char *p[17];
     struct sl_buf msg = SL_BUF_INIT;
     int rc;
 
     if (!L) return not_open(d, err);
-    if (load->finished <= 0) load->finished = sl_now();
-    sl_time_iso(load->finished, finished, sizeof finished);
-    snprintf(rows, sizeof rows, "%lld", (long long)load->rows);
-    snprintf(valid, sizeof valid, "%lld", (long long)load->valid);
-    snprintf(warning, sizeof warning, "%lld", (long long)load->warning);
-    snprintf(invalid, sizeof invalid, "%lld", (long long)load->invalid);
-    snprintf(repeats, sizeof repeats, "%lld", (long long)load->repeats);
-    snprintf(size, sizeof size, "%lld", (long long)load->input_size);
-    snprintf(secs, sizeof secs, "%.17g", load->finished - load->started);
-    snprintf(id, sizeof id, "%lld", (long long)load->id);
-    p[0] = rows;
-    p[1] = valid;
-    p[2] = warning;
-    p[3] = invalid;
-    p[4] = repeats;
-    p[5] = nz(load->sha256);
-    p[6] = load->input_size >= 0 ? size : NULL;
-    p[7] = nz(load->ts_min);
-    p[8] = nz(load->ts_max);
-    p[9] = nz(load->quality_json);
-    p[10] = finished;
-    p[11] = secs;
+    if (load->finished <= 0) load->finished = sl_now(); /* before the indexes are built */
     if (load->message) sl_buf_adds(&msg, load->message);
     replaced_note(L, load->source, &msg); /* the load's message says it too */
-    p[12] = nz(msg.p);
-    p[13] = id;
-    p[14] = nz(load->columns_json);
-    p[15] = nz(load->transforms_json);
-    p[16] = nz(load->content_sha256);
     rc = attach_parts(d, L, err);
-    if (rc == 0)
-        rc = q(d,
-               "UPDATE sluice.loads SET rows = $1, valid = $2, warning = $3, invalid = $4, "
-               "repeats = $5, sha256 = $6, input_size = coalesce($7, input_size), ts_min = $8, "
-               "ts_max = $9, quality = $10, finished = $11, seconds = $12, message = $13, "
-               "columns = coalesce($15, columns), transforms = coalesce($16, transforms), "
-               "content_sha256 = $17 WHERE load = $14",
-               17, p, NULL, "recording the load", err);
+    if (rc == 0) rc = sl__cat_finish_load(db, load, msg.p, 0, 0, err);
     /* a signal while the indexes were built (seconds): roll back, as sluice then says */
     if (rc == 0 && sl_interrupted) rc = sl_error_set(err, SL_EINTR, "interrupted");
     if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
@@ -2237,89 +2049,13 @@ static int pg_record_load(struct sl_db *db, struct sl_load *load, struct sl_erro
 
     if ((rc = ensure_conn(d, err))) return rc;
     if (load->schema) sl_schema_to_json(load->schema, &schema);
-    rc = insert_load_row(d, load, load->status ? load->status : "failed", 0, schema.p, err);
+    rc = sl__cat_insert_load(db, load, load->status ? load->status : "failed", 0, schema.p, err);
     sl_buf_free(&schema);
     unlock_source(d);
     return rc;
 }
 
 /* ---- listing and reading back -------------------------------------------------------------- */
-
-static int pg_list_loads(struct sl_db *db, const char *source, struct sl_load_info **out, size_t *n,
-                         struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    const char *p[] = {source};
-    struct sl_load_info *v;
-    PGresult *r;
-    int rc, nr;
-
-    *out = NULL;
-    *n = 0;
-    if ((rc = ensure_conn(d, err))) return rc;
-    rc = q(d,
-           "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
-           "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
-           "quality, columns, schema, sluice_version, transforms, mode, content_sha256 "
-           "FROM sluice.loads WHERE $1::text IS NULL OR source = $1 ORDER BY load",
-           1, p, &r, "listing loads", err);
-    if (rc < 0) return rc;
-    nr = PQntuples(r);
-    v = sl_xcalloc(nr ? (size_t)nr : 1, sizeof *v);
-    for (int i = 0; i < nr; i++) {
-        struct sl_load_info *li = &v[i];
-        li->id = get_i64(r, i, 0, 0);
-        li->run = get_i64(r, i, 1, 0);
-        li->status = get_str(r, i, 2);
-        li->active = (int)get_i64(r, i, 3, 0);
-        li->input = get_str(r, i, 4);
-        li->sha256 = get_str(r, i, 5);
-        li->format = get_str(r, i, 6);
-        li->input_size = get_i64(r, i, 7, -1);
-        li->rows = get_i64(r, i, 8, 0);
-        li->valid = get_i64(r, i, 9, 0);
-        li->warning = get_i64(r, i, 10, 0);
-        li->invalid = get_i64(r, i, 11, 0);
-        li->duplicate_of = get_i64(r, i, 12, 0);
-        li->started = get_str(r, i, 13);
-        li->finished = get_str(r, i, 14);
-        li->seconds = PQgetisnull(r, i, 15) ? 0 : strtod(PQgetvalue(r, i, 15), NULL);
-        li->message = get_str(r, i, 16);
-        li->quality_json = get_str(r, i, 17);
-        li->columns_json = get_str(r, i, 18);
-        li->schema_json = get_str(r, i, 19);
-        li->sluice_version = get_str(r, i, 20);
-        li->transforms_json = get_str(r, i, 21);
-        li->mode = get_str(r, i, 22);
-        li->content_sha256 = get_str(r, i, 23);
-    }
-    PQclear(r);
-    *out = v;
-    *n = (size_t)nr;
-    return 0;
-}
-
-static int pg_list_sources(struct sl_db *db, char ***names, size_t *n, struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    PGresult *r;
-    char **v;
-    int rc, nr;
-
-    *names = NULL;
-    *n = 0;
-    if ((rc = ensure_conn(d, err))) return rc;
-    rc = q(d, "SELECT name FROM sluice.sources ORDER BY name COLLATE \"C\"", 0, NULL, &r,
-           "listing sources", err);
-    if (rc < 0) return rc;
-    nr = PQntuples(r);
-    v = sl_xcalloc(nr ? (size_t)nr : 1, sizeof *v);
-    for (int i = 0; i < nr; i++) v[i] = get_str(r, i, 0);
-    PQclear(r);
-    *names = v;
-    *n = (size_t)nr;
-    return 0;
-}
 
 /* Bronze rows of a load, in input order, through a cursor (bounded memory; the callback may
  * use the connection between fetches). raw is what the rebuild decodes: the JSON record. */
@@ -2840,45 +2576,6 @@ static int pg_begin_change(struct sl_db *db, struct sl_load *change, int empty_s
     return rc;
 }
 
-static int pg_set_active(struct sl_db *db, struct sl_load *change, int64_t load, int active,
-                         const struct sl_version_event *ev, struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    char id[24], now[40];
-    PGresult *r;
-    int rc;
-
-    if (!change->priv) return not_open(d, err);
-    snprintf(id, sizeof id, "%lld", (long long)load);
-    {
-        const char *p[] = {active ? "1" : "0", id, change->source};
-        rc = q(d,
-               "UPDATE sluice.loads SET active = $1 WHERE load = $2 AND source = $3 AND "
-               "status = 'committed'",
-               3, p, &r, "changing the active flag", err);
-    }
-    if (rc < 0) return rc;
-    rc = strcmp(PQcmdTuples(r), "1");
-    PQclear(r);
-    if (rc)
-        return sl_error_set(err, SL_ENOTFOUND, "%s: source %s has no committed load %lld", d->where,
-                            change->source, (long long)load);
-    sl_time_iso(sl_now(), now, sizeof now);
-    {
-        const char *p[] = {change->source,
-                           id,
-                           active ? "activate" : "deactivate",
-                           ev && ev->command ? ev->command : "",
-                           ev ? ev->who : NULL,
-                           now,
-                           ev ? ev->reason : NULL};
-        return q(d,
-                 "INSERT INTO sluice.version_events(source, load, action, command, who, at, "
-                 "reason) VALUES($1, $2, $3, $4, $5, $6, $7)",
-                 7, p, NULL, "recording the change", err);
-    }
-}
-
 static int pg_delete_silver_load(struct sl_db *db, struct sl_load *change, int64_t load,
                                  int64_t *deleted, struct sl_error *err)
 {
@@ -2925,41 +2622,6 @@ static int pg_end_change(struct sl_db *db, struct sl_load *change, int commit, s
         PQclear(PQexec(d->c, "ROLLBACK"));
     unlock_source(d);
     return rc;
-}
-
-static int pg_list_events(struct sl_db *db, const char *source, struct sl_version_event **out,
-                          size_t *n, struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    const char *p[] = {source};
-    struct sl_version_event *v;
-    PGresult *r;
-    int rc, nr;
-
-    *out = NULL;
-    *n = 0;
-    if ((rc = ensure_conn(d, err))) return rc;
-    rc = q(d,
-           "SELECT event, load, source, action, command, who, at, reason FROM "
-           "sluice.version_events WHERE $1::text IS NULL OR source = $1 ORDER BY event",
-           1, p, &r, "listing version events", err);
-    if (rc < 0) return rc;
-    nr = PQntuples(r);
-    v = sl_xcalloc(nr ? (size_t)nr : 1, sizeof *v);
-    for (int i = 0; i < nr; i++) {
-        v[i].id = get_i64(r, i, 0, 0);
-        v[i].load = get_i64(r, i, 1, 0);
-        v[i].source = get_str(r, i, 2);
-        v[i].action = get_str(r, i, 3);
-        v[i].command = get_str(r, i, 4);
-        v[i].who = get_str(r, i, 5);
-        v[i].at = get_str(r, i, 6);
-        v[i].reason = get_str(r, i, 7);
-    }
-    PQclear(r);
-    *out = v;
-    *n = (size_t)nr;
-    return 0;
 }
 
 /* ---- sluice migrate ------------------------------------------------------------------------ */
@@ -3093,27 +2755,28 @@ const struct sl_store sl_store_postgres = {
     .name_rules = &pg_name_rules,
     .max_columns = 1600, /* MaxHeapAttributeNumber */
     .bronze_table = "bronze.%s",
+    .catalog = &pg_dialect,
     .open = pg_open,
     .close = pg_close,
     .source_state = pg_source_state,
-    .find_input = pg_find_input,
-    .has_input_size = pg_has_input_size,
-    .begin_run = pg_begin_run,
-    .end_run = pg_end_run,
+    .find_input = sl__cat_find_input,
+    .has_input_size = sl__cat_has_input_size,
+    .begin_run = sl__cat_begin_run,
+    .end_run = sl__cat_end_run,
     .begin_load = pg_begin_load,
     .write = pg_write,
     .write_silver = pg_write_silver,
     .commit_load = pg_commit_load,
     .abort_load = pg_abort_load,
     .record_load = pg_record_load,
-    .list_loads = pg_list_loads,
-    .list_sources = pg_list_sources,
+    .list_loads = sl__cat_list_loads,
+    .list_sources = sl__cat_list_sources,
     .bronze_scan = pg_bronze_scan,
     .begin_change = pg_begin_change,
-    .set_active = pg_set_active,
+    .set_active = sl__cat_set_active,
     .delete_silver_load = pg_delete_silver_load,
     .end_change = pg_end_change,
-    .list_events = pg_list_events,
+    .list_events = sl__cat_list_events,
     .silver_lookup = pg_silver_lookup,
     .silver_rows = pg_silver_rows,
     .migrations = pg_migrations,

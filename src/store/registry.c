@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "sluice/store.h"
-#include "store/migrations.h"
+#include "migrations.h"
 
 static const struct {
     const char *scheme;

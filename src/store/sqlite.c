@@ -19,7 +19,8 @@
 #include <sqlite3.h>
 
 #include "sluice/store.h"
-#include "store/migrations.h"
+#include "catalog.h"
+#include "migrations.h"
 
 struct sqlite_db {
     struct sl_db base;
@@ -101,17 +102,6 @@ struct sqlite_load {
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
-/* Appends name as a double-quoted SQL identifier ("" inside doubles a quote). */
-static void sql_ident(struct sl_buf *b, const char *name)
-{
-    sl_buf_addc(b, '"');
-    for (const char *p = name; *p; p++) {
-        if (*p == '"') sl_buf_addc(b, '"');
-        sl_buf_addc(b, *p);
-    }
-    sl_buf_addc(b, '"');
-}
-
 /* Appends the quoted name of the source's bronze table. */
 static void bronze_ident(struct sl_buf *b, const char *source)
 {
@@ -162,22 +152,6 @@ static int step_done(struct sqlite_db *d, sqlite3_stmt *st, const char *doing, s
     return 0;
 }
 
-static void bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
-{
-    if (s && *s)
-        sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-    else
-        sqlite3_bind_null(st, i);
-}
-
-static void bind_id_or_null(sqlite3_stmt *st, int i, int64_t v)
-{
-    if (v > 0)
-        sqlite3_bind_int64(st, i, v);
-    else
-        sqlite3_bind_null(st, i);
-}
-
 static char *column_strdup(sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
@@ -192,6 +166,78 @@ static const char *path_of_url(const char *url)
     }
     return url;
 }
+
+/* ---- the catalog's dialect (catalog.h) ------------------------------------------------------ */
+
+static void bind_param(sqlite3_stmt *st, int i, const struct sl__param *p)
+{
+    switch (p->type) {
+    case SL__P_TEXT: sqlite3_bind_text(st, i, p->s, -1, SQLITE_STATIC); break;
+    case SL__P_INT: sqlite3_bind_int64(st, i, p->i); break;
+    case SL__P_REAL: sqlite3_bind_double(st, i, p->f); break;
+    default: sqlite3_bind_null(st, i);
+    }
+}
+
+static int cat_run(struct sl_db *db, const char *sql, const struct sl__param *p, int n,
+                   sl__row_fn row, void *ctx, int64_t *changes, const char *doing,
+                   struct sl_error *err)
+{
+    struct sqlite_db *d = (struct sqlite_db *)db;
+    sqlite3_stmt *st = NULL;
+    struct sl__row r = {NULL, 0};
+    int rc, s;
+
+    rc = prepare(d, sql, &st, doing, err);
+    if (rc < 0) return rc;
+    for (int i = 0; i < n; i++) bind_param(st, i + 1, &p[i]);
+    r.res = st;
+    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+        if (row && (rc = row(ctx, &r, err))) goto out;
+        r.i++;
+    }
+    if (s != SQLITE_DONE)
+        rc = db_error(d, doing, err);
+    else if (changes)
+        *changes = sqlite3_changes64(d->h);
+out:
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static const char *cat_text(const struct sl__row *r, int col)
+{
+    return (const char *)sqlite3_column_text(r->res, col);
+}
+
+static int64_t cat_i64(const struct sl__row *r, int col, int64_t null)
+{
+    return sqlite3_column_type(r->res, col) == SQLITE_NULL ? null
+                                                           : sqlite3_column_int64(r->res, col);
+}
+
+static double cat_f64(const struct sl__row *r, int col)
+{
+    return sqlite3_column_double(r->res, col);
+}
+
+static const char *cat_where(struct sl_db *db)
+{
+    return ((struct sqlite_db *)db)->path;
+}
+
+static const struct sl__dialect sqlite_dialect = {
+    .tables = "sluice_",
+    .param = '?',
+    .casts = 0,
+    .bytewise = "", /* BINARY, SQLite's default collation */
+    .load_id = NULL,
+    .run = cat_run,
+    .text = cat_text,
+    .i64 = cat_i64,
+    .f64 = cat_f64,
+    .where = cat_where,
+};
 
 /* ---- open / close ------------------------------------------------------------------------ */
 
@@ -308,87 +354,6 @@ out:
 
 /* ---- catalog queries -------------------------------------------------------------------- */
 
-static int sqlite_source_state(struct sl_db *db, const char *source, struct sl_source_state *out,
-                               struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    int rc, s;
-
-    memset(out, 0, sizeof *out);
-    rc = prepare(d, "SELECT schema, timestamp_field FROM sluice_sources WHERE name = ?1", &st,
-                 "reading sluice_sources", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    s = sqlite3_step(st);
-    if (s == SQLITE_DONE) goto out;
-    if (s != SQLITE_ROW) {
-        rc = db_error(d, "reading sluice_sources", err);
-        goto out;
-    }
-    out->exists = 1;
-    out->timestamp = column_strdup(st, 1);
-    rc = sl_schema_from_json((const char *)sqlite3_column_text(st, 0), &out->schema, err);
-    if (rc < 0) {
-        sl_error_prefix(err, "%s: the catalog's schema of source %s", d->path, source);
-        sl_source_state_free(out);
-    }
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int sqlite_find_input(struct sl_db *db, const char *source, const char *sha256,
-                             const char *content_sha256, int64_t *load, struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    int rc, s;
-
-    *load = 0;
-    rc = prepare(d,
-                 "SELECT load FROM sluice_loads WHERE source = ?1 AND status = 'committed' "
-                 "AND (sha256 = ?2 OR content_sha256 = ?3 OR "
-                 "(content_sha256 IS NULL AND sha256 = ?3)) ORDER BY load LIMIT 1",
-                 &st, "looking up the input", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 2, sha256);
-    bind_text_or_null(st, 3, content_sha256);
-    s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        *load = sqlite3_column_int64(st, 0);
-    else if (s != SQLITE_DONE)
-        rc = db_error(d, "looking up the input", err);
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int sqlite_has_input_size(struct sl_db *db, const char *source, int64_t size,
-                                 struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    int rc, s;
-
-    rc = prepare(d,
-                 "SELECT 1 FROM sluice_loads WHERE source = ?1 AND input_size = ?2 AND "
-                 "status = 'committed' LIMIT 1",
-                 &st, "looking up the input", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, size);
-    s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        rc = 1;
-    else if (s != SQLITE_DONE)
-        rc = db_error(d, "looking up the input", err);
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int sqlite_silver_rows(struct sl_db *db, const char *source, int64_t *n,
                               struct sl_error *err)
 {
@@ -413,81 +378,13 @@ out:
     return rc < 0 ? rc : 0;
 }
 
-static int sqlite_begin_run(struct sl_db *db, const char *command, int64_t *run,
-                            struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    char now[40], host[256];
-    int rc;
-
-    *run = 0;
-    if (gethostname(host, sizeof host) != 0) host[0] = 0;
-    host[sizeof host - 1] = 0;
-    sl_time_iso(sl_now(), now, sizeof now);
-    rc = prepare(d,
-                 "INSERT INTO sluice_runs(command, status, started, sluice_version, host, pid) "
-                 "VALUES(?1, 'running', ?2, ?3, ?4, ?5)",
-                 &st, "recording the run", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, command ? command : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, SL_VERSION, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 4, host);
-    sqlite3_bind_int64(st, 5, (int64_t)getpid());
-    rc = step_done(d, st, "recording the run", err);
-    if (rc == 0) *run = sqlite3_last_insert_rowid(d->h);
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int sqlite_end_run(struct sl_db *db, int64_t run, const char *status, int64_t loads,
-                          struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    char now[40];
-    int rc;
-
-    sl_time_iso(sl_now(), now, sizeof now);
-    rc = prepare(d, "UPDATE sluice_runs SET status = ?1, finished = ?2, loads = ?3 WHERE run = ?4",
-                 &st, "recording the end of the run", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, status ? status : "done", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, now, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 3, loads);
-    sqlite3_bind_int64(st, 4, run);
-    rc = step_done(d, st, "recording the end of the run", err);
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
 /* ---- loads: tables ------------------------------------------------------------------------ */
 
 static int upsert_source(struct sqlite_db *d, struct sl_load *load, const char *schema_json,
                          const char *now, struct sl_error *err)
 {
-    sqlite3_stmt *st = NULL;
     char *bronze = sl_xasprintf("bronze_%s", load->source);
-    int rc;
-
-    rc = prepare(d,
-                 "INSERT INTO sluice_sources(name, silver, bronze, schema, timestamp_field, "
-                 "created, updated) VALUES(?1, ?1, ?2, ?3, ?4, ?5, ?5) ON CONFLICT(name) DO "
-                 "UPDATE SET schema = excluded.schema, timestamp_field = excluded.timestamp_field, "
-                 "updated = excluded.updated",
-                 &st, "recording the source", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, load->source, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 2, bronze, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, schema_json, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 4, load->timestamp);
-    sqlite3_bind_text(st, 5, now, -1, SQLITE_STATIC);
-    rc = step_done(d, st, "recording the source", err);
-out:
-    sqlite3_finalize(st);
+    int rc = sl__cat_upsert_source(&d->base, load, bronze, schema_json, now, err);
     free(bronze);
     return rc;
 }
@@ -694,93 +591,6 @@ static void free_load_state(struct sqlite_db *d, struct sl_load *load)
     if (d->open_load == L) d->open_load = NULL;
 }
 
-static int insert_load_row(struct sqlite_db *d, struct sl_load *load, const char *status,
-                           int active, const char *schema_json, struct sl_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    char started[40], finished[40];
-    int rc, done = active == 0; /* a recorded load (skipped, failed) is finished already */
-
-    if (load->started <= 0) load->started = sl_now();
-    sl_time_iso(load->started, started, sizeof started);
-    if (done) {
-        if (load->finished <= 0) load->finished = sl_now();
-        sl_time_iso(load->finished, finished, sizeof finished);
-    }
-    rc = prepare(d,
-                 "INSERT INTO sluice_loads(source, run, status, active, input, input_size, "
-                 "sha256, format, compression, encoding, dialect, columns, schema, "
-                 "timestamp_field, rows, valid, warning, invalid, repeats, duplicate_of, message, "
-                 "quality, started, finished, seconds, sluice_version, ts_min, ts_max, transforms, "
-                 "mode, content_sha256) "
-                 "VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-                 "?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)",
-                 &st, "recording the load", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, load->source, -1, SQLITE_STATIC);
-    bind_id_or_null(st, 2, load->run);
-    sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 4, active);
-    sqlite3_bind_text(st, 5, load->input ? load->input : "", -1, SQLITE_STATIC);
-    if (load->input_size >= 0)
-        sqlite3_bind_int64(st, 6, load->input_size);
-    else
-        sqlite3_bind_null(st, 6);
-    bind_text_or_null(st, 7, load->sha256);
-    bind_text_or_null(st, 8, load->format);
-    bind_text_or_null(st, 9, load->compression);
-    bind_text_or_null(st, 10, load->encoding);
-    bind_text_or_null(st, 11, load->dialect_json);
-    bind_text_or_null(st, 12, load->columns_json);
-    bind_text_or_null(st, 13, schema_json);
-    bind_text_or_null(st, 14, load->timestamp);
-    sqlite3_bind_int64(st, 15, load->rows);
-    sqlite3_bind_int64(st, 16, load->valid);
-    sqlite3_bind_int64(st, 17, load->warning);
-    sqlite3_bind_int64(st, 18, load->invalid);
-    sqlite3_bind_int64(st, 19, load->repeats);
-    bind_id_or_null(st, 20, load->duplicate_of);
-    bind_text_or_null(st, 21, load->message);
-    bind_text_or_null(st, 22, load->quality_json);
-    sqlite3_bind_text(st, 23, started, -1, SQLITE_STATIC);
-    if (done) {
-        sqlite3_bind_text(st, 24, finished, -1, SQLITE_STATIC);
-        sqlite3_bind_double(st, 25, load->finished - load->started);
-    }
-    sqlite3_bind_text(st, 26, SL_VERSION, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 27, load->ts_min);
-    bind_text_or_null(st, 28, load->ts_max);
-    bind_text_or_null(st, 29, load->transforms_json);
-    bind_text_or_null(st, 30, load->mode);
-    bind_text_or_null(st, 31, load->content_sha256);
-    rc = step_done(d, st, "recording the load", err);
-    if (rc == 0) load->id = sqlite3_last_insert_rowid(d->h);
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
-/* Inside the load's write transaction: another source whose name differs only by case. */
-static int case_conflict(struct sqlite_db *d, const char *source, struct sl_error *err)
-{
-    sqlite3_stmt *st = NULL;
-    int rc, s;
-
-    rc = prepare(d,
-                 "SELECT name FROM sluice_sources WHERE lower(name) = lower(?1) AND name <> ?1 "
-                 "LIMIT 1",
-                 &st, "reading sluice_sources", err);
-    if (rc < 0) return rc;
-    sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    s = sqlite3_step(st);
-    if (s == SQLITE_ROW)
-        rc = sl_source_case_error(source, (const char *)sqlite3_column_text(st, 0), err);
-    else if (s != SQLITE_DONE)
-        rc = db_error(d, "reading sluice_sources", err);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error *err)
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
@@ -798,7 +608,7 @@ static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_e
         return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->path, load->source);
     rc = exec(d, "BEGIN IMMEDIATE", "starting the load", err);
     if (rc < 0) return rc;
-    if ((rc = case_conflict(d, load->source, err)) < 0) {
+    if ((rc = sl__cat_case_conflict(db, load->source, err)) < 0) {
         sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
         return rc;
     }
@@ -813,7 +623,7 @@ static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_e
         /* a load that failed its quality thresholds: bronze and its catalog row only; the
          * source's schema and silver stay as they were */
         rc = create_bronze(d, load->source, err);
-        if (rc == 0) rc = insert_load_row(d, load, "failed", 0, sl_buf_str(&schema), err);
+        if (rc == 0) rc = sl__cat_insert_load(db, load, "failed", 0, sl_buf_str(&schema), err);
         if (rc == 0) rc = prepare_load(d, load, L, err);
         goto out;
     }
@@ -833,7 +643,7 @@ static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_e
     }
     /* The load row exists from the start, inside the transaction: nobody sees it before the
      * commit, and its id is what silver's _load refers to. */
-    rc = insert_load_row(d, load, "committed", 1, sl_buf_str(&schema), err);
+    rc = sl__cat_insert_load(db, load, "committed", 1, sl_buf_str(&schema), err);
     if (rc < 0) goto out;
     rc = prepare_load(d, load, L, err);
 out:
@@ -851,18 +661,6 @@ static const char *const row_status[] = {"valid", "warning", "invalid"};
 static const int row_status_len[] = {5, 7, 7};
 
 /* A row's issues as a JSON array, into L->errors (reused). */
-static void issues_json(struct sl_buf *b, const struct sl_issue *i)
-{
-    sl_buf_reset(b);
-    sl_buf_addc(b, '[');
-    for (; i; i = i->next) {
-        sl_buf_addc(b, '{');
-        sl_issue_json_members(b, i);
-        sl_buf_adds(b, i->next ? "}," : "}");
-    }
-    sl_buf_addc(b, ']');
-}
-
 /* Binds row r as the 7 parameters after base; errors is where its issues' JSON lives.
  * SQLITE_OK, or SQLITE_TOOBIG when a value is over SQLite's length limit (the pipeline rejects
  * such records before they come here: this is the last guard against storing NULL). */
@@ -1044,45 +842,10 @@ static int sqlite_commit_load(struct sl_db *db, struct sl_load *load, struct sl_
 {
     struct sqlite_db *d = (struct sqlite_db *)db;
     struct sqlite_load *L = load->priv;
-    sqlite3_stmt *st = NULL;
-    char finished[40];
     int rc;
 
     if (!L) return not_open(d, err);
-    if (load->finished <= 0) load->finished = sl_now();
-    sl_time_iso(load->finished, finished, sizeof finished);
-    rc = prepare(d,
-                 "UPDATE sluice_loads SET rows = ?1, valid = ?2, warning = ?3, invalid = ?4, "
-                 "repeats = ?5, sha256 = ?6, input_size = ?7, bronze_first = ?8, "
-                 "bronze_last = ?9, ts_min = ?10, ts_max = ?11, quality = ?12, finished = ?13, "
-                 "seconds = ?14, message = ?15, columns = coalesce(?17, columns), "
-                 "transforms = coalesce(?18, transforms), content_sha256 = ?19 "
-                 "WHERE load = ?16",
-                 &st, "recording the load", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_int64(st, 1, load->rows);
-    sqlite3_bind_int64(st, 2, load->valid);
-    sqlite3_bind_int64(st, 3, load->warning);
-    sqlite3_bind_int64(st, 4, load->invalid);
-    sqlite3_bind_int64(st, 5, load->repeats);
-    bind_text_or_null(st, 6, load->sha256);
-    if (load->input_size >= 0) sqlite3_bind_int64(st, 7, load->input_size);
-    bind_id_or_null(st, 8, L->bronze_first);
-    bind_id_or_null(st, 9, L->bronze_last);
-    bind_text_or_null(st, 10, load->ts_min);
-    bind_text_or_null(st, 11, load->ts_max);
-    bind_text_or_null(st, 12, load->quality_json);
-    sqlite3_bind_text(st, 13, finished, -1, SQLITE_STATIC);
-    sqlite3_bind_double(st, 14, load->finished - load->started);
-    bind_text_or_null(st, 15, load->message);
-    sqlite3_bind_int64(st, 16, load->id);
-    /* JSON records reveal their keys as they are read: the columns are final only now */
-    bind_text_or_null(st, 17, load->columns_json);
-    bind_text_or_null(st, 18, load->transforms_json);
-    bind_text_or_null(st, 19, load->content_sha256);
-    rc = step_done(d, st, "recording the load", err);
-    sqlite3_finalize(st);
-    st = NULL;
+    rc = sl__cat_finish_load(db, load, load->message, L->bronze_first, L->bronze_last, err);
     if (rc < 0) goto out;
     /* Statements are finalized before COMMIT so none holds the database open. */
     free_load_state(d, load);
@@ -1118,7 +881,7 @@ static int sqlite_record_load(struct sl_db *db, struct sl_load *load, struct sl_
     rc = exec(d, "BEGIN IMMEDIATE", "recording the load", err);
     if (rc < 0) return rc;
     if (load->schema) sl_schema_to_json(load->schema, &schema);
-    rc = insert_load_row(d, load, status, 0, schema.p, err);
+    rc = sl__cat_insert_load(db, load, status, 0, schema.p, err);
     if (rc == 0) rc = exec(d, "COMMIT", "recording the load", err);
     if (rc < 0 && !sqlite3_get_autocommit(d->h)) sqlite3_exec(d->h, "ROLLBACK", NULL, NULL, NULL);
     sl_buf_free(&schema);
@@ -1126,104 +889,6 @@ static int sqlite_record_load(struct sl_db *db, struct sl_load *load, struct sl_
 }
 
 /* ---- listing and reading back -------------------------------------------------------------- */
-
-static int sqlite_list_loads(struct sl_db *db, const char *source, struct sl_load_info **out,
-                             size_t *n, struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    struct sl_load_info *v = NULL;
-    size_t cap = 0, len = 0;
-    int rc, s;
-
-    *out = NULL;
-    *n = 0;
-    rc = prepare(d,
-                 "SELECT load, run, status, active, input, sha256, format, input_size, rows, "
-                 "valid, warning, invalid, duplicate_of, started, finished, seconds, message, "
-                 "quality, columns, schema, sluice_version, transforms, mode, content_sha256 "
-                 "FROM sluice_loads WHERE ?1 IS NULL OR source = ?1 ORDER BY load",
-                 &st, "listing loads", err);
-    if (rc < 0) goto out;
-    if (source) sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        struct sl_load_info *li;
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = sl_xrealloc(v, cap * sizeof *v);
-        }
-        li = &v[len++];
-        li->id = sqlite3_column_int64(st, 0);
-        li->run = sqlite3_column_int64(st, 1);
-        li->status = column_strdup(st, 2);
-        li->active = sqlite3_column_int(st, 3);
-        li->input = column_strdup(st, 4);
-        li->sha256 = column_strdup(st, 5);
-        li->format = column_strdup(st, 6);
-        li->input_size =
-            sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 7);
-        li->rows = sqlite3_column_int64(st, 8);
-        li->valid = sqlite3_column_int64(st, 9);
-        li->warning = sqlite3_column_int64(st, 10);
-        li->invalid = sqlite3_column_int64(st, 11);
-        li->duplicate_of = sqlite3_column_int64(st, 12);
-        li->started = column_strdup(st, 13);
-        li->finished = column_strdup(st, 14);
-        li->seconds = sqlite3_column_double(st, 15);
-        li->message = column_strdup(st, 16);
-        li->quality_json = column_strdup(st, 17);
-        li->columns_json = column_strdup(st, 18);
-        li->schema_json = column_strdup(st, 19);
-        li->sluice_version = column_strdup(st, 20);
-        li->transforms_json = column_strdup(st, 21);
-        li->mode = column_strdup(st, 22);
-        li->content_sha256 = column_strdup(st, 23);
-    }
-    if (s != SQLITE_DONE) {
-        rc = db_error(d, "listing loads", err);
-        goto out;
-    }
-    *out = v;
-    *n = len;
-    v = NULL;
-out:
-    sl_load_infos_free(v, len);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-static int sqlite_list_sources(struct sl_db *db, char ***names, size_t *n, struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    char **v = NULL;
-    size_t cap = 0, len = 0;
-    int rc, s;
-
-    *names = NULL;
-    *n = 0;
-    rc = prepare(d, "SELECT name FROM sluice_sources ORDER BY name", &st, "listing sources", err);
-    if (rc < 0) goto out;
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = sl_xrealloc(v, cap * sizeof *v);
-        }
-        v[len++] = column_strdup(st, 0);
-    }
-    if (s != SQLITE_DONE) {
-        rc = db_error(d, "listing sources", err);
-        goto out;
-    }
-    *names = v;
-    *n = len;
-    v = NULL;
-out:
-    for (size_t i = 0; v && i < len; i++) free(v[i]);
-    free(v);
-    sqlite3_finalize(st);
-    return rc;
-}
 
 /* ---- lookups in silver (unique against earlier loads, foreign keys) ------------------------- */
 
@@ -1414,51 +1079,6 @@ static int sqlite_begin_change(struct sl_db *db, struct sl_load *change, int emp
     return rc;
 }
 
-static int sqlite_set_active(struct sl_db *db, struct sl_load *change, int64_t load, int active,
-                             const struct sl_version_event *ev, struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    char now[40];
-    int rc;
-
-    if (!change->priv) return not_open(d, err);
-    rc = prepare(d,
-                 "UPDATE sluice_loads SET active = ?1 WHERE load = ?2 AND source = ?3 AND "
-                 "status = 'committed'",
-                 &st, "changing the active flag", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_int(st, 1, active ? 1 : 0);
-    sqlite3_bind_int64(st, 2, load);
-    sqlite3_bind_text(st, 3, change->source, -1, SQLITE_STATIC);
-    rc = step_done(d, st, "changing the active flag", err);
-    if (rc < 0) goto out;
-    if (sqlite3_changes(d->h) != 1) {
-        rc = sl_error_set(err, SL_ENOTFOUND, "%s: source %s has no committed load %lld", d->path,
-                          change->source, (long long)load);
-        goto out;
-    }
-    sqlite3_finalize(st);
-    st = NULL;
-    sl_time_iso(sl_now(), now, sizeof now);
-    rc = prepare(d,
-                 "INSERT INTO sluice_version_events(source, load, action, command, who, at, "
-                 "reason) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                 &st, "recording the change", err);
-    if (rc < 0) goto out;
-    sqlite3_bind_text(st, 1, change->source, -1, SQLITE_STATIC);
-    sqlite3_bind_int64(st, 2, load);
-    sqlite3_bind_text(st, 3, active ? "activate" : "deactivate", -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 4, ev && ev->command ? ev->command : "", -1, SQLITE_STATIC);
-    bind_text_or_null(st, 5, ev ? ev->who : NULL);
-    sqlite3_bind_text(st, 6, now, -1, SQLITE_STATIC);
-    bind_text_or_null(st, 7, ev ? ev->reason : NULL);
-    rc = step_done(d, st, "recording the change", err);
-out:
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int sqlite_delete_silver_load(struct sl_db *db, struct sl_load *change, int64_t load,
                                      int64_t *deleted, struct sl_error *err)
 {
@@ -1498,52 +1118,6 @@ static int sqlite_end_change(struct sl_db *db, struct sl_load *change, int commi
     return rc;
 }
 
-static int sqlite_list_events(struct sl_db *db, const char *source, struct sl_version_event **out,
-                              size_t *n, struct sl_error *err)
-{
-    struct sqlite_db *d = (struct sqlite_db *)db;
-    sqlite3_stmt *st = NULL;
-    struct sl_version_event *v = NULL;
-    size_t cap = 0, len = 0;
-    int rc, s;
-
-    *out = NULL;
-    *n = 0;
-    rc = prepare(d,
-                 "SELECT event, load, source, action, command, who, at, reason FROM "
-                 "sluice_version_events WHERE ?1 IS NULL OR source = ?1 ORDER BY event",
-                 &st, "listing version events", err);
-    if (rc < 0) goto out;
-    if (source) sqlite3_bind_text(st, 1, source, -1, SQLITE_STATIC);
-    while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-        struct sl_version_event *e;
-        if (len == cap) {
-            cap = cap ? cap * 2 : 16;
-            v = sl_xrealloc(v, cap * sizeof *v);
-        }
-        e = &v[len++];
-        e->id = sqlite3_column_int64(st, 0);
-        e->load = sqlite3_column_int64(st, 1);
-        e->source = column_strdup(st, 2);
-        e->action = column_strdup(st, 3);
-        e->command = column_strdup(st, 4);
-        e->who = column_strdup(st, 5);
-        e->at = column_strdup(st, 6);
-        e->reason = column_strdup(st, 7);
-    }
-    if (s != SQLITE_DONE) {
-        rc = db_error(d, "listing version events", err);
-        goto out;
-    }
-    *out = v;
-    *n = len;
-    v = NULL;
-out:
-    sl_version_events_free(v, len);
-    sqlite3_finalize(st);
-    return rc;
-}
-
 static int sqlite_migrations(struct sl_db *db, struct sl_migration_info **out, size_t *n,
                              struct sl_error *err)
 {
@@ -1572,28 +1146,29 @@ const struct sl_store sl_store_sqlite = {
     .name = "SQLite",
     .max_columns = 2000, /* SQLITE_MAX_COLUMN's default */
     .bronze_table = "bronze_%s",
+    .catalog = &sqlite_dialect,
     .open = sqlite_open,
     .close = sqlite_close,
-    .source_state = sqlite_source_state,
-    .find_input = sqlite_find_input,
-    .has_input_size = sqlite_has_input_size,
-    .begin_run = sqlite_begin_run,
-    .end_run = sqlite_end_run,
+    .source_state = sl__cat_source_state,
+    .find_input = sl__cat_find_input,
+    .has_input_size = sl__cat_has_input_size,
+    .begin_run = sl__cat_begin_run,
+    .end_run = sl__cat_end_run,
     .begin_load = sqlite_begin_load,
     .write = sqlite_write,
     .write_silver = sqlite_write_silver,
     .commit_load = sqlite_commit_load,
     .abort_load = sqlite_abort_load,
     .record_load = sqlite_record_load,
-    .list_loads = sqlite_list_loads,
-    .list_sources = sqlite_list_sources,
+    .list_loads = sl__cat_list_loads,
+    .list_sources = sl__cat_list_sources,
     .bronze_scan = sqlite_bronze_scan,
     .silver_rows = sqlite_silver_rows,
     .begin_change = sqlite_begin_change,
-    .set_active = sqlite_set_active,
+    .set_active = sl__cat_set_active,
     .delete_silver_load = sqlite_delete_silver_load,
     .end_change = sqlite_end_change,
-    .list_events = sqlite_list_events,
+    .list_events = sl__cat_list_events,
     .silver_lookup = sqlite_silver_lookup,
     .migrations = sqlite_migrations,
     .migrate = sqlite_migrate,

@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sluice/schema.h"
 #include "sluice/time.h"
 
-#include "schema/value.h"
-#include "transform/internal.h"
+#include "internal.h"
 
 struct col {
     char *start; /* its name when it appears: normalized input label, or the added name */
@@ -413,7 +413,7 @@ static size_t recase(const char *p, size_t n, char *out, int upper)
 static int parse_num(const struct sl_cell *c, double *d)
 {
     if (c->kind != SL_CELL_STRING && c->kind != SL_CELL_NUMBER) return -1;
-    if (sl__parse_number(c->p, c->len, 0, d) || !isfinite(*d)) return -1;
+    if (sl_parse_number(c->p, c->len, 0, d) || !isfinite(*d)) return -1;
     return 0;
 }
 

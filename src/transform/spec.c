@@ -20,7 +20,7 @@
 #include "sluice/time.h"
 #include <strings.h>
 
-#include "transform/internal.h"
+#include "internal.h"
 
 const char *const sl__tf_names[] = {
     "trim",   "lower", "upper", "collapse_whitespace", "normalize_email", "strip_html", "default",

@@ -20,9 +20,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pipeline/internal.h"
-#include "version/internal.h"
 #include "sluice/version.h"
+
+#include "internal.h"
 
 const char *sl_version_who(void)
 {

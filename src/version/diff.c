@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "version/internal.h"
+#include "internal.h"
 
 #define SEP '\x1f'
 

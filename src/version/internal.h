@@ -20,6 +20,13 @@ struct sl__table {
 struct sl__entry *sl__table_find(struct sl__table *t, const char *key, int insert);
 void sl__table_free(struct sl__table *t);
 
+/* Writes the rows of loads ids (cast with s) into silver through the open load or change
+ * `load` (each row keeps the _load it came from). *rows (may be NULL): rows written.
+ * (replay.c) */
+int sl__replay_into_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
+                           const struct sl_load_info *loads, size_t n, const int64_t *ids,
+                           size_t nids, int64_t *rows, struct sl_error *err);
+
 /* A value as canonical JSON (what diff compares and shows). */
 void sl__value_json(struct sl_buf *b, const struct sl_value *v);
 /* The row's primary key values as canonical JSON joined by \x1f. */

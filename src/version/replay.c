@@ -2,12 +2,14 @@
  * Silver from bronze: load modes, the replay set, and the replay of bronze rows cast with the
  * silver schema. Rebuilds (a widening load, rollback, rebuild) and diffs are built on these.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pipeline/internal.h"
 #include "sluice/transform.h"
 #include "sluice/version.h"
+
+#include "internal.h"
 
 #define REPLAY_BATCH 4096
 
@@ -275,8 +277,8 @@ int sl__replay_into_silver(struct sl_db *db, struct sl_load *load, const struct 
     return rc;
 }
 
-int sl__rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
-                       struct sl_error *err)
+int sl_rebuild_silver(struct sl_db *db, struct sl_load *load, const struct sl_schema *s,
+                      struct sl_error *err)
 {
     struct sl_load_info *loads = NULL;
     size_t n = 0, k;

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "version/internal.h"
+#include "internal.h"
 
 static uint64_t hash_str(const char *s)
 {

@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     sl__parse_int(p, n, 0, &i64);
     sl__parse_int(p, n, 1, &i64);
-    if (sl__parse_number(p, n, 1, &d) == 0) FUZZ_CHECK(sl__number_exact(p, n, d));
-    sl__parse_number(p, n, 0, &d);
+    if (sl_parse_number(p, n, 1, &d) == 0) FUZZ_CHECK(sl__number_exact(p, n, d));
+    sl_parse_number(p, n, 0, &d);
     sl__parse_bool(p, n, 0, &b);
     sl__parse_date(p, n);
     sl__parse_time(p, n);

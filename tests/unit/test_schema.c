@@ -17,7 +17,7 @@ static int pint(const char *s, int canonical, int64_t *out)
 
 static int pnum(const char *s, int strict, double *out)
 {
-    return sl__parse_number(s, strlen(s), strict, out);
+    return sl_parse_number(s, strlen(s), strict, out);
 }
 
 static int pbool(const char *s, int words_only)

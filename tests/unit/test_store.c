@@ -10,6 +10,7 @@
 #include "sluice/sluice.h"
 #include "sluice/store.h"
 #include "pipeline/internal.h"
+#include "store/catalog.h"
 #include "store/migrations.h"
 #include "unit.h"
 
@@ -1016,6 +1017,24 @@ static char *pgq(const char *db, const char *sql)
         free(got_);                \
     } while (0)
 
+/* A new, empty database dbname on the test server: its URL (malloc'ed), or NULL. */
+static char *fresh_pg_db(const char *dbname)
+{
+    char *sql;
+
+    if (!getenv("PGHOST") || !*getenv("PGHOST")) {
+        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+        return NULL;
+    }
+    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
+    free(pgq("postgres", sql));
+    free(sql);
+    sql = sl_xasprintf("CREATE DATABASE %s", dbname);
+    CHECK_PGQ("postgres", sql, "");
+    free(sql);
+    return sl_xasprintf("postgresql:///%s", dbname);
+}
+
 static int lookup1(struct sl_db *db, const char *source, const char *col, const struct sl_value *v,
                    const char *excl, const struct sl_value *exv)
 {
@@ -1051,18 +1070,11 @@ TEST(pg_change_flags_events_lookups_and_bronze_only)
     char dbname[64], *url, *sql;
     int64_t id;
 
-    if (!getenv("PGHOST") || !*getenv("PGHOST")) {
-        CHECK(!"PGHOST is not set: run the unit tests through tests/run (make test)");
+    snprintf(dbname, sizeof dbname, "unit_change_%d", (int)getpid());
+    if (!(url = fresh_pg_db(dbname))) {
+        sl_schema_free(s);
         return;
     }
-    snprintf(dbname, sizeof dbname, "unit_change_%d", (int)getpid());
-    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
-    free(pgq("postgres", sql));
-    free(sql);
-    sql = sl_xasprintf("CREATE DATABASE %s", dbname);
-    CHECK_PGQ("postgres", sql, "");
-    free(sql);
-    url = sl_xasprintf("postgresql:///%s", dbname);
     CHECK_INT(sl_store_open(url, &db, &err), 0);
     if (!db) goto out;
 
@@ -1310,4 +1322,177 @@ TEST(fit_rows_to_store_limits)
     sl_schema_free(s);
     sl_store_close(db);
     remove_db(path);
+}
+
+/* ---- the catalog, written once (src/store/catalog.c) ------------------------------------- */
+
+static char *cat_sql(const struct sl_store *st, const char *sql)
+{
+    struct sl_buf b = SL_BUF_INIT;
+    sl__cat_sql(st->catalog, sql, &b);
+    return sl_buf_detach(&b);
+}
+
+#define CHECK_CAT_SQL(st, sql, want)   \
+    do {                               \
+        char *got_ = cat_sql(st, sql); \
+        CHECK_STR(got_, want);         \
+        free(got_);                    \
+    } while (0)
+
+/* One notation, each store's SQL: tables, parameters, casts, byte order. */
+TEST(catalog_sql_dialects)
+{
+    const char *list = "SELECT load FROM @loads WHERE $1::text IS NULL OR source = $1 "
+                       "ORDER BY name@bytewise, $12";
+    CHECK_CAT_SQL(&sl_store_sqlite, list,
+                  "SELECT load FROM sluice_loads WHERE ?1 IS NULL OR source = ?1 "
+                  "ORDER BY name, ?12");
+    CHECK_CAT_SQL(&sl_store_postgres, list,
+                  "SELECT load FROM sluice.loads WHERE $1::text IS NULL OR source = $1 "
+                  "ORDER BY name COLLATE \"C\", $12");
+    /* a $ without a digit and a : without a second are SQL */
+    CHECK_CAT_SQL(&sl_store_sqlite, "INSERT INTO @version_events(at) VALUES('x $ y: z')",
+                  "INSERT INTO sluice_version_events(at) VALUES('x $ y: z')");
+    CHECK_CAT_SQL(&sl_store_postgres, sl_store_postgres.catalog->load_id,
+                  "coalesce($32::bigint, nextval(pg_get_serial_sequence('sluice.loads', "
+                  "'load')))");
+    CHECK(sl_store_sqlite.catalog->load_id == NULL);
+}
+
+/* A store's catalog rows for two recorded loads (one with every field, one with none) and a
+ * run, as list_loads reads them back. */
+static void catalog_round_trip(struct sl_db *db, struct sl_load_info **out, size_t *n)
+{
+    struct sl_error err = {0};
+    struct sl_load l;
+    int64_t run = 0, first;
+
+    *out = NULL;
+    *n = 0;
+    CHECK_INT(db->store->begin_run(db, "load", &run, &err), 0);
+    CHECK(run > 0);
+    memset(&l, 0, sizeof l);
+    l.source = "people";
+    l.run = run;
+    l.input = "people.csv";
+    l.input_size = 123;
+    strcpy(l.sha256, "ab12");
+    l.format = "csv";
+    l.compression = "gzip";
+    l.encoding = "utf-8";
+    l.dialect_json = "{\"delimiter\":\",\"}";
+    l.columns_json = "[\"id\"]";
+    l.rows = 7;
+    l.valid = 4;
+    l.warning = 2;
+    l.invalid = 1;
+    l.status = "skipped";
+    l.duplicate_of = 3;
+    l.message = "the same input as load 3";
+    l.quality_json = "{\"grade\":\"A\"}";
+    l.transforms_json = "{\"steps\":[]}";
+    l.mode = "append";
+    l.started = 1e9;
+    l.finished = 1e9 + 2.5;
+    CHECK_INT(db->store->record_load(db, &l, &err), 0);
+    first = l.id;
+    CHECK(first > 0);
+    memset(&l, 0, sizeof l);
+    l.source = "people";
+    l.input_size = -1;
+    CHECK_INT(db->store->record_load(db, &l, &err), 0);
+    CHECK_INT(l.id, first + 1);
+    CHECK_INT(db->store->end_run(db, run, "done", 2, &err), 0);
+    CHECK_INT(db->store->find_input(db, "people", "ab12", NULL, &first, &err), 0);
+    CHECK_INT(first, 0); /* skipped, not committed */
+    CHECK_INT(db->store->list_loads(db, NULL, out, n, &err), 0);
+    if (err.msg[0]) fprintf(stderr, "  %s\n", err.msg);
+}
+
+TEST(catalog_rows_same_in_both_stores)
+{
+    struct sl_error err = {0};
+    struct sl_db *lite = NULL, *pg = NULL;
+    struct sl_load_info *a = NULL, *b = NULL;
+    size_t na = 0, nb = 0;
+    char *path = temp_db(), dbname[64], *url = NULL, *sql;
+
+    CHECK_INT(sl_store_open(path, &lite, &err), 0);
+    if (lite) catalog_round_trip(lite, &a, &na);
+    CHECK_INT(na, 2);
+    if (na == 2) {
+        CHECK_INT(a[0].run, 1);
+        CHECK_STR(a[0].status, "skipped");
+        CHECK_INT(a[0].active, 0);
+        CHECK_STR(a[0].input, "people.csv");
+        CHECK_STR(a[0].sha256, "ab12");
+        CHECK_STR(a[0].format, "csv");
+        CHECK_INT(a[0].input_size, 123);
+        CHECK_INT(a[0].rows, 7);
+        CHECK_INT(a[0].valid, 4);
+        CHECK_INT(a[0].warning, 2);
+        CHECK_INT(a[0].invalid, 1);
+        CHECK_INT(a[0].duplicate_of, 3);
+        CHECK_STR(a[0].started, "2001-09-09T01:46:40.000Z");
+        CHECK_STR(a[0].finished, "2001-09-09T01:46:42.500Z");
+        CHECK(a[0].seconds == 2.5);
+        CHECK_STR(a[0].message, "the same input as load 3");
+        CHECK_STR(a[0].quality_json, "{\"grade\":\"A\"}");
+        CHECK_STR(a[0].columns_json, "[\"id\"]");
+        CHECK(a[0].schema_json == NULL);
+        CHECK_STR(a[0].sluice_version, SL_VERSION);
+        CHECK_STR(a[0].transforms_json, "{\"steps\":[]}");
+        CHECK_STR(a[0].mode, "append");
+        CHECK_STR(a[1].status, "failed"); /* record_load's default */
+        CHECK_STR(a[1].input, "");
+        CHECK_INT(a[1].input_size, -1);
+        CHECK_INT(a[1].run, 0);
+        CHECK_INT(a[1].duplicate_of, 0);
+        CHECK(!a[1].sha256 && !a[1].format && !a[1].message && !a[1].mode);
+    }
+    sl_store_close(lite);
+    remove_db(path);
+
+    snprintf(dbname, sizeof dbname, "unit_catalog_%d", (int)getpid());
+    if (!(url = fresh_pg_db(dbname))) goto out;
+    CHECK_INT(sl_store_open(url, &pg, &err), 0);
+    if (pg) catalog_round_trip(pg, &b, &nb);
+    sl_store_close(pg);
+    CHECK_INT(nb, na);
+    for (size_t i = 0; i < na && i < nb; i++) { /* field by field, as the same rows */
+        struct sl_load_info *x = &a[i], *y = &b[i];
+        CHECK_INT(x->id - a[0].id, y->id - b[0].id);
+        CHECK_INT(x->run, y->run);
+        CHECK_INT(x->active, y->active);
+        CHECK_INT(x->input_size, y->input_size);
+        CHECK_INT(x->rows + x->valid + x->warning + x->invalid,
+                  y->rows + y->valid + y->warning + y->invalid);
+        CHECK_INT(x->duplicate_of, y->duplicate_of);
+#define SAME(f) CHECK(x->f == y->f || (x->f && y->f && !strcmp(x->f, y->f)))
+        SAME(status);
+        SAME(input);
+        SAME(sha256);
+        SAME(format);
+        if (i == 0) { /* the second load's times are when it was recorded */
+            SAME(started);
+            SAME(finished);
+            CHECK(x->seconds == y->seconds);
+        }
+        SAME(message);
+        SAME(quality_json);
+        SAME(columns_json);
+        SAME(schema_json);
+        SAME(sluice_version);
+        SAME(transforms_json);
+        SAME(mode);
+#undef SAME
+    }
+    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
+    free(pgq("postgres", sql));
+    free(sql);
+out:
+    sl_load_infos_free(a, na);
+    sl_load_infos_free(b, nb);
+    free(url);
 }
