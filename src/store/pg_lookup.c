@@ -47,21 +47,24 @@ static void lookup_stmts_reset(struct pg_db *d)
     }
 }
 
+/* Empties a slot of the looked-up tables. */
+static void lookup_table_clear(struct lookup_table *t)
+{
+    for (int k = 0; k < t->n; k++) {
+        free(t->names[k]);
+        free(t->types[k]);
+    }
+    free(t->names);
+    free(t->types);
+    free(t->source);
+    memset(t, 0, sizeof *t);
+}
+
 void sl__pg_lookup_reset(struct pg_db *d)
 {
     memo_reset(d);
     lookup_stmts_reset(d);
-    for (unsigned i = 0; i < 4; i++) {
-        struct lookup_table *t = &d->ltables[i];
-        for (int k = 0; k < t->n; k++) {
-            free(t->names[k]);
-            free(t->types[k]);
-        }
-        free(t->names);
-        free(t->types);
-        free(t->source);
-        memset(t, 0, sizeof *t);
-    }
+    for (unsigned i = 0; i < 4; i++) lookup_table_clear(&d->ltables[i]);
 }
 
 /* The silver table of source: its columns and their types (pg_type.typname), cached. */
@@ -90,13 +93,7 @@ static int lookup_table(struct pg_db *d, const char *source, struct lookup_table
     sl_buf_free(&name);
     if (rc < 0) return rc;
     t = &d->ltables[d->nltables++ % 4];
-    for (int k = 0; k < t->n; k++) {
-        free(t->names[k]);
-        free(t->types[k]);
-    }
-    free(t->names);
-    free(t->types);
-    free(t->source);
+    lookup_table_clear(t);
     t->source = sl_xstrdup(source);
     t->n = PQntuples(r);
     t->exists = t->n > 0;

@@ -349,12 +349,54 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
     return rc;
 }
 
-/* Reads the applied migrations; checks checksums and versions. */
-static int pg_migrate(struct pg_db *d, struct sl_error *err)
+/*
+ * The migrations sluice.migrations records, checked against those this sluice knows: SL_EDB when
+ * one is newer than it knows or was changed after it was applied (checksum). applied[i] (may be
+ * NULL) says whether the i-th known migration is recorded; *missing counts those that are not.
+ */
+static int pg_ledger(struct pg_db *d, unsigned char *applied, size_t *missing, struct sl_error *err)
 {
     PGresult *r = NULL;
-    size_t n = sl__migrations_count();
     int rc, latest = sl__migrations_latest();
+
+    *missing = 0;
+    rc = sl__pg_q(d, "SELECT version, checksum FROM sluice.migrations ORDER BY version", 0, NULL,
+                  &r, "reading sluice.migrations", err);
+    if (rc < 0) return rc;
+    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
+        if (atoi(PQgetvalue(r, k, 0)) > latest)
+            rc = sl_error_set(err, SL_EDB,
+                              "%s: this database was written by a newer sluice (schema version "
+                              "%s; this sluice knows up to %d)",
+                              d->where, PQgetvalue(r, k, 0), latest);
+    for (size_t i = 0; i < sl__migrations_count() && rc == 0; i++) {
+        int version, found = 0;
+        const char *name, *sql;
+        char sum[65];
+        sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+        sl_sha256_hex(sql, strlen(sql), sum);
+        for (int k = 0; k < PQntuples(r) && !found; k++) {
+            if (atoi(PQgetvalue(r, k, 0)) != version) continue;
+            found = 1;
+            if (strcmp(PQgetvalue(r, k, 1), sum))
+                rc = sl_error_set(err, SL_EDB,
+                                  "%s: migration %d (%s) was changed after it was applied",
+                                  d->where, version, name);
+        }
+        if (applied) applied[i] = (unsigned char)found;
+        *missing += !found;
+    }
+    PQclear(r);
+    return rc;
+}
+
+/* Creates the catalog's schemas and sluice.migrations if missing and applies the migrations not
+ * applied yet (pg_ledger checks the others first), in one transaction under the migration lock. */
+static int pg_migrate(struct pg_db *d, struct sl_error *err)
+{
+    size_t n = sl__migrations_count(), missing = 0;
+    unsigned char *applied = sl_xcalloc(n, 1);
+    int rc;
 
     rc = sl__pg_exec(d,
                      "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1); "
@@ -362,31 +404,14 @@ static int pg_migrate(struct pg_db *d, struct sl_error *err)
                      "CREATE TABLE IF NOT EXISTS sluice.migrations(version INTEGER PRIMARY KEY, "
                      "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
                      "preparing the catalog", err);
-    if (rc < 0) goto out;
-    rc = sl__pg_q(d, "SELECT version, name, checksum FROM sluice.migrations ORDER BY version", 0,
-                  NULL, &r, "reading sluice.migrations", err);
-    if (rc < 0) goto out;
-    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
-        if (atoi(PQgetvalue(r, k, 0)) > latest)
-            rc = sl_error_set(err, SL_EDB,
-                              "%s: this database was written by a newer sluice (schema version "
-                              "%s; this sluice knows up to %d)",
-                              d->where, PQgetvalue(r, k, 0), latest);
+    if (rc == 0) rc = pg_ledger(d, applied, &missing, err);
     for (size_t i = 0; i < n && rc == 0; i++) {
-        int version, found = 0;
+        int version;
         const char *name, *sql;
         char sum[65], vs[16], now[40];
+        if (applied[i]) continue;
         sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
         sl_sha256_hex(sql, strlen(sql), sum);
-        for (int k = 0; k < PQntuples(r) && !found; k++) {
-            if (atoi(PQgetvalue(r, k, 0)) != version) continue;
-            found = 1;
-            if (strcmp(PQgetvalue(r, k, 2), sum))
-                rc = sl_error_set(err, SL_EDB,
-                                  "%s: migration %d (%s) was changed after it was applied",
-                                  d->where, version, name);
-        }
-        if (found || rc) continue;
         rc = sl__pg_exec(d, sql, "applying a catalog migration", err);
         if (rc < 0) {
             sl_error_prefix(err, "migration %d (%s)", version, name);
@@ -410,8 +435,7 @@ static int pg_migrate(struct pg_db *d, struct sl_error *err)
         sl_buf_free(&sql);
     }
     if (rc == 0) rc = sl__pg_exec(d, "COMMIT", "committing the catalog migration", err);
-out:
-    PQclear(r);
+    free(applied);
     if (rc < 0 && PQtransactionStatus(d->c) != PQTRANS_IDLE) PQclear(PQexec(d->c, "ROLLBACK"));
     return rc;
 }
@@ -421,7 +445,7 @@ out:
 static int pg_check_catalog(struct pg_db *d, struct sl_error *err)
 {
     PGresult *r = NULL;
-    int rc, latest = sl__migrations_latest();
+    int rc;
     size_t missing = 0;
 
     rc = sl__pg_exec(d, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "opening read-only",
@@ -437,33 +461,7 @@ static int pg_check_catalog(struct pg_db *d, struct sl_error *err)
                           d->where);
         goto out;
     }
-    PQclear(r);
-    r = NULL;
-    rc = sl__pg_q(d, "SELECT version, checksum FROM sluice.migrations ORDER BY version", 0, NULL,
-                  &r, "reading sluice.migrations", err);
-    if (rc < 0) goto out;
-    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
-        if (atoi(PQgetvalue(r, k, 0)) > latest)
-            rc = sl_error_set(err, SL_EDB,
-                              "%s: this database was written by a newer sluice (schema version "
-                              "%s; this sluice knows up to %d)",
-                              d->where, PQgetvalue(r, k, 0), latest);
-    for (size_t i = 0; i < sl__migrations_count() && rc == 0; i++) {
-        int version, found = 0;
-        const char *name, *sql;
-        char sum[65];
-        sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
-        sl_sha256_hex(sql, strlen(sql), sum);
-        for (int k = 0; k < PQntuples(r) && !found; k++) {
-            if (atoi(PQgetvalue(r, k, 0)) != version) continue;
-            found = 1;
-            if (strcmp(PQgetvalue(r, k, 1), sum))
-                rc = sl_error_set(err, SL_EDB,
-                                  "%s: migration %d (%s) was changed after it was applied",
-                                  d->where, version, name);
-        }
-        missing += !found;
-    }
+    rc = pg_ledger(d, NULL, &missing, err);
     if (rc == 0 && missing)
         rc = sl_error_set(err, SL_EINVAL,
                           "%s: the catalog was written by an older sluice (%zu migration%s to "
@@ -1168,12 +1166,7 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     char now[40];
     int rc;
 
-    if (d->open_load)
-        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
-                            d->where);
-    if ((rc = sl_source_name_check(load->source, err))) return rc;
-    if (!load->schema)
-        return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->where, load->source);
+    if ((rc = sl__cat_begin_check(db, d->open_load != NULL, load, "load", err))) return rc;
     if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     if ((rc = lock_source(d, load->source, err))) return rc;
     /* before the load's transaction: its worker must be able to make the same tables */
@@ -1475,13 +1468,7 @@ static int pg_begin_change(struct sl_db *db, struct sl_load *change, int empty_s
     struct sl_load tmp;
     int rc;
 
-    if (d->open_load)
-        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
-                            d->where);
-    if ((rc = sl_source_name_check(change->source, err))) return rc;
-    if (!change->schema)
-        return sl_error_set(err, SL_EINVAL, "%s: change of %s has no schema", d->where,
-                            change->source);
+    if ((rc = sl__cat_begin_check(db, d->open_load != NULL, change, "change", err))) return rc;
     if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     if ((rc = lock_source(d, change->source, err))) return rc;
     if ((rc = sl__pg_exec(d, "BEGIN", "starting the change", err))) return rc;
