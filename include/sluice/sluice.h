@@ -7,6 +7,7 @@
 #include "sluice/core.h"
 #include "sluice/format.h"
 #include "sluice/json.h"
+#include "sluice/lineage.h"
 #include "sluice/pipeline.h"
 #include "sluice/quality.h"
 #include "sluice/schema.h"

@@ -1,9 +1,8 @@
 /*
- * Versions: load modes, rebuilds, rollbacks, diffs, lineage and the schema history of a
- * source. Everything here is store-independent: it works through the store's methods
- * (list_loads, bronze_scan, begin_change, set_active, delete_silver_load, write_silver,
- * end_change, list_events) and keeps DESIGN.md's invariant: silver is a pure function of the
- * active bronze loads.
+ * Versions: load modes, rebuilds, rollbacks, diffs and the schema history of a source. Everything
+ * here is store-independent: it works through the store's methods (list_loads, bronze_scan,
+ * begin_change, set_active, delete_silver_load, write_silver, end_change, list_events) and keeps
+ * DESIGN.md's invariant: silver is a pure function of the active bronze loads.
  *
  * Which loads silver is a function of (the "replay set"): the committed, active loads of the
  * source in load order, from the last active snapshot-mode load on (a snapshot load is the
@@ -96,18 +95,6 @@ int sl_version_diff(struct sl_db *db, const char *source, int64_t v1, int64_t v2
                     const struct sl_diff_opts *o, struct sl_buf *json, struct sl_buf *text,
                     struct sl_error *err);
 
-/* ---- lineage ------------------------------------------------------------------------------ */
-
-enum sl_lineage_format { SL_LINEAGE_TEXT, SL_LINEAGE_JSON, SL_LINEAGE_DOT, SL_LINEAGE_MERMAID };
-/* The graph input → load → bronze → silver of source (NULL: every source). */
-int sl_lineage_graph(struct sl_db *db, const char *source, int format, struct sl_buf *out,
-                     struct sl_error *err);
-/* Where the silver row with this key came from, and every load that wrote the key (oldest
- * first). key: the key's values comma-separated in key order. json != 0: CLI.md's shape.
- * SL_ENOTFOUND when no load wrote the key. */
-int sl_lineage_row(struct sl_db *db, const char *source, const char *key, int json,
-                   struct sl_buf *out, struct sl_error *err);
-
 /* ---- schema registry ---------------------------------------------------------------------- */
 
 enum sl_schema_change {
@@ -130,24 +117,5 @@ int sl_schema_registry(struct sl_db *db, const char *source, int history, int fo
  * rebuilt from bronze with it). Other changes leave *merged and *change alone. */
 int sl_schema_gate(const struct sl_schema *silver, const struct sl_schema *load, int allow,
                    struct sl_schema **merged, int *change, struct sl_error *err);
-
-/* ---- OpenLineage ------------------------------------------------------------------------ */
-
-/* Where run events go (sluice.yaml lineage.openlineage); NULL members: nowhere. */
-struct sl_openlineage {
-    const char *file;    /* one JSON event per line, appended */
-    const char *url;     /* http:// or https:// endpoint: each event POSTed (2xx expected) */
-    const char *ca_file; /* CA bundle verifying an https:// url; NULL: the system's */
-};
-struct sl_load_result;
-/* A fresh random (version 4) UUID for a run. */
-void sl_openlineage_run_id(char out[37]);
-/* Appends one run event to b: type START (r NULL), COMPLETE or FAIL (r: the load's outcome).
- * schema (may be NULL) is the silver schema for the schema facet. */
-void sl_openlineage_event(struct sl_buf *b, const char *type, const char *run_id,
-                          const char *store_url, const char *source, const char *input,
-                          const struct sl_schema *schema, const struct sl_load_result *r);
-/* Writes the event to the file and/or POSTs it; SL_EIO with the reason on failure. */
-int sl_openlineage_send(const struct sl_openlineage *ol, const char *event, struct sl_error *err);
 
 #endif

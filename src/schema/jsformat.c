@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "jsformat.h"
+#include "jsregex.h"
 
 static int digit(char c)
 {

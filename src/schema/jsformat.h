@@ -6,7 +6,5 @@
 
 /* 1 valid, 0 invalid (*why may name the reason), -1 a format sluice does not check (valid). */
 int sl__js_format_check(const char *format, const char *s, size_t n, const char **why);
-/* 1 when pat compiles as a pattern (jsonschema.c). */
-int sl__js_regex_valid(const char *pat, size_t len);
 
 #endif

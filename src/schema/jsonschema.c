@@ -10,8 +10,8 @@
  * applicators that succeeded.
  *
  * Numbers are compared as exact decimals from their text (1 == 1.0 == 1e0, big integers and
- * long fractions keep every digit); multipleOf is exact too. Patterns are ECMA-262 written for
- * PCRE2: \d and \w stay ASCII (no UCP), \s gets the Unicode spaces ECMA adds, \u is JS's.
+ * long fractions keep every digit); multipleOf is exact too (jsdecimal.c). Patterns are ECMA-262
+ * translated for PCRE2 (jsregex.c); references are resolved as RFC 3986 says (jsuri.c).
  */
 #include <ctype.h>
 #include <limits.h>
@@ -22,10 +22,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
-
+#include "jsdecimal.h"
 #include "jsformat.h"
+#include "jsregex.h"
+#include "jsuri.h"
 #include "sluice/jsonschema.h"
 #include "sluice/schema.h"
 
@@ -108,157 +108,6 @@ static void hmap_free(struct hmap *m, void (*free_val)(void *))
     }
     free(m->v);
     memset(m, 0, sizeof *m);
-}
-
-/* ---- URIs (RFC 3986 reference resolution) --------------------------------------------------- */
-
-struct uri {
-    const char *scheme, *auth, *path, *query, *frag;
-    size_t scheme_n, auth_n, path_n, query_n, frag_n;
-    int has_scheme, has_auth, has_query, has_frag;
-};
-
-static void uri_parse(const char *s, struct uri *u)
-{
-    const char *p = s;
-    memset(u, 0, sizeof *u);
-    if (isalpha((unsigned char)*p)) {
-        const char *q = p;
-        while (isalnum((unsigned char)*q) || *q == '+' || *q == '-' || *q == '.') q++;
-        if (*q == ':') {
-            u->has_scheme = 1, u->scheme = p, u->scheme_n = (size_t)(q - p);
-            p = q + 1;
-        }
-    }
-    if (p[0] == '/' && p[1] == '/') {
-        p += 2;
-        u->has_auth = 1, u->auth = p;
-        while (*p && *p != '/' && *p != '?' && *p != '#') p++;
-        u->auth_n = (size_t)(p - u->auth);
-    }
-    u->path = p;
-    while (*p && *p != '?' && *p != '#') p++;
-    u->path_n = (size_t)(p - u->path);
-    if (*p == '?') {
-        u->has_query = 1, u->query = ++p;
-        while (*p && *p != '#') p++;
-        u->query_n = (size_t)(p - u->query);
-    }
-    if (*p == '#') {
-        u->has_frag = 1, u->frag = p + 1;
-        u->frag_n = strlen(p + 1);
-    }
-}
-
-/* RFC 3986 5.2.4 */
-static void remove_dots(const char *in, size_t n, struct sl_buf *out)
-{
-    char *buf = sl_xstrndup(in, n), *p = buf;
-    size_t start = out->len;
-    while (*p) {
-        if (!strncmp(p, "../", 3))
-            p += 3;
-        else if (!strncmp(p, "./", 2))
-            p += 2;
-        else if (!strncmp(p, "/./", 3))
-            p += 2;
-        else if (!strcmp(p, "/."))
-            p[1] = 0;
-        else if (!strncmp(p, "/../", 4) || !strcmp(p, "/..")) {
-            if (p[3])
-                p += 3;
-            else
-                p[2] = '/', p += 2;
-            while (out->len > start && out->p[out->len - 1] != '/') out->len--;
-            if (out->len > start) out->len--;
-        } else if (!strcmp(p, ".") || !strcmp(p, "..")) {
-            break;
-        } else {
-            size_t k = 1;
-            while (p[k] && p[k] != '/') k++;
-            if (*p != '/') k = strcspn(p, "/");
-            sl_buf_add(out, p, k);
-            p += k;
-        }
-    }
-    free(buf);
-}
-
-/* base + ref → absolute URI (malloc'ed). */
-static char *uri_resolve(const char *base, const char *ref)
-{
-    struct uri b, r;
-    struct sl_buf o = SL_BUF_INIT;
-
-    uri_parse(ref, &r);
-    uri_parse(base ? base : "", &b);
-    if (r.has_scheme) {
-        sl_buf_add(&o, r.scheme, r.scheme_n + 1);
-        if (r.has_auth) sl_buf_adds(&o, "//"), sl_buf_add(&o, r.auth, r.auth_n);
-        remove_dots(r.path, r.path_n, &o);
-        if (r.has_query) sl_buf_addc(&o, '?'), sl_buf_add(&o, r.query, r.query_n);
-    } else {
-        if (b.has_scheme) sl_buf_add(&o, b.scheme, b.scheme_n + 1);
-        if (r.has_auth) {
-            sl_buf_adds(&o, "//"), sl_buf_add(&o, r.auth, r.auth_n);
-            remove_dots(r.path, r.path_n, &o);
-            if (r.has_query) sl_buf_addc(&o, '?'), sl_buf_add(&o, r.query, r.query_n);
-        } else {
-            if (b.has_auth) sl_buf_adds(&o, "//"), sl_buf_add(&o, b.auth, b.auth_n);
-            if (!r.path_n) {
-                sl_buf_add(&o, b.path, b.path_n);
-                if (r.has_query)
-                    sl_buf_addc(&o, '?'), sl_buf_add(&o, r.query, r.query_n);
-                else if (b.has_query)
-                    sl_buf_addc(&o, '?'), sl_buf_add(&o, b.query, b.query_n);
-            } else {
-                if (r.path[0] == '/') {
-                    remove_dots(r.path, r.path_n, &o);
-                } else {
-                    struct sl_buf merged = SL_BUF_INIT;
-                    if (b.has_auth && !b.path_n) {
-                        sl_buf_addc(&merged, '/');
-                    } else {
-                        size_t k = b.path_n;
-                        while (k && b.path[k - 1] != '/') k--;
-                        sl_buf_add(&merged, b.path, k);
-                    }
-                    sl_buf_add(&merged, r.path, r.path_n);
-                    if (b.has_scheme && !b.has_auth && merged.len && merged.p[0] != '/')
-                        sl_buf_add(&o, merged.p, merged.len); /* urn:...: no dot segments */
-                    else
-                        remove_dots(merged.p, merged.len, &o);
-                    sl_buf_free(&merged);
-                }
-                if (r.has_query) sl_buf_addc(&o, '?'), sl_buf_add(&o, r.query, r.query_n);
-            }
-        }
-    }
-    if (r.has_frag) sl_buf_addc(&o, '#'), sl_buf_add(&o, r.frag, r.frag_n);
-    if (!o.len) sl_buf_adds(&o, "");
-    return sl_buf_detach(&o);
-}
-
-/* Cuts the fragment off uri in place; returns it (without '#') or NULL. */
-static char *uri_cut_frag(char *uri)
-{
-    char *h = strchr(uri, '#');
-    if (!h) return NULL;
-    *h = 0;
-    return h + 1;
-}
-
-static void pct_decode(const char *s, struct sl_buf *out)
-{
-    for (; *s; s++) {
-        if (*s == '%' && isxdigit((unsigned char)s[1]) && isxdigit((unsigned char)s[2])) {
-            char hex[3] = {s[1], s[2], 0};
-            sl_buf_addc(out, (char)strtol(hex, NULL, 16));
-            s += 2;
-        } else {
-            sl_buf_addc(out, *s);
-        }
-    }
 }
 
 /* ---- the validator --------------------------------------------------------------------------- */
@@ -437,7 +286,7 @@ static void index_schema(struct sl_jsonschema *js, const struct sl_node *s, cons
         const char *id = str_of(sl_node_get(s, "$id"));
         if (draft == SL_JS_DRAFT7 && sl_node_get(s, "$ref")) id = NULL;
         if (id) {
-            char *abs = uri_resolve(base, id), *frag = uri_cut_frag(abs);
+            char *abs = sl__js_uri_resolve(base, id), *frag = sl__js_uri_cut_frag(abs);
             if (draft == SL_JS_DRAFT7 && frag && *frag) {
                 if (*abs) base = pool_str(js, abs);
                 char *a = sl_xasprintf("%s#%s", base, frag);
@@ -619,7 +468,7 @@ static const struct sl_node *get_resource(struct sl_jsonschema *js, const char *
 static const char *resolve_ref(struct sl_jsonschema *js, const char *base, int draft,
                                const char *ref, const struct sl_node **target)
 {
-    char *abs = uri_resolve(base, ref), *frag = uri_cut_frag(abs);
+    char *abs = sl__js_uri_resolve(base, ref), *frag = sl__js_uri_cut_frag(abs);
     const char *why = NULL;
     const struct sl_node *n = NULL;
     struct sl_buf dec = SL_BUF_INIT;
@@ -642,7 +491,7 @@ static const char *resolve_ref(struct sl_jsonschema *js, const char *base, int d
         struct js_info *in = hmap_get(&js->info, n);
         const char *b = in ? in->base : abs;
         int d = in ? in->draft : draft;
-        pct_decode(frag, &dec);
+        sl__js_pct_decode(frag, &dec);
         const char *p = sl_buf_str(&dec);
         while (n && *p == '/') {
             struct sl_buf tok = SL_BUF_INIT;
@@ -681,129 +530,6 @@ out:
     return why;
 }
 
-/* ---- exact decimal numbers ------------------------------------------------------------------- */
-
-struct dec {
-    int neg;
-    char *d;  /* significant digits, no leading or trailing zeros ("" = zero) */
-    size_t n; /* digits */
-    long e;   /* value = d × 10^e */
-};
-
-static int dec_parse(const char *s, struct dec *x)
-{
-    const char *p = s;
-    long frac = 0, exp = 0;
-    int in_frac = 0;
-
-    memset(x, 0, sizeof *x);
-    x->d = sl_xmalloc(strlen(s) + 1);
-    if (*p == '-')
-        x->neg = 1, p++;
-    else if (*p == '+')
-        p++;
-    for (; *p && *p != 'e' && *p != 'E'; p++) {
-        if (*p == '.') {
-            in_frac = 1;
-            continue;
-        }
-        if (*p < '0' || *p > '9') return -1;
-        if (!x->n && *p == '0') {
-            if (in_frac) frac++;
-            continue;
-        }
-        x->d[x->n++] = *p;
-        if (in_frac) frac++;
-    }
-    if (*p == 'e' || *p == 'E') {
-        char *end;
-        exp = strtol(p + 1, &end, 10);
-        if (exp > 100000000 || exp < -100000000) exp = exp > 0 ? 100000000 : -100000000;
-    }
-    while (x->n && x->d[x->n - 1] == '0') x->n--, exp++;
-    x->d[x->n] = 0;
-    x->e = exp - frac;
-    if (!x->n) x->neg = 0, x->e = 0;
-    return 0;
-}
-
-static void dec_free(struct dec *x)
-{
-    free(x->d);
-}
-
-static int dec_cmp_abs(const struct dec *a, const struct dec *b)
-{
-    if (!a->n || !b->n) return (a->n > 0) - (b->n > 0);
-    long ma = (long)a->n + a->e, mb = (long)b->n + b->e;
-    if (ma != mb) return ma < mb ? -1 : 1;
-    size_t k = a->n > b->n ? a->n : b->n;
-    for (size_t i = 0; i < k; i++) {
-        char ca = i < a->n ? a->d[i] : '0', cb = i < b->n ? b->d[i] : '0';
-        if (ca != cb) return ca < cb ? -1 : 1;
-    }
-    return 0;
-}
-
-static int dec_cmp(const struct dec *a, const struct dec *b)
-{
-    if (a->neg != b->neg) return a->neg ? -1 : 1;
-    int c = dec_cmp_abs(a, b);
-    return a->neg ? -c : c;
-}
-
-/* Compares two number texts exactly. */
-static int num_cmp(const char *a, const char *b)
-{
-    struct dec x, y;
-    dec_parse(a, &x);
-    dec_parse(b, &y);
-    int c = dec_cmp(&x, &y);
-    dec_free(&x);
-    dec_free(&y);
-    return c;
-}
-
-static int num_is_integer(const char *s)
-{
-    struct dec x;
-    dec_parse(s, &x);
-    int r = !x.n || x.e >= 0;
-    dec_free(&x);
-    return r;
-}
-
-/* 1 when a is an integer multiple of b (b > 0). */
-static int num_multiple(const char *a, const char *b)
-{
-    struct dec x, y;
-    int r = -1;
-    dec_parse(a, &x);
-    dec_parse(b, &y);
-    if (!x.n) {
-        r = 1;
-    } else if (y.n) {
-        long e = x.e < y.e ? x.e : y.e;
-        long zx = x.e - e, zy = y.e - e;
-        if ((long)y.n + zy <= 18 && zx < 1000000) {
-            unsigned long long m = 0;
-            for (size_t i = 0; i < y.n; i++) m = m * 10 + (unsigned)(y.d[i] - '0');
-            for (long i = 0; i < zy; i++) m *= 10;
-            unsigned __int128 rem = 0;
-            for (size_t i = 0; i < x.n; i++) rem = (rem * 10 + (unsigned)(x.d[i] - '0')) % m;
-            for (long i = 0; i < zx && rem; i++) rem = (rem * 10) % m;
-            r = rem == 0;
-        }
-    }
-    if (r < 0) {
-        double q = strtod(a, NULL) / strtod(b, NULL);
-        r = isfinite(q) && q == floor(q);
-    }
-    dec_free(&x);
-    dec_free(&y);
-    return r;
-}
-
 /* ---- JSON equality ----------------------------------------------------------------------------
  */
 
@@ -824,7 +550,7 @@ static int json_equal(const struct sl_node *a, const struct sl_node *b)
     case SL_JSON_NULL:
     case SL_JSON_TRUE:
     case SL_JSON_FALSE: return 1;
-    case SL_JSON_NUMBER: return num_cmp(a->text, b->text) == 0;
+    case SL_JSON_NUMBER: return sl__js_num_cmp(a->text, b->text) == 0;
     case SL_JSON_STRING: return a->len == b->len && !memcmp(a->text, b->text, a->len);
     case SL_JSON_ARRAY:
         if (a->n != b->n) return 0;
@@ -851,136 +577,6 @@ static size_t utf8_chars(const char *s, size_t n)
     size_t c = 0;
     for (size_t i = 0; i < n; i++) c += ((unsigned char)s[i] & 0xc0) != 0x80;
     return c;
-}
-
-/* ---- regular expressions ------------------------------------------------------------------- */
-
-/* The Unicode spaces ECMA-262's \s has beyond PCRE2's ASCII ones. */
-#define ECMA_SPACES                                                                     \
-    "\xc2\xa0\xe1\x9a\x80\xe2\x80\x80-\xe2\x80\x8a\xe2\x80\xa8\xe2\x80\xa9\xe2\x80\xaf" \
-    "\xe2\x81\x9f\xe3\x80\x80\xef\xbb\xbf"
-
-/* ECMA-262 property names PCRE2 spells otherwise: long General_Category names, gc=, sc=. */
-static const char *unicode_property(char *name)
-{
-    static const char *const gc[][2] = {{"Letter", "L"},
-                                        {"Cased_Letter", "L&"},
-                                        {"Uppercase_Letter", "Lu"},
-                                        {"Lowercase_Letter", "Ll"},
-                                        {"Titlecase_Letter", "Lt"},
-                                        {"Modifier_Letter", "Lm"},
-                                        {"Other_Letter", "Lo"},
-                                        {"Mark", "M"},
-                                        {"Nonspacing_Mark", "Mn"},
-                                        {"Spacing_Mark", "Mc"},
-                                        {"Enclosing_Mark", "Me"},
-                                        {"Number", "N"},
-                                        {"Decimal_Number", "Nd"},
-                                        {"digit", "Nd"},
-                                        {"Letter_Number", "Nl"},
-                                        {"Other_Number", "No"},
-                                        {"Punctuation", "P"},
-                                        {"punct", "P"},
-                                        {"Connector_Punctuation", "Pc"},
-                                        {"Dash_Punctuation", "Pd"},
-                                        {"Open_Punctuation", "Ps"},
-                                        {"Close_Punctuation", "Pe"},
-                                        {"Initial_Punctuation", "Pi"},
-                                        {"Final_Punctuation", "Pf"},
-                                        {"Other_Punctuation", "Po"},
-                                        {"Symbol", "S"},
-                                        {"Math_Symbol", "Sm"},
-                                        {"Currency_Symbol", "Sc"},
-                                        {"Modifier_Symbol", "Sk"},
-                                        {"Other_Symbol", "So"},
-                                        {"Separator", "Z"},
-                                        {"Space_Separator", "Zs"},
-                                        {"Line_Separator", "Zl"},
-                                        {"Paragraph_Separator", "Zp"},
-                                        {"Other", "C"},
-                                        {"Control", "Cc"},
-                                        {"cntrl", "Cc"},
-                                        {"Format", "Cf"},
-                                        {"Surrogate", "Cs"},
-                                        {"Private_Use", "Co"},
-                                        {"Unassigned", "Cn"}};
-    char *eq = strchr(name, '=');
-    if (eq) name = eq + 1; /* General_Category=L, gc=L, Script=Greek, sc=Greek */
-    for (size_t i = 0; i < sizeof gc / sizeof gc[0]; i++)
-        if (!strcmp(name, gc[i][0])) return gc[i][1];
-    return name;
-}
-
-static pcre2_code *regex_compile(const char *pat, size_t len, char *msg, size_t msgsz)
-{
-    struct sl_buf b = SL_BUF_INIT;
-    int in_class = 0, ec;
-    PCRE2_SIZE eo;
-    pcre2_code *re;
-
-    for (size_t i = 0; i < len; i++) {
-        char c = pat[i];
-        if (c == '\\' && i + 1 < len) {
-            char n = pat[i + 1];
-            if (n == 's' && !in_class)
-                sl_buf_adds(&b, "[\\s" ECMA_SPACES "]");
-            else if (n == 'S' && !in_class)
-                sl_buf_adds(&b, "[^\\s" ECMA_SPACES "]");
-            else if (n == 's')
-                sl_buf_adds(&b, "\\s" ECMA_SPACES);
-            else if ((n == 'p' || n == 'P') && i + 2 < len && pat[i + 2] == '{') {
-                const char *close = memchr(pat + i + 3, '}', len - i - 3);
-                if (!close) {
-                    sl_buf_addc(&b, c), sl_buf_addc(&b, n);
-                    i++;
-                    continue;
-                }
-                size_t nl = (size_t)(close - (pat + i + 3));
-                char name[64] = "";
-                if (nl < sizeof name) memcpy(name, pat + i + 3, nl), name[nl] = 0;
-                sl_buf_addf(&b, "\\%c{%s}", n, unicode_property(name));
-                i = (size_t)(close - pat);
-                continue;
-            } else
-                sl_buf_addc(&b, c), sl_buf_addc(&b, n);
-            i++;
-            continue;
-        }
-        if (c == '[' && !in_class && i + 1 < len && pat[i + 1] == ']') { /* ECMA: matches nothing */
-            sl_buf_adds(&b, "(?!)");
-            i++;
-            continue;
-        }
-        if (c == '[' && !in_class && i + 2 < len && pat[i + 1] == '^' && pat[i + 2] == ']') {
-            sl_buf_adds(&b, "[\\s\\S]"); /* ECMA: any character */
-            i += 2;
-            continue;
-        }
-        if (c == '[' && !in_class) {
-            in_class = 1;
-            sl_buf_addc(&b, c);
-            if (i + 1 < len && pat[i + 1] == '^') sl_buf_addc(&b, '^'), i++;
-            if (i + 1 < len && pat[i + 1] == ']') sl_buf_adds(&b, "\\]"), i++;
-            continue;
-        }
-        if (c == ']' && in_class) in_class = 0;
-        sl_buf_addc(&b, c);
-    }
-    re =
-        pcre2_compile((PCRE2_SPTR)sl_buf_str(&b), b.len,
-                      PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX | PCRE2_MATCH_UNSET_BACKREF,
-                      &ec, &eo, NULL);
-    if (!re && msg) pcre2_get_error_message(ec, (PCRE2_UCHAR *)msg, msgsz);
-    sl_buf_free(&b);
-    return re;
-}
-
-int sl__js_regex_valid(const char *pat, size_t len)
-{
-    pcre2_code *re = regex_compile(pat, len, NULL, 0);
-    if (!re) return 0;
-    pcre2_code_free(re);
-    return 1;
 }
 
 /* ---- evaluation ------------------------------------------------------------------------------ */
@@ -1124,7 +720,7 @@ static const char *type_name(int t)
 static int type_matches(const char *want, const struct sl_node *inst)
 {
     int t = jtype(inst);
-    if (!strcmp(want, "integer")) return t == SL_JSON_NUMBER && num_is_integer(inst->text);
+    if (!strcmp(want, "integer")) return t == SL_JSON_NUMBER && sl__js_num_is_integer(inst->text);
     return !strcmp(want, type_name(t));
 }
 
@@ -1149,7 +745,7 @@ static pcre2_code *get_regex(struct ctx *c, const struct sl_node *pat)
     pcre2_code *re = hmap_get(&c->js->regex, pat);
     char msg[256];
     if (re) return re;
-    re = regex_compile(pat->text, pat->len, msg, sizeof msg);
+    re = sl__js_regex_compile(pat->text, pat->len, msg, sizeof msg);
     if (!re) {
         c->fatal =
             sl_arena_sprintf(&c->js->pool, "pattern /%s/ does not compile: %s", pat->text, msg);
@@ -1369,23 +965,23 @@ static int ev(struct ctx *c, const struct sl_node *s, const struct sl_node *inst
     /* numbers */
     if (t == SL_JSON_NUMBER) {
         const char *v = inst->text, *b;
-        if ((b = num_kw(kws[K_minimum])) && num_cmp(v, b) < 0) {
+        if ((b = num_kw(kws[K_minimum])) && sl__js_num_cmp(v, b) < 0) {
             fail(c, "minimum", inst, "%s is less than the minimum %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(kws[K_maximum])) && num_cmp(v, b) > 0) {
+        if ((b = num_kw(kws[K_maximum])) && sl__js_num_cmp(v, b) > 0) {
             fail(c, "maximum", inst, "%s is greater than the maximum %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(kws[K_exclusiveMinimum])) && num_cmp(v, b) <= 0) {
+        if ((b = num_kw(kws[K_exclusiveMinimum])) && sl__js_num_cmp(v, b) <= 0) {
             fail(c, "exclusiveMinimum", inst, "%s is not greater than %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(kws[K_exclusiveMaximum])) && num_cmp(v, b) >= 0) {
+        if ((b = num_kw(kws[K_exclusiveMaximum])) && sl__js_num_cmp(v, b) >= 0) {
             fail(c, "exclusiveMaximum", inst, "%s is not less than %s", v, b);
             BAIL();
         }
-        if ((b = num_kw(kws[K_multipleOf])) && !num_multiple(v, b)) {
+        if ((b = num_kw(kws[K_multipleOf])) && !sl__js_num_multiple(v, b)) {
             fail(c, "multipleOf", inst, "%s is not a multiple of %s", v, b);
             BAIL();
         }
@@ -1764,7 +1360,7 @@ static int retrieve_file(void *ctx, const char *uri, struct sl_doc *out, struct 
                             "next to the schema and refer to it by a relative path, or map its "
                             "URL to a directory with SLUICE_SCHEMA_MAP)");
     if (strncmp(uri, "file://", 7)) return 1;
-    pct_decode(uri + 7, &path);
+    sl__js_pct_decode(uri + 7, &path);
     rc = sl_doc_load(out, sl_buf_str(&path), err);
     sl_buf_free(&path);
     return rc ? -1 : 0;
@@ -1825,7 +1421,7 @@ static void yaml_as_json(struct sl_node *n)
     }
     if (n->json_type >= 0) return;
     const char *t = n->text ? n->text : "";
-    struct dec d;
+    struct sl__js_dec d;
     if (n->type == SL_NODE_NULL) {
         n->json_type = SL_JSON_NULL;
     } else if (n->quoted) {
@@ -1840,9 +1436,9 @@ static void yaml_as_json(struct sl_node *n)
         struct sl_json_err e;
         n->json_type = SL_JSON_STRING;
         if (sl_json_scan(t, n->len, 1, &tok, &e) == (long)n->len && tok.type == SL_JSON_NUMBER &&
-            !dec_parse(t, &d))
+            !sl__js_dec_parse(t, &d))
             n->json_type = SL_JSON_NUMBER;
-        if (n->json_type == SL_JSON_NUMBER) dec_free(&d);
+        if (n->json_type == SL_JSON_NUMBER) sl__js_dec_free(&d);
     }
 }
 
@@ -1880,7 +1476,8 @@ int sl_jsonschema_load(const char *path, struct sl_doc *doc_out, struct sl_jsons
         slash) {
         struct sl_buf dir = SL_BUF_INIT;
         fc->id_dir = sl_arena_strndup(&doc_out->arena, id, (size_t)(strrchr(id, '/') - id) + 1);
-        pct_decode(sl_arena_strndup(&doc_out->arena, file, (size_t)(slash - file) + 1), &dir);
+        sl__js_pct_decode(sl_arena_strndup(&doc_out->arena, file, (size_t)(slash - file) + 1),
+                          &dir);
         fc->file_dir = sl_arena_strndup(&doc_out->arena, sl_buf_str(&dir), dir.len);
         sl_buf_free(&dir);
     }
@@ -1932,24 +1529,4 @@ struct sl_schema *sl_jsonschema_table(const struct sl_node *root)
     sl_names_free(names, props->n);
     free(labels);
     return s;
-}
-
-int sl_jsonschema_integer_text(const char *num, size_t n, struct sl_buf *out)
-{
-    struct dec x;
-    char *t = sl_xstrndup(num, n);
-    int ok = 0;
-    dec_parse(t, &x);
-    if (!x.n) {
-        sl_buf_adds(out, "0");
-        ok = 1;
-    } else if (x.e >= 0 && (long)x.n + x.e <= 18) {
-        if (x.neg) sl_buf_addc(out, '-');
-        sl_buf_add(out, x.d, x.n);
-        for (long i = 0; i < x.e; i++) sl_buf_addc(out, '0');
-        ok = 1;
-    }
-    dec_free(&x);
-    free(t);
-    return ok;
 }

@@ -190,6 +190,20 @@ static int first_row(void *ctx, const struct sl__row *r, struct sl_error *err)
     return 0;
 }
 
+int sl__cat_begin_check(struct sl_db *db, int busy, const struct sl_load *l, const char *what,
+                        struct sl_error *err)
+{
+    const char *where = db->store->catalog->where(db);
+    int rc;
+
+    if (busy)
+        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection", where);
+    if ((rc = sl_source_name_check(l->source, err)) < 0) return rc;
+    if (!l->schema)
+        return sl_error_set(err, SL_EINVAL, "%s: %s of %s has no schema", where, what, l->source);
+    return 0;
+}
+
 int sl__cat_case_conflict(struct sl_db *db, const char *source, struct sl_error *err)
 {
     const struct sl__dialect *dl = db->store->catalog;

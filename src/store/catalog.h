@@ -116,6 +116,10 @@ int sl__cat_set_active(struct sl_db *db, struct sl_load *change, int64_t load, i
                        const struct sl_version_event *ev, struct sl_error *err);
 
 /* For the stores' loads: */
+/* What every store checks before it begins a load or a change (what: "load" or "change"): no
+ * load open on the connection already (busy), a valid source name, a schema. */
+int sl__cat_begin_check(struct sl_db *db, int busy, const struct sl_load *l, const char *what,
+                        struct sl_error *err);
 /* Inside a load's transaction: another source whose name differs from source only by case is
  * an error (sl_source_case_error). */
 int sl__cat_case_conflict(struct sl_db *db, const char *source, struct sl_error *err);

@@ -30,97 +30,12 @@
 #include "sluice/time.h"
 #include "catalog.h"
 #include "migrations.h"
+#include "pg_internal.h"
 #include "pgworker.h"
 
 /* pg_advisory_lock(LOCK_CLASS, hashtext(lower(source))): "slce" */
 #define LOCK_CLASS   1936483173
 #define LOCK_MIGRATE 1
-
-#define PG_EPOCH_DAYS 10957 /* 2000-01-01, PostgreSQL's epoch, in days since 1970-01-01 */
-
-struct pg_db {
-    struct sl_db base;
-    struct sl_pg_pool *pool;
-    PGconn *c;
-    char *where;   /* the URL without password and parameters, for messages */
-    char *silver;  /* schema of silver tables */
-    char *locked;  /* the source whose advisory lock this session holds, or NULL */
-    int gin;       /* new bronze tables get a GIN index on raw_data (bronze_gin, default on) */
-    int parallel;  /* a second connection writes a load's new bronze partitions (default on) */
-    int read_only; /* SL_STORE_OPEN_READ_ONLY: a read-only session, nothing created */
-    struct pg_load *open_load;
-    /* silver_lookup: column types of looked-up tables (reset when a load or change starts or
-     * ends) and the statements used meanwhile (each made its index once) */
-    struct lookup_table {
-        char *source;
-        int exists;
-        int n;
-        char **names, **types;
-    } ltables[4];
-    unsigned nltables;
-    struct {
-        char *sql; /* statements used since the load began (each made its index once) */
-    } lstmts[8];
-    unsigned nlstmts;
-    /* lookups in other sources than the open load's: prepared statements, per connection */
-    struct {
-        char *sql;
-        char name[24];
-    } pstmts[8];
-    unsigned npstmts;
-    PGconn *pconn;
-    /* answers of lookups in other sources than the open load's (their silver does not change
-     * while it is open): statement and parameters → found, bounded, emptied when full */
-    struct lookup_memo {
-        uint64_t hash;
-        char *key; /* NULL: a free slot */
-        size_t len;
-        uint8_t found;
-    } * memo;
-    size_t nmemo;
-};
-
-#define MEMO_SLOTS 131072 /* a power of 2; at most half of it used */
-
-/* A load's state while its transaction is open (sl_load.priv). */
-/* A bronze partition a load writes to. One that this load creates is a standalone table until
- * the load commits: its rows go in without indexes, which are built once at the end (sorted
- * builds), and it is then attached to bronze.NAME, its CHECK constraint sparing the scan.
- * Measured on 1M rows: COPY with identity and both B-trees maintained 17.9 s, plain 7.0 s; on
- * 3M rows a GIN index took 6.1 s more as a pending list filled during COPY, 3.8 s built after.
- *
- * New partitions are written by a second connection (the worker, pgworker.h) while this one
- * writes silver, so that the server parses bronze's JSONB and stores silver at the same time.
- * The worker commits its tables before the load commits; the load makes them part of bronze
- * (ATTACH) in its own transaction, so bronze.NAME shows them with the load or not at all. A
- * load that fails after the worker committed leaves standalone tables behind: it drops them,
- * and so does the next load of the source if it could not (orphans, begin). */
-struct part {
-    char key[8]; /* "2026-01", or "" for the default partition */
-    int is_new;
-    int on_worker;      /* created and written by the worker */
-    struct sl_buf copy; /* this batch's rows for it */
-};
-
-struct pg_load {
-    int ts_field; /* schema field of the source timestamp, -1 if none */
-    int keyed;
-    struct part *parts; /* bronze partitions this load writes to */
-    size_t nparts, capparts;
-    int bronze_new;         /* bronze.NAME is created by this load (the worker cannot see it) */
-    struct sl__pgw *worker; /* writes the new partitions, or NULL */
-    int no_worker;          /* connecting one failed: this load writes all on its connection */
-    int worker_committed;   /* the worker's tables are committed, standalone */
-    int64_t replaced;       /* silver values with U+FFFD for what PostgreSQL cannot hold */
-    struct sl_buf fix;      /* such a value */
-    const char *source;
-    struct sl_buf copy_bronze, copy_silver, sql_silver, sql_silver_bin, sql_upsert, err;
-    size_t nfields;
-    int *types; /* silver column types (enum sl_type) */
-};
-
-static void lookup_tables_reset(struct pg_db *d);
-static void lookup_stmts_reset(struct pg_db *d);
 
 /* ---- helpers -------------------------------------------------------------------------- */
 
@@ -128,13 +43,6 @@ static void bronze_ident(struct sl_buf *b, const char *source)
 {
     sl_buf_adds(b, "bronze.");
     sql_ident(b, source);
-}
-
-static uint64_t fnv1a(const char *p, size_t n)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-    return h;
 }
 
 /* SOURCE followed by suffix ("@2026-01", "_detail") as one name of at most 63 bytes, which is
@@ -159,7 +67,7 @@ static void bronze_sub_ident(struct sl_buf *b, const char *source, const char *k
     free(at);
 }
 
-static void silver_ident(struct pg_db *d, struct sl_buf *b, const char *source)
+void sl__pg_silver_ident(struct pg_db *d, struct sl_buf *b, const char *source)
 {
     sql_ident(b, d->silver);
     sl_buf_addc(b, '.');
@@ -172,7 +80,7 @@ static int pg_error(struct pg_db *d, PGresult *r, const char *doing, struct sl_e
 }
 
 /* Runs sql with text parameters; *out gets the result when rows are wanted. */
-static int q(struct pg_db *d, const char *sql, int n, const char *const *params, PGresult **out,
+int sl__pg_q(struct pg_db *d, const char *sql, int n, const char *const *params, PGresult **out,
              const char *doing, struct sl_error *err)
 {
     PGresult *r = n ? PQexecParams(d->c, sql, n, NULL, params, NULL, NULL, 0) : PQexec(d->c, sql);
@@ -192,12 +100,12 @@ static int q(struct pg_db *d, const char *sql, int n, const char *const *params,
     return 0;
 }
 
-static int exec(struct pg_db *d, const char *sql, const char *doing, struct sl_error *err)
+int sl__pg_exec(struct pg_db *d, const char *sql, const char *doing, struct sl_error *err)
 {
-    return q(d, sql, 0, NULL, NULL, doing, err);
+    return sl__pg_q(d, sql, 0, NULL, NULL, doing, err);
 }
 
-static char *get_str(PGresult *r, int row, int col)
+char *sl__pg_get_str(PGresult *r, int row, int col)
 {
     return PQgetisnull(r, row, col) ? NULL : sl_xstrdup(PQgetvalue(r, row, col));
 }
@@ -253,7 +161,7 @@ static int cat_run(struct sl_db *db, const char *sql, const struct sl__param *p,
         default: v[i] = NULL;
         }
     }
-    if ((rc = q(d, sql, n, v, &r, doing, err))) return rc;
+    if ((rc = sl__pg_q(d, sql, n, v, &r, doing, err))) return rc;
     for (int i = 0; row && rc == 0 && i < PQntuples(r); i++) {
         struct sl__row one = {r, i};
         rc = row(ctx, &one, err);
@@ -283,486 +191,13 @@ static const char *cat_where(struct sl_db *db)
     return ((struct pg_db *)db)->where;
 }
 
-/* ---- COPY text format ---------------------------------------------------------------------- */
-
-static void copy_text(struct sl_buf *b, const char *p, size_t n)
-{
-    size_t start = 0;
-    sl_buf_grow(b, n + 8);
-    for (size_t i = 0; i < n; i++) {
-        char e;
-        switch (p[i]) {
-        case '\\': e = '\\'; break;
-        case '\t': e = 't'; break;
-        case '\n': e = 'n'; break;
-        case '\r': e = 'r'; break;
-        default: continue;
-        }
-        sl_buf_add(b, p + start, i - start);
-        sl_buf_addc(b, '\\');
-        sl_buf_addc(b, e);
-        start = i + 1;
-    }
-    sl_buf_add(b, p + start, n - start);
-}
-
-static int unhex(int c)
-{
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c - 'A' + 10;
-}
-
-/* The 4 hex digits of a \u escape (of JSON that parsed: they are hex digits). */
-static unsigned hex4(const char *p)
-{
-    return (unsigned)(unhex(p[0]) << 12 | unhex(p[1]) << 8 | unhex(p[2]) << 4 | unhex(p[3]));
-}
-
-/* The escapes in JSON text p that PostgreSQL's jsonb cannot hold: \u0000 and a UTF-16
- * surrogate without its other half (a pair is fine). Counts them; out (if not NULL) gets the
- * text with \ufffd in their place. */
-static int64_t jsonb_unsafe(const char *p, size_t n, struct sl_buf *out)
-{
-    int64_t bad = 0;
-    size_t i = 0, from = 0;
-
-    while (i < n) {
-        const char *e = memchr(p + i, '\\', n - i);
-        if (!e || (size_t)(e - p) + 1 >= n) break;
-        i = (size_t)(e - p);
-        size_t len = 2; /* the escape */
-        int ok = 1;
-        unsigned u = 0x10000; /* not a \u escape */
-        if (p[i + 1] == 'u' && i + 6 <= n) {
-            u = hex4(p + i + 2);
-            len = 6;
-            ok = u != 0;
-        }
-        if (u >= 0xD800 && u <= 0xDBFF) {
-            unsigned lo = i + 12 <= n && p[i + 6] == '\\' && p[i + 7] == 'u' ? hex4(p + i + 8) : 0;
-            ok = lo >= 0xDC00 && lo <= 0xDFFF;
-            len = ok ? 12 : 6;
-        } else if (u >= 0xDC00 && u <= 0xDFFF) {
-            ok = 0;
-        }
-        if (!ok) {
-            bad++;
-            if (out) {
-                sl_buf_add(out, p + from, i - from);
-                sl_buf_adds(out, "\\ufffd");
-                from = i + len;
-            }
-        }
-        i += len;
-    }
-    if (out && bad) sl_buf_add(out, p + from, n - from);
-    return bad;
-}
-
-/* Can PostgreSQL's jsonb hold this JSON text? */
-static int jsonb_safe(const char *p, size_t n)
-{
-    return jsonb_unsafe(p, n, NULL) == 0;
-}
-
-/*
- * PostgreSQL's limits for one value: a varlena (text, bytea) is at most 1 GB less its 4-byte
- * header (MaxAllocSize, 2^30 - 1, less a few bytes COPY's buffer needs), and jsonb's offsets
- * and lengths have 28 bits (JENTRY_OFFLENMASK: "total size of jsonb array elements exceeds the
- * maximum of 268435455 bytes", "string too long to represent as jsonb string").
- */
-#define PG_VALUE_MAX ((int64_t)(1 << 30) - 16)
-#define PG_JSONB_MAX ((int64_t)0x0FFFFFFF)
-
-/* floor(k / 4) for any sign of k: the base-10000 digit that holds decimal position k */
-static int64_t group_of(int64_t k)
-{
-    return k >= 0 ? k / 4 : -((-k + 3) / 4);
-}
-
-/* The size of the numeric PostgreSQL makes of JSON number p[0..n) (numeric_in): a 6-byte
- * header (8 when the scale or weight is large), 2 bytes a base-10000 digit between the first
- * and the last that is not zero. -1 when numeric cannot hold it (more than 131072 digits
- * before the point, or 16383 after: "value overflows numeric format"). */
-static int64_t numeric_size(const char *p, size_t n)
-{
-    size_t i = 0, nd = 0, int_digits = 0;
-    int64_t exp = 0, first = -1, last = -1; /* first, last: indexes of non-zero digits */
-    int64_t frac_digits = 0;
-    int eneg = 0;
-
-    if (i < n && p[i] == '-') i++;
-    for (; i < n && p[i] >= '0' && p[i] <= '9'; i++, nd++, int_digits++)
-        if (p[i] != '0') last = (int64_t)nd, first = first < 0 ? (int64_t)nd : first;
-    if (i < n && p[i] == '.')
-        for (i++; i < n && p[i] >= '0' && p[i] <= '9'; i++, nd++, frac_digits++)
-            if (p[i] != '0') last = (int64_t)nd, first = first < 0 ? (int64_t)nd : first;
-    if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        i++;
-        if (i < n && (p[i] == '+' || p[i] == '-')) eneg = p[i++] == '-';
-        for (; i < n && p[i] >= '0' && p[i] <= '9'; i++)
-            if (exp < 100000000) exp = exp * 10 + (p[i] - '0');
-        if (eneg) exp = -exp;
-    }
-    int64_t dscale = frac_digits - exp; /* digits after the point numeric keeps */
-    if (dscale < 0) dscale = 0;
-    if (dscale > 16383) return -1;
-    if (first < 0) return dscale <= 63 ? 6 : 8; /* zero */
-    /* decimal position (10^k) of the first and last non-zero digits */
-    int64_t hi = (int64_t)int_digits - 1 - first + exp, lo = (int64_t)int_digits - 1 - last + exp;
-    if (hi >= 131072) return -1;
-    int64_t weight = group_of(hi);
-    int64_t digits = weight - group_of(lo) + 1;
-    int shrt = dscale <= 63 && weight >= -64 && weight <= 63;
-    return (shrt ? 6 : 8) + 2 * digits;
-}
-
-/*
- * jsonb's size of valid JSON text p[0..n) (PostgreSQL's convertToJsonb), at least the real one:
- * every value and key takes a 4-byte JEntry and its data (a string its decoded bytes, a number
- * its numeric, a container a 4-byte header), and numbers and containers start on a multiple of
- * 4. Inside an array the padding is followed exactly; inside an object (jsonb sorts its keys,
- * so the order of the values is not the text's) each number or container counts 3 bytes of it.
- * A key repeated in an object counts each time (jsonb keeps the last). -1 when jsonb cannot
- * hold a number of it.
- */
-static int64_t jsonb_size(const char *p, size_t n)
-{
-    enum { DEPTH = 512 };
-    unsigned char in_object[DEPTH]; /* per open container; deeper ones count as objects */
-    int depth = 0, known = 1;       /* known: the offset mod 4 (off) is known */
-    int64_t size = 4 + 4;           /* a root scalar is wrapped in an array of one */
-    unsigned off = 0;
-    size_t i = 0;
-
-#define ALIGN()                                                                           \
-    do {                                                                                  \
-        size += known ? (4 - off % 4) % 4 : 3;                                            \
-        off = 0;                                                                          \
-        known = !(depth > 0 && depth <= DEPTH && in_object[depth - 1]) && depth <= DEPTH; \
-    } while (0)
-
-    while (i < n) {
-        unsigned char c = (unsigned char)p[i];
-        if (c == '"') {
-            int64_t len = 0;
-            for (i++; i < n && p[i] != '"'; i++, len++) {
-                if (p[i] != '\\') continue;
-                i++;
-                if (i < n && p[i] == 'u' && i + 4 < n) {
-                    unsigned u = hex4(p + i + 1);
-                    i += 4;
-                    /* as UTF-8: 1 to 3 bytes; a surrogate pair 4 (2 + 2 counted here) */
-                    len += u < 0x80 ? 0 : u < 0x800 ? 1 : 2;
-                    if (u >= 0xD800 && u <= 0xDFFF) len -= 1;
-                }
-            }
-            i++;
-            size += 4 + len;
-            off += (unsigned)(len % 4);
-        } else if (c == '-' || (c >= '0' && c <= '9')) {
-            size_t j = i;
-            while (j < n && (p[j] == '-' || p[j] == '+' || p[j] == '.' || p[j] == 'e' ||
-                             p[j] == 'E' || (p[j] >= '0' && p[j] <= '9')))
-                j++;
-            int64_t m = numeric_size(p + i, j - i);
-            if (m < 0) return -1;
-            size += 4;
-            ALIGN();
-            size += m;
-            off = (unsigned)(m % 4);
-            i = j;
-        } else if (c == '{' || c == '[') {
-            size += 4;
-            ALIGN();
-            size += 4; /* the header; its JEntries are counted with its values */
-            if (depth < DEPTH) in_object[depth] = c == '{';
-            depth++;
-            known = !(c == '{' || depth > DEPTH);
-            off = 0;
-            i++;
-        } else if (c == '}' || c == ']') {
-            depth--;
-            known = 0; /* the parent's offset after a container is not followed */
-            i++;
-        } else if (c == 't' || c == 'n') {
-            size += 4;
-            i += 4;
-        } else if (c == 'f') {
-            size += 4;
-            i += 5;
-        } else {
-            i++; /* , : and white space */
-        }
-    }
-#undef ALIGN
-    return size;
-}
-
-/* Can jsonb hold JSON text p[0..n) within its size limit? Text of up to a tenth of the limit
- * always fits (see jsonb_size), so small records are not measured. */
-static int jsonb_fits(const char *p, size_t n)
-{
-    if ((int64_t)n * 10 + 4096 <= PG_JSONB_MAX) return 1;
-    int64_t size = jsonb_size(p, n);
-    return size >= 0 && size <= PG_JSONB_MAX;
-}
-
-/*
- * PostgreSQL's text and jsonb cannot hold U+0000, nor jsonb a lone surrogate: a silver value of
- * a column of type col with one gets U+FFFD in its place, counted in *replaced (the load then
- * says so; bronze keeps the record as received, in raw_bytes). The value to store: p itself,
- * or fix's contents.
- */
-static const char *pg_storable(int col, const char *p, size_t *n, struct sl_buf *fix,
-                               int64_t *replaced)
-{
-    int64_t k = 0;
-
-    sl_buf_reset(fix);
-    if (col == SL_TYPE_OBJECT || col == SL_TYPE_ARRAY) {
-        k = jsonb_unsafe(p, *n, fix);
-    } else if (memchr(p, 0, *n)) {
-        for (size_t i = 0; i < *n; i++)
-            if (p[i]) {
-                sl_buf_addc(fix, p[i]);
-            } else {
-                sl_buf_add(fix, "\xef\xbf\xbd", 3);
-                k++;
-            }
-    }
-    if (!k) return p;
-    *replaced += k;
-    *n = fix->len;
-    return fix->p;
-}
-
-/* ---- source timestamps ----------------------------------------------------------------------- */
-
-/*
- * An ISO 8601 date or date-time (the one parser, sl_time_parse: what the schema accepts) as the
- * UTC instant in seconds and microseconds (truncated). Anything else: -1 (the row goes to the
- * default partition). Computing the instant here, not in the server, makes the month of the
- * partition and the value that is routed to it agree.
- */
-static int ts_parse(const char *p, size_t n, int64_t *secs, int *usec)
-{
-    struct sl_datetime d;
-    if (sl_time_parse(
-            p, n, SL_ISO_DATETIME | SL_ISO_DATE_ONLY_OK | SL_ISO_SHORT_TIME | SL_ISO_OFFSET, &d))
-        return -1;
-    *secs = sl_time_epoch(&d, usec);
-    return 0;
-}
-
-/* A source timestamp as PostgreSQL's timestamptz (microseconds since 2000-01-01 UTC) and the
- * UTC month "YYYY-MM" of its partition; -1 when it is not one (years 1 to 9999). */
-static int ts_utc(const char *p, size_t n, int64_t *pg_usec, char month[8])
-{
-    int64_t t, days, yy;
-    int usec, m2, d2;
-
-    if (ts_parse(p, n, &t, &usec)) return -1;
-    days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
-    sl_civil_from_days(days, &yy, &m2, &d2);
-    if (yy < 1 || yy > 9999) return -1;
-    *pg_usec = (t - (int64_t)PG_EPOCH_DAYS * 86400) * 1000000 + usec;
-    snprintf(month, 8, "%04lld-%02d", (long long)yy, m2);
-    return 0;
-}
-
-/* ---- COPY binary format (silver) ---------------------------------------------------------- */
-
-/*
- * Both layers travel in COPY's binary format: measured on 1M rows of 6 typed columns, the
- * server takes ~35% less time for silver in binary than in text (no number or date parsing);
- * for bronze's 3M flights rows 6.0 s against 6.8 s (jsonb parses its JSON text either way, but
- * the numbers and the escaping of the raw record go).
- */
-
-/* Room for n more bytes (and the NUL): the writers below run a few times per value, so they
- * fill the buffer in place rather than call sl_buf_add (measured: an eighth of the client's
- * time went to sl_buf_add's calls for 4 bytes each). */
-static inline char *room(struct sl_buf *b, size_t n)
-{
-    if (b->len + n + 1 > b->cap) sl_buf_grow(b, n);
-    char *o = b->p + b->len;
-    b->len += n;
-    b->p[b->len] = 0;
-    return o;
-}
-
-static inline void put32(char *o, uint32_t v)
-{
-    o[0] = (char)(v >> 24);
-    o[1] = (char)(v >> 16);
-    o[2] = (char)(v >> 8);
-    o[3] = (char)v;
-}
-
-static void be16(struct sl_buf *b, uint16_t v)
-{
-    char *o = room(b, 2);
-    o[0] = (char)(v >> 8);
-    o[1] = (char)v;
-}
-
-static void be32(struct sl_buf *b, uint32_t v)
-{
-    put32(room(b, 4), v);
-}
-
-static void be64(struct sl_buf *b, uint64_t v)
-{
-    char *o = room(b, 8);
-    put32(o, (uint32_t)(v >> 32));
-    put32(o + 4, (uint32_t)v);
-}
-
-static void bin_i64(struct sl_buf *b, int64_t v)
-{
-    char *o = room(b, 12);
-    put32(o, 8);
-    put32(o + 4, (uint32_t)((uint64_t)v >> 32));
-    put32(o + 8, (uint32_t)v);
-}
-
-static void bin_f64(struct sl_buf *b, double d)
-{
-    uint64_t u;
-    memcpy(&u, &d, 8);
-    be32(b, 8);
-    be64(b, u);
-}
-
-static void bin_text(struct sl_buf *b, const char *p, size_t n)
-{
-    char *o = room(b, 4 + n);
-    put32(o, (uint32_t)n);
-    memcpy(o + 4, p, n);
-}
-
-static void bin_null(struct sl_buf *b)
-{
-    be32(b, 0xffffffffu);
-}
-
-/* jsonb in binary: a version byte, then the JSON text */
-static void bin_jsonb(struct sl_buf *b, const char *p, size_t n)
-{
-    char *o = room(b, 5 + n);
-    put32(o, (uint32_t)n + 1);
-    o[4] = 1;
-    memcpy(o + 5, p, n);
-}
-
-static void copy_bin_header(struct sl_buf *b)
-{
-    sl_buf_add(b, "PGCOPY\n\377\r\n\0", 11);
-    be32(b, 0); /* flags */
-    be32(b, 0); /* header extension */
-}
-
-/* hh:mm[:ss[.ffffff]] as microseconds since midnight, or -1 */
-static int64_t time_usec(const char *p, size_t n)
-{
-    struct sl_datetime d;
-    int us;
-    if (sl_time_parse(p, n, SL_ISO_TIME | SL_ISO_SHORT_TIME, &d)) return -1;
-    return sl_time_epoch(&d, &us) * 1000000 + us;
-}
-
-/* One value for a column of PostgreSQL type col (enum sl_type of the silver field); -1 when
- * this value cannot be said in binary (the batch then goes as text, which the server parses). */
-static int bin_value(struct sl_buf *b, int col, const struct sl_value *v, struct pg_load *L,
-                     int64_t *replaced)
-{
-    char t[40];
-    int64_t secs;
-    int usec;
-
-    if (!v || v->type == SL_V_NULL) {
-        bin_null(b);
-        return 0;
-    }
-    switch (col) {
-    case SL_TYPE_INTEGER:
-    case SL_TYPE_YEAR:
-        if (v->type != SL_V_INT) return -1;
-        bin_i64(b, v->u.i);
-        return 0;
-    case SL_TYPE_NUMBER:
-        if (v->type == SL_V_INT) {
-            bin_f64(b, (double)v->u.i);
-            return 0;
-        }
-        if (v->type != SL_V_REAL) return -1; /* NaN and infinities arrive as text */
-        bin_f64(b, v->u.d);
-        return 0;
-    case SL_TYPE_BOOLEAN:
-        if (v->type != SL_V_BOOL && v->type != SL_V_INT) return -1;
-        be32(b, 1);
-        sl_buf_addc(b, v->u.i ? 1 : 0);
-        return 0;
-    case SL_TYPE_DATE: {
-        struct sl_datetime d;
-        if (v->type != SL_V_TEXT || sl_time_parse(v->u.s, v->len, SL_ISO_DATE, &d)) return -1;
-        be32(b, 4);
-        be32(b, (uint32_t)(int32_t)(sl_days_from_civil(d.year, d.month, d.day) - PG_EPOCH_DAYS));
-        return 0;
-    }
-    case SL_TYPE_DATETIME:
-        if (v->type != SL_V_TEXT || ts_parse(v->u.s, v->len, &secs, &usec)) return -1;
-        bin_i64(b, (secs - (int64_t)PG_EPOCH_DAYS * 86400) * 1000000 + usec);
-        return 0;
-    case SL_TYPE_TIME: {
-        int64_t us;
-        if (v->type != SL_V_TEXT || (us = time_usec(v->u.s, v->len)) < 0) return -1;
-        bin_i64(b, us);
-        return 0;
-    }
-    case SL_TYPE_OBJECT:
-    case SL_TYPE_ARRAY: {
-        size_t n = v->len;
-        const char *p;
-        if (v->type != SL_V_TEXT) return -1;
-        p = pg_storable(col, v->u.s, &n, &L->fix, replaced);
-        bin_jsonb(b, p, n);
-        return 0;
-    }
-    default: /* TEXT */
-        switch (v->type) {
-        case SL_V_TEXT: {
-            size_t n = v->len;
-            const char *p = pg_storable(col, v->u.s, &n, &L->fix, replaced);
-            bin_text(b, p, n);
-            return 0;
-        }
-        case SL_V_INT: {
-            int k = snprintf(t, sizeof t, "%lld", (long long)v->u.i);
-            bin_text(b, t, (size_t)k);
-            return 0;
-        }
-        case SL_V_BOOL: bin_text(b, v->u.i ? "true" : "false", v->u.i ? 4 : 5); return 0;
-        case SL_V_REAL: {
-            struct sl_buf n = SL_BUF_INIT;
-            sl_buf_json_double(&n, v->u.d);
-            bin_text(b, n.p, n.len);
-            sl_buf_free(&n);
-            return 0;
-        }
-        default: return -1;
-        }
-    }
-}
-
 /* ---- open / close ------------------------------------------------------------------------ */
 
 static void pg_close(struct sl_db *db)
 {
     struct pg_db *d = (struct pg_db *)db;
     if (!d) return;
-    lookup_tables_reset(d);
-    for (unsigned i = 0; i < 8; i++) free(d->pstmts[i].sql);
+    sl__pg_lookup_free(d);
     if (d->c) sl_pg_pool_release(d->pool, d->c, 0);
     sl_pg_pool_free(d->pool);
     free(d->where);
@@ -914,97 +349,20 @@ static int parse_url(struct pg_db *d, const char *url, struct sl_pg_pool_opts *o
     return rc;
 }
 
-/* Reads the applied migrations; checks checksums and versions. */
-static int pg_migrate(struct pg_db *d, struct sl_error *err)
-{
-    PGresult *r = NULL;
-    size_t n = sl__migrations_count();
-    int rc, latest = sl__migrations_latest();
-
-    rc = exec(d,
-              "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1); "
-              "CREATE SCHEMA IF NOT EXISTS sluice; CREATE SCHEMA IF NOT EXISTS bronze; "
-              "CREATE TABLE IF NOT EXISTS sluice.migrations(version INTEGER PRIMARY KEY, "
-              "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
-              "preparing the catalog", err);
-    if (rc < 0) goto out;
-    rc = q(d, "SELECT version, name, checksum FROM sluice.migrations ORDER BY version", 0, NULL, &r,
-           "reading sluice.migrations", err);
-    if (rc < 0) goto out;
-    for (int k = 0; rc == 0 && k < PQntuples(r); k++)
-        if (atoi(PQgetvalue(r, k, 0)) > latest)
-            rc = sl_error_set(err, SL_EDB,
-                              "%s: this database was written by a newer sluice (schema version "
-                              "%s; this sluice knows up to %d)",
-                              d->where, PQgetvalue(r, k, 0), latest);
-    for (size_t i = 0; i < n && rc == 0; i++) {
-        int version, found = 0;
-        const char *name, *sql;
-        char sum[65], vs[16], now[40];
-        sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
-        sl_sha256_hex(sql, strlen(sql), sum);
-        for (int k = 0; k < PQntuples(r) && !found; k++) {
-            if (atoi(PQgetvalue(r, k, 0)) != version) continue;
-            found = 1;
-            if (strcmp(PQgetvalue(r, k, 2), sum))
-                rc = sl_error_set(err, SL_EDB,
-                                  "%s: migration %d (%s) was changed after it was applied",
-                                  d->where, version, name);
-        }
-        if (found || rc) continue;
-        rc = exec(d, sql, "applying a catalog migration", err);
-        if (rc < 0) {
-            sl_error_prefix(err, "migration %d (%s)", version, name);
-            break;
-        }
-        snprintf(vs, sizeof vs, "%d", version);
-        sl_time_iso(sl_now(), now, sizeof now);
-        const char *p[] = {vs, name, sum, now};
-        rc = q(d,
-               "INSERT INTO sluice.migrations(version, name, checksum, applied_at) "
-               "VALUES($1, $2, $3, $4)",
-               4, p, NULL, "recording a migration", err);
-    }
-    if (rc == 0) {
-        struct sl_buf sql = SL_BUF_INIT;
-        sl_buf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
-        sql_ident(&sql, d->silver);
-        /* a schema that exists but we may not create in: fine as long as tables can be made */
-        if (strcmp(d->silver, "public")) rc = exec(d, sql.p, "creating the silver schema", err);
-        sl_buf_free(&sql);
-    }
-    if (rc == 0) rc = exec(d, "COMMIT", "committing the catalog migration", err);
-out:
-    PQclear(r);
-    if (rc < 0 && PQtransactionStatus(d->c) != PQTRANS_IDLE) PQclear(PQexec(d->c, "ROLLBACK"));
-    return rc;
-}
-
-/* A read command's open: the session is made read-only, and the catalog is checked without
- * creating anything (sluice.h's SL_STORE_OPEN_READ_ONLY). */
-static int pg_check_catalog(struct pg_db *d, struct sl_error *err)
+/*
+ * The migrations sluice.migrations records, checked against those this sluice knows: SL_EDB when
+ * one is newer than it knows or was changed after it was applied (checksum). applied[i] (may be
+ * NULL) says whether the i-th known migration is recorded; *missing counts those that are not.
+ */
+static int pg_ledger(struct pg_db *d, unsigned char *applied, size_t *missing, struct sl_error *err)
 {
     PGresult *r = NULL;
     int rc, latest = sl__migrations_latest();
-    size_t missing = 0;
 
-    rc = exec(d, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "opening read-only", err);
-    if (rc == 0)
-        rc = q(d, "SELECT to_regclass('sluice.migrations') IS NOT NULL", 0, NULL, &r,
-               "reading the catalog", err);
-    if (rc < 0) goto out;
-    if (strcmp(PQgetvalue(r, 0, 0), "t")) {
-        rc = sl_error_set(err, SL_ENOTFOUND,
-                          "%s is not a sluice store (the database has no sluice catalog); "
-                          "it was left as it is",
-                          d->where);
-        goto out;
-    }
-    PQclear(r);
-    r = NULL;
-    rc = q(d, "SELECT version, checksum FROM sluice.migrations ORDER BY version", 0, NULL, &r,
-           "reading sluice.migrations", err);
-    if (rc < 0) goto out;
+    *missing = 0;
+    rc = sl__pg_q(d, "SELECT version, checksum FROM sluice.migrations ORDER BY version", 0, NULL,
+                  &r, "reading sluice.migrations", err);
+    if (rc < 0) return rc;
     for (int k = 0; rc == 0 && k < PQntuples(r); k++)
         if (atoi(PQgetvalue(r, k, 0)) > latest)
             rc = sl_error_set(err, SL_EDB,
@@ -1025,8 +383,85 @@ static int pg_check_catalog(struct pg_db *d, struct sl_error *err)
                                   "%s: migration %d (%s) was changed after it was applied",
                                   d->where, version, name);
         }
-        missing += !found;
+        if (applied) applied[i] = (unsigned char)found;
+        *missing += !found;
     }
+    PQclear(r);
+    return rc;
+}
+
+/* Creates the catalog's schemas and sluice.migrations if missing and applies the migrations not
+ * applied yet (pg_ledger checks the others first), in one transaction under the migration lock. */
+static int pg_migrate(struct pg_db *d, struct sl_error *err)
+{
+    size_t n = sl__migrations_count(), missing = 0;
+    unsigned char *applied = sl_xcalloc(n, 1);
+    int rc;
+
+    rc = sl__pg_exec(d,
+                     "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1); "
+                     "CREATE SCHEMA IF NOT EXISTS sluice; CREATE SCHEMA IF NOT EXISTS bronze; "
+                     "CREATE TABLE IF NOT EXISTS sluice.migrations(version INTEGER PRIMARY KEY, "
+                     "name TEXT NOT NULL, checksum TEXT NOT NULL, applied_at TEXT NOT NULL)",
+                     "preparing the catalog", err);
+    if (rc == 0) rc = pg_ledger(d, applied, &missing, err);
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        int version;
+        const char *name, *sql;
+        char sum[65], vs[16], now[40];
+        if (applied[i]) continue;
+        sl__migration_get(i, SL__DIALECT_PG, &version, &name, &sql);
+        sl_sha256_hex(sql, strlen(sql), sum);
+        rc = sl__pg_exec(d, sql, "applying a catalog migration", err);
+        if (rc < 0) {
+            sl_error_prefix(err, "migration %d (%s)", version, name);
+            break;
+        }
+        snprintf(vs, sizeof vs, "%d", version);
+        sl_time_iso(sl_now(), now, sizeof now);
+        const char *p[] = {vs, name, sum, now};
+        rc = sl__pg_q(d,
+                      "INSERT INTO sluice.migrations(version, name, checksum, applied_at) "
+                      "VALUES($1, $2, $3, $4)",
+                      4, p, NULL, "recording a migration", err);
+    }
+    if (rc == 0) {
+        struct sl_buf sql = SL_BUF_INIT;
+        sl_buf_adds(&sql, "CREATE SCHEMA IF NOT EXISTS ");
+        sql_ident(&sql, d->silver);
+        /* a schema that exists but we may not create in: fine as long as tables can be made */
+        if (strcmp(d->silver, "public"))
+            rc = sl__pg_exec(d, sql.p, "creating the silver schema", err);
+        sl_buf_free(&sql);
+    }
+    if (rc == 0) rc = sl__pg_exec(d, "COMMIT", "committing the catalog migration", err);
+    free(applied);
+    if (rc < 0 && PQtransactionStatus(d->c) != PQTRANS_IDLE) PQclear(PQexec(d->c, "ROLLBACK"));
+    return rc;
+}
+
+/* A read command's open: the session is made read-only, and the catalog is checked without
+ * creating anything (sluice.h's SL_STORE_OPEN_READ_ONLY). */
+static int pg_check_catalog(struct pg_db *d, struct sl_error *err)
+{
+    PGresult *r = NULL;
+    int rc;
+    size_t missing = 0;
+
+    rc = sl__pg_exec(d, "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY", "opening read-only",
+                     err);
+    if (rc == 0)
+        rc = sl__pg_q(d, "SELECT to_regclass('sluice.migrations') IS NOT NULL", 0, NULL, &r,
+                      "reading the catalog", err);
+    if (rc < 0) goto out;
+    if (strcmp(PQgetvalue(r, 0, 0), "t")) {
+        rc = sl_error_set(err, SL_ENOTFOUND,
+                          "%s is not a sluice store (the database has no sluice catalog); "
+                          "it was left as it is",
+                          d->where);
+        goto out;
+    }
+    rc = pg_ledger(d, NULL, &missing, err);
     if (rc == 0 && missing)
         rc = sl_error_set(err, SL_EINVAL,
                           "%s: the catalog was written by an older sluice (%zu migration%s to "
@@ -1075,7 +510,7 @@ out:
 
 /* Between loads a lost connection is replaced (the pool retries with backoff); inside a
  * load's transaction it is not: that load fails. */
-static int ensure_conn(struct pg_db *d, struct sl_error *err)
+int sl__pg_ensure_conn(struct pg_db *d, struct sl_error *err)
 {
     if (d->c && PQstatus(d->c) == CONNECTION_OK) return 0;
     if (d->open_load)
@@ -1093,7 +528,7 @@ static int ensure_conn(struct pg_db *d, struct sl_error *err)
 
 static int cat_ready(struct sl_db *db, struct sl_error *err)
 {
-    return ensure_conn((struct pg_db *)db, err);
+    return sl__pg_ensure_conn((struct pg_db *)db, err);
 }
 
 static const struct sl__dialect pg_dialect = {
@@ -1135,15 +570,15 @@ static int lock_source(struct pg_db *d, const char *source, struct sl_error *err
     if (d->locked && !strcmp(d->locked, source)) return 0;
     unlock_source(d);
     /* lower(): names that differ only by case are one source to wait for (see begin_load) */
-    rc = q(d, "SELECT pg_try_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, &r,
-           "locking the source", err);
+    rc = sl__pg_q(d, "SELECT pg_try_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, &r,
+                  "locking the source", err);
     if (rc < 0) return rc;
     if (strcmp(PQgetvalue(r, 0, 0), "t")) {
         sl_log(SL_LOG_INFO, "%s: waiting for another load of this source to finish", source);
         PQclear(r);
         r = NULL;
-        rc = q(d, "SELECT pg_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, NULL,
-               "waiting for the source's lock", err);
+        rc = sl__pg_q(d, "SELECT pg_advisory_lock(1936483173, hashtext(lower($1)))", 1, p, NULL,
+                      "waiting for the source's lock", err);
         if (rc < 0) return rc;
     }
     PQclear(r);
@@ -1160,7 +595,7 @@ static int pg_source_state(struct sl_db *db, const char *source, struct sl_sourc
     int rc;
 
     memset(out, 0, sizeof *out);
-    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     /* Loads of one source take turns from here to their end: the second one waits, then sees
      * what the first one committed. */
     if ((rc = lock_source(d, source, err))) return rc;
@@ -1175,10 +610,10 @@ static int pg_silver_rows(struct sl_db *db, const char *source, int64_t *n, stru
     int rc;
 
     *n = 0;
-    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     sl_buf_adds(&sql, "SELECT count(*) FROM ");
-    silver_ident(d, &sql, source);
-    rc = q(d, sql.p, 0, NULL, &r, "counting silver rows", err);
+    sl__pg_silver_ident(d, &sql, source);
+    rc = sl__pg_q(d, sql.p, 0, NULL, &r, "counting silver rows", err);
     sl_buf_free(&sql);
     if (rc < 0) return rc;
     *n = get_i64(r, 0, 0, 0);
@@ -1208,7 +643,7 @@ static int relation_exists(struct pg_db *d, const char *qualified, struct sl_err
 {
     const char *p[] = {qualified};
     PGresult *r;
-    int rc = q(d, "SELECT to_regclass($1) IS NOT NULL", 1, p, &r, "reading the tables", err);
+    int rc = sl__pg_q(d, "SELECT to_regclass($1) IS NOT NULL", 1, p, &r, "reading the tables", err);
     if (rc < 0) return rc;
     rc = !strcmp(PQgetvalue(r, 0, 0), "t");
     PQclear(r);
@@ -1266,10 +701,10 @@ static int bronze_names_free(struct pg_db *d, const char *source, struct sl_erro
     const char *p[] = {source, view};
     PGresult *r = NULL;
     char kind = 0, view_kind = 0;
-    int rc = q(d,
-               "SELECT c.relname = $1, c.relkind FROM pg_class c JOIN pg_namespace n ON "
-               "n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relname IN ($1, $2)",
-               2, p, &r, "reading the tables", err);
+    int rc = sl__pg_q(d,
+                      "SELECT c.relname = $1, c.relkind FROM pg_class c JOIN pg_namespace n ON "
+                      "n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relname IN ($1, $2)",
+                      2, p, &r, "reading the tables", err);
     if (rc < 0) goto out;
     for (int i = 0; i < PQntuples(r); i++) {
         if (!strcmp(PQgetvalue(r, i, 0), "t"))
@@ -1332,7 +767,7 @@ static int create_bronze(struct pg_db *d, const char *source, int *created, stru
                       "l.sluice_version FROM ");
     sl_buf_adds(&sql, name.p);
     sl_buf_adds(&sql, " b JOIN sluice.loads l ON l.load = b.load_id");
-    rc = exec(d, sql.p, "creating the bronze table", err);
+    rc = sl__pg_exec(d, sql.p, "creating the bronze table", err);
 out:
     sl_buf_free(&sql);
     sl_buf_free(&name);
@@ -1422,7 +857,7 @@ static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, str
             ts_index(&sql, name.p);
         }
         rc = w ? sl__pgw_exec(w, sql.p, "creating a bronze partition", err)
-               : exec(d, sql.p, "creating a bronze partition", err);
+               : sl__pg_exec(d, sql.p, "creating a bronze partition", err);
         if (rc < 0) goto out;
     }
     if (L->nparts == L->capparts) {
@@ -1477,7 +912,7 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
                 if (d->gin && !gin_there) bronze_gin(&sql, name.p);
                 if (!ts_there && pt->key[0]) ts_index(&sql, name.p);
                 sl_buf_addf(&sql, "CREATE INDEX ON %s (load_id, row_num)", name.p);
-                rc = exec(d, sql.p, "indexing a bronze partition", err);
+                rc = sl__pg_exec(d, sql.p, "indexing a bronze partition", err);
             } else {
                 sl_buf_adds(&sql, "ALTER TABLE ");
                 bronze_ident(&sql, L->source);
@@ -1491,7 +926,7 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
                 } else {
                     sl_buf_adds(&sql, " DEFAULT");
                 }
-                rc = exec(d, sql.p, "attaching a bronze partition", err);
+                rc = sl__pg_exec(d, sql.p, "attaching a bronze partition", err);
             }
         }
     }
@@ -1525,11 +960,11 @@ static int create_silver(struct pg_db *d, struct sl_load *load, struct sl_error 
 
     if (load->silver_change == 2) {
         sl_buf_adds(&sql, "DROP TABLE IF EXISTS ");
-        silver_ident(d, &sql, load->source);
+        sl__pg_silver_ident(d, &sql, load->source);
         sl_buf_adds(&sql, "; ");
     }
     sl_buf_adds(&sql, "CREATE TABLE IF NOT EXISTS ");
-    silver_ident(d, &sql, load->source);
+    sl__pg_silver_ident(d, &sql, load->source);
     sl_buf_addc(&sql, '(');
     for (size_t i = 0; i < s->nfields; i++) {
         sql_ident(&sql, s->fields[i].name);
@@ -1545,13 +980,13 @@ static int create_silver(struct pg_db *d, struct sl_load *load, struct sl_error 
     if (load->silver_change == 1) {
         for (size_t i = 0; i < s->nfields; i++) {
             sl_buf_adds(&sql, "; ALTER TABLE ");
-            silver_ident(d, &sql, load->source);
+            sl__pg_silver_ident(d, &sql, load->source);
             sl_buf_adds(&sql, " ADD COLUMN IF NOT EXISTS ");
             sql_ident(&sql, s->fields[i].name);
             sl_buf_addf(&sql, " %s", pg_type(s->fields[i].type));
         }
     }
-    rc = exec(d, sql.p, "creating the silver table", err);
+    rc = sl__pg_exec(d, sql.p, "creating the silver table", err);
     sl_buf_free(&sql);
     return rc;
 }
@@ -1574,12 +1009,12 @@ static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L
     if (L->keyed) {
         /* staging: a temporary table (no WAL), dropped with the transaction */
         sl_buf_adds(&sql, "CREATE TEMPORARY TABLE sluice_stage (LIKE ");
-        silver_ident(d, &sql, load->source);
+        sl__pg_silver_ident(d, &sql, load->source);
         sl_buf_adds(&sql, ") ON COMMIT DROP");
-        rc = exec(d, sql.p, "creating the staging table", err);
+        rc = sl__pg_exec(d, sql.p, "creating the staging table", err);
         sl_buf_adds(&L->sql_silver, "sluice_stage");
     } else {
-        silver_ident(d, &L->sql_silver, load->source);
+        sl__pg_silver_ident(d, &L->sql_silver, load->source);
     }
     sl_buf_addc(&L->sql_silver, '(');
     silver_columns(&L->sql_silver, s);
@@ -1595,7 +1030,7 @@ static int prepare_load(struct pg_db *d, struct sl_load *load, struct pg_load *L
         struct sl_buf *u = &L->sql_upsert;
         sl_buf_reset(u);
         sl_buf_adds(u, "WITH up AS (INSERT INTO ");
-        silver_ident(d, u, load->source);
+        sl__pg_silver_ident(d, u, load->source);
         sl_buf_addc(u, '(');
         silver_columns(u, s);
         sl_buf_adds(u, ") SELECT DISTINCT ON (");
@@ -1673,11 +1108,11 @@ static int drop_orphans(struct pg_db *d, const char *source, struct sl_error *er
     PGresult *r;
     int rc, n = 0;
 
-    rc = q(d,
-           "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-           "WHERE n.nspname = 'bronze' AND c.relkind = 'r' AND NOT c.relispartition AND "
-           "strpos(c.relname, '@') > 0",
-           0, NULL, &r, "looking for tables of failed loads", err);
+    rc = sl__pg_q(d,
+                  "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                  "WHERE n.nspname = 'bronze' AND c.relkind = 'r' AND NOT c.relispartition AND "
+                  "strpos(c.relname, '@') > 0",
+                  0, NULL, &r, "looking for tables of failed loads", err);
     if (rc < 0) return rc;
     for (int i = 0; i < PQntuples(r); i++) {
         /* this source's if it is the name this source gives the key after the last @ (long
@@ -1695,7 +1130,7 @@ static int drop_orphans(struct pg_db *d, const char *source, struct sl_error *er
     PQclear(r);
     if (n) {
         sl_log(SL_LOG_INFO, "%s: dropping %d bronze table(s) a failed load left behind", source, n);
-        rc = exec(d, sql.p, "dropping tables of failed loads", err);
+        rc = sl__pg_exec(d, sql.p, "dropping tables of failed loads", err);
     }
     sl_buf_free(&sql);
     sl_buf_free(&mine);
@@ -1731,24 +1166,19 @@ static int pg_begin_load(struct sl_db *db, struct sl_load *load, struct sl_error
     char now[40];
     int rc;
 
-    if (d->open_load)
-        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
-                            d->where);
-    if ((rc = sl_source_name_check(load->source, err))) return rc;
-    if (!load->schema)
-        return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->where, load->source);
-    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = sl__cat_begin_check(db, d->open_load != NULL, load, "load", err))) return rc;
+    if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     if ((rc = lock_source(d, load->source, err))) return rc;
     /* before the load's transaction: its worker must be able to make the same tables */
     if ((rc = drop_orphans(d, load->source, err))) return rc;
-    if ((rc = exec(d, "BEGIN", "starting the load", err))) return rc;
+    if ((rc = sl__pg_exec(d, "BEGIN", "starting the load", err))) return rc;
     /* under the source's lock, which is the same for names that differ only by case */
     if ((rc = sl__cat_case_conflict(db, load->source, err)) < 0) {
         if (PQstatus(d->c) == CONNECTION_OK) PQclear(PQexec(d->c, "ROLLBACK"));
         return rc;
     }
 
-    lookup_tables_reset(d);
+    sl__pg_lookup_reset(d);
     L = sl_xcalloc(1, sizeof *L);
     load->priv = L;
     d->open_load = L;
@@ -1781,100 +1211,14 @@ out:
 
 /* ---- loads: rows (the hot path) ------------------------------------------------------------ */
 
-static const char *const row_status[] = {"valid", "warning", "invalid"};
-
 /* The partition key of a row: "YYYY-MM" of its source timestamp (*ts gets it as timestamptz),
  * or "" when it has none. */
 static void row_part(const struct pg_load *L, const struct sl_row *r, int64_t *ts, char key[8])
 {
     key[0] = 0;
     if (L->ts_field >= 0 && r->values && r->values[L->ts_field].type == SL_V_TEXT &&
-        ts_utc(r->values[L->ts_field].u.s, r->values[L->ts_field].len, ts, key) != 0)
+        sl__pg_ts_utc(r->values[L->ts_field].u.s, r->values[L->ts_field].len, ts, key) != 0)
         key[0] = 0;
-}
-
-#define BRONZE_COLUMNS                                                                            \
-    "(raw_id, load_id, row_num, line, byte_offset, source_timestamp, validation_status, errors, " \
-    "raw_data, raw_bytes)"
-
-/* One bronze row in COPY's binary format, BRONZE_COLUMNS; the key of its partition is not "" when
- * it has the timestamp ts. */
-static void bronze_row(struct pg_load *L, struct sl_buf *b, int64_t load_id, const struct sl_row *r,
-                       const char *key, int64_t ts)
-{
-    int status = r->status <= SL_ROW_INVALID ? r->status : SL_ROW_INVALID;
-
-    be16(b, 10);
-    bin_i64(b, load_id * 4294967296LL + r->num);
-    bin_i64(b, load_id);
-    bin_i64(b, r->num);
-    if (r->line > 0)
-        bin_i64(b, r->line);
-    else
-        bin_null(b);
-    bin_i64(b, r->offset);
-    if (key[0])
-        bin_i64(b, ts);
-    else
-        bin_null(b);
-    bin_text(b, row_status[status], strlen(row_status[status]));
-    if (r->issues) {
-        issues_json(&L->err, r->issues);
-        bin_jsonb(b, L->err.p, L->err.len);
-    } else {
-        bin_null(b);
-    }
-    /* raw_data: JSON records and text that could not be parsed (as a JSON string);
-     * raw_bytes: what jsonb cannot hold as received (bytes that are not UTF-8, \u0000, a
-     * record over jsonb's size limit: bytea holds up to 1 GB) */
-    if (!r->raw) {
-        bin_null(b);
-        bin_null(b);
-    } else if (r->raw_kind == SL_RAW_JSON && jsonb_safe(r->raw, r->raw_len) &&
-               jsonb_fits(r->raw, r->raw_len)) {
-        bin_jsonb(b, r->raw, r->raw_len);
-        bin_null(b);
-    } else if (r->raw_kind == SL_RAW_TEXT && !memchr(r->raw, 0, r->raw_len) &&
-               (int64_t)r->raw_len + 64 <= PG_JSONB_MAX) {
-        sl_buf_reset(&L->err);
-        sl_buf_json_str(&L->err, r->raw, r->raw_len);
-        bin_jsonb(b, L->err.p, L->err.len);
-        bin_null(b);
-    } else {
-        bin_null(b);
-        bin_text(b, r->raw, r->raw_len); /* bytea in binary: the bytes */
-    }
-}
-
-static void silver_line(struct pg_load *L, struct sl_buf *b, const struct sl_row *r,
-                        int64_t load_id, int64_t *replaced)
-{
-    for (size_t i = 0; i < L->nfields; i++) {
-        const struct sl_value *v = r->values ? &r->values[i] : NULL;
-        if (!v) {
-            sl_buf_add(b, "\\N\t", 3);
-            continue;
-        }
-        switch (v->type) {
-        case SL_V_INT: sl_buf_add_i64(b, v->u.i); break;
-        /* the same text as in binary: "true" also reads as a boolean, and the shortest
-         * exact form of a double reads back as the same double */
-        case SL_V_BOOL: sl_buf_adds(b, v->u.i ? "true" : "false"); break;
-        case SL_V_REAL: sl_buf_json_double(b, v->u.d); break;
-        case SL_V_TEXT: {
-            size_t n = v->len;
-            const char *p = pg_storable(L->types[i], v->u.s, &n, &L->fix, replaced);
-            copy_text(b, p, n);
-            break;
-        }
-        default: sl_buf_add(b, "\\N", 2); break;
-        }
-        sl_buf_addc(b, '\t');
-    }
-    sl_buf_add_i64(b, load_id);
-    sl_buf_addc(b, '\t');
-    sl_buf_add_i64(b, r->num);
-    sl_buf_addc(b, '\n');
 }
 
 static int not_open(struct pg_db *d, struct sl_error *err)
@@ -1897,20 +1241,15 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
 
     (void)source;
     sl_buf_reset(c);
-    copy_bin_header(c);
+    sl__pg_copy_bin_header(c);
     for (size_t i = 0; i < b->nrows && bin; i++) {
         const struct sl_row *row = &b->rows[i];
         if (row->status == SL_ROW_INVALID) continue;
-        be16(c, (uint16_t)(L->nfields + 2));
-        for (size_t k = 0; k < L->nfields && bin; k++)
-            bin =
-                bin_value(c, L->types[k], row->values ? &row->values[k] : NULL, L, &replaced) == 0;
-        bin_i64(c, load_id);
-        bin_i64(c, row->num);
+        bin = sl__pg_silver_bin_row(L, c, row, load_id, &replaced) == 0;
         staged++;
     }
     if (bin) {
-        be16(c, 0xffff);
+        sl__pg_copy_bin_end(c);
     } else {
         /* a value binary cannot say: this batch goes as text */
         sql = L->sql_silver.p;
@@ -1918,7 +1257,7 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
         sl_buf_reset(c);
         for (size_t i = 0; i < b->nrows; i++) {
             if (b->rows[i].status == SL_ROW_INVALID) continue;
-            silver_line(L, c, &b->rows[i], load_id, &replaced);
+            sl__pg_silver_text_row(L, c, &b->rows[i], load_id, &replaced);
             staged++;
         }
     }
@@ -1926,12 +1265,12 @@ static int write_silver_rows(struct pg_db *d, struct pg_load *L, const char *sou
     if (!staged) return 0;
     rc = copy_in(d, sql, c->p, c->len, "writing silver", err);
     if (rc < 0 || !L->keyed) return rc;
-    rc = q(d, L->sql_upsert.p, 0, NULL, &r, "upserting silver", err);
+    rc = sl__pg_q(d, L->sql_upsert.p, 0, NULL, &r, "upserting silver", err);
     if (rc < 0) return rc;
     /* rows that did not insert a new key replaced a row: repeats, as in SQLite */
     *repeats += staged - get_i64(r, 0, 0, 0);
     PQclear(r);
-    return exec(d, "TRUNCATE sluice_stage", "emptying the staging table", err);
+    return sl__pg_exec(d, "TRUNCATE sluice_stage", "emptying the staging table", err);
 }
 
 static int pg_write(struct sl_db *db, struct sl_load *load, const struct sl_batch *b,
@@ -1960,15 +1299,15 @@ static int pg_write(struct sl_db *db, struct sl_load *load, const struct sl_batc
             rc = (int)k;
             break;
         }
-        if (!L->parts[k].copy.len) copy_bin_header(&L->parts[k].copy);
-        bronze_row(L, &L->parts[k].copy, load->id, &b->rows[i], key, ts);
+        if (!L->parts[k].copy.len) sl__pg_copy_bin_header(&L->parts[k].copy);
+        sl__pg_bronze_row(L, &L->parts[k].copy, load->id, &b->rows[i], key, ts);
     }
     /* straight into each partition: no routing, and new ones have no indexes yet; the
      * worker's while this connection goes on */
     for (size_t i = 0; i < L->nparts && rc == 0; i++) {
         struct part *pt = &L->parts[i];
         if (!pt->copy.len) continue;
-        be16(&pt->copy, 0xffff);
+        sl__pg_copy_bin_end(&pt->copy);
         sl_buf_reset(&sql);
         sl_buf_adds(&sql, "COPY ");
         bronze_sub_ident(&sql, load->source, pt->key[0] ? pt->key : "default");
@@ -2013,13 +1352,13 @@ static int pg_commit_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     if (rc == 0) rc = sl__cat_finish_load(db, load, msg.p, 0, 0, err);
     /* a signal while the indexes were built (seconds): roll back, as sluice then says */
     if (rc == 0 && sl_interrupted) rc = sl_error_set(err, SL_EINTR, "interrupted");
-    if (rc == 0) rc = exec(d, "COMMIT", "committing the load", err);
+    if (rc == 0) rc = sl__pg_exec(d, "COMMIT", "committing the load", err);
     if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         PQclear(PQexec(d->c, "ROLLBACK"));
     stop_worker(d, L, rc < 0);
     if (rc < 0) drop_worker_tables(d, L);
     free_load_state(d, load);
-    lookup_tables_reset(d);
+    sl__pg_lookup_reset(d);
     unlock_source(d);
     sl_buf_free(&msg);
     return rc;
@@ -2033,10 +1372,10 @@ static int pg_abort_load(struct sl_db *db, struct sl_load *load, struct sl_error
 
     if (L) stop_worker(d, L, 1);
     if (PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
-        rc = exec(d, "ROLLBACK", "rolling back the load", err);
+        rc = sl__pg_exec(d, "ROLLBACK", "rolling back the load", err);
     if (L) drop_worker_tables(d, L);
     free_load_state(d, load);
-    lookup_tables_reset(d);
+    sl__pg_lookup_reset(d);
     unlock_source(d);
     return rc;
 }
@@ -2047,7 +1386,7 @@ static int pg_record_load(struct sl_db *db, struct sl_load *load, struct sl_erro
     struct sl_buf schema = SL_BUF_INIT;
     int rc;
 
-    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     if (load->schema) sl_schema_to_json(load->schema, &schema);
     rc = sl__cat_insert_load(db, load, load->status ? load->status : "failed", 0, schema.p, err);
     sl_buf_free(&schema);
@@ -2069,20 +1408,20 @@ static int pg_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl
     PGresult *r = NULL;
     int rc, own_tx = 0;
 
-    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     snprintf(id, sizeof id, "%lld", (long long)load);
     if (PQtransactionStatus(d->c) == PQTRANS_IDLE) {
-        if ((rc = exec(d, "BEGIN", "reading bronze", err))) return rc;
+        if ((rc = sl__pg_exec(d, "BEGIN", "reading bronze", err))) return rc;
         own_tx = 1;
     }
     sl_buf_adds(&sql, "DECLARE sluice_scan NO SCROLL CURSOR FOR SELECT row_num, line, "
                       "byte_offset, raw_data::text, raw_bytes, validation_status FROM ");
     bronze_ident(&sql, source);
     sl_buf_adds(&sql, " WHERE load_id = $1 AND validation_status <> 'invalid' ORDER BY row_num");
-    rc = q(d, sql.p, 1, p, NULL, "reading bronze", err);
+    rc = sl__pg_q(d, sql.p, 1, p, NULL, "reading bronze", err);
     while (rc == 0) {
         int nr;
-        rc = q(d, "FETCH 10000 FROM sluice_scan", 0, NULL, &r, "reading bronze", err);
+        rc = sl__pg_q(d, "FETCH 10000 FROM sluice_scan", 0, NULL, &r, "reading bronze", err);
         if (rc < 0) break;
         nr = PQntuples(r);
         if (nr == 0) break;
@@ -2111,434 +1450,11 @@ static int pg_bronze_scan(struct sl_db *db, const char *source, int64_t load, sl
         r = NULL;
     }
     PQclear(r);
-    if (rc == 0) rc = exec(d, "CLOSE sluice_scan", "reading bronze", err);
+    if (rc == 0) rc = sl__pg_exec(d, "CLOSE sluice_scan", "reading bronze", err);
     if (own_tx && PQstatus(d->c) == CONNECTION_OK)
         PQclear(PQexec(d->c, rc ? "ROLLBACK" : "COMMIT"));
     sl_buf_free(&sql);
     sl_buf_free(&raw);
-    return rc;
-}
-
-/* ---- lookups in silver (unique against earlier loads, foreign keys) ------------------------- */
-
-static void memo_reset(struct pg_db *d)
-{
-    for (size_t i = 0; d->memo && i < MEMO_SLOTS; i++) free(d->memo[i].key);
-    free(d->memo);
-    d->memo = NULL;
-    d->nmemo = 0;
-}
-
-/* The slot of key (found or free). */
-static struct lookup_memo *memo_slot(struct pg_db *d, const char *key, size_t len, uint64_t h)
-{
-    size_t i = (size_t)h & (MEMO_SLOTS - 1);
-    if (!d->memo) d->memo = sl_xcalloc(MEMO_SLOTS, sizeof *d->memo);
-    for (;; i = (i + 1) & (MEMO_SLOTS - 1)) {
-        struct lookup_memo *m = &d->memo[i];
-        if (!m->key || (m->hash == h && m->len == len && !memcmp(m->key, key, len))) return m;
-    }
-}
-
-static void lookup_tables_reset(struct pg_db *d)
-{
-    memo_reset(d);
-    lookup_stmts_reset(d);
-    for (unsigned i = 0; i < 4; i++) {
-        struct lookup_table *t = &d->ltables[i];
-        for (int k = 0; k < t->n; k++) {
-            free(t->names[k]);
-            free(t->types[k]);
-        }
-        free(t->names);
-        free(t->types);
-        free(t->source);
-        memset(t, 0, sizeof *t);
-    }
-}
-
-static void lookup_stmts_reset(struct pg_db *d)
-{
-    for (unsigned i = 0; i < 8; i++) {
-        free(d->lstmts[i].sql);
-        d->lstmts[i].sql = NULL;
-    }
-}
-
-/* The silver table of source: its columns and their types (pg_type.typname), cached. */
-static int lookup_table(struct pg_db *d, const char *source, struct lookup_table **out,
-                        struct sl_error *err)
-{
-    struct sl_buf name = SL_BUF_INIT;
-    struct lookup_table *t;
-    PGresult *r;
-    int rc;
-
-    for (unsigned i = 0; i < 4; i++)
-        if (d->ltables[i].source && !strcmp(d->ltables[i].source, source)) {
-            *out = &d->ltables[i];
-            return 0;
-        }
-    silver_ident(d, &name, source);
-    {
-        const char *p[] = {name.p};
-        rc = q(d,
-               "SELECT a.attname, t.typname FROM pg_attribute a JOIN pg_type t ON t.oid = "
-               "a.atttypid WHERE a.attrelid = to_regclass($1) AND a.attnum > 0 AND NOT "
-               "a.attisdropped ORDER BY a.attnum",
-               1, p, &r, "looking up keys in silver", err);
-    }
-    sl_buf_free(&name);
-    if (rc < 0) return rc;
-    t = &d->ltables[d->nltables++ % 4];
-    for (int k = 0; k < t->n; k++) {
-        free(t->names[k]);
-        free(t->types[k]);
-    }
-    free(t->names);
-    free(t->types);
-    free(t->source);
-    t->source = sl_xstrdup(source);
-    t->n = PQntuples(r);
-    t->exists = t->n > 0;
-    t->names = sl_xcalloc(t->n ? (size_t)t->n : 1, sizeof *t->names);
-    t->types = sl_xcalloc(t->n ? (size_t)t->n : 1, sizeof *t->types);
-    for (int k = 0; k < t->n; k++) {
-        t->names[k] = get_str(r, k, 0);
-        t->types[k] = get_str(r, k, 1);
-    }
-    PQclear(r);
-    *out = t;
-    return 0;
-}
-
-/* A whole integer in text ("-12"), as PostgreSQL's int8 input reads it. */
-static int int_text(const char *p, size_t n)
-{
-    size_t i = p && n && (p[0] == '-' || p[0] == '+');
-    if (i >= n || n > 20) return 0;
-    for (; i < n; i++)
-        if (p[i] < '0' || p[i] > '9') return 0;
-    return 1;
-}
-
-/*
- * Value v as the text of a parameter compared with a column of PostgreSQL type `type`; *cast
- * gets the cast to put on the parameter. 1: the value can be compared (out, or NULL param for
- * SQL NULL), 0: it cannot equal any value of the column (a comparison would fail in the
- * server and end the open load's transaction, so it is decided here).
- */
-static int lookup_param(const char *type, const struct sl_value *v, struct sl_buf *out,
-                        const char **cast)
-{
-    char m[8];
-    sl_buf_reset(out);
-    *cast = "";
-    if (!v || v->type == SL_V_NULL) return 1;
-    if (!strcmp(type, "int8") || !strcmp(type, "int4") || !strcmp(type, "int2")) {
-        *cast = "::int8";
-        if (v->type == SL_V_INT) {
-            sl_buf_add_i64(out, v->u.i);
-            return 1;
-        }
-        if (v->type == SL_V_REAL && v->u.d == (double)(int64_t)v->u.d && v->u.d > -9.2e18 &&
-            v->u.d < 9.2e18) {
-            sl_buf_add_i64(out, (int64_t)v->u.d);
-            return 1;
-        }
-        if (v->type == SL_V_TEXT && int_text(v->u.s, v->len)) {
-            char *end;
-            char *s = sl_xstrndup(v->u.s, v->len);
-            long long k = strtoll(s, &end, 10);
-            int ok = !*end && k != LLONG_MAX && k != LLONG_MIN;
-            free(s);
-            if (!ok) return 0;
-            sl_buf_addf(out, "%lld", k);
-            return 1;
-        }
-        return 0;
-    }
-    if (!strcmp(type, "float8") || !strcmp(type, "float4")) {
-        *cast = "::float8";
-        if (v->type == SL_V_INT) {
-            sl_buf_add_i64(out, v->u.i);
-            return 1;
-        }
-        if (v->type == SL_V_REAL) {
-            if (isnan(v->u.d))
-                sl_buf_adds(out, "NaN");
-            else if (isinf(v->u.d))
-                sl_buf_adds(out, v->u.d > 0 ? "Infinity" : "-Infinity");
-            else
-                sl_buf_json_double(out, v->u.d);
-            return 1;
-        }
-        if (v->type == SL_V_TEXT && v->len && v->len < 64) {
-            char *end, *s = sl_xstrndup(v->u.s, v->len);
-            double x = strtod(s, &end);
-            int ok = !*end && !isspace((unsigned char)s[0]);
-            free(s);
-            if (!ok) return 0;
-            sl_buf_json_double(out, x);
-            return isfinite(x);
-        }
-        return 0;
-    }
-    if (!strcmp(type, "bool")) {
-        *cast = "::bool";
-        if ((v->type == SL_V_BOOL || v->type == SL_V_INT) && (v->u.i == 0 || v->u.i == 1)) {
-            sl_buf_adds(out, v->u.i ? "true" : "false");
-            return 1;
-        }
-        return 0;
-    }
-    if (!strcmp(type, "date")) {
-        struct sl_datetime d;
-        *cast = "::date";
-        /* the one parser checks the day of the month (no 2024-02-31); PostgreSQL has no year 0 */
-        if (v->type != SL_V_TEXT || sl_time_parse(v->u.s, v->len, SL_ISO_DATE, &d) || d.year < 1)
-            return 0;
-        sl_buf_add(out, v->u.s, v->len);
-        return 1;
-    }
-    if (!strcmp(type, "timestamptz") || !strcmp(type, "timestamp")) {
-        *cast = !strcmp(type, "timestamp") ? "::timestamptz::timestamp" : "::timestamptz";
-        int64_t us, secs, days, yy;
-        int m2, d2;
-        if (v->type != SL_V_TEXT || ts_utc(v->u.s, v->len, &us, m)) return 0;
-        secs = us >= 0 ? us / 1000000 : -((-us + 999999) / 1000000);
-        us -= secs * 1000000;
-        secs += (int64_t)PG_EPOCH_DAYS * 86400;
-        days = secs >= 0 ? secs / 86400 : -((-secs + 86399) / 86400);
-        secs -= days * 86400;
-        sl_civil_from_days(days, &yy, &m2, &d2);
-        sl_buf_addf(out, "%04lld-%02d-%02d %02d:%02d:%02d.%06lld+00", (long long)yy, m2, d2,
-                    (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60), (long long)us);
-        return 1;
-    }
-    if (!strcmp(type, "time")) {
-        int64_t us;
-        *cast = "::time";
-        if (v->type != SL_V_TEXT || (us = time_usec(v->u.s, v->len)) < 0 || us > 86400LL * 1000000)
-            return 0;
-        sl_buf_add(out, v->u.s, v->len);
-        return 1;
-    }
-    if (!strcmp(type, "jsonb")) {
-        *cast = "::jsonb";
-        if (v->type != SL_V_TEXT || !jsonb_safe(v->u.s, v->len) || !v->len ||
-            !strchr("{[", v->u.s[0]))
-            return 0;
-        sl_buf_add(out, v->u.s, v->len);
-        return 1;
-    }
-    /* text, and any other type: compared as text (the column side is cast when not text) */
-    switch (v->type) {
-    case SL_V_TEXT:
-        if (memchr(v->u.s, 0, v->len)) return 0;
-        sl_buf_add(out, v->u.s, v->len);
-        return 1;
-    case SL_V_INT: sl_buf_add_i64(out, v->u.i); return 1;
-    case SL_V_BOOL: sl_buf_adds(out, v->u.i ? "true" : "false"); return 1;
-    case SL_V_REAL: sl_buf_json_double(out, v->u.d); return 1;
-    default: return 0;
-    }
-}
-
-static int known_type(const char *type)
-{
-    static const char *const k[] = {"int8", "int4",        "int2",      "float8", "float4",
-                                    "bool", "date",        "timestamp", "time",   "jsonb",
-                                    "text", "timestamptz", NULL};
-    for (int i = 0; k[i]; i++)
-        if (!strcmp(type, k[i])) return 1;
-    return 0;
-}
-
-static int pg_silver_lookup(struct sl_db *db, const char *source, const char *const *cols, size_t n,
-                            const struct sl_value *const *vals, const char *const *excl,
-                            const struct sl_value *const *exvals, size_t nexcl, int index,
-                            uint8_t *found, struct sl_error *err)
-{
-    struct pg_db *d = (struct pg_db *)db;
-    struct lookup_table *t;
-    struct sl_buf sql = SL_BUF_INIT, *pv = NULL, memo_key = SL_BUF_INIT;
-    struct lookup_memo *memo = NULL;
-    uint64_t memo_hash = 0;
-    const char **params = NULL;
-    int seen = 0,
-        own = d->open_load && d->open_load->source && !strcmp(d->open_load->source, source);
-    size_t np = 0, total = n + nexcl;
-    int rc, excluded = nexcl > 0;
-    PGresult *r = NULL;
-
-    *found = 0;
-    if ((rc = ensure_conn(d, err))) return rc;
-    if ((rc = lookup_table(d, source, &t, err))) return rc;
-    if (!t->exists) return 0; /* nothing loaded yet */
-    pv = sl_xcalloc(total ? total : 1, sizeof *pv);
-    params = sl_xcalloc(total ? total : 1, sizeof *params);
-    sl_buf_adds(&sql, "SELECT 1 FROM ");
-    silver_ident(d, &sql, source);
-    sl_buf_adds(&sql, " WHERE ");
-    /* first the columns that must equal, then the ones that must not all equal */
-    for (size_t i = 0; i < total; i++) {
-        const char *col = i < n ? cols[i] : excl[i - n];
-        const struct sl_value *v = i < n ? vals[i] : exvals[i - n];
-        const char *type = NULL, *cast;
-        int ok;
-        for (int k = 0; k < t->n && !type; k++)
-            if (!strcmp(t->names[k], col)) type = t->types[k];
-        if (!type) {
-            rc = sl_error_set(err, SL_EDB, "%s: looking up keys in silver: %s has no column %s",
-                              d->where, source, col);
-            goto out;
-        }
-        ok = lookup_param(type, v, &pv[np], &cast);
-        if (!ok) {
-            if (i < n) goto out; /* a value no row can have: not found */
-            excluded = 0;        /* cannot be this row's key: no exclusion */
-            continue;
-        }
-        if (i == n)
-            sl_buf_adds(&sql, " AND NOT (");
-        else if (i > 0)
-            sl_buf_adds(&sql, " AND ");
-        if (!known_type(type)) sl_buf_adds(&sql, "CAST(");
-        sql_ident(&sql, col);
-        if (!known_type(type)) sl_buf_adds(&sql, " AS text)");
-        params[np] = v && v->type != SL_V_NULL ? sl_buf_str(&pv[np]) : NULL;
-        np++;
-        sl_buf_addf(&sql, i < n ? " = $%zu%s" : " IS NOT DISTINCT FROM $%zu%s", np,
-                    known_type(type) ? cast : "::text");
-    }
-    if (nexcl && !excluded) {
-        /* drop the exclusion: rebuild the statement with the equal columns only */
-        sl_buf_reset(&sql);
-        sl_buf_adds(&sql, "SELECT 1 FROM ");
-        silver_ident(d, &sql, source);
-        sl_buf_adds(&sql, " WHERE ");
-        np = 0;
-        for (size_t i = 0; i < n; i++) {
-            const char *type = NULL, *cast;
-            for (int k = 0; k < t->n && !type; k++)
-                if (!strcmp(t->names[k], cols[i])) type = t->types[k];
-            lookup_param(type, vals[i], &pv[np], &cast);
-            if (i) sl_buf_adds(&sql, " AND ");
-            if (!known_type(type)) sl_buf_adds(&sql, "CAST(");
-            sql_ident(&sql, cols[i]);
-            if (!known_type(type)) sl_buf_adds(&sql, " AS text)");
-            params[np] = vals[i] && vals[i]->type != SL_V_NULL ? sl_buf_str(&pv[np]) : NULL;
-            np++;
-            sl_buf_addf(&sql, " = $%zu%s", np, known_type(type) ? cast : "::text");
-        }
-    } else if (nexcl) {
-        sl_buf_addc(&sql, ')');
-    }
-    sl_buf_adds(&sql, " LIMIT 1");
-    /* a source other than the open load's: its answers are remembered (foreign keys repeat
-     * their values; one round trip per distinct value, not per row) */
-    if (!nexcl && !own) {
-        sl_buf_reset(&memo_key);
-        sl_buf_add(&memo_key, sql.p, sql.len + 1);
-        for (size_t i = 0; i < np; i++) {
-            size_t len = params[i] ? strlen(params[i]) : 0;
-            sl_buf_add(&memo_key, params[i] ? "v" : "n", 1);
-            sl_buf_add(&memo_key, &len, sizeof len);
-            if (len) sl_buf_add(&memo_key, params[i], len);
-        }
-        memo_hash = fnv1a(memo_key.p, memo_key.len);
-        memo = memo_slot(d, memo_key.p, memo_key.len, memo_hash);
-        if (memo->key) {
-            *found = memo->found;
-            goto out;
-        }
-    }
-    for (unsigned i = 0; i < 8 && !seen; i++)
-        seen = d->lstmts[i].sql && !strcmp(d->lstmts[i].sql, sql.p);
-    if (!seen) {
-        unsigned k = d->nlstmts++ % 8;
-        if (index && n == 1 && !d->read_only) {
-            /* repeated lookups of one column: an index, made once (IF NOT EXISTS) */
-            struct sl_buf ix = SL_BUF_INIT;
-            char *iname = sl_xasprintf("sluice_ix_%s_%s", source, cols[0]);
-            sl_buf_adds(&ix, "CREATE INDEX IF NOT EXISTS ");
-            sql_ident(&ix, iname);
-            sl_buf_adds(&ix, " ON ");
-            silver_ident(d, &ix, source);
-            sl_buf_addc(&ix, '(');
-            sql_ident(&ix, cols[0]);
-            sl_buf_addc(&ix, ')');
-            free(iname);
-            rc = exec(d, ix.p, "indexing a unique column", err);
-            sl_buf_free(&ix);
-            if (rc < 0) goto out;
-        }
-        free(d->lstmts[k].sql);
-        d->lstmts[k].sql = sl_xstrdup(sql.p);
-    }
-    /* The open load's source: not a prepared statement. Its table has no statistics, and a
-     * generic plan made while it was small would scan it for every row (measured: 50,000
-     * rows with a unique field took 102 s); a statement planned each time sees its size.
-     * Other sources do not change meanwhile: prepared (less time per lookup). */
-    if (own)
-        r = PQexecParams(d->c, sql.p, (int)np, NULL, params, NULL, NULL, 0);
-    else {
-        const char *name = NULL;
-        if (d->pconn != d->c) {
-            for (unsigned i = 0; i < 8; i++) {
-                free(d->pstmts[i].sql);
-                d->pstmts[i].sql = NULL;
-            }
-            d->pconn = d->c;
-        }
-        for (unsigned i = 0; i < 8 && !name; i++)
-            if (d->pstmts[i].sql && !strcmp(d->pstmts[i].sql, sql.p)) name = d->pstmts[i].name;
-        if (!name) {
-            unsigned k = d->npstmts % 8;
-            if (d->pstmts[k].sql) {
-                char dealloc[48];
-                snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", d->pstmts[k].name);
-                free(d->pstmts[k].sql);
-                d->pstmts[k].sql = NULL;
-                if ((rc = exec(d, dealloc, "looking up keys in silver", err))) goto out;
-            }
-            /* names never repeat on a connection: a statement outlives a rolled-back load */
-            snprintf(d->pstmts[k].name, sizeof d->pstmts[k].name, "sluice_lookup_%u", d->npstmts++);
-            r = PQprepare(d->c, d->pstmts[k].name, sql.p, (int)np, NULL);
-            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-                rc = pg_error(d, r, "looking up keys in silver", err);
-                goto out;
-            }
-            PQclear(r);
-            d->pstmts[k].sql = sl_xstrdup(sql.p);
-            name = d->pstmts[k].name;
-        }
-        r = PQexecPrepared(d->c, name, (int)np, params, NULL, NULL, 0);
-    }
-    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = pg_error(d, r, "looking up keys in silver", err);
-        goto out;
-    }
-    *found = PQntuples(r) > 0;
-    if (memo) {
-        if (d->nmemo >= MEMO_SLOTS / 2) {
-            memo_reset(d);
-            memo = memo_slot(d, memo_key.p, memo_key.len, memo_hash);
-        }
-        memo->hash = memo_hash;
-        memo->len = memo_key.len;
-        memo->key = sl_buf_detach(&memo_key);
-        memo->found = *found;
-        d->nmemo++;
-    }
-out:
-    sl_buf_free(&memo_key);
-    PQclear(r);
-    for (size_t i = 0; i < total; i++) sl_buf_free(&pv[i]);
-    free(pv);
-    free(params);
-    sl_buf_free(&sql);
     return rc;
 }
 
@@ -2552,17 +1468,11 @@ static int pg_begin_change(struct sl_db *db, struct sl_load *change, int empty_s
     struct sl_load tmp;
     int rc;
 
-    if (d->open_load)
-        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
-                            d->where);
-    if ((rc = sl_source_name_check(change->source, err))) return rc;
-    if (!change->schema)
-        return sl_error_set(err, SL_EINVAL, "%s: change of %s has no schema", d->where,
-                            change->source);
-    if ((rc = ensure_conn(d, err))) return rc;
+    if ((rc = sl__cat_begin_check(db, d->open_load != NULL, change, "change", err))) return rc;
+    if ((rc = sl__pg_ensure_conn(d, err))) return rc;
     if ((rc = lock_source(d, change->source, err))) return rc;
-    if ((rc = exec(d, "BEGIN", "starting the change", err))) return rc;
-    lookup_tables_reset(d);
+    if ((rc = sl__pg_exec(d, "BEGIN", "starting the change", err))) return rc;
+    sl__pg_lookup_reset(d);
     L = sl_xcalloc(1, sizeof *L);
     change->priv = L;
     d->open_load = L;
@@ -2589,9 +1499,9 @@ static int pg_delete_silver_load(struct sl_db *db, struct sl_load *change, int64
     if (!change->priv) return not_open(d, err);
     snprintf(id, sizeof id, "%lld", (long long)load);
     sl_buf_adds(&sql, "DELETE FROM ");
-    silver_ident(d, &sql, change->source);
+    sl__pg_silver_ident(d, &sql, change->source);
     sl_buf_adds(&sql, " WHERE \"_load\" = $1");
-    rc = q(d, sql.p, 1, p, &r, "deleting silver rows", err);
+    rc = sl__pg_q(d, sql.p, 1, p, &r, "deleting silver rows", err);
     sl_buf_free(&sql);
     if (rc < 0) return rc;
     if (deleted) *deleted = strtoll(PQcmdTuples(r), NULL, 10);
@@ -2608,7 +1518,7 @@ static int pg_end_change(struct sl_db *db, struct sl_load *change, int commit, s
     if (commit) replaced_note(change->priv, change->source, &note);
     sl_buf_free(&note);
     free_load_state(d, change);
-    lookup_tables_reset(d);
+    sl__pg_lookup_reset(d);
     if (!d->c || PQstatus(d->c) != CONNECTION_OK || PQtransactionStatus(d->c) == PQTRANS_IDLE) {
         unlock_source(d);
         if (!commit) return 0;
@@ -2616,7 +1526,7 @@ static int pg_end_change(struct sl_db *db, struct sl_load *change, int commit, s
             return sl_error_set(err, SL_EDB, "%s: the connection to the server was lost", d->where);
         return not_open(d, err);
     }
-    if (commit) rc = exec(d, "COMMIT", "committing the change", err);
+    if (commit) rc = sl__pg_exec(d, "COMMIT", "committing the change", err);
     if ((!commit || rc < 0) && PQstatus(d->c) == CONNECTION_OK &&
         PQtransactionStatus(d->c) != PQTRANS_IDLE)
         PQclear(PQexec(d->c, "ROLLBACK"));
@@ -2645,10 +1555,10 @@ static int pg_migrations(struct sl_db *db, struct sl_migration_info **out, size_
     }
     rc = relation_exists(d, "sluice.migrations", err);
     if (rc > 0)
-        rc = q(d,
-               "SELECT version, name, checksum, applied_at FROM sluice.migrations "
-               "ORDER BY version",
-               0, NULL, &r, "reading sluice.migrations", err);
+        rc = sl__pg_q(d,
+                      "SELECT version, name, checksum, applied_at FROM sluice.migrations "
+                      "ORDER BY version",
+                      0, NULL, &r, "reading sluice.migrations", err);
     for (int k = 0; rc == 0 && r && k < PQntuples(r); k++) {
         int version = atoi(PQgetvalue(r, k, 0)), found = 0;
         struct sl_migration_info *mi = NULL;
@@ -2667,10 +1577,10 @@ static int pg_migrations(struct sl_db *db, struct sl_migration_info **out, size_
             mi = &v[len++];
             memset(mi, 0, sizeof *mi);
             mi->version = version;
-            mi->name = get_str(r, k, 1);
+            mi->name = sl__pg_get_str(r, k, 1);
         }
         mi->applied = 1;
-        mi->applied_at = get_str(r, k, 3);
+        mi->applied_at = sl__pg_get_str(r, k, 3);
     }
     PQclear(r);
     if (rc < 0) {
@@ -2690,8 +1600,8 @@ static int pg_migrate_to(struct sl_db *db, int target, struct sl_error *err)
     int rc;
 
     if (target < 0) return pg_migrate(d, err);
-    rc = exec(d, "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1)", "starting the migration",
-              err);
+    rc = sl__pg_exec(d, "BEGIN; SELECT pg_advisory_xact_lock(1936483173, 1)",
+                     "starting the migration", err);
     if (rc == 0) rc = pg_migrations(db, &v, &n, err);
     for (size_t k = n; rc == 0 && k-- > 0;) {
         char vs[16];
@@ -2710,14 +1620,14 @@ static int pg_migrate_to(struct sl_db *db, int target, struct sl_error *err)
                               d->where, v[k].version);
             break;
         }
-        rc = exec(d, down, "undoing a migration", err);
+        rc = sl__pg_exec(d, down, "undoing a migration", err);
         snprintf(vs, sizeof vs, "%d", v[k].version);
         if (rc == 0)
-            rc = q(d, "DELETE FROM sluice.migrations WHERE version = $1", 1, p, NULL,
-                   "recording the migration", err);
+            rc = sl__pg_q(d, "DELETE FROM sluice.migrations WHERE version = $1", 1, p, NULL,
+                          "recording the migration", err);
     }
     sl_migration_infos_free(v, n);
-    if (rc == 0) rc = exec(d, "COMMIT", "committing the migration", err);
+    if (rc == 0) rc = sl__pg_exec(d, "COMMIT", "committing the migration", err);
     if (rc < 0 && PQstatus(d->c) == CONNECTION_OK && PQtransactionStatus(d->c) != PQTRANS_IDLE)
         PQclear(PQexec(d->c, "ROLLBACK"));
     return rc;
@@ -2738,7 +1648,7 @@ static void pg_limits(struct sl_db *db, struct sl_store_limits *out)
     memset(out, 0, sizeof *out);
     out->record = out->value = PG_VALUE_MAX;
     out->json = PG_JSONB_MAX;
-    out->json_size = jsonb_size;
+    out->json_size = sl__pg_jsonb_size;
     out->value_what = "PostgreSQL's limit for a value";
     out->json_what = "PostgreSQL's jsonb";
 }
@@ -2777,7 +1687,7 @@ const struct sl_store sl_store_postgres = {
     .delete_silver_load = pg_delete_silver_load,
     .end_change = pg_end_change,
     .list_events = sl__cat_list_events,
-    .silver_lookup = pg_silver_lookup,
+    .silver_lookup = sl__pg_silver_lookup,
     .silver_rows = pg_silver_rows,
     .migrations = pg_migrations,
     .migrate = pg_migrate_to,

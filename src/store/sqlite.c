@@ -599,13 +599,7 @@ static int sqlite_begin_load(struct sl_db *db, struct sl_load *load, struct sl_e
     char now[40];
     int rc;
 
-    if (d->open_load)
-        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
-                            d->path);
-    rc = sl_source_name_check(load->source, err);
-    if (rc < 0) return rc;
-    if (!load->schema)
-        return sl_error_set(err, SL_EINVAL, "%s: load of %s has no schema", d->path, load->source);
+    if ((rc = sl__cat_begin_check(db, d->open_load != NULL, load, "load", err))) return rc;
     rc = exec(d, "BEGIN IMMEDIATE", "starting the load", err);
     if (rc < 0) return rc;
     if ((rc = sl__cat_case_conflict(db, load->source, err)) < 0) {
@@ -1059,14 +1053,7 @@ static int sqlite_begin_change(struct sl_db *db, struct sl_load *change, int emp
     struct sqlite_load *L;
     int rc;
 
-    if (d->open_load)
-        return sl_error_set(err, SL_EINVAL, "%s: a load is already open on this connection",
-                            d->path);
-    rc = sl_source_name_check(change->source, err);
-    if (rc < 0) return rc;
-    if (!change->schema)
-        return sl_error_set(err, SL_EINVAL, "%s: change of %s has no schema", d->path,
-                            change->source);
+    if ((rc = sl__cat_begin_check(db, d->open_load != NULL, change, "change", err))) return rc;
     rc = exec(d, "BEGIN IMMEDIATE", "starting the change", err);
     if (rc < 0) return rc;
     L = sl_xcalloc(1, sizeof *L);

@@ -1214,6 +1214,58 @@ out:
     sl_schema_free(s);
 }
 
+/* The PostgreSQL store checks what sluice.migrations records, on a read-write open (which
+ * would migrate) and on a read-only one alike: a version newer than this sluice knows and a
+ * migration changed after it was applied are refused; a missing one is said by a read-only
+ * open (a read-write open would apply it). */
+TEST(pg_migration_ledger_checked)
+{
+    struct sl_error err = {0};
+    struct sl_db *db = NULL;
+    char dbname[64], *url, *sql, want[160];
+
+    snprintf(dbname, sizeof dbname, "unit_ledger_%d", (int)getpid());
+    if (!(url = fresh_pg_db(dbname))) return;
+    CHECK_INT(sl_store_open(url, &db, &err), 0);
+    sl_store_close(db);
+    db = NULL;
+
+    CHECK_PGQ(dbname, "INSERT INTO sluice.migrations VALUES(99, 'future', 'abc', 'now')", "");
+    snprintf(want, sizeof want,
+             "this database was written by a newer sluice (schema version 99; this sluice "
+             "knows up to %d)",
+             sl__migrations_latest());
+    CHECK_INT(sl_store_open(url, &db, &err), SL_EDB);
+    CHECK(db == NULL);
+    CHECK(strstr(err.msg, want) != NULL);
+    err.msg[0] = 0;
+    CHECK_INT(sl_store_open_flags(url, SL_STORE_OPEN_READ_ONLY, &db, &err), SL_EDB);
+    CHECK(db == NULL);
+    CHECK(strstr(err.msg, want) != NULL);
+    CHECK_PGQ(dbname, "DELETE FROM sluice.migrations WHERE version = 99", "");
+
+    CHECK_PGQ(dbname, "UPDATE sluice.migrations SET checksum = 'x' WHERE version = 1", "");
+    CHECK_INT(sl_store_open(url, &db, &err), SL_EDB);
+    CHECK(db == NULL);
+    CHECK(strstr(err.msg, "migration 1 (catalog) was changed after it was applied") != NULL);
+    err.msg[0] = 0;
+    CHECK_INT(sl_store_open_flags(url, SL_STORE_OPEN_READ_ONLY, &db, &err), SL_EDB);
+    CHECK(db == NULL);
+    CHECK(strstr(err.msg, "migration 1 (catalog) was changed after it was applied") != NULL);
+
+    /* migration 1 not recorded at all */
+    CHECK_PGQ(dbname, "DELETE FROM sluice.migrations WHERE version = 1", "");
+    CHECK_INT(sl_store_open_flags(url, SL_STORE_OPEN_READ_ONLY, &db, &err), SL_EINVAL);
+    CHECK(db == NULL);
+    CHECK(strstr(err.msg, "the catalog was written by an older sluice (1 migration to apply)") !=
+          NULL);
+
+    sql = sl_xasprintf("DROP DATABASE IF EXISTS %s", dbname);
+    free(pgq("postgres", sql));
+    free(sql);
+    free(url);
+}
+
 /* PostgreSQL's jsonb size as sluice measures it before COPY (issue 13, item 18): never less
  * than the server's (pg_column_size(x::jsonb) - 4 on PostgreSQL 15, measured), at most a few
  * bytes a value more; -1 for a number numeric cannot hold. */

@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "sluice/http.h"
+#include "sluice/lineage.h"
 #include "sluice/outfile.h"
 #include "sluice/pipeline.h"
 #include "sluice/stream.h"
-#include "sluice/version.h"
 
 #define PRODUCER    "https://github.com/sluice-data/sluice/tree/v" SL_VERSION
 #define SPEC        "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sluice/lineage.h"
 #include "sluice/stream.h"
 #include "sluice/version.h"
 
