@@ -70,9 +70,11 @@ int cli_config(struct cli *c, const struct sl_config **out);
 /* Opens the store; prints the error, sets *exit_code and returns NULL on failure. */
 struct sl_db *cli_open_db(struct cli *c, int *exit_code);
 /* Before a command opens a file to write (--rejects, --out...): registers the files it must
- * not overwrite (sluice/outfile.h), the store's and the inputs (paths, globs and directories,
- * relative to base_dir; "-" is standard input). Returns 0, or an exit code for a bad config. */
-int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir);
+ * not overwrite (sluice/outfile.h): the store's, sluice.yaml and its .env, src's schema (src
+ * may be NULL) and the inputs (paths, globs and directories, relative to base_dir; "-" is standard
+ * input). Returns 0, or an exit code for a bad config. */
+int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir,
+                const struct sl_source *src);
 /* After cli_protect: exit code 2 (message printed) when the config's OpenLineage events file
  * may not be written, else 0. */
 int cli_check_events_file(struct cli *c);

@@ -31,6 +31,31 @@ The same file named another way, through a hard link, or read as standard input:
   ls: cannot access 'r.db': No such file or directory
   [2]
 
+The other files a run reads are inputs too: the schema (--schema, or a source's schema: in
+sluice.yaml, relative to it), sluice.yaml itself and its .env file.
+
+  $ printf '{"fields":[{"name":"id","type":"integer"},{"name":"v","type":"string"}]}' > s.json && cp s.json s.orig
+  $ sluice --db r.db load d.csv --schema s.json --rejects s.json --rejects-format ndjson 2>&1 | head -n 1
+  sluice: load: --rejects s.json: is the schema of this run; sluice will not overwrite it (choose another file)
+  $ sluice check d.csv --schema ./s.json --rejects s.json --rejects-format ndjson 2>&1 | head -n 1
+  sluice: check: --rejects s.json: is the schema of this run; sluice will not overwrite it (choose another file)
+  $ printf 'sources:\n  d:\n    input: d.csv\n' > c.yaml && cp c.yaml c.orig && echo X=1 > .env && cp .env env.orig
+  $ sluice --config c.yaml --db r.db load d.csv --source d --rejects c.yaml --rejects-format csv 2>&1 | head -n 1
+  sluice: load: --rejects c.yaml: is the configuration file; sluice will not overwrite it (choose another file)
+  $ sluice --config c.yaml --db r.db load d.csv --source d --rejects .env --rejects-format csv 2>&1 | head -n 1
+  sluice: load: --rejects .env: is the configuration's .env file; sluice will not overwrite it (choose another file)
+  $ sluice --db r.db load d.csv --rejects .env --rejects-format csv 2>&1 | head -n 1
+  sluice: load: --rejects .env: is the .env file; sluice will not overwrite it (choose another file)
+  $ mkdir sub && cp s.json sub/ && printf 'sources:\n  d:\n    input: ../d.csv\n    schema: s.json\n    rejects: s.json\n' > sub/sluice.yaml && sluice --config sub/sluice.yaml --db r.db run
+  sluice: d: --rejects sub/s.json: is the schema of this run; sluice will not overwrite it (choose another file)
+  [2]
+  $ sluice --config sub/sluice.yaml --db r.db quality d --out sub/sluice.yaml
+  sluice: quality: --out sub/sluice.yaml: is the configuration file; sluice will not overwrite it (choose another file)
+  [2]
+  $ cmp s.json s.orig && cmp sub/s.json s.orig && cmp c.yaml c.orig && cmp .env env.orig && rm .env && ls r.db
+  ls: cannot access 'r.db': No such file or directory
+  [2]
+
 --rejects naming the store or one of its files: refused, every source still there.
 
   $ printf 'a,b\n1,2\n' > other.csv && sluice --db p.db load other.csv
