@@ -150,3 +150,12 @@ the same; a link named on the command line is loaded.
   [1]
   $ sluice --db z.db load drop/c.csv --source linked
   linked: load 5 committed: 1 rows (1 valid) from drop/c.csv in 0.0 s, quality 1.00 excellent
+
+A wildcard in a directory of the glob does not follow a linked directory out of the glob's
+folder either (drop2/sub is a link to ../outside); a linked directory inside it is followed.
+
+  $ mkdir -p drop2/real outside && printf 'a\n1\n' > outside/secret.csv && printf 'a\n2\n' > drop2/real/ok.csv && ln -s ../outside drop2/sub && ln -s real drop2/inner
+  $ sluice --db w.db load --source w 'drop2/*/*.csv'
+  sluice: warning: drop2/sub/secret.csv: not loaded: a symbolic link out of its directory (name it to load it)
+  w: load 1 committed: 1 rows (1 valid) from drop2/inner/ok.csv in 0.0 s, quality 1.00 excellent
+  w: skipped: same input already loaded as load 1 (drop2/real/ok.csv)
