@@ -20,6 +20,7 @@ struct cli {
     int no_migrate;      /* cli_open_db: leave the catalog as it is (sluice migrate) */
     int read_only;       /* cli_open_db: the command only reads (SL_STORE_OPEN_READ_ONLY) */
     int no_catalog_ok;   /* cli_open_db: a store without sluice's catalog is no store (NULL, 0) */
+    int existing;        /* cli_open_db: the store must have sluice's catalog (none is created) */
     double busy_timeout; /* --busy-timeout in seconds, -1 when not given */
     char *db_owned;
 };

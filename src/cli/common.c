@@ -147,10 +147,11 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
     }
     if (sl_store_open_flags(url,
                             (c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0) |
-                                (c->read_only ? SL_STORE_OPEN_READ_ONLY : 0),
+                                (c->read_only ? SL_STORE_OPEN_READ_ONLY : 0) |
+                                (c->existing ? SL_STORE_OPEN_EXISTING : 0),
                             &db, &err)) {
         /* a read command on a database without sluice's catalog: "not a sluice store" */
-        int notstore = c->read_only && err.code == SL_ENOTFOUND;
+        int notstore = (c->read_only || c->existing) && err.code == SL_ENOTFOUND;
         *exit_code = notstore ? EXIT_USAGE : sl_exit_code(err.code);
         if (notstore && c->no_catalog_ok) {
             *exit_code = 0; /* nothing loaded there: nothing to check against */

@@ -1060,6 +1060,18 @@ static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
         goto out;
     }
     d->read_only = (sl__open_flags & SL_STORE_OPEN_READ_ONLY) != 0;
+    if (!d->read_only && (sl__open_flags & SL_STORE_OPEN_EXISTING)) {
+        PGresult *r = NULL;
+        rc = q(d, "SELECT to_regclass('sluice.migrations') IS NOT NULL", 0, NULL, &r,
+               "reading the catalog", err);
+        if (rc == 0 && strcmp(PQgetvalue(r, 0, 0), "t"))
+            rc = sl_error_set(err, SL_ENOTFOUND,
+                              "%s is not a sluice store (the database has no sluice catalog); "
+                              "it was left as it is",
+                              d->where);
+        PQclear(r);
+        if (rc < 0) goto out;
+    }
     if (d->read_only)
         rc = pg_check_catalog(d, err);
     else if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE))
