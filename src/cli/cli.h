@@ -60,6 +60,9 @@ int global_option(struct cli *c, int opt, const char *arg);
     }
 
 int usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* getopt_long found an option it does not know or one without its value: usage_error naming
+ * it (escaped; getopt's own messages are off, they would print it raw). */
+int bad_option(const char *cmd, int argc, char **argv);
 /* s as it may be printed in a message or a text table: control characters escaped
  * (sl_buf_add_printable; NULL is ""). For every name or value a user, a config or an input
  * chose (file names, header cells, values, reasons). The result lives until 16 more calls. */

@@ -37,8 +37,8 @@ int cmd_cat(struct cli *c, int argc, char **argv)
             to = optarg;
             continue;
         }
-        rc = usage_error("cat", opt == 't' ? "--to must be ndjson or csv"
-                                           : "unknown or incomplete option");
+        rc = opt == 't' ? usage_error("cat", "--to must be ndjson or csv")
+                        : bad_option("cat", argc, argv);
         goto out;
     }
     if (optind != argc - 1) {

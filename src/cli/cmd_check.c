@@ -85,7 +85,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
                 goto out;
             }
             break;
-        default: rc = usage_error("check", "unknown or incomplete option"); goto out;
+        default: rc = bad_option("check", argc, argv); goto out;
         }
     }
     if (optind != argc - 1) {

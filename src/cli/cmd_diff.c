@@ -47,7 +47,7 @@ int cmd_diff(struct cli *c, int argc, char **argv)
             o.sample = (size_t)n;
             continue;
         }
-        return usage_error("diff", "unknown or incomplete option");
+        return bad_option("diff", argc, argv);
     }
     if (argc - optind != 3) return usage_error("diff", "expected a source and two load numbers");
     if (parse_id(argv[optind + 1], &v1) || parse_id(argv[optind + 2], &v2)) return EXIT_USAGE;

@@ -44,7 +44,7 @@ int cmd_infer(struct cli *c, int argc, char **argv)
             }
             continue;
         }
-        rc = usage_error("infer", "unknown or incomplete option");
+        rc = bad_option("infer", argc, argv);
         goto out;
     }
     if (optind != argc - 1) {

@@ -36,7 +36,7 @@ int cmd_lineage(struct cli *c, int argc, char **argv)
             row = optarg;
             continue;
         }
-        return usage_error("lineage", "unknown or incomplete option");
+        return bad_option("lineage", argc, argv);
     }
     if (format < 0) format = SL_LINEAGE_TEXT;
     if (argc - optind > 1) return usage_error("lineage", "expected at most one source name");
@@ -90,7 +90,7 @@ int cmd_schema(struct cli *c, int argc, char **argv)
             history = 1;
             continue;
         }
-        return usage_error("schema", "unknown or incomplete option");
+        return bad_option("schema", argc, argv);
     }
     if (argc - optind != 1) return usage_error("schema", "expected one source name");
     c->must_exist = 1;

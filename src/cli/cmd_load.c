@@ -66,7 +66,7 @@ int cmd_load(struct cli *c, int argc, char **argv)
                 goto out;
             }
             break;
-        default: rc = usage_error("load", "unknown or incomplete option"); goto out;
+        default: rc = bad_option("load", argc, argv); goto out;
         }
     }
     if (optind >= argc) {

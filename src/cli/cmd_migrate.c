@@ -54,7 +54,7 @@ int cmd_migrate(struct cli *c, int argc, char **argv)
             if (h < 0) return EXIT_USAGE;
             continue;
         }
-        return usage_error("migrate", "unknown or incomplete option");
+        return bad_option("migrate", argc, argv);
     }
     if (optind >= argc) return usage_error("migrate", "expected status, up or down N");
     what = argv[optind];

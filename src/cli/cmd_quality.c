@@ -48,7 +48,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
                              &out))
                 return EXIT_USAGE;
             break;
-        default: return usage_error("quality", "unknown or incomplete option");
+        default: return bad_option("quality", argc, argv);
         }
     }
     if (optind != argc - 1) return usage_error("quality", "expected one source name");

@@ -101,7 +101,7 @@ static int change_command(const char *cmd, struct cli *c, int argc, char **argv)
             if (parse_output(cmd, optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out)) return EXIT_USAGE;
             continue;
         }
-        return usage_error(cmd, "unknown or incomplete option");
+        return bad_option(cmd, argc, argv);
     }
     want_args = !strcmp(cmd, "activate") || !strcmp(cmd, "deactivate") ? 2 : 1;
     if (argc - optind != want_args)
@@ -174,7 +174,7 @@ int cmd_history(struct cli *c, int argc, char **argv)
                 return EXIT_USAGE;
             continue;
         }
-        return usage_error("history", "unknown or incomplete option");
+        return bad_option("history", argc, argv);
     }
     if (argc - optind > 1) return usage_error("history", "expected at most one source name");
     c->must_exist = 1;

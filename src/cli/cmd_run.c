@@ -44,7 +44,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
             if (parse_output("run", optarg, 1u << OUT_TEXT | 1u << OUT_JSON, &out))
                 return EXIT_USAGE;
             break;
-        default: return usage_error("run", "unknown or incomplete option");
+        default: return bad_option("run", argc, argv);
         }
     }
     if ((rc = cli_config(c, &cfg))) return rc;

@@ -119,7 +119,7 @@ int cmd_versions(struct cli *c, int argc, char **argv)
                 return EXIT_USAGE;
             continue;
         }
-        return usage_error("versions", "unknown or incomplete option");
+        return bad_option("versions", argc, argv);
     }
     if (optind != argc - 1) return usage_error("versions", "expected one source name");
     c->must_exist = 1; /* listing must not leave an empty database behind */

@@ -660,14 +660,18 @@ int source_prescan(struct cli *c, int argc, char **argv, const char *shortopts,
     const char *name = NULL;
     int opt, rc = 0;
 
+    /* on a copy: getopt permutes what it scans, and an option missing its value at the end
+     * (`load x.csv --schema`) would then take the file as its value in the real scan */
+    char **copy = sl_xcalloc((size_t)argc + 1, sizeof *copy);
+    memcpy(copy, argv, (size_t)argc * sizeof *copy);
     opterr = 0;
     optind = 0;
-    while ((opt = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, copy, shortopts, opts, NULL)) != -1) {
         if (opt == 's') name = optarg;
         if (opt == 1002) c->config_path = optarg;
     }
-    optind = 0;
-    opterr = 1;
+    free(copy);
+    optind = 0; /* opterr stays 0: bad_option names a bad option, escaped */
     if ((with_config || name) && (rc = cli_config(c, &cfg))) {
         sl_source_init(src);
         return rc;

@@ -361,6 +361,12 @@ int usage_error(const char *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+int bad_option(const char *cmd, int argc, char **argv)
+{
+    const char *arg = optind > 0 && optind <= argc ? argv[optind - 1] : "";
+    return usage_error(cmd, "unknown or incomplete option '%s'", arg);
+}
+
 static int cmd_help(struct cli *c, int argc, char **argv)
 {
     (void)c;

@@ -364,6 +364,12 @@ const char *sl_json_canonical(const char *p, size_t n, struct sl_arena *a, size_
             i++;
             continue;
         }
+        /* text that is not valid JSON (the contract is a value sl_json_scan accepted) is never
+         * read past its end: an escape cut short is copied as it is */
+        if (i + 1 >= n || (p[i + 1] == 'u' && i + 6 > n)) {
+            while (i < n) o[k++] = p[i++];
+            break;
+        }
         char e = p[i + 1];
         i += 2;
         if (e != 'u') {

@@ -724,6 +724,8 @@ static unsigned char sniff_delimiter(const struct head *h, unsigned char q, doub
         delim_score(h, d, q, &st);
         if (st.mode <= 1 || st.temporal || (st.first <= 1 && d != '\t')) continue;
         int consistent = st.first == st.mode || ws_header(h, &st);
+        /* a header split otherwise than the rows: only rows split alike make it a delimiter */
+        if (!consistent && st.score < 0.8) continue;
         if (consistent > best_consistent ||
             (consistent == best_consistent && st.score > best_score)) {
             best_score = st.score;
@@ -989,6 +991,19 @@ static int too_many_columns(size_t n, size_t max, struct sl_error *err)
                         "%zu columns; at most %zu are read (max_columns, --max-columns)", n, max);
 }
 
+/* A header name, made UTF-8 when the input is Latin-1 or Windows-1252. */
+static void push_label(struct csv_reader *r, const char *p, size_t n)
+{
+    if (r->enc != SL_ENC_UTF8 && sl_has_high_or_nul(p, n)) {
+        char *tmp = sl_xmalloc(3 * n + 1);
+        size_t k = sl_latin1_to_utf8(p, n, tmp, r->enc == SL_ENC_CP1252);
+        sl_labels_push(&r->base.labels, tmp, k);
+        free(tmp);
+    } else {
+        sl_labels_push(&r->base.labels, p, n);
+    }
+}
+
 static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
                        const struct sl_format_opts *o, struct sl_reader **out, struct sl_error *err)
 {
@@ -1083,34 +1098,27 @@ static int csv_open_as(const struct sl_format *fmt, struct sl_stream *in,
     struct delim_stats st;
     delim_score(&h, delim, quote, &st);
     int ws = dl->header && opts->header != 0 && delim == '\t' ? ws_header(&h, &st) : 0;
-    if (ws) {
-        /* a header aligned with blanks over tab-separated rows: its names split at blanks */
-        dl->header_split = ws == 1 ? "blanks" : "two-spaces";
-        ws_split(&h, ws == 2, &r->base.labels);
-        r->header_pending = t.nrec > 0;
-    } else if (dl->header && st.first == 1 && st.mode > 1 && st.score >= 0.8) {
+    if (ws && st.mode > max_cols) {
+        rc = too_many_columns(st.mode, max_cols, err);
+        goto out;
+    }
+    if (!ws && dl->header && st.first == 1 && st.mode > 1 && st.score >= 0.8)
         snprintf(r->base.hint, sizeof r->base.hint,
                  "the header has 1 column but the rows have %zu, separated by %s: is the header "
                  "separated differently (spaces?) or missing?",
-                 st.mode,
-                 delim == '\t'  ? "tabs"
-                 : delim == ' ' ? "spaces"
-                                : "the delimiter");
-    }
+                 st.mode, delim == '\t' ? "tabs" : "the delimiter");
     if (ws) {
+        /* a header aligned with blanks over tab-separated rows: its names split at blanks */
+        struct sl_labels names;
+        sl_labels_init(&names);
+        dl->header_split = ws == 1 ? "blanks" : "two-spaces";
+        ws_split(&h, ws == 2, &names);
+        for (size_t i = 0; i < names.n; i++) push_label(r, names.v[i], names.lens[i]);
+        sl_labels_free(&names);
+        r->header_pending = t.nrec > 0;
     } else if (dl->header) {
         size_t n0 = t.nrec ? t.rec_first[1] - t.rec_first[0] : 0;
-        for (size_t i = 0; i < n0; i++) {
-            const struct sl_cell *c = &t.cells[i];
-            if (r->enc != SL_ENC_UTF8 && sl_has_high_or_nul(c->p, c->len)) {
-                char *tmp = sl_xmalloc(3 * (size_t)c->len + 1);
-                size_t k = sl_latin1_to_utf8(c->p, c->len, tmp, r->enc == SL_ENC_CP1252);
-                sl_labels_push(&r->base.labels, tmp, k);
-                free(tmp);
-            } else {
-                sl_labels_push(&r->base.labels, c->p, c->len);
-            }
-        }
+        for (size_t i = 0; i < n0; i++) push_label(r, t.cells[i].p, t.cells[i].len);
         r->header_pending = t.nrec > 0;
     } else {
         for (size_t i = 0; i < t.widest; i++) {

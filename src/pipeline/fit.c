@@ -117,8 +117,8 @@ void sl__fit_batch(const struct sl__fit *f, struct sl_batch *b)
             sl_row_issue(b, row, SL_ROW_INVALID, "format-error", NULL, NULL, 0,
                          "the record takes %lld bytes in bronze%s, more than %s of %lld bytes; "
                          "bronze keeps its first %d bytes",
-                         (long long)need, need > raw ? " with its other columns" : "", L->value_what,
-                         (long long)cap, RAW_HEAD);
+                         (long long)need, need > raw ? " with its other columns" : "",
+                         L->value_what, (long long)cap, RAW_HEAD);
             continue;
         }
         if (row->status != SL_ROW_INVALID && row->values && f->cast) fit_silver(f, b, row);

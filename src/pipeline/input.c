@@ -183,7 +183,8 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
     if (in->tf) {
         /* types of the columns as transformed (renamed, converted, added) */
         const struct sl_labels *l = &in->reader->labels;
-        sl_names_free(sl_names_normalize((const char *const *)l->v, l->lens, l->n, &out->renames), l->n);
+        sl_names_free(sl_names_normalize((const char *const *)l->v, l->lens, l->n, &out->renames),
+                      l->n);
         out->schema = sl_infer_schema(inf, sl_tf_run_labels(in->tf), NULL);
     } else {
         out->schema = sl_infer_schema(inf, &in->reader->labels, &out->renames);
@@ -229,31 +230,72 @@ int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, stru
     return rc;
 }
 
-int sl__timestamp_field(const struct sl_source *src, const struct sl_schema *s, int explicit,
-                        const char *what, int *idx, struct sl_error *err)
+int sl__ts_init(struct sl__ts *ts, const struct sl_source *src, const struct sl_schema *s,
+                int explicit, const char *what, struct sl_error *err)
 {
-    *idx = -1;
+    memset(ts, 0, sizeof *ts);
+    ts->field = -1;
     if (!src->timestamp) return 0;
     int i = sl_schema_find(s, src->timestamp);
     if (i < 0)
         return sl_error_set(err, SL_ECONFIG, "timestamp field '%s' is not a field of %s",
                             src->timestamp, what);
-    int t = s->fields[i].type;
-    if (t != SL_TYPE_DATE && t != SL_TYPE_DATETIME)
+    ts->type = s->fields[i].type;
+    ts->name = s->fields[i].name;
+    ts->why = explicit ? "as the schema declares it" : "inferred from the data";
+    if (ts->type == SL_TYPE_STRING && !explicit) {
+        ts->count = 1;
+    } else if (ts->type != SL_TYPE_DATE && ts->type != SL_TYPE_DATETIME) {
         return sl_error_set(err, SL_ECONFIG,
                             "timestamp field '%s' is of type %s (%s), not date or datetime: a "
                             "timestamp field must hold dates or datetimes (--timestamp, "
                             "timestamp:)",
-                            s->fields[i].name, sl_type_name(t),
-                            explicit ? "as the schema declares it" : "inferred from the data");
-    *idx = i;
+                            ts->name, sl_type_name(ts->type), ts->why);
+    }
+    ts->field = i;
     return 0;
+}
+
+void sl__ts_batch(struct sl__ts *ts, const struct sl_batch *b)
+{
+    if (ts->field < 0) return;
+    for (size_t r = 0; r < b->nrows; r++) {
+        const struct sl_row *row = &b->rows[r];
+        if (!row->values || row->status == SL_ROW_INVALID) continue;
+        const struct sl_value *v = &row->values[ts->field];
+        if (v->type != SL_V_TEXT || !v->len) continue;
+        ts->values++;
+        if (ts->count) {
+            struct sl_cell c = {.p = v->u.s, .len = (uint32_t)v->len, .kind = SL_CELL_STRING};
+            int t = sl_infer_cell(&c);
+            if (t != SL_TYPE_DATE && t != SL_TYPE_DATETIME) continue;
+        }
+        ts->dates++;
+        if (v->len >= sizeof ts->min) continue;
+        char t[40];
+        memcpy(t, v->u.s, v->len);
+        t[v->len] = 0;
+        if (!ts->min[0] || strcmp(t, ts->min) < 0) memcpy(ts->min, t, v->len + 1);
+        if (!ts->max[0] || strcmp(t, ts->max) > 0) memcpy(ts->max, t, v->len + 1);
+    }
+}
+
+int sl__ts_verdict(const struct sl__ts *ts, struct sl_error *err)
+{
+    if (ts->field < 0 || !ts->count || ts->dates * 2 >= ts->values) return 0;
+    return sl_error_set(err, SL_ECONFIG,
+                        "timestamp field '%s' is of type %s (%s) and only %lld of its %lld "
+                        "values are dates or datetimes: a timestamp field must hold dates or "
+                        "datetimes (--timestamp, timestamp:)",
+                        ts->name, sl_type_name(ts->type), ts->why, (long long)ts->dates,
+                        (long long)ts->values);
 }
 
 char *sl__columns_json(const struct sl_labels *labels)
 {
     struct sl_buf b = SL_BUF_INIT;
-    char **names = sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, NULL);
+    char **names =
+        sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, NULL);
     sl_buf_addc(&b, '[');
     for (size_t i = 0; i < labels->n; i++) {
         sl_buf_adds(&b, i ? ",[" : "[");

@@ -73,12 +73,27 @@ int sl__recval_check_input(const struct sl__recval *rv, const struct sl__input *
 /* Sets s's primary key from src->primary_key (if any); error names the missing field. */
 int sl__apply_primary_key(const struct sl_source *src, struct sl_schema *s, struct sl_error *err);
 
-/* The index in s of src's timestamp field in *idx (-1 when the source has none). An error
- * (SL_ECONFIG, exit 2) when s has no such field or when it is not a date or datetime field: the
- * message gives its type and whether it was inferred (explicit: from a schema). what names
- * the input or source for the message. */
-int sl__timestamp_field(const struct sl_source *src, const struct sl_schema *s, int explicit,
-                        const char *what, int *idx, struct sl_error *err);
+/*
+ * The source's timestamp field: its index in s (-1 when the source has none), and how many of
+ * its values were dates or datetimes. A field declared (explicit: by a schema) with another type
+ * than date or datetime, or inferred as a number or boolean, is refused at once (SL_ECONFIG,
+ * exit 2, the type in the message); an inferred string column may hold dates among stray values
+ * ("n/a", a typo), so its values are counted (sl__ts_batch) and judged at the end of the input
+ * (sl__ts_verdict): less than half of them dates is refused too. ts_min/ts_max are taken over
+ * the values that are dates or datetimes only, never "Afghanistan".
+ */
+struct sl__ts {
+    int field;              /* -1: none */
+    int count;              /* the type is string: values are classified one by one */
+    int64_t values, dates;  /* non-missing values, and those that are dates or datetimes */
+    char min[40], max[40];  /* their range, as text */
+    const char *name, *why; /* the field's name and type's origin, for the message */
+    int type;
+};
+int sl__ts_init(struct sl__ts *ts, const struct sl_source *src, const struct sl_schema *s,
+                int explicit, const char *what, struct sl_error *err);
+void sl__ts_batch(struct sl__ts *ts, const struct sl_batch *b);
+int sl__ts_verdict(const struct sl__ts *ts, struct sl_error *err);
 
 /* "[[label,name],...]" of the input columns, as a load records them. */
 char *sl__columns_json(const struct sl_labels *labels);

@@ -32,9 +32,8 @@ struct pipe {
     struct sl__recval *recval; /* a JSON Schema that validates whole records, or NULL */
     struct sl_mapping map;
     struct sl_quality quality;
-    struct sl_tf_run *tf; /* the source's transforms, or NULL */
-    int ts_field;         /* index of the source's timestamp field, -1 if none */
-    char ts_min[40], ts_max[40];
+    struct sl_tf_run *tf;       /* the source's transforms, or NULL */
+    struct sl__ts ts;           /* the source's timestamp field (ts.field -1 if none) */
     struct sl__keycheck keys;   /* primary key, unique, foreign keys (on the writer's side) */
     struct sl_rejects *rejects; /* --rejects FILE, or NULL */
     struct sl__fit fit;         /* what the store can hold */
@@ -90,21 +89,6 @@ static struct sl_batch *take_full(struct pipe *p)
     }
     pthread_mutex_unlock(&p->mu);
     return b;
-}
-
-static void track_time_range(struct pipe *p, const struct sl_batch *b)
-{
-    for (size_t r = 0; r < b->nrows; r++) {
-        const struct sl_row *row = &b->rows[r];
-        if (!row->values || row->status == SL_ROW_INVALID) continue;
-        const struct sl_value *v = &row->values[p->ts_field];
-        if (v->type != SL_V_TEXT || v->len >= sizeof p->ts_min) continue;
-        char t[40];
-        memcpy(t, v->u.s, v->len);
-        t[v->len] = 0;
-        if (!p->ts_min[0] || strcmp(t, p->ts_min) < 0) memcpy(p->ts_min, t, v->len + 1);
-        if (!p->ts_max[0] || strcmp(t, p->ts_max) > 0) memcpy(p->ts_max, t, v->len + 1);
-    }
 }
 
 /*
@@ -261,7 +245,7 @@ static int run_pipe(struct sl_db *db, struct sl_load *load, struct pipe *p,
         rc = sl__keycheck_batch(&p->keys, b, err);
         if (!rc) {
             if (!p->recount) sl_quality_batch(&p->quality, p->cast, b);
-            if (p->ts_field >= 0) track_time_range(p, b);
+            sl__ts_batch(&p->ts, b);
             /* a CSV input's labels are its header: fixed, safe to read on this thread; the
              * second (bronze only) pass has written its rejects already */
             if (p->rejects && !p->recount)
@@ -444,7 +428,8 @@ static int bronze_only_pass(struct sl_db *db, struct sl_load *load, struct pipe 
     /* the keys seen by the first pass would all repeat: check them again from scratch */
     sl__keycheck_close(&p->keys);
     if ((rc = sl__keycheck_open(&p->keys, p->cast, db, load->source, err))) return rc;
-    p->ts_min[0] = p->ts_max[0] = 0;
+    p->ts.values = p->ts.dates = 0;
+    p->ts.min[0] = p->ts.max[0] = 0;
     load->rows = load->valid = load->warning = load->invalid = load->repeats = 0;
     load->bronze_only = 1;
     load->silver_change = 0;
@@ -842,15 +827,12 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     p->json = sl__input_is_json(&in);
     p->tf = tf;
     p->recval = recval;
-    p->ts_field = -1;
     sl_mapping_init(&p->map);
     if (explicit_schema && !in.reader->dialect.header && !sl__input_is_json(&in))
         p->map.by_position = 1;
     sl_quality_init(&p->quality, cast);
-    if ((rc = sl__timestamp_field(src, cast, explicit_schema != NULL, src->name, &p->ts_field,
-                                  &err)))
-        goto out;
-    sl_quality_configure(&p->quality, &src->quality, p->ts_field);
+    if ((rc = sl__ts_init(&p->ts, src, cast, explicit_schema != NULL, src->name, &err))) goto out;
+    sl_quality_configure(&p->quality, &src->quality, p->ts.field);
 
     load.schema = merged;
     load.silver_change = st.exists ? change : 0;
@@ -931,8 +913,10 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
         type_changes_text(res, &catmsg);
         load.message = catmsg.p;
     }
-    memcpy(load.ts_min, p->ts_min, sizeof load.ts_min);
-    memcpy(load.ts_max, p->ts_max, sizeof load.ts_max);
+    /* a timestamp field of strings that are mostly not dates: refused, rolled back */
+    if ((rc = sl__ts_verdict(&p->ts, &err))) goto out;
+    memcpy(load.ts_min, p->ts.min, sizeof load.ts_min);
+    memcpy(load.ts_max, p->ts.max, sizeof load.ts_max);
     /* uniqueness: keys repeated within the load are counted from its rows; keys already in
      * silver count only for append sources (an upsert or snapshot replacing them is the point) */
     p->quality.repeats = load.mode && !strcmp(load.mode, "append") ? load.repeats : 0;

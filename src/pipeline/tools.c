@@ -24,6 +24,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     struct sl__keycheck keys;
     struct sl_buf qj = SL_BUF_INIT;
     struct sl__recval *rv = NULL;
+    struct sl__ts ts;
     int rc, have_q = 0;
 
     memset(res, 0, sizeof *res);
@@ -59,12 +60,8 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     if ((rc = sl__keycheck_open(&keys, schema, db, src->name, err))) goto out;
     sl_quality_init(&q, schema);
     have_q = 1;
-    {
-        int ts;
-        if ((rc = sl__timestamp_field(src, schema, src->schema_path != NULL, path, &ts, err)))
-            goto out;
-        sl_quality_configure(&q, &src->quality, ts);
-    }
+    if ((rc = sl__ts_init(&ts, src, schema, src->schema_path != NULL, path, err))) goto out;
+    sl_quality_configure(&q, &src->quality, ts.field);
     for (;;) {
         if (sl_interrupted) {
             rc = sl_error_set(err, SL_EINTR, "interrupted");
@@ -93,7 +90,9 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
                 on_issue(ctx, row, i);
         }
         sl_quality_batch(&q, schema, &b);
+        sl__ts_batch(&ts, &b);
     }
+    if ((rc = sl__ts_verdict(&ts, err))) goto out;
     rc = 0;
     sl__input_hint_warn(&in);
     sl_quality_json(&q, schema, &qj);

@@ -61,13 +61,11 @@ Options a command does not take are refused rather than ignored: cat has no key,
 schema.
 
   $ sluice cat people.csv --mode upsert
-  cat: unrecognized option '--mode'
-  sluice: cat: unknown or incomplete option
+  sluice: cat: unknown or incomplete option '--mode'
   usage: sluice cat FILE [--format F] [--to ndjson|csv] [--schema FILE]
   [2]
   $ sluice infer people.csv --schema people.schema.yaml
-  infer: unrecognized option '--schema'
-  sluice: infer: unknown or incomplete option
+  sluice: infer: unknown or incomplete option '--schema'
   usage: sluice infer FILE [--format F] [--output yaml|json]
   [2]
 

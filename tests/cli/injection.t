@@ -72,3 +72,19 @@ The command line: a rollback reason shown by history, an unknown format, a bad s
   sluice: load: invalid source name "a\x1b[31m": a source name is 1 to 63 letters, digits or _, and does not start with sluice_, bronze_ or sqlite_
   usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
   [2]
+
+An option the command does not know is named in the message, escaped like any other text (getopt's
+own message, which would print it raw, is off):
+
+  $ sluice check inj.csv "$(printf -- '--x\033[2J')"
+  sluice: check: unknown or incomplete option '--x\x1b[2J'
+  usage: sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] [--rejects FILE] [--output text|json]
+  [2]
+
+An option missing its value at the end is named too (the input file before it is not taken as
+its value):
+
+  $ sluice load inj.csv --schema
+  sluice: load: unknown or incomplete option '--schema'
+  usage: sluice load FILE... [--source NAME] [--schema FILE] [--format F] [--primary-key A,B] [--timestamp FIELD] [--force] [--min-score S] [--rejects FILE] [--output text|json]
+  [2]

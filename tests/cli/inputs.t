@@ -76,32 +76,42 @@ When the names cannot be matched to the rows, one line says the likely cause:
   $ sluice load short.txt | grep note
     note: the header has 1 column but the rows have 3, separated by tabs: is the header separated differently (spaces?) or missing?
 
-A timestamp field must hold dates or datetimes: another column is refused (exit 2) with the type
-it has, before anything is written:
+A timestamp field must hold dates or datetimes. A column declared otherwise, or inferred as
+numbers, is refused at once (exit 2) with its type; a column of strings is refused (exit 2, the
+load rolled back) when less than half of its values are dates or datetimes:
 
-  $ printf 'country,capital,founded\nAfghanistan,Kabul,1747-01-01\nAlbania,Tirana,1912-11-28T10:00:00Z\n' > countries.csv && sluice load countries.csv --timestamp country
-  sluice: error: countries: load failed: timestamp field 'country' is of type string (inferred from the data), not date or datetime: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
+  $ printf 'id,country,capital,founded\n1,Afghanistan,Kabul,1747-01-01\n2,Albania,Tirana,1912-11-28T10:00:00Z\n' > countries.csv && sluice load countries.csv --timestamp country
+  sluice: error: countries: load failed: timestamp field 'country' is of type string (inferred from the data) and only 0 of its 2 values are dates or datetimes: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
+  [2]
+  $ sluice load countries.csv --timestamp id
+  sluice: error: countries: load failed: timestamp field 'id' is of type integer (inferred from the data), not date or datetime: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
   [2]
   $ sluice check countries.csv --timestamp capital
-  sluice: timestamp field 'capital' is of type string (inferred from the data), not date or datetime: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
+  sluice: timestamp field 'capital' is of type string (inferred from the data) and only 0 of its 2 values are dates or datetimes: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
   [2]
-  $ printf 'fields:\n  - {name: country, type: string}\n  - {name: capital, type: string}\n  - {name: founded, type: string}\n' > countries.yaml && sluice load countries.csv --schema countries.yaml --timestamp founded
+  $ printf 'fields:\n  - {name: id, type: integer}\n  - {name: country, type: string}\n  - {name: capital, type: string}\n  - {name: founded, type: string}\n' > countries.yaml && sluice load countries.csv --schema countries.yaml --timestamp founded
   sluice: error: countries: load failed: timestamp field 'founded' is of type string (as the schema declares it), not date or datetime: a timestamp field must hold dates or datetimes (--timestamp, timestamp:)
   [2]
   $ sqlite3 sluice.db "select count(*) from sqlite_master where name = 'countries'"
   0
   $ sluice load countries.csv --timestamp founded && sqlite3 sluice.db "select ts_min, ts_max from sluice_loads where source = 'countries' and status = 'committed'"
-  countries: load 9 committed: 2 rows (2 valid) from countries.csv in 0.0 s, quality 1.00 excellent
+  countries: load 10 committed: 2 rows (2 valid) from countries.csv in 0.0 s, quality 1.00 excellent
   1747-01-01T00:00:00|1912-11-28T10:00:00Z
+
+A stray value among dates (`n/a`, a typo) does not refuse the column, and the load's time range
+is taken over the dates only:
+
+  $ printf 'id,at\n1,2026-01-05\n2,n/a\n3,2026-02-01\n' > stray.csv && sluice load stray.csv --timestamp at --quiet && sqlite3 sluice.db "select ts_min, ts_max from sluice_loads where source = 'stray'"
+  2026-01-05|2026-02-01
 
 The same data compressed is the same input: a load's identity is the SHA-256 of its content as
 read (decompressed), kept as `content_sha256` beside the file's own `sha256`:
 
   $ printf 'id,name\n1,Ada\n2,Bob\n' > same.csv && gzip -k same.csv && zstd -q same.csv -o same2.csv.zst && sluice load same.csv
-  same: load 10 committed: 2 rows (2 valid) from same.csv in 0.0 s, quality 1.00 excellent
+  same: load 12 committed: 2 rows (2 valid) from same.csv in 0.0 s, quality 1.00 excellent
   $ sluice load same.csv.gz --source same && sluice load same2.csv.zst --source same
-  same: skipped: same input already loaded as load 10 (same.csv.gz)
-  same: skipped: same input already loaded as load 10 (same2.csv.zst)
+  same: skipped: same input already loaded as load 12 (same.csv.gz)
+  same: skipped: same input already loaded as load 12 (same2.csv.zst)
   $ sluice load same.csv.gz --source same --force --output json | grep -o '"content_sha256":"[0-9a-f]*"'
   "content_sha256":"c61013fd1301ee78979e8b2ceb67c7e42db8814a79dfd1668af0cc32abf9a030"
   $ sqlite3 sluice.db "select count(distinct sha256), count(distinct content_sha256) from sluice_loads where source = 'same'"

@@ -274,6 +274,28 @@ TEST(csv_sniff_header_aligned_with_spaces)
     sl_format_csv.close(r);
     sl_stream_close(st);
 
+    /* names in Latin-1 are made UTF-8 like any header */
+    in = "Temp\xe9rature  Humidit\xe9\n1\t2\n";
+    run_fmt(&sl_format_tsv, in, strlen(in), &o, &res);
+    CHECK_LABELS(res, "Temp\xc3\xa9rature|Humidit\xc3\xa9");
+    result_free(&res);
+
+    /* and their number is bounded like any header's (max_columns) */
+    o.max_columns = 2;
+    in = "a b c\n1\t2\t3\n";
+    run_fmt(&sl_format_tsv, in, strlen(in), &o, &res);
+    CHECK_INT(res.rc, SL_ELIMIT);
+    result_free(&res);
+    o.max_columns = 0;
+
+    /* one column whose values hold a tab now and then: not tab-separated */
+    opts_default(&o);
+    in = "notes\nfoo\tbar\nbaz\nqux\n";
+    run_fmt(&sl_format_csv, in, strlen(in), &o, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_LABELS(res, "notes");
+    result_free(&res);
+
     /* --no-header: no names to split */
     o.header = 0;
     in = "a b c\n1\t2\t3\n";
