@@ -252,7 +252,10 @@ int sl_store_open(const char *url, struct sl_db **out, struct sl_error *err);
  * nothing is created or migrated (SQLite opens the file read-only, PostgreSQL's session is
  * read-only); a database without sluice's catalog is refused (SL_ENOTFOUND, "not a sluice
  * store"), and so is a catalog that needs migrations (SL_EINVAL: `sluice migrate up` first). */
-enum { SL_STORE_OPEN_NO_MIGRATE = 1, SL_STORE_OPEN_READ_ONLY = 2 };
+/* SL_STORE_OPEN_EXISTING: for commands that change an existing source (rollback, activate,
+ * rebuild...): a database without sluice's catalog is refused as for READ_ONLY, and left as it
+ * is (no catalog created); an existing catalog is migrated as usual. */
+enum { SL_STORE_OPEN_NO_MIGRATE = 1, SL_STORE_OPEN_READ_ONLY = 2, SL_STORE_OPEN_EXISTING = 4 };
 int sl_store_open_flags(const char *url, int flags, struct sl_db **out, struct sl_error *err);
 void sl_store_close(struct sl_db *db);
 /* How long SQLite stores wait for another writer before failing with "the database is locked"

@@ -20,6 +20,7 @@ struct cli {
     int no_migrate;      /* cli_open_db: leave the catalog as it is (sluice migrate) */
     int read_only;       /* cli_open_db: the command only reads (SL_STORE_OPEN_READ_ONLY) */
     int no_catalog_ok;   /* cli_open_db: a store without sluice's catalog is no store (NULL, 0) */
+    int existing;        /* cli_open_db: the store must have sluice's catalog (none is created) */
     double busy_timeout; /* --busy-timeout in seconds, -1 when not given */
     char *db_owned;
 };
@@ -73,9 +74,11 @@ int cli_config(struct cli *c, const struct sl_config **out);
 /* Opens the store; prints the error, sets *exit_code and returns NULL on failure. */
 struct sl_db *cli_open_db(struct cli *c, int *exit_code);
 /* Before a command opens a file to write (--rejects, --out...): registers the files it must
- * not overwrite (sluice/outfile.h), the store's and the inputs (paths, globs and directories,
- * relative to base_dir; "-" is standard input). Returns 0, or an exit code for a bad config. */
-int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir);
+ * not overwrite (sluice/outfile.h): the store's, sluice.yaml and its .env, src's schema (src
+ * may be NULL) and the inputs (paths, globs and directories, relative to base_dir; "-" is standard
+ * input). Returns 0, or an exit code for a bad config. */
+int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir,
+                const struct sl_source *src);
 /* After cli_protect: exit code 2 (message printed) when the config's OpenLineage events file
  * may not be written, else 0. */
 int cli_check_events_file(struct cli *c);

@@ -94,7 +94,7 @@ int cmd_check(struct cli *c, int argc, char **argv)
     }
     if (!src.name) src.name = sl_xstrdup("check");
     o.json = out == OUT_JSON;
-    if ((rc = cli_protect(c, (const char *const *)argv + optind, 1, NULL))) goto out;
+    if ((rc = cli_protect(c, (const char *const *)argv + optind, 1, NULL, &src))) goto out;
     if (rejects && sl_rejects_open(rejects, rejects_format, &rj, &err)) {
         rc = usage_error("check", "%s", err.msg);
         goto out;

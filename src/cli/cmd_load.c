@@ -85,7 +85,8 @@ int cmd_load(struct cli *c, int argc, char **argv)
         goto out;
     }
     /* before any file is opened for writing: the inputs and the store are never overwritten */
-    if ((rc = cli_protect(c, (const char *const *)argv + optind, (size_t)(argc - optind), NULL)))
+    if ((rc = cli_protect(c, (const char *const *)argv + optind, (size_t)(argc - optind), NULL,
+                          &src)))
         goto out;
     if ((rc = cli_check_events_file(c))) goto out;
     if (rejects && sl_rejects_open(rejects, rejects_format, &rj, &err)) {

@@ -57,7 +57,7 @@ int cmd_quality(struct cli *c, int argc, char **argv)
     c->read_only = 1;  /* a read command never writes (not even a catalog) */
     if (file) {
         /* refused before anything is read: the store and its files are never overwritten */
-        if ((rc = cli_protect(c, NULL, 0, NULL))) return rc;
+        if ((rc = cli_protect(c, NULL, 0, NULL, NULL))) return rc;
         if (sl_outfile_check(file, "--out", &err)) {
             fprintf(stderr, "sluice: quality: %s\n", err.msg);
             return EXIT_USAGE;

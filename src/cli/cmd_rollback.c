@@ -115,6 +115,7 @@ static int change_command(const char *cmd, struct cli *c, int argc, char **argv)
         return EXIT_USAGE;
     }
     c->must_exist = 1;
+    c->existing = 1; /* no catalog is created in another application's database */
     if (!(db = cli_open_db(c, &rc))) return rc;
     if (!strcmp(cmd, "rollback")) {
         rc = sl_version_rollback(db, source, v, reason, &res, &err);

@@ -56,7 +56,7 @@ int cmd_run(struct cli *c, int argc, char **argv)
     /* before any file is opened for writing: the inputs and the store are never overwritten */
     for (size_t s = 0; s < cfg->nsources; s++)
         if ((rc = cli_protect(c, (const char *const *)cfg->sources[s].inputs,
-                              cfg->sources[s].ninputs, cfg->sources[s].base_dir)))
+                              cfg->sources[s].ninputs, cfg->sources[s].base_dir, &cfg->sources[s])))
             return rc;
     if ((rc = cli_check_events_file(c))) return rc;
     for (size_t s = 0; s < cfg->nsources && !rejects; s++)

@@ -73,15 +73,40 @@ static const char *db_url(struct cli *c, int *exit_code)
     return url ? url : "sqlite:sluice.db";
 }
 
-int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir)
+/* A path from sluice.yaml, relative to its folder; NULL for NULL. */
+static char *config_path(const struct sl_config *cfg, const char *p)
+{
+    if (!p) return NULL;
+    return p[0] == '/' || !cfg->dir || !strcmp(cfg->dir, ".") ? sl_xstrdup(p)
+                                                              : sl_xasprintf("%s/%s", cfg->dir, p);
+}
+
+int cli_protect(struct cli *c, const char *const *inputs, size_t n, const char *base_dir,
+                const struct sl_source *src)
 {
     int rc;
     const char *url = db_url(c, &rc), *path;
     struct sl_paths paths = {0};
     struct sl_error err = {0, ""};
+    char *p;
 
     if (!url) return rc;
     if ((path = sl_store_sqlite_path(url))) sl_outguard_protect_store(path);
+    /* the files the run reads besides its inputs: sluice.yaml, its .env, the schema */
+    if (c->config) {
+        sl_outguard_protect(c->config->path, "the configuration file");
+        p = config_path(c->config, ".env");
+        sl_outguard_protect(p, "the configuration's .env file");
+        free(p);
+    } else {
+        sl_outguard_protect(".env", "the .env file");
+    }
+    if (src && src->schema_path) {
+        const char *sp = src->schema_path, *dir = src->base_dir;
+        p = sp[0] == '/' || !dir || !*dir ? sl_xstrdup(sp) : sl_xasprintf("%s/%s", dir, sp);
+        sl_outguard_protect(p, "the schema of this run");
+        free(p);
+    }
     for (size_t i = 0; i < n; i++)
         if (!strcmp(inputs[i], "-"))
             sl_outguard_protect_fd(0, "standard input, an input of this run");
@@ -122,10 +147,11 @@ struct sl_db *cli_open_db(struct cli *c, int *exit_code)
     }
     if (sl_store_open_flags(url,
                             (c->no_migrate ? SL_STORE_OPEN_NO_MIGRATE : 0) |
-                                (c->read_only ? SL_STORE_OPEN_READ_ONLY : 0),
+                                (c->read_only ? SL_STORE_OPEN_READ_ONLY : 0) |
+                                (c->existing ? SL_STORE_OPEN_EXISTING : 0),
                             &db, &err)) {
         /* a read command on a database without sluice's catalog: "not a sluice store" */
-        int notstore = c->read_only && err.code == SL_ENOTFOUND;
+        int notstore = (c->read_only || c->existing) && err.code == SL_ENOTFOUND;
         *exit_code = notstore ? EXIT_USAGE : sl_exit_code(err.code);
         if (notstore && c->no_catalog_ok) {
             *exit_code = 0; /* nothing loaded there: nothing to check against */
@@ -143,14 +169,6 @@ int exit_code_merge(int a, int b)
     if (a == EXIT_RUNTIME || b == EXIT_RUNTIME) return EXIT_RUNTIME;
     if (a == EXIT_USAGE || b == EXIT_USAGE) return EXIT_USAGE;
     return a > b ? a : b;
-}
-
-/* A path from sluice.yaml, relative to its folder; NULL for NULL. */
-static char *config_path(const struct sl_config *cfg, const char *p)
-{
-    if (!p) return NULL;
-    return p[0] == '/' || !cfg->dir || !strcmp(cfg->dir, ".") ? sl_xstrdup(p)
-                                                              : sl_xasprintf("%s/%s", cfg->dir, p);
 }
 
 /* The OpenLineage events file (relative to sluice.yaml), or NULL. */

@@ -92,6 +92,32 @@ static int list_dir(const char *dir, struct list *out, struct list *skipped, str
     return 0;
 }
 
+/* 1 when path's real location is not inside the directory whose real path is rbase. */
+static int outside(const char *path, const char *rbase)
+{
+    char *real = realpath(path, NULL);
+    size_t n = strlen(rbase);
+    int out = !real || !(n == 1 ? real[0] == '/' : !strncmp(real, rbase, n) && real[n] == '/');
+    free(real);
+    return out;
+}
+
+/* The real path of the directory a pattern with a wildcard in a directory component
+ * ("drop/x/x.csv") starts from: its components before the first wildcard ("drop"), or "."; NULL
+ * when the wildcards are in the last component only (link_escapes covers those). */
+static char *glob_base(const char *pattern)
+{
+    size_t w = strcspn(pattern, "*?["), last = 0;
+    const char *slash = strrchr(pattern, '/');
+    if (!slash || (size_t)(slash - pattern) < w) return NULL;
+    for (size_t i = 0; i < w; i++)
+        if (pattern[i] == '/') last = i + 1;
+    char *dir = last ? sl_xstrndup(pattern, last == 1 ? 1 : last - 1) : sl_xstrdup(".");
+    char *real = realpath(dir, NULL);
+    free(dir);
+    return real ? real : sl_xstrdup("/nonexistent/");
+}
+
 static int expand_glob(const char *pattern, struct list *out, struct list *skipped,
                        struct sl_error *err)
 {
@@ -105,13 +131,16 @@ static int expand_glob(const char *pattern, struct list *out, struct list *skipp
                             r == GLOB_ABORTED ? " (a directory cannot be read)" : "");
     }
     struct list l = {0};
+    /* a wildcard directory may be a link too: what it matches stays in the pattern's folder */
+    char *base = glob_base(pattern);
     for (size_t i = 0; i < g.gl_pathc; i++) {
-        if (link_escapes(g.gl_pathv[i]))
+        if (link_escapes(g.gl_pathv[i]) || (base && outside(g.gl_pathv[i], base)))
             list_add(skipped, sl_xstrdup(g.gl_pathv[i]));
         else if (!is_dir(g.gl_pathv[i]))
             list_add(&l, sl_xstrdup(g.gl_pathv[i]));
     }
     globfree(&g);
+    free(base);
     /* glob(3) sorts with strcoll; byte order does not depend on the locale */
     if (l.n) qsort(l.v, l.n, sizeof *l.v, by_str);
     for (size_t i = 0; i < l.n; i++) list_add(out, l.v[i]);

@@ -495,6 +495,18 @@ static int pg_open(const char *url, struct sl_db **out, struct sl_error *err)
         goto out;
     }
     d->read_only = (sl__open_flags & SL_STORE_OPEN_READ_ONLY) != 0;
+    if (!d->read_only && (sl__open_flags & SL_STORE_OPEN_EXISTING)) {
+        PGresult *r = NULL;
+        rc = sl__pg_q(d, "SELECT to_regclass('sluice.migrations') IS NOT NULL", 0, NULL, &r,
+                      "reading the catalog", err);
+        if (rc == 0 && strcmp(PQgetvalue(r, 0, 0), "t"))
+            rc = sl_error_set(err, SL_ENOTFOUND,
+                              "%s is not a sluice store (the database has no sluice catalog); "
+                              "it was left as it is",
+                              d->where);
+        PQclear(r);
+        if (rc < 0) goto out;
+    }
     if (d->read_only)
         rc = pg_check_catalog(d, err);
     else if (!(sl__open_flags & SL_STORE_OPEN_NO_MIGRATE))
@@ -675,19 +687,22 @@ static void bronze_columns(struct sl_buf *b, const char *extra)
  * index. Rows of later loads go to its pending list (a cheap append; autovacuum merges it):
  * measured on 1M rows, COPY took 46 s with a GIN index merged as rows arrive, 13 s with the
  * large pending list, 8 s without the index. */
-static void bronze_gin(struct sl_buf *b, const char *table)
+static void bronze_gin(struct sl_buf *b, const char *table, const char *iname)
 {
-    sl_buf_adds(b, "CREATE INDEX ON ");
+    sl_buf_adds(b, "CREATE INDEX ");
+    if (iname) sql_ident(b, iname);
+    sl_buf_adds(b, " ON ");
     sl_buf_adds(b, table);
     sl_buf_adds(b, " USING gin (raw_data jsonb_path_ops) WITH (fastupdate = on, "
                    "gin_pending_list_limit = 2097151); ");
 }
 
 /* The B-tree on a bronze table's timestamps (partial: the default partition's stays empty). */
-static void ts_index(struct sl_buf *b, const char *table)
+static void ts_index(struct sl_buf *b, const char *table, const char *iname)
 {
-    sl_buf_addf(b, "CREATE INDEX ON %s (source_timestamp) WHERE source_timestamp IS NOT NULL; ",
-                table);
+    sl_buf_adds(b, "CREATE INDEX ");
+    if (iname) sql_ident(b, iname);
+    sl_buf_addf(b, " ON %s (source_timestamp) WHERE source_timestamp IS NOT NULL; ", table);
 }
 
 /*
@@ -701,18 +716,32 @@ static int bronze_names_free(struct pg_db *d, const char *source, struct sl_erro
     const char *p[] = {source, view};
     PGresult *r = NULL;
     char kind = 0, view_kind = 0;
-    int rc = sl__pg_q(d,
-                      "SELECT c.relname = $1, c.relkind FROM pg_class c JOIN pg_namespace n ON "
-                      "n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relname IN ($1, $2)",
-                      2, p, &r, "reading the tables", err);
+    const char *owner = "";
+    int rc =
+        sl__pg_q(d,
+                 "SELECT c.relname = $1, c.relkind, coalesce((SELECT t.relname FROM pg_index i "
+                 "JOIN pg_class t ON t.oid = i.indrelid WHERE i.indexrelid = c.oid), '') "
+                 "FROM pg_class c JOIN pg_namespace n ON "
+                 "n.oid = c.relnamespace WHERE n.nspname = 'bronze' AND c.relname IN ($1, $2)",
+                 2, p, &r, "reading the tables", err);
     if (rc < 0) goto out;
     for (int i = 0; i < PQntuples(r); i++) {
-        if (!strcmp(PQgetvalue(r, i, 0), "t"))
+        if (!strcmp(PQgetvalue(r, i, 0), "t")) {
             kind = PQgetvalue(r, i, 1)[0];
-        else
+            owner = PQgetvalue(r, i, 2);
+        } else {
             view_kind = PQgetvalue(r, i, 1)[0];
+        }
     }
-    if (kind == 'v') {
+    if (kind && kind != 'v' && kind != 'p' && kind != 'r') {
+        /* a store made before indexes were named SOURCE@...: PostgreSQL named one like this */
+        rc = sl_error_set(err, SL_EINVAL,
+                          "source '%s': bronze.%s is the name of %s%s in the store; a PostgreSQL "
+                          "store cannot also have a source of that name: load under another "
+                          "name (--source)",
+                          source, source, *owner ? "an index of table bronze." : "another object",
+                          owner);
+    } else if (kind == 'v') {
         size_t n = strlen(source), k = strlen("_detail");
         n = n > k && !strcmp(source + n - k, "_detail") ? n - k : n;
         rc = sl_error_set(err, SL_EINVAL,
@@ -739,6 +768,7 @@ out:
 static int create_bronze(struct pg_db *d, const char *source, int *created, struct sl_error *err)
 {
     struct sl_buf sql = SL_BUF_INIT, name = SL_BUF_INIT;
+    char *gin = NULL, *ts = NULL, *ld = NULL;
     int rc;
 
     *created = 0;
@@ -750,9 +780,17 @@ static int create_bronze(struct pg_db *d, const char *source, int *created, stru
     sl_buf_adds(&sql, name.p);
     bronze_columns(&sql, NULL);
     sl_buf_adds(&sql, " PARTITION BY RANGE (source_timestamp); ");
-    if (d->gin) bronze_gin(&sql, name.p);
-    ts_index(&sql, name.p);
-    sl_buf_adds(&sql, "CREATE INDEX ON ");
+    /* the table's indexes are named SOURCE@...: a name PostgreSQL would choose
+     * (SOURCE_raw_data_idx) could be another source's name (partitions' indexes have an @ in their
+     * names anyway) */
+    gin = sub_name(source, "@gin");
+    ts = sub_name(source, "@ts");
+    ld = sub_name(source, "@load");
+    if (d->gin) bronze_gin(&sql, name.p, gin);
+    ts_index(&sql, name.p, ts);
+    sl_buf_adds(&sql, "CREATE INDEX ");
+    sql_ident(&sql, ld);
+    sl_buf_adds(&sql, " ON ");
     sl_buf_adds(&sql, name.p);
     sl_buf_adds(&sql, " (load_id, row_num); CREATE VIEW ");
     {
@@ -769,6 +807,9 @@ static int create_bronze(struct pg_db *d, const char *source, int *created, stru
     sl_buf_adds(&sql, " b JOIN sluice.loads l ON l.load = b.load_id");
     rc = sl__pg_exec(d, sql.p, "creating the bronze table", err);
 out:
+    free(gin);
+    free(ts);
+    free(ld);
     sl_buf_free(&sql);
     sl_buf_free(&name);
     return rc < 0 ? rc : 0;
@@ -854,7 +895,7 @@ static long ensure_part(struct pg_db *d, struct pg_load *L, const char *key, str
             /* its timestamps' index stays empty: made now, it costs the COPY nothing, made
              * later a scan of every row */
             sl_buf_adds(&sql, "; ");
-            ts_index(&sql, name.p);
+            ts_index(&sql, name.p, NULL);
         }
         rc = w ? sl__pgw_exec(w, sql.p, "creating a bronze partition", err)
                : sl__pg_exec(d, sql.p, "creating a bronze partition", err);
@@ -904,13 +945,13 @@ static int attach_parts(struct pg_db *d, struct pg_load *L, struct sl_error *err
             bronze_sub_ident(&name, L->source, pt->key[0] ? pt->key : "default");
             int gin_there = pt->on_worker && d->gin, ts_there = pt->on_worker && !d->gin;
             if (pass == 0) {
-                if (gin_there) bronze_gin(&sql, name.p);
-                if (ts_there && pt->key[0]) ts_index(&sql, name.p);
+                if (gin_there) bronze_gin(&sql, name.p, NULL);
+                if (ts_there && pt->key[0]) ts_index(&sql, name.p, NULL);
                 if (sql.len)
                     rc = sl__pgw_exec(L->worker, sql.p, "indexing a bronze partition", err);
             } else if (pass == 1) {
-                if (d->gin && !gin_there) bronze_gin(&sql, name.p);
-                if (!ts_there && pt->key[0]) ts_index(&sql, name.p);
+                if (d->gin && !gin_there) bronze_gin(&sql, name.p, NULL);
+                if (!ts_there && pt->key[0]) ts_index(&sql, name.p, NULL);
                 sl_buf_addf(&sql, "CREATE INDEX ON %s (load_id, row_num)", name.p);
                 rc = sl__pg_exec(d, sql.p, "indexing a bronze partition", err);
             } else {
@@ -952,12 +993,41 @@ static void pk_columns(struct sl_buf *b, const struct sl_schema *s)
     }
 }
 
+/* 0 when the silver schema has no relation named source but its table: in a store made before
+ * primary keys were named SOURCE@pkey, the index of source X's key is X_pkey. */
+static int silver_name_free(struct pg_db *d, const char *source, struct sl_error *err)
+{
+    const char *p[] = {d->silver, source};
+    PGresult *r = NULL;
+    int rc =
+        sl__pg_q(d,
+                 "SELECT c.relkind, coalesce((SELECT t.relname FROM pg_index i JOIN pg_class t ON "
+                 "t.oid = i.indrelid WHERE i.indexrelid = c.oid), '') FROM pg_class c JOIN "
+                 "pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND c.relname = $2",
+                 2, p, &r, "reading the tables", err);
+    if (rc < 0) return rc;
+    rc = 0;
+    if (PQntuples(r) == 1 && !strchr("rp", PQgetvalue(r, 0, 0)[0])) {
+        const char *owner = PQgetvalue(r, 0, 1);
+        rc = sl_error_set(err, SL_EINVAL,
+                          "source '%s': %s.%s is the name of %s%s%s%s in the store; a PostgreSQL "
+                          "store cannot also have a source of that name: load under another "
+                          "name (--source)",
+                          source, d->silver, source,
+                          *owner ? "an index of table " : "another object", *owner ? d->silver : "",
+                          *owner ? "." : "", owner);
+    }
+    PQclear(r);
+    return rc;
+}
+
 static int create_silver(struct pg_db *d, struct sl_load *load, struct sl_error *err)
 {
     const struct sl_schema *s = load->schema;
     struct sl_buf sql = SL_BUF_INIT;
-    int rc = 0;
+    int rc = silver_name_free(d, load->source, err);
 
+    if (rc) return rc;
     if (load->silver_change == 2) {
         sl_buf_adds(&sql, "DROP TABLE IF EXISTS ");
         sl__pg_silver_ident(d, &sql, load->source);
@@ -972,7 +1042,12 @@ static int create_silver(struct pg_db *d, struct sl_load *load, struct sl_error 
     }
     sl_buf_adds(&sql, "\"_load\" BIGINT NOT NULL, \"_row\" BIGINT NOT NULL");
     if (s->npk) {
-        sl_buf_adds(&sql, ", PRIMARY KEY(");
+        /* named SOURCE@pkey, not SOURCE_pkey, which could be another source's table */
+        char *pk = sub_name(load->source, "@pkey");
+        sl_buf_adds(&sql, ", CONSTRAINT ");
+        sql_ident(&sql, pk);
+        free(pk);
+        sl_buf_adds(&sql, " PRIMARY KEY(");
         pk_columns(&sql, s);
         sl_buf_addc(&sql, ')');
     }

@@ -319,18 +319,32 @@ static int sqlite_open(const char *url, struct sl_db **out, struct sl_error *err
     }
     sqlite3_busy_handler(d->h, busy_wait, d);
     if ((rc = lower_length_limit(d, err))) goto out;
+    if (!d->read_only && (sl__open_flags & SL_STORE_OPEN_EXISTING)) {
+        /* checked before anything is set: another application's file stays as it is */
+        rc = sl__migrate_check(d->h, d->path, err);
+        if (rc < 0 && err->code == SL_ENOTFOUND) goto out;
+        rc = 0; /* an older catalog is migrated below; a file that is no database fails there */
+        err->code = 0;
+        err->msg[0] = 0;
+    }
     /* WAL lets readers (versions, the server) run while a load writes. synchronous=FULL: one
      * fsync per commit is nothing next to a bulk load and a committed load must survive a
      * power cut. The page cache is bounded (16 MiB) so memory does not grow with the input.
      * 16 KiB pages (for new databases): measured on the flights file, 4 KiB pages cost ~35%
      * more (WAL writes every page twice, and more pages mean more frames and syscalls) and
      * 64 KiB pages ~50% more (SQLite's B-tree balancing copies and allocates whole pages). */
+    /* (sluice migrate leaves the journal mode alone: `migrate status` on another application's
+     * database must not change it) */
     rc = exec(d,
               d->read_only ? "PRAGMA cache_size=-16384; PRAGMA temp_store=MEMORY; "
                              "SELECT count(*) FROM sqlite_master"
-                           : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA "
-                             "synchronous=FULL; PRAGMA cache_size=-16384; "
-                             "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
+              : (sl__open_flags & SL_STORE_OPEN_NO_MIGRATE)
+                  ? "PRAGMA synchronous=FULL; PRAGMA cache_size=-16384; "
+                    "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON; "
+                    "SELECT count(*) FROM sqlite_master"
+                  : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA "
+                    "synchronous=FULL; PRAGMA cache_size=-16384; "
+                    "PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON",
               NULL, err);
     if (rc < 0 && (sqlite3_errcode(d->h) & 0xff) == SQLITE_NOTADB) {
         rc = sl_error_set(err, SL_EINVAL,

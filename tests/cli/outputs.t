@@ -31,6 +31,31 @@ The same file named another way, through a hard link, or read as standard input:
   ls: cannot access 'r.db': No such file or directory
   [2]
 
+The other files a run reads are inputs too: the schema (--schema, or a source's schema: in
+sluice.yaml, relative to it), sluice.yaml itself and its .env file.
+
+  $ printf '{"fields":[{"name":"id","type":"integer"},{"name":"v","type":"string"}]}' > s.json && cp s.json s.orig
+  $ sluice --db r.db load d.csv --schema s.json --rejects s.json --rejects-format ndjson 2>&1 | head -n 1
+  sluice: load: --rejects s.json: is the schema of this run; sluice will not overwrite it (choose another file)
+  $ sluice check d.csv --schema ./s.json --rejects s.json --rejects-format ndjson 2>&1 | head -n 1
+  sluice: check: --rejects s.json: is the schema of this run; sluice will not overwrite it (choose another file)
+  $ printf 'sources:\n  d:\n    input: d.csv\n' > c.yaml && cp c.yaml c.orig && echo X=1 > .env && cp .env env.orig
+  $ sluice --config c.yaml --db r.db load d.csv --source d --rejects c.yaml --rejects-format csv 2>&1 | head -n 1
+  sluice: load: --rejects c.yaml: is the configuration file; sluice will not overwrite it (choose another file)
+  $ sluice --config c.yaml --db r.db load d.csv --source d --rejects .env --rejects-format csv 2>&1 | head -n 1
+  sluice: load: --rejects .env: is the configuration's .env file; sluice will not overwrite it (choose another file)
+  $ sluice --db r.db load d.csv --rejects .env --rejects-format csv 2>&1 | head -n 1
+  sluice: load: --rejects .env: is the .env file; sluice will not overwrite it (choose another file)
+  $ mkdir sub && cp s.json sub/ && printf 'sources:\n  d:\n    input: ../d.csv\n    schema: s.json\n    rejects: s.json\n' > sub/sluice.yaml && sluice --config sub/sluice.yaml --db r.db run
+  sluice: d: --rejects sub/s.json: is the schema of this run; sluice will not overwrite it (choose another file)
+  [2]
+  $ sluice --config sub/sluice.yaml --db r.db quality d --out sub/sluice.yaml
+  sluice: quality: --out sub/sluice.yaml: is the configuration file; sluice will not overwrite it (choose another file)
+  [2]
+  $ cmp s.json s.orig && cmp sub/s.json s.orig && cmp c.yaml c.orig && cmp .env env.orig && rm .env && ls r.db
+  ls: cannot access 'r.db': No such file or directory
+  [2]
+
 --rejects naming the store or one of its files: refused, every source still there.
 
   $ printf 'a,b\n1,2\n' > other.csv && sluice --db p.db load other.csv
@@ -125,3 +150,12 @@ the same; a link named on the command line is loaded.
   [1]
   $ sluice --db z.db load drop/c.csv --source linked
   linked: load 5 committed: 1 rows (1 valid) from drop/c.csv in 0.0 s, quality 1.00 excellent
+
+A wildcard in a directory of the glob does not follow a linked directory out of the glob's
+folder either (drop2/sub is a link to ../outside); a linked directory inside it is followed.
+
+  $ mkdir -p drop2/real outside && printf 'a\n1\n' > outside/secret.csv && printf 'a\n2\n' > drop2/real/ok.csv && ln -s ../outside drop2/sub && ln -s real drop2/inner
+  $ sluice --db w.db load --source w 'drop2/*/*.csv'
+  sluice: warning: drop2/sub/secret.csv: not loaded: a symbolic link out of its directory (name it to load it)
+  w: load 1 committed: 1 rows (1 valid) from drop2/inner/ok.csv in 0.0 s, quality 1.00 excellent
+  w: skipped: same input already loaded as load 1 (drop2/real/ok.csv)

@@ -14,6 +14,16 @@ With no store yet (here sluice.db, or the fresh PostgreSQL database of the Postg
   $ ls sluice.db
   ls: cannot access 'sluice.db': No such file or directory
   [2]
+
+Commands that change the versions of an existing source (rollback, activate, deactivate,
+rebuild) need a sluice store too: they do not create a catalog where there is none.
+
+  $ sluice rebuild people
+  sluice: (no database at sluice.db \(nothing was loaded there yet\)|postgresql:///golden_[0-9_]+ is not a sluice store \(the database has no sluice catalog\); it was left as it is) (re)
+  [2]
+  $ sluice rollback people --to 1
+  sluice: (no database at sluice.db \(nothing was loaded there yet\)|postgresql:///golden_[0-9_]+ is not a sluice store \(the database has no sluice catalog\); it was left as it is) (re)
+  [2]
   $ sluice migrate status | tail -n 1
   database at version 0; this sluice knows up to 4
 
@@ -47,6 +57,23 @@ catalog has no sources, so the file is checked alone, as with no store:
   app.db
   $ sqlite3 app.db .tables
   t
+
+Nor do the commands that change a source's versions, or `migrate status` (which leaves the
+file's journal mode as it is):
+
+  $ for c in 'rollback t --to 1' 'activate t 1' 'deactivate t 1' 'rebuild t'; do sluice --db app.db $c; echo "exit $?"; done
+  sluice: app.db is not a sluice store (a SQLite database without sluice's catalog); it was left as it is
+  exit 2
+  sluice: app.db is not a sluice store (a SQLite database without sluice's catalog); it was left as it is
+  exit 2
+  sluice: app.db is not a sluice store (a SQLite database without sluice's catalog); it was left as it is
+  exit 2
+  sluice: app.db is not a sluice store (a SQLite database without sluice's catalog); it was left as it is
+  exit 2
+  $ sluice --db app.db migrate status | tail -n 1 && sha256sum -c app.sum && ls app.db*
+  database at version 0; this sluice knows up to 4
+  app.db: OK
+  app.db
 
 A file that is not a SQLite database at all, and an empty file:
 

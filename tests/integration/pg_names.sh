@@ -7,6 +7,10 @@
 #    schema with such a field is refused (exit 2).
 #  - Sources X and X_detail collided on bronze.X_detail (X's view, X_detail's table): exit 3
 #    in either order. The second one is refused (exit 2) with the reason, nothing written.
+#    The same class: PostgreSQL named X's indexes X_raw_data_idx, X_load_id_row_num_idx,
+#    X_source_timestamp_idx (bronze) and X_pkey (silver), so sources of those names failed with
+#    exit 3. sluice now names them X@gin, X@load, X@ts and X@pkey (no source name has an @),
+#    so such sources load; in a store made before, they are refused (exit 2) with the reason.
 #
 # env: SLUICE (binary under test), PGHOST/PGUSER (the test server tests/run starts).
 set -euo pipefail
@@ -79,4 +83,29 @@ for order in "orders orders_detail" "orders_detail orders"; do
     "$bin" --db "postgresql:///$d" load "$2.csv" --source "${2}_x" >out 2>&1 || fail "$order: --source: $(cat out)"
 done
 echo "sources X and X_detail: the second refused before writing, in either order: ok"
+
+# --- the names PostgreSQL gave a source's indexes ------------------------------------------
+d=${db}_c
+psql -XqAt -d postgres -c "CREATE DATABASE $d"
+trap 'rm -rf "$tmp"; for d in $db ${db}_a ${db}_b ${db}_c; do psql -XqAt -d postgres -c "DROP DATABASE IF EXISTS $d" >/dev/null 2>&1 || true; done' EXIT
+"$bin" --db "postgresql:///$d" load orders.csv --primary-key id >out 2>&1 || fail "orders with a key: $(cat out)"
+[ "$(q "select string_agg(indexname, ',' order by indexname) from pg_indexes where schemaname in ('public', 'bronze') and tablename = 'orders'" "$d")" = "orders@gin,orders@load,orders@pkey,orders@ts" ] ||
+    fail "index names: $(q "select indexname from pg_indexes where tablename = 'orders'" "$d")"
+for n in orders_raw_data_idx orders_load_id_row_num_idx orders_source_timestamp_idx orders_pkey; do
+    "$bin" --db "postgresql:///$d" load orders_detail.csv --source "$n" >out 2>&1 || fail "$n: $(cat out)"
+    [ "$(q "select count(*) from $n" "$d")" = 1 ] || fail "$n: no silver row"
+done
+# a store made before: the indexes with PostgreSQL's names (renamed back here)
+"$bin" --db "postgresql:///$d" load orders.csv --source old --primary-key id >out 2>&1 || fail "old: $(cat out)"
+q 'ALTER INDEX bronze."old@gin" RENAME TO old_raw_data_idx; ALTER INDEX public."old@pkey" RENAME TO old_pkey' "$d"
+for n in old_raw_data_idx old_pkey; do
+    st=0
+    "$bin" --db "postgresql:///$d" load orders_detail.csv --source "$n" >out 2>&1 || st=$?
+    [ "$st" = 2 ] || fail "$n in an old store: exit $st, expected 2: $(cat out)"
+    grep -q "source '$n': [a-z]*\.$n is the name of an index of table [a-z]*\.old in the store; a PostgreSQL store cannot also have a source of that name: load under another name (--source)" out ||
+        fail "$n in an old store: $(cat out)"
+    [ "$(q "select count(*) from sluice.sources where name = '$n'" "$d")" = 0 ] || fail "$n in the catalog"
+done
+[ "$(q "select count(*) from old" "$d")" = 1 ] || fail "old lost rows"
+echo "sources named like another source's indexes: loaded, or refused in an old store: ok"
 echo "pg_names: ok"
