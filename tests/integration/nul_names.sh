@@ -22,7 +22,7 @@ run() { # label query-runner [--db ...]
     local label=$1 q=$2 out
     shift 2
     out=$("$bin" load h.csv "$@")
-    grep -qF 'column 2 renamed: "na\u0000me" -> na me' <<<"$out" || fail "$label: csv rename: $out"
+    grep -qF 'column 2 renamed: "na\x00me" -> na me' <<<"$out" || fail "$label: csv rename: $out"
     grep -qF 'column 3 renamed: "na me" -> na me_2' <<<"$out" || fail "$label: csv rename 2: $out"
     out=$("$bin" load k.ndjson --output json "$@")
     grep -qF '"renamed":[{"from":"na\u0000me","to":"na me"},{"from":"na\u0000xx","to":"na xx"}]' <<<"$out" ||
