@@ -57,8 +57,8 @@ conf '    ca_file: certs/ca.pem
 "$bin" load in.csv --source s --primary-key id >out 2>&1 || fail "load: $(cat out)"
 grep -q warning out && fail "a warning over https: $(cat out)"
 [ "$(wc -l <got)" = 2 ] || fail "expected 2 events, got: $(cat got)"
-grep -q '^POST /api/v1/lineage	{"eventType":"START",' got || fail "no START: $(cat got)"
-grep -q '^POST /api/v1/lineage	{"eventType":"COMPLETE",.*"load":1,"status":"committed"' got ||
+grep -q '^POST /api/v1/lineage?api_key=S3CRETKEY	{"eventType":"START",' got || fail "no START: $(cat got)"
+grep -q '^POST /api/v1/lineage?api_key=S3CRETKEY	{"eventType":"COMPLETE",.*"load":1,"status":"committed"' got ||
     fail "no COMPLETE: $(cat got)"
 
 # 2. another CA: refused, said clearly, no secret shown, nothing sent, the load commits
