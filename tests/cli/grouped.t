@@ -67,3 +67,13 @@ line 1), in text and in JSON ("offset").
   sluice: warning: one.json: record 5 (line 1, byte 32): format-error: invalid JSON at line 1 column 38: expected ':'
   sluice: warning: one.json: 2 record(s) rejected
   [1]
+
+The rejects file says the same (`offset`, `_offset`):
+
+  $ sluice check one.json --rejects rej.ndjson > /dev/null; cut -c1-50 rej.ndjson
+  {"input":"one.json","row":3,"line":1,"offset":17,"
+  {"input":"one.json","row":5,"line":1,"offset":32,"
+  $ sluice check one.json --rejects rej.csv > /dev/null; cut -d, -f1-4 rej.csv
+  _input,_row,_line,_offset
+  one.json,3,1,17
+  one.json,5,1,32
