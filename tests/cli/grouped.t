@@ -44,6 +44,12 @@ line where its first problem was. --max-errors caps the lines of check's text.
     recommendation: age: 5 of 6 values (83%) are not of type integer; fix them at the source, or declare the field with a wider type
   [1]
 
+One row with many issues is a group of one row:
+
+  $ printf '{"a":1,"a":2,"a":3,"a":4,"a":5}\n{"a":6}\n' > dk.ndjson && sluice check dk.ndjson
+  1 row, line 1: warning: duplicate-key in a (4 issues); the first: 'a' appears twice in the record; the last value is used
+  dk.ndjson: 2 rows, 1 valid, 1 with warnings, 0 invalid
+
 Problems in a JSON array on one line are located by record and byte offset (every record is on
 line 1), in text and in JSON ("offset").
 
