@@ -7,6 +7,7 @@
  * A byte past the end of the data (b->buf[len], the +1 of sl_batch_reserve) holds a '\n'
  * sentinel so the unquoted-field loop needs no bounds check.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -613,13 +614,15 @@ static void head_init(struct head *h, const char *p, size_t n, int complete)
 }
 
 static int is_temporal(const char *p, size_t n);
+static int is_url_or_path(const char *p, size_t n);
 
 /* How delimiter d splits the head's first records. Blank lines do not vote. */
 struct delim_stats {
     double score; /* how consistent the rows' field count is (0..1) */
     size_t mode;  /* the rows' most common field count */
     size_t first; /* field count of the first record (the header, if there is one) */
-    int temporal; /* every record it splits is, read whole, a date, a time or a datetime */
+    int temporal; /* every record it splits is, read whole, a date, a time or a datetime (or,
+                     for ':', a URL or a Windows path) */
 };
 
 static void delim_score(const struct head *h, unsigned char d, unsigned char q,
@@ -638,7 +641,8 @@ static void delim_score(const struct head *h, unsigned char d, unsigned char q,
         if (fs.n == 1 && fs.v[0].tail == fs.v[0].start) continue;
         if (fs.n > 1) {
             split++;
-            temporal += is_temporal(h->s + start, sc.term - start);
+            temporal += is_temporal(h->s + start, sc.term - start) ||
+                        (d == ':' && is_url_or_path(h->s + start, sc.term - start));
         }
         counts[nrec++] = fs.n;
     }
@@ -864,6 +868,23 @@ static int is_temporal(const char *p, size_t n)
     const char *sp = memchr(p, ' ', n);
     if (!sp) sp = memchr(p, 'T', n);
     return sp && is_date(p, (size_t)(sp - p)) && is_time(sp + 1, n - (size_t)(sp - p) - 1);
+}
+
+/* A URL (scheme://..., ports and all) or a Windows path (C:\dir), with no blank or quote
+ * inside: the ':' in a single column of them is part of the values, not a delimiter. */
+static int is_url_or_path(const char *p, size_t n)
+{
+    while (n && (*p == ' ' || *p == '\t' || *p == '"')) p++, n--;
+    while (n && (p[n - 1] == ' ' || p[n - 1] == '\t' || p[n - 1] == '"')) n--;
+    for (size_t j = 0; j < n; j++)
+        if (p[j] == ' ' || p[j] == '\t' || p[j] == '"' || p[j] == ',' || p[j] == ';') return 0;
+    if (n >= 3 && isalpha((unsigned char)p[0]) && p[1] == ':' && (p[2] == '\\' || p[2] == '/'))
+        return 1;
+    size_t i = 0;
+    if (!n || !isalpha((unsigned char)p[0])) return 0;
+    while (i < n && (isalnum((unsigned char)p[i]) || p[i] == '+' || p[i] == '.' || p[i] == '-'))
+        i++;
+    return i + 3 < n && p[i] == ':' && p[i + 1] == '/' && p[i + 2] == '/';
 }
 
 /* What a cell of the head looks like, for the header decision. */

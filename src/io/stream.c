@@ -482,7 +482,10 @@ static int stream_start(struct sl_stream *s, struct sl_error *err)
         return sl_error_set(err, SL_EUNSUPPORTED,
                             "%s: xz compression is not supported (decompress it first)", s->label);
     } else if (k >= 4 && !memcmp(m, "PK\3\4", 4)) {
-        return sl_error_set(err, SL_EUNSUPPORTED, "%s: zip archive (xlsx is not supported yet)",
+        return sl_error_set(err, SL_EUNSUPPORTED,
+                            "%s: a zip archive (or a document made of one: xlsx, docx, ods), not "
+                            "CSV or JSON data; extract it first (unzip) and load the files it "
+                            "holds (an xlsx sheet: export it as CSV)",
                             s->label);
     } else {
         s->dec = &dec_none;

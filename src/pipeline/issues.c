@@ -141,11 +141,15 @@ static void group_line(const struct sl_issue_group *gr, int64_t rows, int json_i
                        const char *prefix, struct sl_buf *b)
 {
     const char *hint = sl_issue_group_hint(gr, rows);
-    sl_buf_addf(b, "%s%lld rows, ", prefix, (long long)gr->rows);
-    if (json_input)
-        sl_buf_addf(b, "records %lld-%lld", (long long)gr->first_row, (long long)gr->last_row);
+    sl_buf_addf(b, "%s%lld %s, ", prefix, (long long)gr->rows, gr->rows == 1 ? "row" : "rows");
+    /* one row with many issues (3 million duplicate keys) is "1 row, line 1" */
+    int64_t first = json_input ? gr->first_row : gr->first_line;
+    int64_t last = json_input ? gr->last_row : gr->last_line;
+    if (first == last)
+        sl_buf_addf(b, "%s %lld", json_input ? "record" : "line", (long long)first);
     else
-        sl_buf_addf(b, "lines %lld-%lld", (long long)gr->first_line, (long long)gr->last_line);
+        sl_buf_addf(b, "%s %lld-%lld", json_input ? "records" : "lines", (long long)first,
+                    (long long)last);
     sl_buf_addf(b, ": %s", gr->severity == SL_ROW_WARNING ? "warning: " : "");
     if (gr->shape) {
         sl_buf_addf(b, "%ld cells where the header has %ld (", gr->ncells, gr->nheader);

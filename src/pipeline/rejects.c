@@ -1,8 +1,9 @@
 /*
  * --rejects FILE: the rows a check or a load rejects, with their reasons, written as they are
- * found (streaming). NDJSON: one object per row {"input","row","line","errors":[…],"record"}.
- * CSV: _input,_row,_line,_errors then the record's own columns (a CSV input's header) or one
- * _record column holding the record's JSON (JSON inputs, whose keys vary).
+ * found (streaming). NDJSON: one object per row {"input","row","line","offset","errors":[…],
+ * "record"}. CSV: _input,_row,_line,_offset,_errors then the record's own columns (a CSV input's
+ * header) or one _record column holding the record's JSON (JSON inputs, whose keys vary). The
+ * byte offset tells apart records that share a line (a JSON array on one line).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,9 @@
 
 #include "internal.h"
 #include "sluice/outfile.h"
+
+/* the columns before the record's own in a CSV rejects file: _input .. _errors */
+#define NFIXED 5
 
 struct sl_rejects {
     struct sl_outfile *out; /* written under a temporary name, renamed when closed */
@@ -155,8 +159,8 @@ static int sl_rejects_row(struct sl_rejects *r, const char *input, const struct 
     if (!r->csv) {
         sl_buf_adds(b, "{\"input\":");
         sl_buf_json_cstr(b, input);
-        sl_buf_addf(b, ",\"row\":%lld,\"line\":%lld,\"errors\":[", (long long)row->num,
-                    (long long)row->line);
+        sl_buf_addf(b, ",\"row\":%lld,\"line\":%lld,\"offset\":%lld,\"errors\":[",
+                    (long long)row->num, (long long)row->line, (long long)row->offset);
         int n = 0;
         for (const struct sl_issue *i = row->issues; i; i = i->next) {
             sl_buf_adds(b, n++ ? ",{" : "{");
@@ -173,45 +177,47 @@ static int sl_rejects_row(struct sl_rejects *r, const char *input, const struct 
     /* CSV */
     int csv_record = labels && !is_json;
     if (!r->header_done) {
-        const char *fixed[] = {"_input", "_row", "_line", "_errors", "_record"};
+        const char *fixed[] = {"_input", "_row", "_line", "_offset", "_errors", "_record"};
         size_t n = csv_record ? labels->n : 1;
-        const char **names = sl_xmalloc((4 + n) * sizeof *names);
-        uint32_t *lens = sl_xmalloc((4 + n) * sizeof *lens);
-        memcpy(names, fixed, 4 * sizeof *names);
-        for (size_t i = 0; i < 4; i++) lens[i] = (uint32_t)strlen(fixed[i]);
+        const char **names = sl_xmalloc((NFIXED + n) * sizeof *names);
+        uint32_t *lens = sl_xmalloc((NFIXED + n) * sizeof *lens);
+        memcpy(names, fixed, NFIXED * sizeof *names);
+        for (size_t i = 0; i < NFIXED; i++) lens[i] = (uint32_t)strlen(fixed[i]);
         for (size_t i = 0; i < n; i++) {
-            names[4 + i] = csv_record ? labels->v[i] : "_record";
-            lens[4 + i] = csv_record ? labels->lens[i] : 7;
+            names[NFIXED + i] = csv_record ? labels->v[i] : "_record";
+            lens[NFIXED + i] = csv_record ? labels->lens[i] : 7;
         }
-        sl_writer_columns(r->w, names, lens, 4 + n);
+        sl_writer_columns(r->w, names, lens, NFIXED + n);
         free(names);
         free(lens);
         r->ncols = n;
         r->record_json = !csv_record;
         r->header_done = 1;
     }
-    char num[2][24];
+    char num[3][24];
     struct sl_buf errs = SL_BUF_INIT;
     snprintf(num[0], sizeof num[0], "%lld", (long long)row->num);
     snprintf(num[1], sizeof num[1], "%lld", (long long)row->line);
+    snprintf(num[2], sizeof num[2], "%lld", (long long)row->offset);
     errors_text(&errs, row);
-    struct sl_cell *cells = sl_xcalloc(4 + r->ncols, sizeof *cells);
-    const struct sl_cell **ptrs = sl_xcalloc(4 + r->ncols, sizeof *ptrs);
+    struct sl_cell *cells = sl_xcalloc(NFIXED + r->ncols, sizeof *cells);
+    const struct sl_cell **ptrs = sl_xcalloc(NFIXED + r->ncols, sizeof *ptrs);
     cells[0] = text_cell(input, strlen(input));
     cells[1] = text_cell(num[0], strlen(num[0]));
     cells[2] = text_cell(num[1], strlen(num[1]));
-    cells[3] = text_cell(errs.p ? errs.p : "", errs.len);
-    for (size_t i = 0; i < 4; i++) ptrs[i] = &cells[i];
+    cells[3] = text_cell(num[2], strlen(num[2]));
+    cells[4] = text_cell(errs.p ? errs.p : "", errs.len);
+    for (size_t i = 0; i < NFIXED; i++) ptrs[i] = &cells[i];
     struct sl_buf rec = SL_BUF_INIT;
     if (r->record_json || !csv_record) {
         record_json(labels, row, &rec);
-        cells[4] = text_cell(rec.p ? rec.p : "", rec.len);
-        ptrs[4] = &cells[4];
+        cells[NFIXED] = text_cell(rec.p ? rec.p : "", rec.len);
+        ptrs[NFIXED] = &cells[NFIXED];
     } else {
         for (uint32_t k = 0; k < row->ncells; k++)
-            if (row->cells[k].col < r->ncols) ptrs[4 + row->cells[k].col] = &row->cells[k];
+            if (row->cells[k].col < r->ncols) ptrs[NFIXED + row->cells[k].col] = &row->cells[k];
     }
-    sl_writer_cells(r->w, ptrs, 4 + r->ncols);
+    sl_writer_cells(r->w, ptrs, NFIXED + r->ncols);
     sl_buf_free(&rec);
     free(cells);
     free(ptrs);

@@ -66,12 +66,14 @@ int sl_mode_for_load(struct sl_db *db, const char *source, const char *explicit_
                                 "mode append keeps every row, so it cannot keep the primary key "
                                 "(%s) of source '%s' unique: use --mode upsert (one row per key, "
                                 "the latest wins) or --mode snapshot (each load replaces all "
-                                "rows), or load without a primary key",
+                                "rows), or load without a primary key (in sluice.yaml: mode: "
+                                "upsert or mode: snapshot)",
                                 key, source);
         return sl_error_set(err, SL_ECONFIG,
                             "source '%s' was loaded without a primary key (mode append), and this "
                             "load gives it one (%s): load it with --mode upsert (one row per key, "
-                            "the latest wins) or --mode snapshot (this load replaces all rows)",
+                            "the latest wins) or --mode snapshot (this load replaces all rows); "
+                            "in sluice.yaml, mode: upsert or mode: snapshot",
                             source, key);
     }
     if (!strcmp(mode, "upsert") && !s->npk)

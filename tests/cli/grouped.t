@@ -44,6 +44,12 @@ line where its first problem was. --max-errors caps the lines of check's text.
     recommendation: age: 5 of 6 values (83%) are not of type integer; fix them at the source, or declare the field with a wider type
   [1]
 
+One row with many issues is a group of one row:
+
+  $ printf '{"a":1,"a":2,"a":3,"a":4,"a":5}\n{"a":6}\n' > dk.ndjson && sluice check dk.ndjson
+  1 row, line 1: warning: duplicate-key in a (4 issues); the first: 'a' appears twice in the record; the last value is used
+  dk.ndjson: 2 rows, 1 valid, 1 with warnings, 0 invalid
+
 Problems in a JSON array on one line are located by record and byte offset (every record is on
 line 1), in text and in JSON ("offset").
 
@@ -67,3 +73,13 @@ line 1), in text and in JSON ("offset").
   sluice: warning: one.json: record 5 (line 1, byte 32): format-error: invalid JSON at line 1 column 38: expected ':'
   sluice: warning: one.json: 2 record(s) rejected
   [1]
+
+The rejects file says the same (`offset`, `_offset`):
+
+  $ sluice check one.json --rejects rej.ndjson > /dev/null; cut -c1-50 rej.ndjson
+  {"input":"one.json","row":3,"line":1,"offset":17,"
+  {"input":"one.json","row":5,"line":1,"offset":32,"
+  $ sluice check one.json --rejects rej.csv > /dev/null; cut -d, -f1-4 rej.csv
+  _input,_row,_line,_offset
+  one.json,3,1,17
+  one.json,5,1,32

@@ -101,8 +101,8 @@ file is replaced whole (keeping its permissions), and no temporary file is left 
   $ echo old > rj.csv && chmod 600 rj.csv && sluice --db p.db load d.csv --rejects rj.csv --quiet
   [1]
   $ cat rj.csv && stat -c %a rj.csv && ls -a | grep -c sluice-
-  _input,_row,_line,_errors,id,v
-  d.csv,2,3,"extra-cell: the row has 3 cells, the header 2: extra cell in column 3",2,b
+  _input,_row,_line,_offset,_errors,id,v
+  d.csv,2,3,9,"extra-cell: the row has 3 cells, the header 2: extra cell in column 3",2,b
   600
   0
   [1]

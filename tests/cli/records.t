@@ -129,3 +129,15 @@ In sluice.yaml: records: per source.
   $ printf 'sources:\n  p:\n    input: x.json\n    records: features\n' > bad.yaml && sluice --config bad.yaml run
   sluice: bad.yaml:4: sources.p.records: 'features' is not a JSON pointer: it starts with '/' (e.g. /data), or is empty for the whole document
   [2]
+
+Following the note after a load: the input is the same (identity is its content), so the load
+with the pointer is a repeat unless forced; into the same source, take the one-record load out
+first (its columns stay in silver, empty), or load into a new source.
+
+  $ sluice load places.geojson --source whole --records /features
+  whole: skipped: same input already loaded as load 2 (places.geojson)
+  $ sluice deactivate whole 2 && sluice load places.geojson --source whole --records /features --force | head -n 1
+  whole: load 2 deactivated: 1 load changed; silver updated: 0 rows written, 1 removed
+  whole: load [0-9]+ committed: 3 rows \(3 valid\) from places\.geojson in 0\.0 s, quality [0-9.]+ [a-z]+ (re)
+  $ sluice load places.geojson --source features --records /features | head -n 1
+  features: load [0-9]+ committed: 3 rows \(3 valid\) from places\.geojson in 0\.0 s, quality 0\.94 good (re)

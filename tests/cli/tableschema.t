@@ -104,16 +104,16 @@ Rejected rows with their reasons, as NDJSON or CSV (by the extension, or --rejec
   line 6 (record 5): warning: constraint-error: name must have at most 20 characters, 'Katherine Johnson the Computer' has 30
   [1]
   $ cat rejects.ndjson
-  {"input":"ts_people.csv","row":2,"line":3,"errors":[{"code":"constraint-error","field":"age","value":"-1","message":"age must be >= 0","severity":"error","constraint":"minimum"},{"code":"constraint-error","field":"country","value":"UK","message":"country: 'UK' is not one of \"GB\", \"US\", \"DE\", \"FR\"","severity":"error","constraint":"enum"},{"code":"constraint-error","field":"code","value":"ab-2","message":"code: 'ab-2' does not match the pattern [A-Z]{2}-[0-9]+","severity":"error","constraint":"pattern"},{"code":"row-constraint","field":null,"value":null,"message":"the row breaks the rule end >= start","severity":"error","rule":"ends after it starts"}],"record":{"id":"2","name":"Alan","age":"-1","country":"UK","code":"ab-2","status":"new","amount":"12,00 €","paid":"nein","start":"2026-01-01","end":"2025-12-31","shipped_on":""}}
-  {"input":"ts_people.csv","row":3,"line":4,"errors":[{"code":"constraint-error","field":"amount","value":"0,99 €","message":"amount must be >= 1","severity":"error","constraint":"minimum"},{"code":"row-constraint","field":"shipped_on","value":null,"message":"shipped_on is required when status == 'shipped'","severity":"warning","rule":"shipped orders have a date"}],"record":{"id":"3","name":"Grace","age":"85","country":"US","code":"CD-3","status":"shipped","amount":"0,99 €","paid":"ja","start":"2026-01-01","end":"2026-01-02","shipped_on":""}}
-  {"input":"ts_people.csv","row":4,"line":5,"errors":[{"code":"constraint-error","field":"age","value":"200","message":"age must be <= 150","severity":"warning","constraint":"maximum"},{"code":"constraint-error","field":"status","value":"lost","message":"status: 'lost' is not one of \"new\", \"shipped\"","severity":"error","constraint":"enum"},{"code":"type-error","field":"paid","value":"vielleicht","message":"paid: 'vielleicht' is not of type boolean","severity":"error"},{"code":"constraint-error","field":"name","value":null,"message":"name is required","severity":"error","constraint":"required"}],"record":{"id":"4","name":"","age":"200","country":"-","code":"EF-4","status":"lost","amount":"n/a","paid":"vielleicht","start":"","end":"","shipped_on":""}}
+  {"input":"ts_people.csv","row":2,"line":3,"offset":141,"errors":[{"code":"constraint-error","field":"age","value":"-1","message":"age must be >= 0","severity":"error","constraint":"minimum"},{"code":"constraint-error","field":"country","value":"UK","message":"country: 'UK' is not one of \"GB\", \"US\", \"DE\", \"FR\"","severity":"error","constraint":"enum"},{"code":"constraint-error","field":"code","value":"ab-2","message":"code: 'ab-2' does not match the pattern [A-Z]{2}-[0-9]+","severity":"error","constraint":"pattern"},{"code":"row-constraint","field":null,"value":null,"message":"the row breaks the rule end >= start","severity":"error","rule":"ends after it starts"}],"record":{"id":"2","name":"Alan","age":"-1","country":"UK","code":"ab-2","status":"new","amount":"12,00 €","paid":"nein","start":"2026-01-01","end":"2025-12-31","shipped_on":""}}
+  {"input":"ts_people.csv","row":3,"line":4,"offset":203,"errors":[{"code":"constraint-error","field":"amount","value":"0,99 €","message":"amount must be >= 1","severity":"error","constraint":"minimum"},{"code":"row-constraint","field":"shipped_on","value":null,"message":"shipped_on is required when status == 'shipped'","severity":"warning","rule":"shipped orders have a date"}],"record":{"id":"3","name":"Grace","age":"85","country":"US","code":"CD-3","status":"shipped","amount":"0,99 €","paid":"ja","start":"2026-01-01","end":"2026-01-02","shipped_on":""}}
+  {"input":"ts_people.csv","row":4,"line":5,"offset":267,"errors":[{"code":"constraint-error","field":"age","value":"200","message":"age must be <= 150","severity":"warning","constraint":"maximum"},{"code":"constraint-error","field":"status","value":"lost","message":"status: 'lost' is not one of \"new\", \"shipped\"","severity":"error","constraint":"enum"},{"code":"type-error","field":"paid","value":"vielleicht","message":"paid: 'vielleicht' is not of type boolean","severity":"error"},{"code":"constraint-error","field":"name","value":null,"message":"name is required","severity":"error","constraint":"required"}],"record":{"id":"4","name":"","age":"200","country":"-","code":"EF-4","status":"lost","amount":"n/a","paid":"vielleicht","start":"","end":"","shipped_on":""}}
   $ sluice load ts_people.csv --schema ts_people.yaml --source people2 --rejects rejects.csv --quiet
   [1]
   $ cat rejects.csv
-  _input,_row,_line,_errors,id,name,age,country,code,status,amount,paid,start,end,shipped_on
-  ts_people.csv,2,3,"constraint-error: age must be >= 0; constraint-error: country: 'UK' is not one of ""GB"", ""US"", ""DE"", ""FR""; constraint-error: code: 'ab-2' does not match the pattern [A-Z]{2}-[0-9]+; row-constraint: the row breaks the rule end >= start",2,Alan,-1,UK,ab-2,new,"12,00 €",nein,2026-01-01,2025-12-31,
-  ts_people.csv,3,4,constraint-error: amount must be >= 1,3,Grace,85,US,CD-3,shipped,"0,99 €",ja,2026-01-01,2026-01-02,
-  ts_people.csv,4,5,"constraint-error: status: 'lost' is not one of ""new"", ""shipped""; type-error: paid: 'vielleicht' is not of type boolean; constraint-error: name is required",4,,200,-,EF-4,lost,n/a,vielleicht,,,
+  _input,_row,_line,_offset,_errors,id,name,age,country,code,status,amount,paid,start,end,shipped_on
+  ts_people.csv,2,3,141,"constraint-error: age must be >= 0; constraint-error: country: 'UK' is not one of ""GB"", ""US"", ""DE"", ""FR""; constraint-error: code: 'ab-2' does not match the pattern [A-Z]{2}-[0-9]+; row-constraint: the row breaks the rule end >= start",2,Alan,-1,UK,ab-2,new,"12,00 €",nein,2026-01-01,2025-12-31,
+  ts_people.csv,3,4,203,constraint-error: amount must be >= 1,3,Grace,85,US,CD-3,shipped,"0,99 €",ja,2026-01-01,2026-01-02,
+  ts_people.csv,4,5,267,"constraint-error: status: 'lost' is not one of ""new"", ""shipped""; type-error: paid: 'vielleicht' is not of type boolean; constraint-error: name is required",4,,200,-,EF-4,lost,n/a,vielleicht,,,
   $ sluice check ts_people.csv --schema ts_people.yaml --rejects out.txt
   sluice: check: --rejects out.txt: name it .ndjson, .jsonl or .csv, or give --rejects-format
   usage: sluice check FILE [--source NAME] [--schema FILE] [--format F] [--max-errors N] [--rejects FILE] [--output text|json]
@@ -130,10 +130,10 @@ Rejected rows with their reasons, as NDJSON or CSV (by the extension, or --rejec
   line 5 (record 4): type-error: paid: 'vielleicht' is not of type boolean
   line 5 (record 4): constraint-error: name is required
   line 6 (record 5): warning: constraint-error: name must have at most 20 characters, 'Katherine Johnson the Computer' has 30
-  _input,_row,_line,_errors,id,name,age,country,code,status,amount,paid,start,end,shipped_on
-  ts_people.csv,2,3,"constraint-error: age must be >= 0; constraint-error: country: 'UK' is not one of ""GB"", ""US"", ""DE"", ""FR""; constraint-error: code: 'ab-2' does not match the pattern [A-Z]{2}-[0-9]+; row-constraint: the row breaks the rule end >= start",2,Alan,-1,UK,ab-2,new,"12,00 €",nein,2026-01-01,2025-12-31,
-  ts_people.csv,3,4,constraint-error: amount must be >= 1,3,Grace,85,US,CD-3,shipped,"0,99 €",ja,2026-01-01,2026-01-02,
-  ts_people.csv,4,5,"constraint-error: status: 'lost' is not one of ""new"", ""shipped""; type-error: paid: 'vielleicht' is not of type boolean; constraint-error: name is required",4,,200,-,EF-4,lost,n/a,vielleicht,,,
+  _input,_row,_line,_offset,_errors,id,name,age,country,code,status,amount,paid,start,end,shipped_on
+  ts_people.csv,2,3,141,"constraint-error: age must be >= 0; constraint-error: country: 'UK' is not one of ""GB"", ""US"", ""DE"", ""FR""; constraint-error: code: 'ab-2' does not match the pattern [A-Z]{2}-[0-9]+; row-constraint: the row breaks the rule end >= start",2,Alan,-1,UK,ab-2,new,"12,00 €",nein,2026-01-01,2025-12-31,
+  ts_people.csv,3,4,203,constraint-error: amount must be >= 1,3,Grace,85,US,CD-3,shipped,"0,99 €",ja,2026-01-01,2026-01-02,
+  ts_people.csv,4,5,267,"constraint-error: status: 'lost' is not one of ""new"", ""shipped""; type-error: paid: 'vielleicht' is not of type boolean; constraint-error: name is required",4,,200,-,EF-4,lost,n/a,vielleicht,,,
   [1]
 
 Keys. A primary key repeated within one input is a primary-key error (the first row wins), in
@@ -246,9 +246,9 @@ on the command line takes precedence.
   [1]
   $ wc -l < proj/people.rejects.ndjson && cut -c1-60 proj/people.rejects.ndjson
   3
-  {"input":"proj/ts_people.csv","row":2,"line":3,"errors":[{"c
-  {"input":"proj/ts_people.csv","row":3,"line":4,"errors":[{"c
-  {"input":"proj/ts_people.csv","row":4,"line":5,"errors":[{"c
+  {"input":"proj/ts_people.csv","row":2,"line":3,"offset":141,
+  {"input":"proj/ts_people.csv","row":3,"line":4,"offset":203,
+  {"input":"proj/ts_people.csv","row":4,"line":5,"offset":267,
   $ printf 'sources:\n  people:\n    input: ts_people.csv\n    rejects: people.txt\n' > proj/sluice.yaml && sluice --config proj/sluice.yaml run
   sluice: proj/sluice.yaml:4: sources.people.rejects: name the file .ndjson, .jsonl or .csv
   [2]

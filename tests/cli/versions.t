@@ -191,7 +191,7 @@ A snapshot source: each load is the complete state; keys absent from it leave si
 Modes are checked against the key.
 
   $ sluice load p1.csv --source people2 --primary-key id --mode append
-  sluice: error: people2: load failed: mode append keeps every row, so it cannot keep the primary key (id) of source 'people2' unique: use --mode upsert (one row per key, the latest wins) or --mode snapshot (each load replaces all rows), or load without a primary key
+  sluice: error: people2: load failed: mode append keeps every row, so it cannot keep the primary key (id) of source 'people2' unique: use --mode upsert (one row per key, the latest wins) or --mode snapshot (each load replaces all rows), or load without a primary key (in sluice.yaml: mode: upsert or mode: snapshot)
   [2]
 
   $ sluice load e1.csv --source events2 --mode upsert
@@ -268,8 +268,18 @@ doing it works.
   $ printf 'id,name\n1,a\n2,b\n' > m1.csv && printf 'id,name\n2,bb\n3,c\n' > m2.csv && sluice load m1.csv --source m
   m: load [0-9]+ committed: 2 rows \(2 valid\) from m1\.csv in 0\.0 s, quality 1\.00 excellent (re)
   $ sluice load m2.csv --source m --primary-key id
-  sluice: error: m: load failed: source 'm' was loaded without a primary key (mode append), and this load gives it one (id): load it with --mode upsert (one row per key, the latest wins) or --mode snapshot (this load replaces all rows)
+  sluice: error: m: load failed: source 'm' was loaded without a primary key (mode append), and this load gives it one (id): load it with --mode upsert (one row per key, the latest wins) or --mode snapshot (this load replaces all rows); in sluice.yaml, mode: upsert or mode: snapshot
   [2]
   $ sluice load m2.csv --source m --primary-key id --mode upsert
   m: load [0-9]+ committed: 2 rows \(2 valid\) from m2\.csv in 0\.0 s, quality 1\.00 excellent (re)
     upserted into existing source m (now 3 rows)
+
+The same through `run`: the message gives the sluice.yaml form too, and doing it works.
+
+  $ sluice load m1.csv --source mr && printf 'sources:\n  mr:\n    input: m2.csv\n    primary_key: [id]\n' > mr.yaml && sluice --config mr.yaml run
+  mr: load [0-9]+ committed: 2 rows \(2 valid\) from m1\.csv in 0\.0 s, quality 1\.00 excellent (re)
+  sluice: error: mr: load failed: source 'mr' was loaded without a primary key (mode append), and this load gives it one (id): load it with --mode upsert (one row per key, the latest wins) or --mode snapshot (this load replaces all rows); in sluice.yaml, mode: upsert or mode: snapshot
+  [2]
+  $ printf '    mode: upsert\n' >> mr.yaml && sluice --config mr.yaml run
+  mr: load [0-9]+ committed: 2 rows \(2 valid\) from m2\.csv in 0\.0 s, quality 1\.00 excellent (re)
+    upserted into existing source mr (now 3 rows)

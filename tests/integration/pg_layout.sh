@@ -26,7 +26,16 @@ expect() { # sql expected
     [ "$got" = "$2" ] || fail "$1: expected [$2], got [$got]"
 }
 
-printf 'id,at,v\n1,2025-12-31T23:30:00Z,a\n2,2025-12-31T23:30:00-01:00,b\n3,,c\n4,2026-02-01,d\n5,not a time,e\n' >ev.csv
+# a --timestamp field must hold dates or datetimes (issue 14): one value that is neither makes
+# the column a string, and the load is refused before anything is written
+printf 'id,at,v\n1,2025-12-31T23:30:00Z,a\n5,not a time,e\n' >evbad.csv
+rc=0
+"$bin" load evbad.csv --timestamp at --source ev 2>evbad.err || rc=$?
+if [ "$rc" != 2 ] || ! grep -qF "timestamp field 'at' is of type string" evbad.err; then
+    fail "evbad.csv: exit $rc: $(cat evbad.err)"
+fi
+expect "select count(*) from pg_tables where tablename = 'ev'" 0
+printf 'id,at,v\n1,2025-12-31T23:30:00Z,a\n2,2025-12-31T23:30:00-01:00,b\n3,,c\n4,2026-02-01,d\n5,,e\n' >ev.csv
 "$bin" load ev.csv --timestamp at --source ev
 expect "select string_agg(c.relname, ',' order by c.relname) from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'bronze.ev'::regclass" \
     'ev@2025-12,ev@2026-01,ev@2026-02,ev@default'
@@ -36,7 +45,7 @@ expect 'select string_agg(row_num::text, $$,$$ order by row_num) from bronze."ev
 expect "select to_char(source_timestamp, 'YYYY-MM-DD HH24:MI') from bronze.ev where row_num = 2" '2026-01-01 00:30'
 expect "select raw_data->>1 from bronze.ev where row_num = 1" '2025-12-31T23:30:00Z'
 expect "select count(*) from bronze.ev_detail where input = 'ev.csv' and sha256 is not null" 5
-expect "select status, rows, valid from sluice.loads where source = 'ev'" 'committed|5|5'
+expect "select status, rows, valid from sluice.loads where source = 'ev' order by load" $'failed|0|0\ncommitted|5|5'
 expect "select count(*) from pg_indexes where schemaname = 'bronze' and tablename = 'ev'" 3
 echo "partitions across a year boundary and the default partition: ok"
 

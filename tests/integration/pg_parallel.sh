@@ -28,13 +28,14 @@ load() { # db params file
 }
 
 # 3 months, rows without a timestamp, an invalid row (its errors travel as jsonb), a cell with a
-# tab and a backslash (no escaping in COPY's binary format)
+# tab and a backslash (no escaping in COPY's binary format). The timestamps are ISO dates and
+# datetimes (two-digit days): a --timestamp field of another type is refused (issue 14)
 {
     echo 'id,at,n'
     for i in $(seq 1 3000); do
         case $((i % 4)) in
-        0) echo "$i,2025-11-$((i % 28 + 1))T10:00:00Z,$i" ;;
-        1) echo "$i,2025-12-$((i % 28 + 1))T23:30:00-01:00,$i" ;;
+        0) printf '%d,2025-11-%02dT10:00:00Z,%d\n' "$i" $((i % 28 + 1)) "$i" ;;
+        1) printf '%d,2025-12-%02dT23:30:00-01:00,%d\n' "$i" $((i % 28 + 1)) "$i" ;;
         2) echo "$i,,$i" ;;
         3) echo "$i,2026-01-0$((i % 9 + 1)),\"a	b\\\\c $i\"" ;;
         esac

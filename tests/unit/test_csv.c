@@ -208,6 +208,23 @@ TEST(csv_sniff_single_column_of_times)
     CHECK_INT(res.d.delimiter, ':');
     CHECK_LABELS(res, "h|m|s");
     result_free(&res);
+
+    /* the same class: a column of URLs (ports too) or Windows paths is one column (with
+     * nothing typed to tell, its first line is taken as the header, as for any strings) */
+    run("http://a.org/x\nhttps://b.org:8443/y\nhttp://c.org/z\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_LABELS(res, "http://a.org/x");
+    CHECK_ROWS(res, "1:2:15:0:https://b.org:8443/y\n2:3:36:0:http://c.org/z\n");
+    result_free(&res);
+    run("C:\\data\\a.csv\nD:/b.csv\nC:\\c.csv\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ',');
+    CHECK_LABELS(res, "C:\\data\\a.csv");
+    result_free(&res);
+    /* but ':' separating names from values that are URLs is a delimiter */
+    run("name:url\na:http\nb:https\n", NULL, &res);
+    CHECK_INT(res.d.delimiter, ':');
+    CHECK_LABELS(res, "name|url");
+    result_free(&res);
 }
 
 /* A delimiter must split the header like the rows when another one does. */

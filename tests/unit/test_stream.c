@@ -640,7 +640,10 @@ TEST(stream_unsupported_compression)
         {"\xfd"
          "7zXZ\0\0\0",
          8, "memory: xz compression is not supported"},
-        {"PK\3\4\x14\0\0\0", 8, "memory: zip archive (xlsx is not supported yet)"},
+        {"PK\3\4\x14\0\0\0", 8,
+         "memory: a zip archive (or a document made of one: xlsx, docx, ods), not CSV or JSON "
+         "data; "
+         "extract it first (unzip) and load the files it holds (an xlsx sheet: export it as CSV)"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         struct sl_stream *s = NULL;
