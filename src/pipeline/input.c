@@ -13,7 +13,7 @@ static char *join_path(const char *dir, const char *path)
 }
 
 int sl__input_open(struct sl__input *in, const struct sl_source *src, const char *path,
-                   int want_raw, int spool, struct sl_error *err)
+                   int want_raw, int spool, int no_sha256, struct sl_error *err)
 {
     struct sl_stream_opts so = src->sopts;
     const char *head = NULL;
@@ -25,6 +25,7 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
     in->label = path;
     in->path = sl_xstrdup(path); /* paths come expanded against base_dir already */
     so.spool = spool;            /* the stream spools only what cannot be read twice otherwise */
+    so.no_sha256 = no_sha256;
     if ((rc = sl_stream_open(in->path, &so, &in->stream, err))) goto out;
     in->fopts = src->fopts;
     in->fopts.want_raw = want_raw != 0;
@@ -183,7 +184,8 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
     if (in->tf) {
         /* types of the columns as transformed (renamed, converted, added) */
         const struct sl_labels *l = &in->reader->labels;
-        sl_names_free(sl_names_normalize((const char *const *)l->v, l->lens, l->n, &out->renames), l->n);
+        sl_names_free(sl_names_normalize((const char *const *)l->v, l->lens, l->n, &out->renames),
+                      l->n);
         out->schema = sl_infer_schema(inf, sl_tf_run_labels(in->tf), NULL);
     } else {
         out->schema = sl_infer_schema(inf, &in->reader->labels, &out->renames);
@@ -253,7 +255,8 @@ int sl__timestamp_field(const struct sl_source *src, const struct sl_schema *s, 
 char *sl__columns_json(const struct sl_labels *labels)
 {
     struct sl_buf b = SL_BUF_INIT;
-    char **names = sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, NULL);
+    char **names =
+        sl_names_normalize((const char *const *)labels->v, labels->lens, labels->n, NULL);
     sl_buf_addc(&b, '[');
     for (size_t i = 0; i < labels->n; i++) {
         sl_buf_adds(&b, i ? ",[" : "[");
