@@ -1,4 +1,4 @@
-# sluice — `make`, `make demo`, `make test`, `make bench`; see README.md.
+# sluice — `make`, `make demo`, `make test`, `make bench`, `make bench-quick`; see README.md.
 #
 # Plain `make` (all) installs nothing: it checks that the compiler and the libraries are there
 # (scripts/install-deps --check) and says what is missing and how to install it. The other public
@@ -32,7 +32,7 @@ REL_CFLAGS  = -O2 -g $(BASE_CFLAGS)
 ASAN_CFLAGS = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=all $(BASE_CFLAGS)
 
-.PHONY: all deps check-deps demo test bench unit build-release build-asan build-fuzz fuzz run-tests format \
+.PHONY: all deps check-deps demo test bench bench-quick unit build-release build-asan build-fuzz fuzz run-tests format \
         check-format clean conformance
 
 all: check-deps
@@ -61,6 +61,11 @@ fuzz: deps
 bench: deps
 	@$(MAKE) --no-print-directory build-release
 	@bench/run $(BUILD)/sluice
+
+# one round of the flights loads and checks against sqlite3 .import, PASS/FAIL per target (< 1 min)
+bench-quick: deps
+	@$(MAKE) --no-print-directory build-release
+	@bench/run --quick $(BUILD)/sluice
 
 # JSON-Schema-Test-Suite: pass rate per draft and per file, then the suite through the CLI
 JSONSCHEMA_SUITE ?= ../shared/conformance/json-schema-test-suite

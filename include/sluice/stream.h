@@ -22,6 +22,8 @@ struct sl_stream_opts {
                         * temp file so sl_stream_rewind works; max_bytes 0 then means
                         * SL_DEFAULT_MAX_SPOOLED */
     const char *label; /* name for messages (defaults to the path; "stdin" for "-") */
+    int no_sha256;     /* nobody asks for the SHA-256 (check, infer, cat): do not compute it;
+                        * sl_stream_sha256 and sl_stream_content_sha256 then give "" */
 };
 
 struct sl_stream;
@@ -50,7 +52,8 @@ const char *sl_stream_transcoding(const struct sl_stream *s); /* NULL, "utf-16le
 int64_t sl_stream_size(const struct sl_stream *s);      /* raw size if known (stat), else -1 */
 int64_t sl_stream_raw_bytes(const struct sl_stream *s); /* raw bytes read so far */
 int64_t sl_stream_bytes(const struct sl_stream *s);     /* decompressed bytes delivered so far */
-/* SHA-256 (lowercase hex) of all raw bytes read so far; of the whole input once at its end. */
+/* SHA-256 (lowercase hex) of all raw bytes read so far; of the whole input once at its end;
+ * "" when the stream was opened with no_sha256. */
 void sl_stream_sha256(struct sl_stream *s, char hex[65]);
 /* SHA-256 of the decompressed bytes read so far (before any UTF-16 transcoding): the content,
  * the same for a.csv and a.csv.gz. The raw bytes' SHA-256 when the input is not compressed. */

@@ -73,6 +73,7 @@ struct sl_stream {
     int64_t raw_bytes, out_bytes;
     EVP_MD_CTX *sha;        /* of the raw bytes */
     EVP_MD_CTX *csha;       /* of the decompressed bytes (when there is a decoder) */
+    int hash;               /* 0: opened with no_sha256, sha and csha are not fed */
     struct sl_error failed; /* sticky: once a read failed, it keeps failing the same way */
 };
 
@@ -130,7 +131,7 @@ static ssize_t raw_read(struct sl_stream *s, void *buf, size_t n, struct sl_erro
         s->raw_eof = 1;
         return 0;
     }
-    EVP_DigestUpdate(s->sha, buf, (size_t)r);
+    if (s->hash) EVP_DigestUpdate(s->sha, buf, (size_t)r);
     s->raw_bytes += r;
     return r;
 }
@@ -344,7 +345,7 @@ static const struct decoder dec_zstd = {"zstd", zstd_init, zstd_read, zstd_end};
 static ssize_t dec_read(struct sl_stream *s, void *buf, size_t n, struct sl_error *err)
 {
     ssize_t r = s->dec->read(s, buf, n, err);
-    if (r > 0 && s->dec != &dec_none) EVP_DigestUpdate(s->csha, buf, (size_t)r);
+    if (r > 0 && s->hash && s->dec != &dec_none) EVP_DigestUpdate(s->csha, buf, (size_t)r);
     return r;
 }
 
@@ -536,6 +537,7 @@ static struct sl_stream *stream_new(const char *label, const struct sl_stream_op
     s->label = sl_xstrdup(label);
     s->max_bytes = o ? o->max_bytes : 0;
     s->max_ratio = o && o->max_ratio > 0 ? o->max_ratio : 1000;
+    s->hash = !(o && o->no_sha256);
     s->in = sl_xmalloc(IN_CAP);
     s->dec = &dec_none;
     sha_start(s);
@@ -838,11 +840,19 @@ static void sha_hex(EVP_MD_CTX *ctx, char hex[65])
 
 void sl_stream_sha256(struct sl_stream *s, char hex[65])
 {
+    if (!s->hash) {
+        hex[0] = '\0';
+        return;
+    }
     sha_hex(s->sha, hex);
 }
 
 void sl_stream_content_sha256(struct sl_stream *s, char hex[65])
 {
+    if (!s->hash) {
+        hex[0] = '\0';
+        return;
+    }
     sha_hex(s->dec == &dec_none ? s->sha : s->csha, hex);
 }
 

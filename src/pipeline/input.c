@@ -13,7 +13,7 @@ static char *join_path(const char *dir, const char *path)
 }
 
 int sl__input_open(struct sl__input *in, const struct sl_source *src, const char *path,
-                   int want_raw, int spool, struct sl_error *err)
+                   int want_raw, int spool, int no_sha256, struct sl_error *err)
 {
     struct sl_stream_opts so = src->sopts;
     const char *head = NULL;
@@ -25,6 +25,7 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
     in->label = path;
     in->path = sl_xstrdup(path); /* paths come expanded against base_dir already */
     so.spool = spool;            /* the stream spools only what cannot be read twice otherwise */
+    so.no_sha256 = no_sha256;
     if ((rc = sl_stream_open(in->path, &so, &in->stream, err))) goto out;
     in->fopts = src->fopts;
     in->fopts.want_raw = want_raw != 0;

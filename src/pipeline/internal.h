@@ -16,10 +16,11 @@ struct sl__input {
     struct sl_tf_run *tf; /* the source's transforms (sl__infer_pass applies them), or NULL */
 };
 
-/* Opens path of src: stream (spooled when stdin and spool), format (src->format or detected),
- * reader. Errors name the input. */
+/* Opens path of src: stream (spooled when stdin and spool; hashed, SHA-256, unless no_sha256:
+ * check, infer and cat never ask for it), format (src->format or detected), reader. Errors name
+ * the input. */
 int sl__input_open(struct sl__input *in, const struct sl_source *src, const char *path,
-                   int want_raw, int spool, struct sl_error *err);
+                   int want_raw, int spool, int no_sha256, struct sl_error *err);
 /* Back to the start with a fresh reader (same dialect; encoding as in->fopts now says). */
 int sl__input_reopen(struct sl__input *in, int want_raw, struct sl_error *err);
 void sl__input_close(struct sl__input *in);

@@ -710,7 +710,7 @@ void sl_load_file(struct sl_db *db, const struct sl_source *src, const char *pat
     /* a load that misses a quality threshold reads its input a second time (bronze only): stdin
      * is spooled then */
     if ((rc = sl__input_open(&in, src, path, recval ? SL__WANT_RAW_ANY : explicit_schema != NULL,
-                             two_pass || sl_quality_config_has_thresholds(&src->quality), &err)))
+                             two_pass || sl_quality_config_has_thresholds(&src->quality), 0, &err)))
         goto out;
     opened = 1;
     in.tf = tf;

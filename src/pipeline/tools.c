@@ -35,7 +35,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     sl_batch_init(&b);
     if ((rc = sl__source_schema(src, &schema, err))) goto out;
     if ((rc = sl__source_recval(src, &rv, err))) goto out;
-    if ((rc = sl__input_open(&in, src, path, rv ? SL__WANT_RAW_ANY : 0, schema == NULL, err)))
+    if ((rc = sl__input_open(&in, src, path, rv ? SL__WANT_RAW_ANY : 0, schema == NULL, 1, err)))
         goto out;
     if ((rc = sl__recval_check_input(rv, &in, err))) goto out;
     sl__input_say_hint(&in);
@@ -119,7 +119,7 @@ int sl_infer_file(const struct sl_source *src, const char *path, struct sl_schem
 
     *schema = NULL;
     *dialect_json = NULL;
-    if ((rc = sl__input_open(&in, src, path, 0, 0, err))) return rc;
+    if ((rc = sl__input_open(&in, src, path, 0, 0, 1, err))) return rc;
     sl__input_say_hint(&in);
     if ((rc = sl__infer_pass(&in, 0, &inf, err))) goto out;
     sl__input_hint_warn(&in);
@@ -166,7 +166,7 @@ int sl_cat_file(const struct sl_source *src, const char *path, const char *to, F
     sl_batch_init(&b);
     memset(&in, 0, sizeof in);
     if ((rc = sl__source_schema(src, &schema, err))) goto out;
-    if ((rc = sl__input_open(&in, src, path, 0, 1, err))) goto out;
+    if ((rc = sl__input_open(&in, src, path, 0, 1, 1, err))) goto out;
     json = sl__input_is_json(&in);
     sl__input_say_hint(&in);
     if ((rc = sl_writer_open(to, out, &w, err))) goto out;

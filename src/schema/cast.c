@@ -45,8 +45,11 @@ static int is_missing(const struct sl_schema *s, const struct sl_cell *c)
     if (c->kind != SL_CELL_STRING) return 0;
     /* a JSON string is a value ("" included) unless the schema says which strings mean none */
     if ((c->flags & SL_CELL_JSON) && !s->missing_declared) return 0;
-    for (size_t i = 0; i < s->nmissing; i++)
-        if (strlen(s->missing[i]) == c->len && !memcmp(s->missing[i], c->p, c->len)) return 1;
+    for (size_t i = 0; i < s->nmissing; i++) {
+        const char *m = s->missing[i];
+        /* "" is the usual (and default) missing value: no strlen call per cell for it */
+        if (!*m ? c->len == 0 : strlen(m) == c->len && !memcmp(m, c->p, c->len)) return 1;
+    }
     return 0;
 }
 

@@ -462,7 +462,8 @@ static int parse_iso(int type, const char *p, size_t n, struct tmx *t)
         return -1;
     t->y = d.year, t->mo = d.has_date ? d.month : 1, t->d = d.has_date ? d.day : 1;
     t->h = d.hour, t->mi = d.minute, t->s = d.second;
-    size_t k = strlen(d.frac) < sizeof t->frac - 1 ? strlen(d.frac) : sizeof t->frac - 1;
+    /* most values have no fraction: no strlen call per cell then (a profile's 3%) */
+    size_t k = d.frac[0] ? strnlen(d.frac, sizeof t->frac - 1) : 0;
     memcpy(t->frac, d.frac, k);
     t->frac[k] = 0;
     t->has_tz = d.has_offset;
@@ -545,7 +546,7 @@ int sl__datetime_cast(int type, int fmt, const char *pattern, const char *p, siz
     }
     /* written by hand: snprintf was a fifth of a load's CPU time on a file with a datetime */
     char tmp[64], *o = tmp;
-    size_t nf = strlen(t.frac);
+    size_t nf = t.frac[0] ? strnlen(t.frac, sizeof t.frac) : 0;
     if (type != SL_TYPE_TIME) {
         o = put_digits(o, t.y, 4);
         *o++ = '-';
