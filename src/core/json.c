@@ -321,10 +321,19 @@ static size_t put_utf8(char *out, uint32_t cp)
     return 4;
 }
 
+#define NOT_HEX4 0x110000u /* above every code point */
+
+/* The code point of 4 hex digits, or NOT_HEX4 when one is not a hex digit (text that was not
+ * checked as JSON: the fuzzers give the cast any bytes as an object or array cell). */
 static uint32_t hex4(const char *p)
 {
-    return (uint32_t)(hex_val(p[0]) << 12 | hex_val(p[1]) << 8 | hex_val(p[2]) << 4 |
-                      hex_val(p[3]));
+    uint32_t cp = 0;
+    for (int j = 0; j < 4; j++) {
+        int h = hex_val(p[j]);
+        if (h < 0) return NOT_HEX4;
+        cp = cp << 4 | (uint32_t)h;
+    }
+    return cp;
 }
 
 /* Every escape is at least as long as what it decodes to (\uXXXX = 6 bytes -> at most 3, a
@@ -364,11 +373,10 @@ const char *sl_json_canonical(const char *p, size_t n, struct sl_arena *a, size_
             i++;
             continue;
         }
-        /* text that is not valid JSON (the contract is a value sl_json_scan accepted) is never
-         * read past its end: an escape cut short is copied as it is */
-        if (i + 1 >= n || (p[i + 1] == 'u' && i + 6 > n)) {
-            while (i < n) o[k++] = p[i++];
-            break;
+        if (i + 1 >= n) { /* not JSON: a backslash at the end, kept */
+            o[k++] = c;
+            i++;
+            continue;
         }
         char e = p[i + 1];
         i += 2;
@@ -377,7 +385,12 @@ const char *sl_json_canonical(const char *p, size_t n, struct sl_arena *a, size_
             o[k++] = e; /* " \ b f n r t as they are; \/ is / */
             continue;
         }
-        uint32_t cp = hex4(p + i);
+        uint32_t cp = i + 4 <= n ? hex4(p + i) : NOT_HEX4;
+        if (cp == NOT_HEX4) { /* not JSON: "\u" kept as it is, the rest read on */
+            o[k++] = '\\';
+            o[k++] = 'u';
+            continue;
+        }
         i += 4;
         if (cp >= 0xd800 && cp <= 0xdbff && i + 6 <= n && p[i] == '\\' && p[i + 1] == 'u') {
             uint32_t lo = hex4(p + i + 2);
