@@ -133,6 +133,23 @@ void sl__input_hint_warn(const struct sl__input *in)
     free(h);
 }
 
+int sl__input_next(struct sl__input *in, struct sl_tf_run *tf, struct sl_batch *b,
+                   const struct sl_labels **labels, struct sl_error *err)
+{
+    int rc;
+
+    if (sl_interrupted) return sl_error_set(err, SL_EINTR, "interrupted");
+    sl_batch_reset(b);
+    if ((rc = in->format->next(in->reader, b, err)) <= 0) return rc;
+    if (labels) *labels = &in->reader->labels;
+    if (tf) {
+        int t = sl_tf_run_batch(tf, &in->reader->labels, b, err);
+        if (t < 0) return t;
+        if (labels) *labels = sl_tf_run_labels(tf);
+    }
+    return 1;
+}
+
 int sl__input_is_json(const struct sl__input *in)
 {
     return in->format == &sl_format_ndjson || in->format == &sl_format_json;
@@ -155,21 +172,12 @@ int sl__infer_pass(struct sl__input *in, int progress, struct sl__inferred *out,
     memset(out, 0, sizeof *out);
     sl_batch_init(&b);
     sl__progress_start(&pr, progress, sl_stream_size(in->stream), "reading types");
-    for (;;) {
-        if (sl_interrupted) {
-            rc = sl_error_set(err, SL_EINTR, "interrupted");
-            goto out;
-        }
-        sl_batch_reset(&b);
-        rc = in->format->next(in->reader, &b, err);
-        if (rc < 0) goto out;
-        if (rc == 0) break;
-        if (in->tf && (rc = sl_tf_run_batch(in->tf, &in->reader->labels, &b, err))) goto out;
+    while ((rc = sl__input_next(in, in->tf, &b, NULL, err)) > 0) {
         sl_infer_batch(inf, &b);
         out->rows += (int64_t)b.nrows;
         sl__progress_update(&pr, b.in_bytes, out->rows);
     }
-    rc = 0;
+    if (rc < 0) goto out;
     sl_stream_sha256(in->stream, out->sha256);
     sl_stream_content_sha256(in->stream, out->content_sha256);
     /* Encoding over the whole input: invalid UTF-8 and no valid multi-byte sequence at all

@@ -25,6 +25,10 @@ int sl__input_open(struct sl__input *in, const struct sl_source *src, const char
 int sl__input_reopen(struct sl__input *in, int want_raw, struct sl_error *err);
 void sl__input_close(struct sl__input *in);
 int sl__input_is_json(const struct sl__input *in);
+/* The next batch of the input into b (reset first), through tf when not NULL: 1 a batch, 0 the
+ * end, < 0 an error (SL_EINTR after a signal). *labels (may be NULL) names b's cells. */
+int sl__input_next(struct sl__input *in, struct sl_tf_run *tf, struct sl_batch *b,
+                   const struct sl_labels **labels, struct sl_error *err);
 /* Says the reader's hint (what probably went wrong reading the input) once, as a warning. */
 void sl__input_say_hint(const struct sl__input *in);
 /* After an input was read: when it was one JSON object (one record) holding an array of

@@ -150,31 +150,15 @@ static void quarantine_widening(struct pipe *p, struct sl_batch *b)
 static void *reader_main(void *arg)
 {
     struct pipe *p = arg;
-    struct sl_reader *r;
     int rc = 0;
 
     for (;;) {
         struct sl_batch *b = take_free(p);
         if (!b) break;
-        if (sl_interrupted) {
-            give_free(p, b);
-            rc = sl_error_set(&p->err, SL_EINTR, "interrupted");
-            break;
-        }
-        sl_batch_reset(b);
-        r = p->in->reader;
-        rc = p->in->format->next(r, b, &p->err);
-        if (rc <= 0) {
+        const struct sl_labels *labels;
+        if ((rc = sl__input_next(p->in, p->tf, b, &labels, &p->err)) <= 0) {
             give_free(p, b);
             break;
-        }
-        const struct sl_labels *labels = &r->labels;
-        if (p->tf) {
-            if ((rc = sl_tf_run_batch(p->tf, labels, b, &p->err)) < 0) {
-                give_free(p, b);
-                break;
-            }
-            labels = sl_tf_run_labels(p->tf);
         }
         sl_mapping_update(&p->map, p->cast, labels);
         if (p->recval) sl__recval_prepare(p->cast, &p->map, b);
@@ -478,20 +462,8 @@ static int count_type_changes(struct sl__input *in, const struct sl_schema *merg
 
     sl_batch_init(&b);
     sl_mapping_init(&m);
-    for (;;) {
-        if (sl_interrupted) {
-            rc = sl_error_set(err, SL_EINTR, "interrupted");
-            goto out;
-        }
-        sl_batch_reset(&b);
-        rc = in->format->next(in->reader, &b, err);
-        if (rc < 0) goto out;
-        if (rc == 0) break;
-        const struct sl_labels *labels = &in->reader->labels;
-        if (in->tf) {
-            if ((rc = sl_tf_run_batch(in->tf, labels, &b, err)) < 0) goto out;
-            labels = sl_tf_run_labels(in->tf);
-        }
+    const struct sl_labels *labels;
+    while ((rc = sl__input_next(in, in->tf, &b, &labels, err)) > 0) {
         sl_mapping_update(&m, merged, labels);
         for (size_t r = 0; r < b.nrows; r++) {
             const struct sl_row *row = &b.rows[r];
@@ -510,6 +482,7 @@ static int count_type_changes(struct sl__input *in, const struct sl_schema *merg
             }
         }
     }
+    if (rc < 0) goto out;
     if (in->tf) sl_tf_run_reset_counts(in->tf);
     rc = sl__input_reopen(in, 1, err);
 out:

@@ -62,15 +62,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
     have_q = 1;
     if ((rc = sl__ts_init(&ts, src, schema, src->schema_path != NULL, path, err))) goto out;
     sl_quality_configure(&q, &src->quality, ts.field);
-    for (;;) {
-        if (sl_interrupted) {
-            rc = sl_error_set(err, SL_EINTR, "interrupted");
-            goto out;
-        }
-        sl_batch_reset(&b);
-        rc = in.format->next(in.reader, &b, err);
-        if (rc < 0) goto out;
-        if (rc == 0) break;
+    while ((rc = sl__input_next(&in, NULL, &b, NULL, err)) > 0) {
         sl_mapping_update(&map, schema, &in.reader->labels);
         if (rv) sl__recval_prepare(schema, &map, &b);
         sl_cast_batch(schema, &map, &in.reader->labels, &b);
@@ -92,8 +84,7 @@ int sl_check_file_with(struct sl_db *db, struct sl_rejects *rejects, const struc
         sl_quality_batch(&q, schema, &b);
         sl__ts_batch(&ts, &b);
     }
-    if ((rc = sl__ts_verdict(&ts, err))) goto out;
-    rc = 0;
+    if (rc < 0 || (rc = sl__ts_verdict(&ts, err))) goto out;
     sl__input_hint_warn(&in);
     sl_quality_json(&q, schema, &qj);
     res->quality_json = sl_buf_detach(&qj);
